@@ -1,0 +1,1 @@
+"""modelnest.core.chat."""

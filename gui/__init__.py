@@ -1,0 +1,1 @@
+"""ModelNest's Qt interface; depends on modelnest.core, never the reverse."""

@@ -1,0 +1,29 @@
+"""Builds the QApplication and the main window with every feature page."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from PySide6.QtWidgets import QApplication, QLabel
+
+from modelnest.gui.i18n import install_translator
+from modelnest.gui.main_window import MainWindow
+
+
+def build_main_window() -> MainWindow:
+    """The window with all pages; separate from run_app so tests drive exactly what users get."""
+    window = MainWindow()
+    welcome = QLabel(window.tr("Welcome to ModelNest."))
+    welcome.setObjectName("welcome")
+    window.add_page("welcome", window.tr("Welcome"), welcome)
+    return window
+
+
+def run_app(argv: Sequence[str]) -> int:
+    app = QApplication.instance() or QApplication([sys.argv[0], *argv])
+    app.setApplicationName("ModelNest")
+    install_translator(app)
+    window = build_main_window()
+    window.show()
+    return app.exec()

@@ -1,0 +1,1 @@
+"""Data shipped with ModelNest (translations, catalogue, templates); read with importlib.resources."""

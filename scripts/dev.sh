@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The README's two commands: `scripts/dev.sh app` installs everything and starts ModelNest;
+# `scripts/dev.sh test` installs everything and runs the whole test suite (extra args go to pytest).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY="${PYTHON:-python3}"
+VENV="${MODELNEST_VENV:-.venv}"
+
+setup() {
+  [ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
+  local wheel stamp want
+  wheel=$(PYTHON="$VENV/bin/python" scripts/build_llama_wheel.sh)
+  # Reinstall only when the project's requirements or the engine wheel changed (keeps reruns fast).
+  want=$(cat pyproject.toml "$0" | sha256sum | cut -c1-16)-$(basename "$(dirname "$wheel")")
+  stamp="$VENV/.modelnest-installed"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "$wheel" -e ".[test]"
+    printf '%s\n' "$want" > "$stamp"
+  fi
+  # Compiled translations are build products, not committed binaries.
+  for ts in resources/i18n/*.ts; do
+    [ -e "$ts" ] || continue
+    "$VENV/bin/pyside6-lrelease" -silent "$ts" -qm "${ts%.ts}.qm"
+  done
+}
+
+case "${1:-}" in
+  app)  shift; setup; exec "$VENV/bin/modelnest" "$@" ;;
+  test) shift; setup; export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"; exec "$VENV/bin/python" -m pytest "$@" ;;
+  setup) setup ;;
+  *) echo "usage: scripts/dev.sh app|test|setup [args]" >&2; exit 2 ;;
+esac
