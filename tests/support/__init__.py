@@ -1,0 +1,1 @@
+"""Helpers shared by the tests (model builders, local servers); importable as `support.*`."""
