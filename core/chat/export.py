@@ -1,0 +1,161 @@
+"""Export a conversation from the history to Markdown (for reading) or JSON (for tools and re-import)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Literal
+
+from modelnest.core.chat.atomic import atomic_write_text
+from modelnest.core.chat.history import Conversation, HistoryStore, Message
+from modelnest.core.errors import UserInputError
+
+__all__ = [
+    "JSON_FORMAT",
+    "conversation_to_dict",
+    "conversation_to_json",
+    "conversation_to_markdown",
+    "export_conversation",
+]
+
+JSON_FORMAT = "modelnest.conversation"
+JSON_VERSION = 1
+
+ExportFormat = Literal["markdown", "json"]
+
+# English labels; the GUI passes translated ones (core never imports Qt, so it cannot call tr()).
+DEFAULT_LABELS: dict[str, str] = {
+    "user": "You",
+    "assistant": "Assistant",
+    "system": "System",
+    "system_prompt": "System prompt",
+    "model": "Model",
+    "created": "Created",
+    "untitled": "Untitled conversation",
+    "stopped": "stopped before the end",
+    "interrupted": "interrupted: the engine stopped before the reply was finished",
+    "streaming": "still being written when exported",
+    "error": "failed",
+    "damaged": "part of this message could not be read",
+}
+
+
+def _iso(ts: float) -> str:
+    return datetime.fromtimestamp(ts, tz=timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _stats_line(stats: Mapping[str, Any]) -> str:
+    parts: list[str] = []
+    if isinstance(stats.get("ttft_s"), (int, float)):
+        parts.append(f"TTFT {stats['ttft_s']:.2f} s")
+    if isinstance(stats.get("prefill_tokens_per_s"), (int, float)):
+        parts.append(f"prefill {stats['prefill_tokens_per_s']:.1f} tok/s")
+    if isinstance(stats.get("decode_tokens_per_s"), (int, float)):
+        parts.append(f"decode {stats['decode_tokens_per_s']:.1f} tok/s")
+    if isinstance(stats.get("completion_tokens"), int):
+        parts.append(f"{stats['completion_tokens']} tokens")
+    if isinstance(stats.get("model"), str):
+        parts.append(stats["model"])
+    settings = stats.get("settings")
+    if isinstance(settings, Mapping) and settings:
+        parts.append(", ".join(f"{k}={v}" for k, v in settings.items()))
+    return " · ".join(parts)
+
+
+def conversation_to_markdown(
+    conversation: Conversation, messages: Sequence[Message], labels: Mapping[str, str] | None = None
+) -> str:
+    """A readable Markdown document: title, model, system prompt, then each message with its stats."""
+    lab = {**DEFAULT_LABELS, **(labels or {})}
+    lines = [f"# {conversation.title or lab['untitled']}", ""]
+    meta = [f"- {lab['created']}: {_iso(conversation.created)}"]
+    if conversation.model_name or conversation.model_path:
+        meta.append(f"- {lab['model']}: {conversation.model_name or Path(conversation.model_path or '').name}")
+    lines += [*meta, ""]
+    if conversation.system_prompt:
+        lines += [f"**{lab['system_prompt']}:**", "", conversation.system_prompt, ""]
+    for message in messages:
+        lines += [f"## {lab.get(message.role, message.role)}", "", message.content.rstrip("\n"), ""]
+        notes: list[str] = []
+        if message.status != "complete":
+            note = lab.get(message.status, message.status)
+            error = message.stats.get("error")
+            notes.append(f"{note}: {error}" if message.status == "error" and isinstance(error, str) else note)
+        if message.damaged:
+            notes.append(lab["damaged"])
+        stats = _stats_line(message.stats)
+        if stats:
+            notes.append(stats)
+        if notes:
+            lines += [f"*{' — '.join(notes)}*", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def conversation_to_dict(conversation: Conversation, messages: Sequence[Message]) -> dict[str, Any]:
+    """The JSON export as a dict: a versioned envelope, ISO 8601 UTC times, every message with its stats."""
+    return {
+        "format": JSON_FORMAT,
+        "version": JSON_VERSION,
+        "exported_at": _iso(datetime.now(timezone.utc).timestamp()),
+        "conversation": {
+            "id": conversation.id,
+            "title": conversation.title,
+            "created": _iso(conversation.created),
+            "updated": _iso(conversation.updated),
+            "model_path": conversation.model_path,
+            "model_name": conversation.model_name,
+            "system_prompt": conversation.system_prompt,
+            "settings": conversation.settings,
+        },
+        "messages": [
+            {
+                "id": m.id,
+                "role": m.role,
+                "content": m.content,
+                "status": m.status,
+                "created": _iso(m.created),
+                "updated": _iso(m.updated),
+                "stats": m.stats,
+                **({"damaged": True, "problems": list(m.problems)} if m.damaged else {}),
+            }
+            for m in messages
+        ],
+    }
+
+
+def conversation_to_json(conversation: Conversation, messages: Sequence[Message]) -> str:
+    return json.dumps(conversation_to_dict(conversation, messages), ensure_ascii=False, indent=2) + "\n"
+
+
+def export_conversation(
+    store: HistoryStore,
+    conversation_id: int,
+    path: Path | str,
+    fmt: ExportFormat | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> Path:
+    """Write one conversation to ``path`` atomically; the format follows the suffix (.md / .json) unless given."""
+    target = Path(path)
+    if fmt is None:
+        suffix = target.suffix.lower()
+        if suffix in (".md", ".markdown"):
+            fmt = "markdown"
+        elif suffix == ".json":
+            fmt = "json"
+        else:
+            raise UserInputError(f"Cannot tell the export format from {target.name!r}; use a .md or .json file name.")
+    conversation = store.get_conversation(conversation_id)
+    messages = store.list_messages(conversation_id)
+    if fmt == "markdown":
+        text = conversation_to_markdown(conversation, messages, labels)
+    elif fmt == "json":
+        text = conversation_to_json(conversation, messages)
+    else:
+        raise UserInputError(f"Unknown export format {fmt!r}; use 'markdown' or 'json'.")
+    try:
+        atomic_write_text(target, text)
+    except OSError as exc:
+        raise UserInputError(f"Could not write the export to {target}: {exc.strerror or exc}.") from exc
+    return target
