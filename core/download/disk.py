@@ -1,0 +1,47 @@
+"""Free-space checks before a download, and byte counts written the way people read them."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from modelnest.core.download.errors import NotEnoughDiskSpaceError
+
+MIN_MARGIN_BYTES = 256 * 1024 * 1024
+MARGIN_FRACTION = 0.02
+
+
+def free_bytes(path: Path) -> int:
+    """Free bytes for this user on the file system holding path (tests patch this)."""
+    return shutil.disk_usage(path).free
+
+
+def default_margin(download_bytes: int) -> int:
+    """Room left after the download: 256 MiB or 2 % of it, whichever is larger (the OS, logs and history need space)."""
+    return max(MIN_MARGIN_BYTES, int(download_bytes * MARGIN_FRACTION))
+
+
+def format_bytes(n: float) -> str:
+    """Decimal units as disk makers and file managers show them: 1.2 GB, 350.0 MB, 12 KB."""
+    n = float(n)
+    for unit, size in (("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
+        if abs(n) >= size:
+            return f"{n / size:.1f} {unit}" if unit != "KB" else f"{n / size:.0f} {unit}"
+    return f"{int(n)} bytes"
+
+
+def ensure_free_space(directory: Path, needed: int, *, margin: int | None = None) -> None:
+    """Refuse (saying how much is missing) unless `needed` bytes plus a margin fit in `directory`."""
+    if needed <= 0:
+        return
+    margin = default_margin(needed) if margin is None else margin
+    free = free_bytes(directory)
+    if free >= needed + margin:
+        return
+    missing = needed + margin - free
+    raise NotEnoughDiskSpaceError(
+        f"Not enough free disk space in {directory}: the download needs {format_bytes(needed)} plus "
+        f"{format_bytes(margin)} to spare, but only {format_bytes(free)} is free. Free up "
+        f"{format_bytes(missing)} or choose another models folder.",
+        missing_bytes=missing,
+    )

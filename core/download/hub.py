@@ -1,0 +1,276 @@
+"""What to download: file sizes, checksums and the commit, read from the hub (or a mirror) through huggingface_hub."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import asdict, dataclass
+from urllib.parse import urlsplit
+
+from modelnest.core.download.errors import HubAccessError, NoMatchingFileError, OfflineError
+from modelnest.core.download.names import (
+    matches_quant,
+    model_key,
+    quant_of,
+    split_info,
+    validate_remote_filename,
+    validate_repo_id,
+)
+
+DEFAULT_ENDPOINT = "https://huggingface.co"
+_TRUE = {"1", "on", "yes", "true"}
+
+
+def resolve_endpoint(endpoint: str | None = None) -> str:
+    """The hub address to use: the explicit argument (app settings), else HF_ENDPOINT, else huggingface.co.
+
+    Read at call time, not import time (huggingface_hub freezes HF_ENDPOINT when it is imported), so a mirror
+    chosen in the settings takes effect without a restart.
+    """
+    value = (endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).strip().rstrip("/")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise HubAccessError(f"The hub address {value!r} is not an http(s) URL (check HF_ENDPOINT or the mirror setting).")
+    return value
+
+
+def is_offline() -> bool:
+    """True when HF_HUB_OFFLINE (or TRANSFORMERS_OFFLINE) asks never to contact the hub."""
+    from huggingface_hub import constants
+
+    env = (os.environ.get("HF_HUB_OFFLINE") or os.environ.get("TRANSFORMERS_OFFLINE") or "").strip().lower()
+    return env in _TRUE or bool(constants.HF_HUB_OFFLINE)
+
+
+def ensure_online() -> None:
+    """Raise OfflineError with the way out when offline mode is on."""
+    if is_offline():
+        raise OfflineError(
+            "Offline mode is on (HF_HUB_OFFLINE is set), so nothing can be downloaded. "
+            "Unset HF_HUB_OFFLINE to download, or use a model that is already on disk."
+        )
+
+
+@dataclass(frozen=True)
+class RemoteFile:
+    """One file to download, pinned to a commit so every split part comes from the same version."""
+
+    repo_id: str
+    filename: str
+    size: int
+    sha256: str | None  # from the LFS pointer; None for small non-LFS files
+    git_sha1: str | None  # the git blob id, used only when there is no LFS sha256
+    revision: str  # the commit hash the URL is pinned to (or the branch when the hub gave no commit)
+    url: str
+    endpoint: str
+
+    def __post_init__(self) -> None:
+        validate_repo_id(self.repo_id)
+        validate_remote_filename(self.filename)
+        if self.size < 0:
+            raise HubAccessError(f"The hub reported a negative size for {self.filename}.")
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> RemoteFile:
+        return cls(
+            repo_id=str(data["repo_id"]),
+            filename=str(data["filename"]),
+            size=int(data["size"]),  # type: ignore[call-overload]
+            sha256=(str(data["sha256"]) if data.get("sha256") else None),
+            git_sha1=(str(data["git_sha1"]) if data.get("git_sha1") else None),
+            revision=str(data["revision"]),
+            url=str(data["url"]),
+            endpoint=str(data["endpoint"]),
+        )
+
+
+@dataclass(frozen=True)
+class RepoListing:
+    """The files of one repository at one commit."""
+
+    repo_id: str
+    commit: str
+    endpoint: str
+    files: tuple[RemoteFile, ...]
+
+    def gguf_files(self) -> list[RemoteFile]:
+        return [f for f in self.files if f.filename.lower().endswith(".gguf")]
+
+    def quants(self) -> list[str]:
+        """Quantization tags offered (one per model, split parts counted once), sorted."""
+        return sorted({q for f in self.gguf_files() if (q := quant_of(f.filename))})
+
+
+def _hub_error(exc: Exception, repo_id: str, endpoint: str) -> HubAccessError:
+    """Turn a huggingface_hub / httpx2 exception into a plain-language HubAccessError."""
+    from huggingface_hub import errors as hf_errors
+
+    status = getattr(getattr(exc, "response", None), "status_code", None)
+    page = f"{endpoint}/{repo_id}"
+    if isinstance(exc, hf_errors.GatedRepoError):
+        return HubAccessError(
+            f"{repo_id} is gated: accept its license at {page} with your account, then set HF_TOKEN "
+            "(or run `hf auth login`) so ModelNest can use your access.",
+            status,
+        )
+    if isinstance(exc, hf_errors.RepositoryNotFoundError):
+        return HubAccessError(
+            f"Repository {repo_id} was not found on {endpoint}. Check the name; if it is private, set HF_TOKEN "
+            "(or run `hf auth login`) with an account that can see it.",
+            status,
+        )
+    if isinstance(exc, hf_errors.RevisionNotFoundError):
+        return HubAccessError(f"That revision of {repo_id} does not exist on {endpoint}.", status)
+    if status == 401:
+        return HubAccessError(f"{endpoint} asks for a login to see {repo_id}: set HF_TOKEN or run `hf auth login`.", 401)
+    if status == 403:
+        return HubAccessError(
+            f"Access to {repo_id} was refused (403). If the model is gated, accept its license at {page}; "
+            "check that HF_TOKEN belongs to that account.",
+            403,
+        )
+    if status == 429:
+        return HubAccessError(f"{endpoint} is rate-limiting requests (429). Wait a few minutes and try again.", 429)
+    if status is not None:
+        return HubAccessError(f"{endpoint} answered {status} for {repo_id}.", status)
+    return HubAccessError(f"Cannot reach {endpoint} ({type(exc).__name__}: {exc}). Check the connection or the mirror setting.")
+
+
+def _retryable(exc: Exception) -> bool:
+    status = getattr(getattr(exc, "response", None), "status_code", None)
+    if status is not None:
+        return status == 429 or status >= 500
+    import httpx2
+
+    return isinstance(exc, httpx2.TransportError)
+
+
+def list_repo_files(
+    repo_id: str,
+    *,
+    endpoint: str | None = None,
+    token: str | bool | None = None,
+    revision: str | None = None,
+    attempts: int = 3,
+) -> RepoListing:
+    """Every file of a repository with size, checksum and commit, from one `model_info(files_metadata=True)` call.
+
+    `model_info` returns the commit (`sha`) and, per file, the size and the LFS sha256 in one request; the
+    per-file HEAD (`get_hf_file_metadata`) only carries the sha256 as an ETag, so it is the fallback for
+    mirrors that omit `lfs` data.
+    """
+    from huggingface_hub import HfApi, get_hf_file_metadata, hf_hub_url
+
+    validate_repo_id(repo_id)
+    ensure_online()
+    base = resolve_endpoint(endpoint)
+    api = HfApi(endpoint=base, token=token)
+    delay = 1.0
+    for attempt in range(1, attempts + 1):
+        try:
+            info = api.model_info(repo_id, revision=revision, files_metadata=True, timeout=30)
+            break
+        except Exception as exc:  # noqa: BLE001 - mapped to a plain message below
+            if attempt < attempts and _retryable(exc):
+                time.sleep(delay)
+                delay *= 2
+                continue
+            raise _hub_error(exc, repo_id, base) from exc
+    commit = info.sha or revision or "main"
+    files: list[RemoteFile] = []
+    for sibling in info.siblings or []:
+        name = validate_remote_filename(sibling.rfilename)  # a hostile server's names are refused too
+        sha256 = sibling.lfs.sha256 if sibling.lfs else None
+        size = sibling.lfs.size if sibling.lfs else sibling.size
+        url = hf_hub_url(repo_id, name, revision=commit, endpoint=base)
+        if size is None or (sha256 is None and sibling.blob_id is None):
+            # A mirror that leaves out blob data: ask for this file's headers (size, ETag = sha256 for LFS).
+            if not name.lower().endswith(".gguf"):
+                continue
+            try:
+                meta = get_hf_file_metadata(url, token=token, endpoint=base, timeout=30)
+            except Exception as exc:  # noqa: BLE001
+                raise _hub_error(exc, repo_id, base) from exc
+            size = meta.size if size is None else size
+            etag = (meta.etag or "").strip('"')
+            sha256 = sha256 or (etag if len(etag) == 64 else None)
+        if size is None:
+            continue
+        files.append(
+            RemoteFile(
+                repo_id=repo_id,
+                filename=name,
+                size=int(size),
+                sha256=sha256.lower() if sha256 else None,
+                git_sha1=sibling.blob_id if not sha256 else None,
+                revision=commit,
+                url=url,
+                endpoint=base,
+            )
+        )
+    return RepoListing(repo_id=repo_id, commit=commit, endpoint=base, files=tuple(files))
+
+
+def _complete_group(listing: RepoListing, key: str) -> list[RemoteFile]:
+    """All parts of one model, in order; refuses a split set with parts missing from the listing."""
+    parts = sorted((f for f in listing.gguf_files() if model_key(f.filename) == key), key=lambda f: f.filename)
+    info = split_info(parts[0].filename)
+    if info and len(parts) != info.count:
+        raise NoMatchingFileError(
+            f"{listing.repo_id} lists {len(parts)} of the {info.count} parts of {key}; the model cannot be assembled."
+        )
+    return parts
+
+
+def select_model_files(listing: RepoListing, *, quant: str | None = None, filename: str | None = None) -> list[RemoteFile]:
+    """The file(s) of one model: by exact name (any split part selects the whole set) or by quantization tag."""
+    if quant and filename:
+        raise NoMatchingFileError("Give either a quantization or a file name, not both.")
+    ggufs = listing.gguf_files()
+    if filename:
+        validate_remote_filename(filename)
+        exact = [f for f in listing.files if f.filename == filename]
+        if not exact:
+            raise NoMatchingFileError(
+                f"{listing.repo_id} has no file {filename!r}. GGUF files: {', '.join(f.filename for f in ggufs) or 'none'}."
+            )
+        if not filename.lower().endswith(".gguf"):
+            return exact
+        return _complete_group(listing, model_key(filename))
+    if not ggufs:
+        raise NoMatchingFileError(f"{listing.repo_id} has no GGUF files.")
+    if quant:
+        keys = sorted({model_key(f.filename) for f in ggufs if matches_quant(f.filename, quant)})
+        if not keys:
+            raise NoMatchingFileError(
+                f"{listing.repo_id} has no {quant} file. Available: {', '.join(listing.quants()) or 'none recognised'}."
+            )
+    else:
+        keys = sorted({model_key(f.filename) for f in ggufs})
+    if len(keys) > 1:
+        what = f"Several {quant} models" if quant else "Several models"
+        hint = "" if quant else f" (quantizations: {', '.join(listing.quants())})"
+        raise NoMatchingFileError(
+            f"{what} in {listing.repo_id}: {', '.join(keys)}{hint}. Choose one with --quant or --file."
+        )
+    return _complete_group(listing, keys[0])
+
+
+def resolve_pull(
+    repo_id: str,
+    *,
+    quant: str | None = None,
+    filename: str | None = None,
+    endpoint: str | None = None,
+    token: str | bool | None = None,
+    revision: str | None = None,
+) -> list[RemoteFile]:
+    """The files `modelnest pull REPO [--quant Q | --file NAME]` downloads."""
+    validate_repo_id(repo_id)
+    if filename:
+        validate_remote_filename(filename)  # before any network I/O
+    listing = list_repo_files(repo_id, endpoint=endpoint, token=token, revision=revision)
+    return select_model_files(listing, quant=quant, filename=filename)

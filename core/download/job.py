@@ -1,0 +1,648 @@
+"""A download job: resumable HTTP Range transfer into `.part`, retries, sha256, atomic install; Qt-free, thread-safe.
+
+We move the bytes ourselves (httpx2, huggingface_hub's own HTTP client) instead of calling `hf_hub_download`,
+because `hf_hub_download` restarts an interrupted file from zero after a restart, checks the size but not
+the sha256, and only warns on low disk. huggingface_hub still supplies the metadata, URLs and auth headers.
+
+Threads: `run()` blocks in the caller's thread (a QThread worker in the GUI, the main thread in the CLI).
+A helper thread per HTTP connection reads the socket into a bounded queue, so `run()` never blocks on the
+network for more than a fraction of a second: `pause()` and `cancel()` (from any thread) are honoured within
+a second in every phase, and hashing/writing overlaps with receiving.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import logging
+import os
+import queue
+import re
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from enum import Enum
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import httpx2
+
+from modelnest.core import paths
+from modelnest.core.download import disk
+from modelnest.core.download.errors import (
+    ChecksumMismatchError,
+    DownloadError,
+    HubAccessError,
+    NotEnoughDiskSpaceError,
+    TransferFailedError,
+)
+from modelnest.core.download.hub import RemoteFile, ensure_online
+from modelnest.core.download.partial import (
+    FilePaths,
+    PartialDownload,
+    exclusive,
+    make_sidecar,
+    read_json,
+    read_manifest,
+    record_verified,
+    write_json_atomic,
+)
+
+log = logging.getLogger(__name__)
+
+_HASH_BLOCK = 4 * 1024 * 1024
+_CONTENT_RANGE = re.compile(r"^bytes (\d+)-(\d+)/(\d+|\*)$")
+
+
+class DownloadState(str, Enum):
+    QUEUED = "queued"
+    CHECKING = "checking"  # locks, disk space, files already on disk, re-hashing a resumed prefix
+    DOWNLOADING = "downloading"
+    RETRYING = "retrying"  # waiting before reconnecting (message says why and when)
+    VERIFYING = "verifying"
+    PAUSED = "paused"
+    CANCELLED = "cancelled"
+    DONE = "done"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class DownloadProgress:
+    """One snapshot for a progress bar: totals cover every part of a split model."""
+
+    state: DownloadState
+    filename: str
+    file_index: int  # 0-based index of the current part
+    file_count: int
+    bytes_done: int
+    bytes_total: int
+    speed: float  # bytes per second over the last few seconds
+    eta: float | None  # seconds, None while the speed is unknown
+    message: str = ""
+
+    @property
+    def fraction(self) -> float:
+        return self.bytes_done / self.bytes_total if self.bytes_total else 0.0
+
+
+@dataclass(frozen=True)
+class TransferSettings:
+    """Knobs for retries and stall detection (tests shrink the delays)."""
+
+    max_retries: int = 8  # consecutive failed attempts without new bytes before giving up
+    backoff_initial: float = 1.0
+    backoff_max: float = 30.0
+    stall_timeout: float = 30.0  # no byte for this long: drop the connection and reconnect with Range
+    connect_timeout: float = 20.0
+    disk_margin: int | None = None  # None: disk.default_margin()
+    progress_interval: float = 0.1
+
+
+class _Interrupted(Exception):
+    """pause() or cancel() was called."""
+
+
+class _Transient(Exception):
+    """A failure worth retrying (dropped connection, stall, 429, 5xx)."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class _Checksum:
+    """Incremental sha256 (LFS files) or git blob sha1 (small files) over the bytes written so far."""
+
+    def __init__(self, remote: RemoteFile) -> None:
+        self.remote = remote
+        self.reset()
+
+    def reset(self) -> None:
+        if self.remote.sha256:
+            self._h = hashlib.sha256()
+        else:
+            self._h = hashlib.sha1(f"blob {self.remote.size}\0".encode())  # noqa: S324 - git's object id
+        self.length = 0
+
+    def update(self, data: bytes | memoryview) -> None:
+        self._h.update(data)
+        self.length += len(data)
+
+    @property
+    def expected(self) -> str:
+        return (self.remote.sha256 or self.remote.git_sha1 or "").lower()
+
+    @property
+    def kind(self) -> str:
+        return "sha256" if self.remote.sha256 else "git sha1"
+
+    def hexdigest(self) -> str:
+        return self._h.hexdigest()
+
+
+class _Fetch(threading.Thread):
+    """One HTTP GET read by a helper thread into a bounded queue; `stop()` abandons it at once."""
+
+    def __init__(self, client: httpx2.Client, url: str, headers: dict[str, str]) -> None:
+        super().__init__(name="modelnest-download-fetch", daemon=True)
+        self._client, self._url, self._headers = client, url, headers
+        self.items: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=64)
+        self._stopped = threading.Event()
+        self._socket: Any = None
+
+    def run(self) -> None:
+        try:
+            with self._client.stream("GET", self._url, headers=self._headers) as response:
+                stream = response.extensions.get("network_stream")
+                self._socket = stream.get_extra_info("socket") if stream is not None else None
+                if not self._put(("response", response)):
+                    return
+                if response.status_code not in (200, 206):
+                    return
+                for chunk in response.iter_raw():
+                    if not self._put(("data", chunk)):
+                        return
+                self._put(("end", None))
+        except Exception as exc:  # noqa: BLE001 - every failure is handed to the job thread
+            self._put(("error", exc))
+
+    def _put(self, item: tuple[str, Any]) -> bool:
+        while not self._stopped.is_set():
+            try:
+                self.items.put(item, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def stop(self) -> None:
+        """Abandon the transfer: the reader thread notices within 0.2 s; shutting the socket wakes a blocked read."""
+        self._stopped.set()
+        sock = self._socket
+        if sock is not None:
+            try:
+                import socket
+
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+class Download:
+    """Download the files of one model (all parts of a split GGUF), resumably, into the models folder.
+
+    Use from any one thread: `run()` blocks until the model is installed (returns DONE), paused (PAUSED, the
+    `.part` files are kept), or cancelled (CANCELLED, the current `.part` is deleted); failures raise a
+    DownloadError whose message is for the user. `pause()`, `cancel()` and `progress` are safe from any thread.
+    `run()` may be called again after a pause or a failure: it continues from the bytes on disk.
+    """
+
+    def __init__(
+        self,
+        files: Sequence[RemoteFile],
+        *,
+        models_dir: Path | None = None,
+        token: str | bool | None = None,
+        on_progress: Callable[[DownloadProgress], None] | None = None,
+        settings: TransferSettings | None = None,
+    ) -> None:
+        if not files:
+            raise DownloadError("Nothing to download.")
+        self.files = list(files)
+        self.models_dir = models_dir
+        self.token = token
+        self.on_progress = on_progress
+        self.settings = settings or TransferSettings()
+        self._pause = threading.Event()
+        self._cancel = threading.Event()
+        self._run_lock = threading.Lock()
+        self._state_lock = threading.Lock()
+        self._fetch: _Fetch | None = None
+        total = sum(f.size for f in self.files)
+        self._progress = DownloadProgress(DownloadState.QUEUED, self.files[0].filename, 0, len(self.files), 0, total, 0.0, None)
+        self._last_emit = 0.0
+        self._samples: deque[tuple[float, int]] = deque()
+        self.paths: list[Path] = []
+        self.resumed_from: dict[str, int] = {}  # filename -> bytes already on disk when this run started
+
+    @classmethod
+    def from_partial(cls, partial: PartialDownload, **kwargs: Any) -> Download:
+        """Resume a leftover found by find_partial_downloads() (with every part of its split set)."""
+        if partial.remote is None:
+            raise DownloadError(f"{partial.part.name} has no readable description; it can only be deleted.")
+        return cls(list(partial.group) or [partial.remote], **kwargs)
+
+    # --- control, from any thread ---------------------------------------------------------------------------
+
+    def pause(self) -> None:
+        """Stop soon, keeping the partial file; `run()` returns PAUSED within a second."""
+        self._pause.set()
+        self._abort_fetch()
+
+    def cancel(self) -> None:
+        """Stop soon and delete the partial file; `run()` returns CANCELLED within a second."""
+        self._cancel.set()
+        self._abort_fetch()
+
+    @property
+    def progress(self) -> DownloadProgress:
+        with self._state_lock:
+            return self._progress
+
+    def _abort_fetch(self) -> None:
+        fetch = self._fetch
+        if fetch is not None:
+            fetch.stop()
+
+    # --- the job --------------------------------------------------------------------------------------------
+
+    def run(self) -> DownloadState:
+        """Download, verify and install every file; see the class docstring for the outcomes."""
+        if not self._run_lock.acquire(blocking=False):
+            raise DownloadError("This download is already running.")
+        self._pause.clear()
+        self._cancel.clear()
+        try:
+            return self._run()
+        except _Interrupted:
+            state = DownloadState.CANCELLED if self._cancel.is_set() else DownloadState.PAUSED
+            self._emit(state, force=True)
+            return state
+        except DownloadError as exc:
+            self._emit(DownloadState.FAILED, message=str(exc), force=True)
+            raise
+        finally:
+            self._fetch = None
+            self._run_lock.release()
+
+    def _run(self) -> DownloadState:
+        ensure_online()
+        models_dir = self.models_dir or paths.models_dir()
+        layout = [FilePaths.for_file(models_dir, f.repo_id, f.filename) for f in self.files]  # names checked first
+        self._emit(DownloadState.CHECKING, force=True)
+        from contextlib import ExitStack
+
+        with ExitStack() as locks:
+            for fp in layout:
+                fp.final.parent.mkdir(parents=True, exist_ok=True)
+                locks.enter_context(exclusive(fp))  # never two writers: refuse before touching any byte
+            todo: list[tuple[RemoteFile, FilePaths]] = []
+            done_bytes = 0
+            for remote, fp in zip(self.files, layout):
+                if self._already_installed(remote, fp):
+                    done_bytes += remote.size
+                else:
+                    todo.append((remote, fp))
+            needed = sum(r.size - self._reusable_bytes(r, fp) for r, fp in todo)
+            disk.ensure_free_space(layout[0].final.parent, needed, margin=self.settings.disk_margin)
+            self._set(bytes_done=done_bytes)
+            with httpx2.Client(
+                follow_redirects=True,  # httpx drops Authorization on redirects to another host (the CDN)
+                timeout=httpx2.Timeout(self.settings.connect_timeout, read=max(self.settings.stall_timeout * 2, 60.0)),
+                headers=self._headers(),
+            ) as client:
+                for index, (remote, fp) in enumerate(zip(self.files, layout)):
+                    if (remote, fp) not in todo:
+                        continue
+                    self._set(filename=remote.filename, file_index=index)
+                    self._download_one(client, remote, fp, base_done=self.progress.bytes_done)
+            self.paths = [fp.final for fp in layout]
+        self._emit(DownloadState.DONE, force=True)
+        return DownloadState.DONE
+
+    def _headers(self) -> dict[str, str]:
+        from huggingface_hub.utils import build_hf_headers
+
+        headers = build_hf_headers(token=self.token, library_name="modelnest", library_version="0.1.0")
+        headers["Accept-Encoding"] = "identity"  # the byte count and the sha256 are of the raw file
+        return headers
+
+    def _already_installed(self, remote: RemoteFile, fp: FilePaths) -> bool:
+        """True when the final file is there and verified (by the manifest, else by hashing it once now)."""
+        if not fp.final.is_file() or fp.final.stat().st_size != remote.size:
+            return False
+        entry = read_manifest(fp.repo_folder).get(remote.filename) or {}
+        expected = (remote.sha256 or remote.git_sha1 or "").lower()
+        if entry and (entry.get("sha256") or entry.get("git_sha1") or "").lower() == expected:
+            return True
+        checksum = _Checksum(remote)
+        self._emit(DownloadState.VERIFYING, message=f"checking {remote.filename} already on disk", force=True)
+        with open(fp.final, "rb") as fh:
+            self._hash_prefix(fh, checksum, remote.size)
+        if checksum.hexdigest() == expected:
+            record_verified(fp.repo_folder, remote)
+            return True
+        return False
+
+    @staticmethod
+    def _reusable_bytes(remote: RemoteFile, fp: FilePaths) -> int:
+        """Bytes of an earlier `.part` that belong to this exact file (same checksum and size), else 0."""
+        sidecar = read_json(fp.sidecar) or {}
+        try:
+            previous = RemoteFile.from_json(sidecar["file"])
+        except (KeyError, TypeError, ValueError, DownloadError):
+            return 0
+        same = (previous.sha256, previous.git_sha1, previous.size) == (remote.sha256, remote.git_sha1, remote.size)
+        if not same or not fp.part.is_file():
+            return 0
+        size = fp.part.stat().st_size
+        return size if size <= remote.size else 0
+
+    def _download_one(self, client: httpx2.Client, remote: RemoteFile, fp: FilePaths, base_done: int) -> None:
+        if not (remote.sha256 or remote.git_sha1):
+            raise DownloadError(
+                f"The hub published no checksum for {remote.filename}; ModelNest does not install unverified models."
+            )
+        offset = self._reusable_bytes(remote, fp)
+        if offset == 0:
+            fp.part.unlink(missing_ok=True)  # stale bytes of another version, or of an unknown origin
+        write_json_atomic(fp.sidecar, make_sidecar(remote, self.files))
+        self.resumed_from[remote.filename] = offset
+        checksum = _Checksum(remote)
+        retried_whole = False
+        while True:
+            try:
+                self._transfer(client, remote, fp, checksum, base_done)
+                self._install(remote, fp, checksum)
+                self._set(bytes_done=base_done + remote.size)
+                return
+            except ChecksumMismatchError:
+                # A resumed prefix may be what is damaged (written before a power cut): one clean retry.
+                if self.resumed_from[remote.filename] > 0 and not retried_whole:
+                    retried_whole = True
+                    self.resumed_from[remote.filename] = 0
+                    log.warning("%s failed verification after a resume; downloading it again from zero", remote.filename)
+                    write_json_atomic(fp.sidecar, make_sidecar(remote, self.files))
+                    continue
+                raise
+            except _Interrupted:
+                if self._cancel.is_set():
+                    fp.part.unlink(missing_ok=True)
+                    fp.sidecar.unlink(missing_ok=True)
+                raise
+
+    def _check_interrupt(self) -> None:
+        if self._cancel.is_set() or self._pause.is_set():
+            raise _Interrupted()
+
+    def _hash_prefix(self, fh: BinaryIO, checksum: _Checksum, length: int) -> None:
+        """Re-hash the bytes already on disk (a resume continues the sha256 from the real prefix)."""
+        checksum.reset()
+        fh.seek(0)
+        remaining = length
+        while remaining > 0:
+            self._check_interrupt()
+            block = fh.read(min(_HASH_BLOCK, remaining))
+            if not block:
+                break
+            checksum.update(block)
+            remaining -= len(block)
+
+    def _transfer(self, client: httpx2.Client, remote: RemoteFile, fp: FilePaths, checksum: _Checksum, base_done: int) -> None:
+        """Bring `fp.part` to the full size, retrying with backoff; the checksum follows every byte written."""
+        failures = 0
+        fp.part.touch(exist_ok=True)
+        with open(fp.part, "r+b", buffering=0) as fh:
+            while True:
+                self._check_interrupt()
+                offset = os.fstat(fh.fileno()).st_size
+                if offset > remote.size:
+                    offset = 0
+                    fh.truncate(0)
+                if checksum.length != offset:
+                    if offset:
+                        self._emit(DownloadState.CHECKING, message=f"re-reading {disk.format_bytes(offset)} already downloaded", force=True)
+                    self._hash_prefix(fh, checksum, offset)
+                self._set(bytes_done=base_done + offset)
+                if offset == remote.size:
+                    return
+                if offset:
+                    self._emit(DownloadState.DOWNLOADING, message=f"resuming {remote.filename} from {disk.format_bytes(offset)}", force=True)
+                else:
+                    self._emit(DownloadState.DOWNLOADING, force=True)
+                before = offset
+                try:
+                    self._stream(client, remote, fh, offset, checksum, base_done)
+                    return
+                except _Transient as exc:
+                    now = os.fstat(fh.fileno()).st_size
+                    failures = 0 if now > before else failures + 1
+                    if failures > self.settings.max_retries:
+                        raise TransferFailedError(
+                            f"Downloading {remote.filename} kept failing ({exc}); gave up after "
+                            f"{self.settings.max_retries} retries. {disk.format_bytes(now)} are kept and the next "
+                            "attempt continues from there."
+                        ) from None
+                    delay = min(self.settings.backoff_max, self.settings.backoff_initial * 2 ** max(failures - 1, 0))
+                    if exc.retry_after is not None:
+                        delay = min(max(delay, exc.retry_after), self.settings.backoff_max * 4)
+                    log.info("%s: %s; retrying in %.1f s", remote.filename, exc, delay)
+                    self._emit(DownloadState.RETRYING, message=f"{exc}; retrying in {delay:.0f} s", force=True)
+                    self._sleep(delay)
+
+    def _sleep(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            self._check_interrupt()
+            self._cancel.wait(min(left, 0.1))
+        self._check_interrupt()
+
+    def _stream(self, client: httpx2.Client, remote: RemoteFile, fh: BinaryIO, offset: int, checksum: _Checksum, base_done: int) -> None:
+        """One connection: GET with Range from `offset`, append to the file until complete (or raise)."""
+        headers = {"Range": f"bytes={offset}-"} if offset else {}
+        fetch = _Fetch(client, remote.url, headers)
+        self._fetch = fetch
+        if self._cancel.is_set() or self._pause.is_set():
+            raise _Interrupted()
+        fetch.start()
+        try:
+            kind, response = self._next(fetch, remote)
+            if kind != "response":
+                raise self._as_transient(response)
+            offset = self._check_response(response, remote, fh, offset, checksum)
+            while True:
+                kind, value = self._next(fetch, remote)
+                if kind == "data":
+                    if offset + len(value) > remote.size:
+                        fh.truncate(0)
+                        checksum.reset()
+                        raise DownloadError(
+                            f"The server sent more than the {remote.size} bytes the hub announced for {remote.filename}; "
+                            "the partial file was deleted."
+                        )
+                    self._write(fh, value, remote, offset)
+                    checksum.update(value)
+                    offset += len(value)
+                    self._bytes(base_done + offset)
+                elif kind == "end":
+                    if offset != remote.size:
+                        raise _Transient(f"the connection ended after {disk.format_bytes(offset)} of {disk.format_bytes(remote.size)}")
+                    return
+                else:
+                    raise self._as_transient(value)
+        finally:
+            fetch.stop()
+            self._fetch = None
+
+    def _next(self, fetch: _Fetch, remote: RemoteFile) -> tuple[str, Any]:
+        """The next item from the reader thread; checks pause/cancel often and turns silence into a stall."""
+        deadline = time.monotonic() + self.settings.stall_timeout
+        while True:
+            self._check_interrupt()
+            try:
+                return fetch.items.get(timeout=min(0.2, max(deadline - time.monotonic(), 0.001)))
+            except queue.Empty:
+                if time.monotonic() >= deadline:
+                    raise _Transient(f"no data for {self.settings.stall_timeout:.0f} s (stalled)") from None
+
+    @staticmethod
+    def _as_transient(exc: Exception) -> Exception:
+        if isinstance(exc, httpx2.TransportError):
+            return _Transient(f"connection problem ({type(exc).__name__})")
+        if isinstance(exc, DownloadError):
+            return exc
+        return _Transient(f"unexpected error ({type(exc).__name__}: {exc})")
+
+    def _check_response(self, response: httpx2.Response, remote: RemoteFile, fh: BinaryIO, offset: int, checksum: _Checksum) -> int:
+        """Validate status and Content-Range; returns the offset the body starts at (0 when Range was ignored)."""
+        status = response.status_code
+        if status == 206:
+            match = _CONTENT_RANGE.match(response.headers.get("Content-Range", "").strip())
+            if not match or int(match[1]) != offset:
+                raise _Transient(f"the server answered a different range ({response.headers.get('Content-Range')!r})")
+            if match[3] != "*" and int(match[3]) != remote.size:
+                raise DownloadError(
+                    f"The server's copy of {remote.filename} is {match[3]} bytes, the hub announced {remote.size}; "
+                    "the file may have changed. Try again later."
+                )
+            return offset
+        if status == 200:
+            length = response.headers.get("Content-Length")
+            if length is not None and int(length) != remote.size:
+                raise DownloadError(
+                    f"The server's copy of {remote.filename} is {length} bytes, the hub announced {remote.size}; "
+                    "the file may have changed. Try again later."
+                )
+            if offset:
+                # The server ignored Range and is sending the whole file: start over cleanly, never append.
+                log.warning("%s: server ignored Range; restarting from zero", remote.filename)
+                self._emit(DownloadState.DOWNLOADING, message="the server cannot resume; restarting from zero", force=True)
+            fh.truncate(0)
+            fh.seek(0)
+            checksum.reset()
+            self.resumed_from[remote.filename] = 0
+            return 0
+        if status == 416:
+            fh.truncate(0)
+            checksum.reset()
+            raise _Transient("the server refused the resume range; restarting from zero")
+        retry_after = _retry_after(response.headers.get("Retry-After"))
+        if status == 429:
+            raise _Transient("the server is rate-limiting (429)", retry_after=retry_after)
+        if status >= 500 or status == 408:
+            raise _Transient(f"server error {status}", retry_after=retry_after)
+        page = f"{remote.endpoint}/{remote.repo_id}"
+        if status == 401:
+            raise HubAccessError(
+                f"{remote.endpoint} asks for a login to download {remote.filename}: set HF_TOKEN or run `hf auth login`.", 401
+            )
+        if status == 403:
+            raise HubAccessError(
+                f"Access to {remote.filename} was refused (403). If {remote.repo_id} is gated, accept its license at "
+                f"{page} and check that HF_TOKEN belongs to that account.",
+                403,
+            )
+        if status == 404:
+            raise HubAccessError(f"{remote.filename} is no longer on {remote.endpoint} (404) at revision {remote.revision[:12]}.", 404)
+        raise HubAccessError(f"{remote.endpoint} answered {status} for {remote.filename}.", status)
+
+    @staticmethod
+    def _write(fh: BinaryIO, data: bytes, remote: RemoteFile, offset: int) -> None:
+        view = memoryview(data)
+        try:
+            while view:
+                written = fh.write(view)
+                view = view[written or 0 :]
+        except OSError as exc:
+            if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+                raise NotEnoughDiskSpaceError(
+                    f"The disk filled up while downloading {remote.filename} ({disk.format_bytes(offset)} of "
+                    f"{disk.format_bytes(remote.size)} written). The partial file is kept: free up at least "
+                    f"{disk.format_bytes(remote.size - offset)} and start the download again to continue.",
+                    missing_bytes=remote.size - offset,
+                ) from None
+            raise DownloadError(f"Could not write {remote.filename}: {exc.strerror or exc}.") from None
+
+    def _install(self, remote: RemoteFile, fp: FilePaths, checksum: _Checksum) -> None:
+        """Verify, fsync, then atomically rename into place; a mismatch deletes the file."""
+        self._emit(DownloadState.VERIFYING, force=True)
+        actual = checksum.hexdigest()
+        if checksum.length != remote.size or actual != checksum.expected:
+            fp.part.unlink(missing_ok=True)
+            fp.sidecar.unlink(missing_ok=True)
+            raise ChecksumMismatchError(
+                f"{remote.filename} is damaged: its {checksum.kind} is {actual[:16]}…, the hub says "
+                f"{checksum.expected[:16]}…. The downloaded file was deleted; try again (if it happens again, the "
+                "mirror may be serving a bad copy)."
+            )
+        with open(fp.part, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(fp.part, fp.final)
+        _fsync_dir(fp.final.parent)
+        record_verified(fp.repo_folder, remote)
+        fp.sidecar.unlink(missing_ok=True)
+
+    # --- progress ----------------------------------------------------------------------------------------------
+
+    def _set(self, **changes: Any) -> None:
+        with self._state_lock:
+            self._progress = replace(self._progress, **changes)
+
+    def _bytes(self, bytes_done: int) -> None:
+        now = time.monotonic()
+        with self._state_lock:
+            self._samples.append((now, bytes_done))
+            while len(self._samples) > 2 and now - self._samples[0][0] > 5.0:
+                self._samples.popleft()
+            t0, b0 = self._samples[0]
+            speed = (bytes_done - b0) / (now - t0) if now - t0 > 0.2 else self._progress.speed
+            left = self._progress.bytes_total - bytes_done
+            eta = left / speed if speed > 0 else None
+            self._progress = replace(self._progress, bytes_done=bytes_done, speed=speed, eta=eta)
+        self._emit(DownloadState.DOWNLOADING)
+
+    def _emit(self, state: DownloadState, *, message: str | None = None, force: bool = False) -> None:
+        now = time.monotonic()
+        with self._state_lock:
+            changed = state != self._progress.state
+            if message is not None or changed:
+                self._progress = replace(self._progress, state=state, message=message or "")
+            if state in (DownloadState.RETRYING, DownloadState.PAUSED, DownloadState.CANCELLED):
+                self._samples.clear()
+                self._progress = replace(self._progress, speed=0.0, eta=None)
+            if not (force or changed) and now - self._last_emit < self.settings.progress_interval:
+                return
+            self._last_emit = now
+            snapshot = self._progress
+        if self.on_progress is not None:
+            self.on_progress(snapshot)
+
+
+def _retry_after(value: str | None) -> float | None:
+    try:
+        return max(0.0, float(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make the rename durable (POSIX); Windows has no directory fsync and needs none."""
+    if os.name != "posix":
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
