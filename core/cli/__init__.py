@@ -11,6 +11,7 @@ from modelnest.core.errors import ModelNestError
 
 # name -> (module under modelnest.core.cli, one-line help). Each module has add_arguments(parser) and run(args).
 COMMANDS: dict[str, tuple[str, str]] = {
+    "pull": ("pull_cmd", "download a GGUF model from the hub, resumable and sha256-verified"),
     "inspect": ("inspect_cmd", "validate a GGUF file and summarise it"),
     "run": ("run_cmd", "generate once with a model through the engine process"),
 }
