@@ -1,0 +1,411 @@
+"""The parent's side of the engine: starts the child, sends requests, turns its events and deaths into results.
+
+One EngineClient owns one engine process. It is safe to call `cancel()` from another thread while a
+`generate()` iterator is being consumed (the GUI's Stop button); everything else is meant for one thread.
+"""
+
+from __future__ import annotations
+
+import collections
+import itertools
+import os
+import queue
+import subprocess
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from modelnest.core.engine import protocol
+from modelnest.core.engine.errors import (
+    EngineError,
+    EngineHung,
+    EngineStartError,
+    GenerationFailed,
+    ModelLoadFailed,
+    ModelRefused,
+    explain_exit,
+)
+from modelnest.core.engine.launch import engine_command
+from modelnest.core.engine.params import EngineParams, GenerationSummary, LoadReport, SamplingParams
+from modelnest.core.gguf import read_file
+
+_EOF = object()
+
+
+@dataclass(frozen=True)
+class TokenEvent:
+    text: str
+    n: int  # tokens so far
+    t: float  # seconds since the engine received the request
+
+
+@dataclass(frozen=True)
+class ProgressEvent:
+    stage: str  # "load" or "prompt"
+    fraction: float
+
+
+Event = TokenEvent | ProgressEvent | GenerationSummary
+
+
+class CrashLedger:
+    """Counts engine crashes per model file so a model that crashed twice is not loaded again automatically."""
+
+    LIMIT = 2
+
+    def __init__(self) -> None:
+        self._crashes: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def record(self, path: str) -> int:
+        with self._lock:
+            self._crashes[path] = self._crashes.get(path, 0) + 1
+            return self._crashes[path]
+
+    def count(self, path: str) -> int:
+        return self._crashes.get(path, 0)
+
+    def clear(self, path: str) -> None:
+        with self._lock:
+            self._crashes.pop(path, None)
+
+
+LEDGER = CrashLedger()
+
+
+class EngineClient:
+    """Runs one engine child process. Raises EngineError subclasses; never lets the child's death escape raw."""
+
+    def __init__(
+        self,
+        *,
+        hang_timeout: float = 15.0,
+        cancel_grace: float = 3.0,
+        log_lines: int = 200,
+        env: dict[str, str] | None = None,
+        ledger: CrashLedger = LEDGER,
+    ) -> None:
+        self.hang_timeout = hang_timeout  # no heartbeat or event for this long: the engine is hung
+        self.cancel_grace = cancel_grace  # a cancel not honoured within this: the engine is killed
+        self._log: collections.deque[str] = collections.deque(maxlen=log_lines)
+        self._env = env
+        self._ledger = ledger
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._events: queue.Queue[Any] = queue.Queue()
+        self._write_lock = threading.Lock()
+        self._ids = itertools.count(1)
+        self._killed_by_us = False
+        self._active_id: int | None = None
+        self.info: dict[str, Any] = {}
+        self.loaded: LoadReport | None = None
+        self.warnings: list[str] = []
+
+    # ---- process ------------------------------------------------------------------------------------------
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc else None
+
+    @property
+    def alive(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    def log_tail(self, lines: int = 40) -> str:
+        return "\n".join(list(self._log)[-lines:])
+
+    def start(self, timeout: float = 60.0) -> dict[str, Any]:
+        if self.alive:
+            return self.info
+        env = dict(os.environ if self._env is None else self._env)
+        env.setdefault("PYTHONUNBUFFERED", "1")
+        self._events = queue.Queue()
+        self._log.clear()
+        self._killed_by_us = False
+        creationflags = getattr(subprocess, "CREATE_NO_WINDOW", 0)
+        try:
+            self._proc = subprocess.Popen(
+                engine_command(),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=env,
+                creationflags=creationflags,
+            )
+        except OSError as exc:
+            raise EngineStartError(f"The engine could not be started: {exc}.") from exc
+        threading.Thread(target=self._read_events, args=(self._proc,), daemon=True, name="engine-events").start()
+        threading.Thread(target=self._read_log, args=(self._proc,), daemon=True, name="engine-log").start()
+        try:
+            ready = self._next(timeout=timeout)
+        except EngineError as exc:
+            raise EngineStartError(exc.explanation, advice=exc.advice, log_tail=exc.log_tail) from exc
+        if ready.get("ev") != "ready":
+            self.kill()
+            raise EngineStartError(f"The engine answered {ready.get('ev')!r} instead of starting.")
+        self.info = ready
+        return ready
+
+    def _read_events(self, proc: subprocess.Popen[bytes]) -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            try:
+                self._events.put(protocol.decode(line))
+            except ValueError:
+                self._log.append(f"[unreadable engine message: {line[:200]!r}]")
+        self._events.put(_EOF)
+
+    def _read_log(self, proc: subprocess.Popen[bytes]) -> None:
+        assert proc.stderr is not None
+        for raw in proc.stderr:
+            self._log.append(raw.decode("utf-8", errors="replace").rstrip("\n"))
+
+    def _send(self, message: dict[str, Any]) -> None:
+        proc = self._proc
+        if proc is None or proc.stdin is None:
+            raise EngineStartError("The engine is not running.")
+        with self._write_lock:
+            try:
+                proc.stdin.write(protocol.encode(message))
+                proc.stdin.flush()
+            except (BrokenPipeError, OSError, ValueError):
+                pass  # the death shows up as end-of-file on the event stream, with its exit code
+
+    def _death(self) -> EngineError:
+        """The engine is gone: wait for its exit code and explain it."""
+        proc = self._proc
+        code: int | None = None
+        if proc is not None:
+            try:
+                code = proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                code = proc.wait()
+        time.sleep(0.05)  # let the log reader drain the last lines (abort messages come last)
+        error = explain_exit(code, self.log_tail(), killed_by_us=self._killed_by_us)
+        if self.loaded is not None and not self._killed_by_us:
+            self._ledger.record(self.loaded.path)
+        self.loaded = None
+        return error
+
+    def _next(self, timeout: float | None = None) -> dict[str, Any]:
+        """Next meaningful event; heartbeats only prove liveness. Raises on death or silence."""
+        limit = self.hang_timeout if timeout is None else timeout
+        while True:
+            try:
+                event = self._events.get(timeout=limit)
+            except queue.Empty:
+                self.kill()
+                self._drain()
+                raise EngineHung(
+                    f"The engine showed no sign of life for {limit:.0f} seconds and was stopped.",
+                    advice="Load the model again; if it keeps happening, try a smaller context or model.",
+                    log_tail=self.log_tail(),
+                ) from None
+            if event is _EOF:
+                raise self._death()
+            if event.get("ev") == "heartbeat":
+                continue
+            if event.get("ev") == "warning":
+                self.warnings.append(str(event.get("message")))
+                continue
+            return event
+
+    def _drain(self) -> None:
+        if self._proc is not None:
+            try:
+                self._proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+
+    def kill(self) -> None:
+        """Stop the engine at once (hard kill); used for hangs and ignored cancels."""
+        if self._proc is not None and self._proc.poll() is None:
+            self._killed_by_us = True
+            self._proc.kill()
+        self.loaded = None
+
+    def shutdown(self, timeout: float = 5.0) -> None:
+        proc = self._proc
+        if proc is None:
+            return
+        if proc.poll() is None:
+            self._send({"op": "shutdown"})
+            try:
+                proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.kill()
+                proc.wait()
+        for stream in (proc.stdin, proc.stdout, proc.stderr):
+            if stream is not None:
+                try:
+                    stream.close()
+                except OSError:
+                    pass
+        self.loaded = None
+        self._proc = None
+
+    def __enter__(self) -> EngineClient:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.shutdown()
+
+    # ---- requests -----------------------------------------------------------------------------------------
+    def system_info(self) -> dict[str, Any]:
+        self.start()
+        rid = next(self._ids)
+        self._send({"op": "system_info", "id": rid})
+        return self._expect(rid, "info")
+
+    def _expect(self, rid: int, ev: str, timeout: float | None = None) -> dict[str, Any]:
+        while True:
+            event = self._next(timeout)
+            if event.get("id") not in (rid, None):
+                continue  # a late event of an earlier request
+            if event.get("ev") == "error":
+                raise ModelLoadFailed(str(event.get("message")), log_tail=self.log_tail())
+            if event.get("ev") == ev:
+                return event
+
+    def load(
+        self,
+        path: str | Path,
+        params: EngineParams,
+        *,
+        force: bool = False,
+        on_progress: Any = None,
+    ) -> LoadReport:
+        """Validate the file, then load it with exactly `params`. `on_progress(fraction)` is called from here."""
+        path = str(Path(path).resolve())
+        read_file(path)  # raises GGUFError before any engine sees a bad file
+        if not force and self._ledger.count(path) >= CrashLedger.LIMIT:
+            raise ModelRefused(
+                "This model crashed the engine twice, so it is not loaded again automatically.",
+                advice="Check the settings (context, GPU layers) and load it again yourself.",
+            )
+        self.start()
+        rid = next(self._ids)
+        self._active_id = rid
+        self.warnings = []
+        self._send({"op": "load", "id": rid, "path": path, "params": params.to_dict()})
+        try:
+            while True:
+                event = self._next()
+                if event.get("id") not in (rid, None):
+                    continue
+                kind = event.get("ev")
+                if kind == "progress" and on_progress is not None:
+                    on_progress(float(event.get("fraction", 0.0)))
+                elif kind == "error":
+                    raise ModelLoadFailed(
+                        f"The model could not be loaded: {event.get('message')}.",
+                        advice="Try a smaller context length or fewer GPU layers."
+                        if event.get("kind") == "load_failed"
+                        else "",
+                        log_tail=self.log_tail(),
+                    )
+                elif kind == "loaded":
+                    self.loaded = LoadReport.from_dict(event["report"])
+                    return self.loaded
+        finally:
+            self._active_id = None
+
+    def unload(self) -> None:
+        if not self.alive:
+            self.loaded = None
+            return
+        rid = next(self._ids)
+        self._send({"op": "unload", "id": rid})
+        self._expect(rid, "unloaded")
+        self.loaded = None
+
+    def cancel(self) -> None:
+        """Stop the current load or generation; callable from any thread. Honoured within one token."""
+        rid = self._active_id
+        if rid is not None:
+            self._send({"op": "cancel", "id": rid})
+            self._cancel_sent_at = time.monotonic()
+
+    def generate(
+        self,
+        messages: Sequence[dict[str, str]] | None = None,
+        sampling: SamplingParams | None = None,
+        *,
+        prompt: str | None = None,
+    ) -> Iterator[Event]:
+        """Stream a reply: TokenEvent / ProgressEvent items, then one GenerationSummary."""
+        if self.loaded is None:
+            raise GenerationFailed("No model is loaded.")
+        rid = next(self._ids)
+        request: dict[str, Any] = {"op": "generate", "id": rid, "sampling": (sampling or SamplingParams()).to_dict()}
+        if prompt is not None:
+            request["prompt"] = prompt
+        else:
+            request["messages"] = list(messages or [])
+        self._cancel_sent_at: float | None = None
+        self._active_id = rid
+        self._send(request)
+        try:
+            while True:
+                timeout = self.hang_timeout
+                if self._cancel_sent_at is not None:
+                    timeout = max(0.05, self.cancel_grace - (time.monotonic() - self._cancel_sent_at))
+                try:
+                    event = self._next(timeout)
+                except EngineHung:
+                    if self._cancel_sent_at is not None:
+                        raise EngineHung(
+                            "The engine did not stop when asked, so it was stopped by force.",
+                            advice="Load the model again.",
+                            log_tail=self.log_tail(),
+                        ) from None
+                    raise
+                if event.get("id") != rid:
+                    continue
+                kind = event.get("ev")
+                if kind == "token":
+                    yield TokenEvent(str(event["text"]), int(event["n"]), float(event["t"]))
+                elif kind == "progress":
+                    total = max(1, int(event.get("total", 1)))
+                    yield ProgressEvent(str(event.get("stage")), int(event.get("done", 0)) / total)
+                elif kind == "done":
+                    yield GenerationSummary.from_dict(event["summary"])
+                    return
+                elif kind == "error":
+                    raise GenerationFailed(str(event.get("message")), log_tail=self.log_tail())
+        finally:
+            self._active_id = None
+
+    def run(
+        self, messages: Sequence[dict[str, str]] | None = None, sampling: SamplingParams | None = None, **kw: Any
+    ) -> GenerationSummary:
+        """Generate to the end and return the summary (the CLI's one-shot mode)."""
+        summary: GenerationSummary | None = None
+        for event in self.generate(messages, sampling, **kw):
+            if isinstance(event, GenerationSummary):
+                summary = event
+        assert summary is not None
+        return summary
+
+
+def default_threads() -> int:
+    """Physical cores (llama.cpp decode is memory-bound; hyper-threads do not help); the planner refines this."""
+    try:
+        import psutil
+
+        return max(1, psutil.cpu_count(logical=False) or os.cpu_count() or 1)
+    except Exception:  # noqa: BLE001
+        return max(1, (os.cpu_count() or 2) // 2)
+
+
+__all__ = [
+    "CrashLedger",
+    "EngineClient",
+    "Event",
+    "ProgressEvent",
+    "TokenEvent",
+    "default_threads",
+]

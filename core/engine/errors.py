@@ -1,0 +1,156 @@
+"""Typed engine failures with plain-language explanations, and the mapping from exit codes to causes.
+
+    EngineError                 base: `explanation` (what happened), `advice` (what to try), `log_tail`
+    ├── EngineStartError        the engine process could not start
+    ├── EngineCrashed           the process died (abort, illegal instruction, memory fault, killed)
+    │   └── EngineOutOfMemory   ... and the evidence says memory ran out
+    ├── EngineHung              no sign of life; it was stopped
+    ├── ModelLoadFailed         llama.cpp refused the file or parameters (the process is fine)
+    ├── GenerationFailed        a reply could not be produced (context full, template error ...)
+    └── ModelRefused            this model crashed the engine twice; not loaded again automatically
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+
+from modelnest.core.errors import ModelNestError
+
+MEMORY_ADVICE = "Try fewer GPU layers, a smaller context length, or a smaller quantization of the model."
+
+
+class EngineError(ModelNestError):
+    kind = "engine_error"
+
+    def __init__(self, explanation: str, *, advice: str = "", log_tail: str = "", exit_code: int | None = None) -> None:
+        super().__init__(explanation if not advice else f"{explanation} {advice}")
+        self.explanation = explanation
+        self.advice = advice
+        self.log_tail = log_tail
+        self.exit_code = exit_code
+
+
+class EngineStartError(EngineError):
+    kind = "start_failed"
+
+
+class EngineCrashed(EngineError):
+    kind = "crashed"
+
+
+class EngineOutOfMemory(EngineCrashed):
+    kind = "out_of_memory"
+
+
+class EngineHung(EngineError):
+    kind = "hung"
+
+
+class ModelLoadFailed(EngineError):
+    kind = "load_failed"
+
+
+class GenerationFailed(EngineError):
+    kind = "generation_failed"
+
+
+class ModelRefused(EngineError):
+    kind = "refused"
+
+
+_OOM_MARKERS = (
+    "out of memory",
+    "failed to allocate",
+    "insufficient memory",
+    "cudaMalloc failed",
+    "unable to allocate",
+    "std::bad_alloc",
+    "ErrorOutOfDeviceMemory",
+)
+
+# Windows NTSTATUS codes, as unsigned 32-bit values (Python may report them signed or as 64-bit unsigned).
+_WINDOWS_CODES = {
+    0xC0000409: "abort",  # STATUS_STACK_BUFFER_OVERRUN: __fastfail, what abort() becomes on modern Windows
+    0xC000001D: "illegal_instruction",
+    0xC0000005: "memory_fault",
+    0xC00000FD: "stack_overflow",
+    0xC0000017: "out_of_memory",  # STATUS_NO_MEMORY
+}
+
+
+def _signal_of(exit_code: int) -> str | None:
+    """Which fatal cause an exit code stands for, on any OS; None for an ordinary exit status."""
+    if sys.platform == "win32" or exit_code > 255 or exit_code < -64:
+        code = exit_code & 0xFFFFFFFF
+        if code in _WINDOWS_CODES:
+            return _WINDOWS_CODES[code]
+        if exit_code == 3:  # MSVC abort() without fast-fail
+            return "abort"
+        return None
+    if exit_code >= 0:
+        return None
+    sig = -exit_code
+    return {
+        signal.SIGABRT: "abort",
+        signal.SIGILL: "illegal_instruction",
+        signal.SIGSEGV: "memory_fault",
+        getattr(signal, "SIGBUS", -1): "memory_fault",
+        signal.SIGFPE: "arithmetic_fault",
+        getattr(signal, "SIGKILL", -1): "killed",
+        signal.SIGTERM: "terminated",
+    }.get(sig, f"signal_{sig}")
+
+
+def explain_exit(exit_code: int | None, log_tail: str, *, killed_by_us: bool = False) -> EngineError:
+    """Turn how the engine process ended into the error the user sees."""
+    tail_lower = log_tail.lower()
+    oom_in_log = any(marker.lower() in tail_lower for marker in _OOM_MARKERS)
+    cause = _signal_of(exit_code) if exit_code is not None else None
+    code_text = f" (exit code {exit_code})" if exit_code is not None else ""
+    if oom_in_log or cause == "out_of_memory":
+        return EngineOutOfMemory(
+            f"The engine ran out of memory{code_text}.", advice=MEMORY_ADVICE, log_tail=log_tail, exit_code=exit_code
+        )
+    if cause == "killed" and not killed_by_us:
+        return EngineOutOfMemory(
+            "The engine was killed by the operating system, most likely because the computer ran out of memory"
+            f"{code_text}.",
+            advice=MEMORY_ADVICE,
+            log_tail=log_tail,
+            exit_code=exit_code,
+        )
+    messages = {
+        "abort": (
+            "llama.cpp stopped itself because something was wrong (an internal check failed), often a model "
+            "file or a setting it cannot handle",
+            "Look at the details below; try another quantization or file of this model, or a smaller context.",
+        ),
+        "illegal_instruction": (
+            "The engine used a processor instruction this CPU does not support",
+            "This build of the engine does not match your processor; install the build for your computer.",
+        ),
+        "memory_fault": (
+            "The engine crashed with a memory access error, often caused by a damaged model file or a bug in "
+            "llama.cpp",
+            "Try downloading the model again, or another quantization of it.",
+        ),
+        "stack_overflow": ("The engine crashed with a stack overflow", "Try a smaller context or another model file."),
+        "arithmetic_fault": ("The engine crashed with an arithmetic error", "Try another model file."),
+        "terminated": ("The engine was stopped by another program", "Load the model again."),
+        "killed": ("The engine was stopped because it did not respond", "Load the model again."),
+    }
+    if cause in messages:
+        text, advice = messages[cause]
+        return EngineCrashed(f"{text}{code_text}.", advice=advice, log_tail=log_tail, exit_code=exit_code)
+    if cause is not None:
+        return EngineCrashed(
+            f"The engine stopped unexpectedly ({cause}){code_text}.",
+            advice="Load the model again.",
+            log_tail=log_tail,
+            exit_code=exit_code,
+        )
+    return EngineCrashed(
+        f"The engine stopped unexpectedly{code_text}.", advice="Load the model again.", log_tail=log_tail,
+        exit_code=exit_code,
+    )

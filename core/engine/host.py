@@ -1,0 +1,426 @@
+"""The engine process: the only code in ModelNest that imports llama_cpp.
+
+Runs as a child of the app (`modelnest __engine__`, or `python -m modelnest.core.engine.host`), reads requests
+from stdin and writes events to a private copy of stdout; fd 1 itself is pointed at stderr so nothing native
+can corrupt the protocol. Uses llama.cpp's C API through llama-cpp-python's bindings directly (not the `Llama`
+class) so that every parameter is explicit, the prompt is processed in chunks that report progress and can be
+aborted, the KV cache of the previous turn is reused, and no untrusted template is compiled outside our sandbox.
+It exits by itself when the parent goes away (stdin reaches end of file, or the parent process changes).
+"""
+
+from __future__ import annotations
+
+import codecs
+import ctypes
+import os
+import queue
+import signal
+import sys
+import threading
+import time
+from typing import Any, BinaryIO
+
+from modelnest.core.engine import protocol
+from modelnest.core.engine.params import EngineParams, LoadReport, SamplingParams
+from modelnest.core.engine.templates import ChatTemplate, TemplateRejected, load_template, render_conversation
+from modelnest.core.gguf import GGUFError, read_file
+
+_KV_GGML_TYPE = {"f16": 1, "q8_0": 8, "q4_0": 2}
+_DECODE_ABORTED = 2  # llama_decode's return value when the abort callback fired
+
+
+class _Cancelled(Exception):
+    pass
+
+
+class EngineHost:
+    def __init__(self, out: BinaryIO) -> None:
+        import llama_cpp  # noqa: PLC0415 - imported here, in the child, and nowhere else
+
+        self.ll = llama_cpp
+        self._out = out
+        self._out_lock = threading.Lock()
+        self._requests: queue.Queue[dict[str, Any]] = queue.Queue()
+        self._cancel_id: Any = None
+        self._current_id: Any = None
+        self._parent_pid = os.getppid()
+        self.model: Any = None
+        self.ctx: Any = None
+        self.vocab: Any = None
+        self.template: ChatTemplate | None = None
+        self.params: EngineParams | None = None
+        self.cached_tokens: list[int] = []
+        self._log_sink: LoadReport | None = None
+        self._log_partial = ""
+        # ctypes callbacks must stay referenced for as long as C may call them.
+        self._log_cb = llama_cpp.llama_log_callback(self._on_log)
+        self._abort_cb = llama_cpp.ggml_abort_callback(self._should_abort)
+        self._progress_cb = llama_cpp.llama_progress_callback(self._on_load_progress)
+        self._last_progress = -1.0
+        llama_cpp.llama_log_set(self._log_cb, ctypes.c_void_p(0))
+        llama_cpp.llama_backend_init()
+
+    # ---- plumbing -------------------------------------------------------------------------------------------
+    def send(self, message: dict[str, Any]) -> None:
+        data = protocol.encode(message)
+        with self._out_lock:
+            try:
+                self._out.write(data)
+                self._out.flush()
+            except (BrokenPipeError, OSError):
+                os._exit(0)  # the parent is gone: nobody to serve
+
+    def read_requests(self, stdin: BinaryIO) -> None:
+        """Reader thread: cancel takes effect at once; everything else is queued for the main thread."""
+        for line in stdin:
+            try:
+                request = protocol.decode(line)
+            except ValueError:
+                self.send({"ev": "error", "kind": "protocol", "message": "unreadable request"})
+                continue
+            if request.get("op") == "cancel":
+                self._cancel_id = request.get("id")
+            else:
+                self._requests.put(request)
+        os._exit(0)  # stdin closed: the parent died or let go of us
+
+    def heartbeat(self) -> None:
+        while True:
+            time.sleep(protocol.HEARTBEAT_SECONDS)
+            if os.name == "posix" and os.getppid() != self._parent_pid:
+                os._exit(0)
+            self.send({"ev": "heartbeat"})
+
+    def _on_log(self, level: int, text: bytes, user_data: Any) -> None:
+        os.write(2, text)
+        if self._log_sink is None:
+            return
+        self._log_partial += text.decode("utf-8", errors="replace")
+        *lines, self._log_partial = self._log_partial.split("\n")
+        for line in lines:
+            self._log_sink.feed_log_line(line)
+
+    def _should_abort(self, data: Any) -> bool:
+        return self._cancel_id is not None and self._cancel_id == self._current_id
+
+    def _on_load_progress(self, progress: float, data: Any) -> bool:
+        if progress - self._last_progress >= 0.02 or progress >= 1.0:
+            self._last_progress = progress
+            self.send({"ev": "progress", "id": self._current_id, "stage": "load", "fraction": round(progress, 3)})
+        return not self._should_abort(None)
+
+    # ---- requests -------------------------------------------------------------------------------------------
+    def serve(self) -> None:
+        self.send(
+            {
+                "ev": "ready",
+                "pid": os.getpid(),
+                "llama_cpp_version": getattr(self.ll, "__version__", "?"),
+                "system_info": self.ll.llama_print_system_info().decode("utf-8", errors="replace"),
+                "gpu_offload": bool(self.ll.llama_supports_gpu_offload()),
+            }
+        )
+        handlers = {
+            "load": self.load,
+            "generate": self.generate,
+            "unload": self.unload,
+            "system_info": self.system_info,
+        }
+        while True:
+            request = self._requests.get()
+            op = request.get("op")
+            if op == "shutdown":
+                self.unload(None)
+                self.send({"ev": "bye"})
+                return
+            handler = handlers.get(str(op))
+            self._current_id = request.get("id")
+            try:
+                if handler is None:
+                    raise ValueError(f"unknown request {op!r}")
+                handler(request)
+            except Exception as exc:  # noqa: BLE001 - every failure goes back to the caller as an event
+                self.send({"ev": "error", "id": request.get("id"), "kind": "internal", "message": str(exc)})
+            finally:
+                self._current_id = None
+
+    def system_info(self, request: dict[str, Any]) -> None:
+        self.send(
+            {
+                "ev": "info",
+                "id": request.get("id"),
+                "system_info": self.ll.llama_print_system_info().decode("utf-8", errors="replace"),
+                "gpu_offload": bool(self.ll.llama_supports_gpu_offload()),
+            }
+        )
+
+    def unload(self, request: dict[str, Any] | None) -> None:
+        if self.ctx is not None:
+            self.ll.llama_free(self.ctx)
+            self.ctx = None
+        if self.model is not None:
+            self.ll.llama_model_free(self.model)
+            self.model = None
+        self.vocab = None
+        self.template = None
+        self.cached_tokens = []
+        if request is not None:
+            self.send({"ev": "unloaded", "id": request.get("id")})
+
+    def load(self, request: dict[str, Any]) -> None:
+        ll = self.ll
+        path = str(request["path"])
+        self.unload(None)
+        try:
+            header = read_file(path)  # defence in depth: llama.cpp never sees a file our validator rejects
+        except GGUFError as exc:
+            self.send({"ev": "error", "id": request.get("id"), "kind": "invalid_model", "message": str(exc)})
+            return
+        params = EngineParams.from_dict(request.get("params", {}))
+        report = LoadReport(path=path, params=params.to_dict())
+        self._log_sink, self._last_progress = report, -1.0
+        start = time.perf_counter()
+
+        mparams = ll.llama_model_default_params()
+        mparams.n_gpu_layers = params.n_gpu_layers
+        mparams.main_gpu = params.main_gpu
+        mparams.use_mmap = params.use_mmap
+        mparams.use_mlock = False
+        mparams.progress_callback = self._progress_cb
+        if params.tensor_split:
+            split = (ctypes.c_float * ll.LLAMA_MAX_DEVICES)(*params.tensor_split)
+            mparams.tensor_split = split
+        model = ll.llama_model_load_from_file(path.encode("utf-8"), mparams)
+        if not model:
+            self._log_sink = None
+            cancelled = self._should_abort(None)
+            self.send(
+                {
+                    "ev": "error",
+                    "id": request.get("id"),
+                    "kind": "cancelled" if cancelled else "load_failed",
+                    "message": "loading was cancelled" if cancelled else "llama.cpp could not load the model",
+                }
+            )
+            return
+        cparams = ll.llama_context_default_params()
+        cparams.n_ctx = params.n_ctx
+        cparams.n_batch = params.n_batch
+        cparams.n_ubatch = params.n_ubatch
+        cparams.n_seq_max = 1
+        cparams.n_threads = params.n_threads
+        cparams.n_threads_batch = params.n_threads_batch
+        cparams.flash_attn_type = (
+            ll.LLAMA_FLASH_ATTN_TYPE_ENABLED if params.flash_attn else ll.LLAMA_FLASH_ATTN_TYPE_DISABLED
+        )
+        cparams.type_k = _KV_GGML_TYPE[params.type_k]
+        cparams.type_v = _KV_GGML_TYPE[params.type_v]
+        cparams.offload_kqv = params.offload_kqv
+        cparams.swa_full = params.swa_full
+        cparams.no_perf = True
+        ctx = ll.llama_init_from_model(model, cparams)
+        self._log_sink = None
+        if not ctx:
+            ll.llama_model_free(model)
+            self.send(
+                {
+                    "ev": "error",
+                    "id": request.get("id"),
+                    "kind": "load_failed",
+                    "message": "llama.cpp could not create a context with these settings (often: not enough memory)",
+                }
+            )
+            return
+        ll.llama_set_abort_callback(ctx, self._abort_cb, None)
+        self.model, self.ctx, self.params = model, ctx, params
+        self.vocab = ll.llama_model_get_vocab(model)
+        self.cached_tokens = []
+        bos = self._token_text(ll.llama_vocab_bos(self.vocab))
+        eos = self._token_text(ll.llama_vocab_eos(self.vocab))
+        self.template, report.template_warning = load_template(header.chat_template, bos, eos)
+        report.load_seconds = time.perf_counter() - start
+        report.n_ctx = ll.llama_n_ctx(ctx)
+        report.n_layer = ll.llama_model_n_layer(model)
+        report.n_params = ll.llama_model_n_params(model)
+        report.system_info = ll.llama_print_system_info().decode("utf-8", errors="replace")
+        if report.template_warning:
+            self.send({"ev": "warning", "id": request.get("id"), "message": report.template_warning})
+        self.send({"ev": "loaded", "id": request.get("id"), "report": report.to_dict()})
+
+    # ---- generation -----------------------------------------------------------------------------------------
+    def _token_text(self, token: int) -> str:
+        if token < 0:
+            return ""
+        text = self.ll.llama_vocab_get_text(self.vocab, token)
+        return text.decode("utf-8", errors="replace") if text else ""
+
+    def _piece(self, token: int) -> bytes:
+        buf = ctypes.create_string_buffer(64)
+        n = self.ll.llama_token_to_piece(self.vocab, token, buf, len(buf), 0, False)
+        if n < 0:
+            buf = ctypes.create_string_buffer(-n)
+            n = self.ll.llama_token_to_piece(self.vocab, token, buf, len(buf), 0, False)
+        return buf.raw[:n]
+
+    def tokenize(self, text: str, add_special: bool) -> list[int]:
+        data = text.encode("utf-8")
+        capacity = len(data) + 16
+        tokens = (self.ll.llama_token * capacity)()
+        n = self.ll.llama_tokenize(self.vocab, data, len(data), tokens, capacity, add_special, True)
+        if n < 0:
+            capacity = -n
+            tokens = (self.ll.llama_token * capacity)()
+            n = self.ll.llama_tokenize(self.vocab, data, len(data), tokens, capacity, add_special, True)
+        return list(tokens[:n])
+
+    def _decode(self, tokens: list[int]) -> None:
+        array = (self.ll.llama_token * len(tokens))(*tokens)
+        rc = self.ll.llama_decode(self.ctx, self.ll.llama_batch_get_one(array, len(tokens)))
+        if rc == _DECODE_ABORTED:
+            raise _Cancelled()
+        if rc != 0:
+            raise RuntimeError(f"llama_decode failed with code {rc}")
+
+    def _forget_cache(self) -> None:
+        self.ll.llama_memory_clear(self.ll.llama_get_memory(self.ctx), True)
+        self.cached_tokens = []
+
+    def _sampler(self, s: SamplingParams) -> Any:
+        ll = self.ll
+        chain = ll.llama_sampler_chain_init(ll.llama_sampler_chain_default_params())
+        n_vocab = ll.llama_vocab_n_tokens(self.vocab)
+        if s.temperature > 0 and s.top_k > 0:
+            # top-k first: llama.cpp warns that penalties over the full vocabulary are slow
+            ll.llama_sampler_chain_add(chain, ll.llama_sampler_init_top_k(s.top_k))
+        if s.repeat_penalty != 1.0:
+            penalties = ll.llama_sampler_init_penalties(n_vocab, s.repeat_last_n, s.repeat_penalty, 0.0, 0.0)
+            ll.llama_sampler_chain_add(chain, penalties)
+        if s.temperature <= 0:
+            ll.llama_sampler_chain_add(chain, ll.llama_sampler_init_greedy())
+            return chain
+        ll.llama_sampler_chain_add(chain, ll.llama_sampler_init_top_p(s.top_p, 1))
+        if s.min_p > 0:
+            ll.llama_sampler_chain_add(chain, ll.llama_sampler_init_min_p(s.min_p, 1))
+        ll.llama_sampler_chain_add(chain, ll.llama_sampler_init_temp(s.temperature))
+        seed = ll.LLAMA_DEFAULT_SEED if s.seed < 0 else s.seed
+        ll.llama_sampler_chain_add(chain, ll.llama_sampler_init_dist(seed))
+        return chain
+
+    def generate(self, request: dict[str, Any]) -> None:
+        rid = request.get("id")
+        if self.ctx is None or self.params is None or self.template is None:
+            self.send({"ev": "error", "id": rid, "kind": "no_model", "message": "no model is loaded"})
+            return
+        t0 = time.perf_counter()
+        sampling = SamplingParams.from_dict(request.get("sampling", {}))
+        try:
+            prompt = request["prompt"] if "prompt" in request else render_conversation(self.template, request["messages"])
+        except TemplateRejected as exc:
+            self.send({"ev": "error", "id": rid, "kind": "template", "message": str(exc)})
+            return
+        bos = self.template.bos_token
+        tokens = self.tokenize(prompt, add_special=not (bos and prompt.startswith(bos)))
+        n_ctx = self.params.n_ctx
+        if len(tokens) >= n_ctx:
+            self.send(
+                {
+                    "ev": "error",
+                    "id": rid,
+                    "kind": "context_full",
+                    "message": f"the conversation is {len(tokens):,} tokens long, more than the context of "
+                    f"{n_ctx:,} tokens; start a new conversation or load the model with a longer context",
+                }
+            )
+            return
+        # Reuse the KV cache for the part of the prompt the previous turn already processed.
+        keep = 0
+        for a, b in zip(self.cached_tokens, tokens):
+            if a != b:
+                break
+            keep += 1
+        keep = min(keep, len(tokens) - 1)  # at least one token must be evaluated to get logits
+        if not self.ll.llama_memory_seq_rm(self.ll.llama_get_memory(self.ctx), 0, keep, -1):
+            self._forget_cache()
+            keep = 0
+        self.cached_tokens = self.cached_tokens[:keep]
+        chain = self._sampler(sampling)
+        text_parts: list[str] = []
+        n_gen = 0
+        t_first = t_last = t_prefill_end = 0.0
+        reason = "eos"
+        utf8 = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        t_prefill_start = time.perf_counter()
+        try:
+            for i in range(keep, len(tokens), self.params.n_batch):
+                chunk = tokens[i : i + self.params.n_batch]
+                self._decode(chunk)
+                self.cached_tokens.extend(chunk)
+                self.send({"ev": "progress", "id": rid, "stage": "prompt", "done": i + len(chunk), "total": len(tokens)})
+            t_prefill_end = time.perf_counter()
+            while True:
+                if self._should_abort(None):
+                    raise _Cancelled()
+                token = self.ll.llama_sampler_sample(chain, self.ctx, -1)
+                if not sampling.ignore_eos and self.ll.llama_vocab_is_eog(self.vocab, token):
+                    reason = "eos"
+                    break
+                piece = utf8.decode(self._piece(token))
+                n_gen += 1
+                t_last = time.perf_counter()
+                if n_gen == 1:
+                    t_first = t_last
+                text_parts.append(piece)
+                self.send({"ev": "token", "id": rid, "text": piece, "n": n_gen, "t": round(t_last - t0, 6)})
+                if n_gen >= sampling.max_tokens:
+                    reason = "length"
+                    break
+                if len(self.cached_tokens) + 1 >= n_ctx:
+                    reason = "context_full"
+                    break
+                self._decode([token])
+                self.cached_tokens.append(token)
+        except _Cancelled:
+            reason = "cancelled"
+            if not t_prefill_end:
+                self._forget_cache()  # an aborted prompt leaves the cache half-written
+        finally:
+            self.ll.llama_sampler_free(chain)
+        tail = utf8.decode(b"", final=True)
+        if tail:
+            text_parts.append(tail)
+            self.send({"ev": "token", "id": rid, "text": tail, "n": n_gen, "t": round(time.perf_counter() - t0, 6)})
+        end = time.perf_counter()
+        evaluated = len(tokens) - keep
+        prefill_s = (t_prefill_end or end) - t_prefill_start
+        summary = {
+            "text": "".join(text_parts),
+            "tokens": n_gen,
+            "prompt_tokens": len(tokens),
+            "prompt_tokens_evaluated": evaluated,
+            "ttft_s": (t_first - t0) if n_gen else end - t0,
+            "prefill_tokens_per_s": evaluated / prefill_s if t_prefill_end and prefill_s > 0 else 0.0,
+            "decode_tokens_per_s": (n_gen - 1) / (t_last - t_first) if n_gen > 1 and t_last > t_first else 0.0,
+            "total_s": end - t0,
+            "stop_reason": reason,
+        }
+        self.send({"ev": "done", "id": rid, "summary": summary})
+
+
+def main(argv: list[str] | None = None) -> int:
+    # The protocol gets a private copy of stdout; fd 1 then points at stderr, so a native printf cannot
+    # interleave bytes with our messages.
+    out = os.fdopen(os.dup(1), "wb", buffering=0)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    if hasattr(signal, "SIGINT"):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in a terminal is the parent's to handle
+    stdin = sys.stdin.buffer
+    host = EngineHost(out)
+    threading.Thread(target=host.read_requests, args=(stdin,), daemon=True, name="engine-requests").start()
+    threading.Thread(target=host.heartbeat, daemon=True, name="engine-heartbeat").start()
+    host.serve()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,189 @@
+"""What goes into and comes out of the engine: load parameters, sampling settings, load reports, run summaries."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+KV_TYPES = ("f16", "q8_0", "q4_0")
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class EngineParams:
+    """Every llama.cpp parameter we pass, set explicitly (llama-cpp-python's defaults differ from llama.cpp's)."""
+
+    n_ctx: int = 4096
+    n_batch: int = 512
+    n_ubatch: int = 512
+    n_gpu_layers: int = 0
+    n_threads: int = 1
+    n_threads_batch: int = 1
+    flash_attn: bool = True  # smaller compute buffer, same or better speed on CPU (DESIGN.md §2)
+    type_k: str = "f16"
+    type_v: str = "f16"
+    offload_kqv: bool = True
+    use_mmap: bool = True
+    swa_full: bool = False
+    main_gpu: int = 0
+    tensor_split: tuple[float, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.n_ctx < 16:
+            raise ValueError(f"context length {self.n_ctx} is too small (at least 16 tokens)")
+        if self.n_batch < 1 or self.n_ubatch < 1 or self.n_ubatch > self.n_batch:
+            raise ValueError("batch sizes must be positive and n_ubatch must not exceed n_batch")
+        if self.n_threads < 1 or self.n_threads_batch < 1:
+            raise ValueError("thread counts must be at least 1")
+        if self.type_k not in KV_TYPES or self.type_v not in KV_TYPES:
+            raise ValueError(f"KV cache types must be one of {', '.join(KV_TYPES)}")
+        if self.type_v != "f16" and not self.flash_attn:
+            raise ValueError("a quantized V cache needs flash attention")
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["tensor_split"] = list(self.tensor_split)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> EngineParams:
+        known = {k: v for k, v in d.items() if k in cls.__dataclass_fields__}
+        if "tensor_split" in known:
+            known["tensor_split"] = tuple(known["tensor_split"])
+        return cls(**known)
+
+
+@dataclass(frozen=True)
+class SamplingParams:
+    temperature: float = 0.7
+    top_p: float = 0.95
+    top_k: int = 40
+    min_p: float = 0.05
+    repeat_penalty: float = 1.1
+    repeat_last_n: int = 64
+    seed: int = -1  # -1: a new random seed per reply
+    max_tokens: int = 1024
+    ignore_eos: bool = False  # benchmarks: generate exactly max_tokens
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> SamplingParams:
+        return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})
+
+
+@dataclass
+class Buffer:
+    kind: str  # model | kv | compute | output | recurrent
+    device: str  # CPU, CPU_Mapped, CPU_REPACK, CUDA0, Metal ...
+    bytes: int
+
+
+# llama.cpp's own allocation report lines (llama-model.cpp, llama-kv-cache.cpp, llama-context.cpp).
+_BUFFER_RE = re.compile(
+    r"^\S+:\s+(?P<device>\S+)\s+(?P<kind>model|KV|compute|output|RS|LoRA)\s+buffer size =\s+(?P<mib>[\d.]+) MiB"
+)
+_OFFLOAD_RE = re.compile(r"offloaded (?P<n>\d+)/(?P<m>\d+) layers to GPU")
+_KINDS = {"model": "model", "KV": "kv", "compute": "compute", "output": "output", "RS": "recurrent", "LoRA": "lora"}
+
+
+@dataclass
+class LoadReport:
+    """What llama.cpp said it allocated: the ground truth every memory prediction is checked against."""
+
+    path: str
+    params: dict[str, Any]
+    load_seconds: float = 0.0
+    buffers: list[Buffer] = field(default_factory=list)
+    n_ctx: int = 0
+    n_layer: int = 0
+    gpu_layers_offloaded: int = 0
+    n_params: int = 0
+    system_info: str = ""
+    template_warning: str | None = None
+
+    def _total(self, kind: str) -> int:
+        return sum(b.bytes for b in self.buffers if b.kind == kind)
+
+    @property
+    def weights_bytes(self) -> int:
+        return self._total("model")
+
+    @property
+    def kv_cache_bytes(self) -> int:
+        return self._total("kv") + self._total("recurrent")
+
+    @property
+    def compute_bytes(self) -> int:
+        return self._total("compute")
+
+    @property
+    def output_bytes(self) -> int:
+        return self._total("output")
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(b.bytes for b in self.buffers)
+
+    def feed_log_line(self, line: str) -> None:
+        """Collect buffer sizes from one line of llama.cpp's log."""
+        m = _BUFFER_RE.match(line.strip())
+        if m:
+            # Logged with 2 decimals of MiB: accurate to ±5 KiB.
+            self.buffers.append(Buffer(_KINDS[m["kind"]], m["device"], round(float(m["mib"]) * MIB)))
+            return
+        m = _OFFLOAD_RE.search(line)
+        if m:
+            self.gpu_layers_offloaded = int(m["n"])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "params": self.params,
+            "load_seconds": self.load_seconds,
+            "buffers": [asdict(b) for b in self.buffers],
+            "weights_bytes": self.weights_bytes,
+            "kv_cache_bytes": self.kv_cache_bytes,
+            "compute_bytes": self.compute_bytes,
+            "output_bytes": self.output_bytes,
+            "total_bytes": self.total_bytes,
+            "n_ctx": self.n_ctx,
+            "n_layer": self.n_layer,
+            "gpu_layers_offloaded": self.gpu_layers_offloaded,
+            "n_params": self.n_params,
+            "system_info": self.system_info,
+            "template_warning": self.template_warning,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> LoadReport:
+        report = cls(path=d["path"], params=d.get("params", {}))
+        for key in ("load_seconds", "n_ctx", "n_layer", "gpu_layers_offloaded", "n_params", "system_info"):
+            setattr(report, key, d.get(key, getattr(report, key)))
+        report.template_warning = d.get("template_warning")
+        report.buffers = [Buffer(**b) for b in d.get("buffers", [])]
+        return report
+
+
+@dataclass
+class GenerationSummary:
+    """Timings of one reply. TTFT counts everything before the first token (template, tokenizing, prefill)."""
+
+    text: str
+    tokens: int
+    prompt_tokens: int
+    prompt_tokens_evaluated: int  # after reusing the KV cache of the previous turn
+    ttft_s: float
+    prefill_tokens_per_s: float
+    decode_tokens_per_s: float
+    total_s: float
+    stop_reason: str  # eos | length | cancelled | context_full
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> GenerationSummary:
+        return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})

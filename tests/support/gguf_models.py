@@ -1,0 +1,126 @@
+"""Builds small random llama-architecture GGUF models that real llama.cpp loads and runs.
+
+Used by tests and benchmarks: weights are random (the text is gibberish), but every byte goes through the real
+loader, tokenizer, sampler and template code. Quantized variants come from llama.cpp's own quantizer.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+CHAT_TEMPLATE = (
+    "{% for message in messages %}<|{{ message['role'] }}|>\n{{ message['content'] }}\n{% endfor %}"
+    "{% if add_generation_prompt %}<|assistant|>\n{% endif %}"
+)
+
+
+@dataclass(frozen=True)
+class ModelShape:
+    n_layer: int = 2
+    n_embd: int = 256
+    n_head: int = 4
+    n_head_kv: int = 2
+    n_ff: int = 512
+    n_ctx_train: int = 4096
+    tied_embeddings: bool = False
+    name: str = "tiny-random-llama"
+
+
+TINY = ModelShape()
+# The 1.1B shape of DESIGN.md §2 (TinyLlama-like): for benchmarks only.
+ONE_B = ModelShape(n_layer=22, n_embd=2048, n_head=32, n_head_kv=4, n_ff=5632, name="bench-1.1b-random-llama")
+
+
+def _vocab() -> tuple[list[str], list[float], list[int]]:
+    """A SentencePiece-style vocabulary with byte fallback: any UTF-8 text (Chinese too) tokenizes."""
+    tokens = ["<unk>", "<s>", "</s>"]
+    types = [2, 3, 3]  # UNKNOWN, CONTROL, CONTROL
+    tokens += [f"<0x{b:02X}>" for b in range(256)]
+    types += [6] * 256  # BYTE
+    pieces = ["\u2581", *"abcdefghijklmnopqrstuvwxyz", "\u2581the", "\u2581a", "\u2581is", "\u2581hello", "er", "in"]
+    tokens += pieces
+    types += [1] * len(pieces)  # NORMAL
+    scores = [0.0] * 259 + [-float(i) for i in range(len(pieces))]
+    return tokens, scores, types
+
+
+def write_model(path: Path, shape: ModelShape = TINY, *, seed: int = 0, chat_template: str | None = CHAT_TEMPLATE) -> Path:
+    """Write an F32/F16 random model to `path` (F16 matrices, F32 norms, like a real conversion)."""
+    import gguf
+
+    rng = np.random.default_rng(seed)
+    tokens, scores, types = _vocab()
+    n_vocab = len(tokens)
+    head_dim = shape.n_embd // shape.n_head
+    n_embd_kv = head_dim * shape.n_head_kv
+
+    writer = gguf.GGUFWriter(str(path), "llama")
+    writer.add_name(shape.name)
+    writer.add_context_length(shape.n_ctx_train)
+    writer.add_embedding_length(shape.n_embd)
+    writer.add_block_count(shape.n_layer)
+    writer.add_feed_forward_length(shape.n_ff)
+    writer.add_head_count(shape.n_head)
+    writer.add_head_count_kv(shape.n_head_kv)
+    writer.add_rope_dimension_count(head_dim)
+    writer.add_layer_norm_rms_eps(1e-5)
+    writer.add_file_type(1)  # MOSTLY_F16
+    writer.add_tokenizer_model("llama")
+    writer.add_token_list(tokens)
+    writer.add_token_scores(scores)
+    writer.add_token_types(types)
+    writer.add_bos_token_id(1)
+    writer.add_eos_token_id(2)
+    writer.add_unk_token_id(0)
+    writer.add_add_bos_token(True)
+    if chat_template is not None:
+        writer.add_chat_template(chat_template)
+
+    def mat(rows: int, cols: int) -> np.ndarray:
+        return (rng.standard_normal((rows, cols), dtype=np.float32) * 0.05).astype(np.float16)
+
+    def norm(n: int) -> np.ndarray:
+        return np.ones(n, dtype=np.float32)
+
+    writer.add_tensor("token_embd.weight", mat(n_vocab, shape.n_embd))
+    for i in range(shape.n_layer):
+        writer.add_tensor(f"blk.{i}.attn_norm.weight", norm(shape.n_embd))
+        writer.add_tensor(f"blk.{i}.attn_q.weight", mat(shape.n_embd, shape.n_embd))
+        writer.add_tensor(f"blk.{i}.attn_k.weight", mat(n_embd_kv, shape.n_embd))
+        writer.add_tensor(f"blk.{i}.attn_v.weight", mat(n_embd_kv, shape.n_embd))
+        writer.add_tensor(f"blk.{i}.attn_output.weight", mat(shape.n_embd, shape.n_embd))
+        writer.add_tensor(f"blk.{i}.ffn_norm.weight", norm(shape.n_embd))
+        writer.add_tensor(f"blk.{i}.ffn_gate.weight", mat(shape.n_ff, shape.n_embd))
+        writer.add_tensor(f"blk.{i}.ffn_up.weight", mat(shape.n_ff, shape.n_embd))
+        writer.add_tensor(f"blk.{i}.ffn_down.weight", mat(shape.n_embd, shape.n_ff))
+    writer.add_tensor("output_norm.weight", norm(shape.n_embd))
+    if not shape.tied_embeddings:
+        writer.add_tensor("output.weight", mat(n_vocab, shape.n_embd))
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    return path
+
+
+def quantize(src: Path, dst: Path, ftype: str) -> Path:
+    """Quantize with llama.cpp's own quantizer (in a child process: it may abort on bad input)."""
+    code = (
+        "import sys, llama_cpp\n"
+        "from modelnest.core.gguf.types import FILE_TYPE_IDS\n"
+        "p = llama_cpp.llama_model_quantize_default_params()\n"
+        "p.ftype = FILE_TYPE_IDS[sys.argv[3]]\n"
+        "rc = llama_cpp.llama_model_quantize(sys.argv[1].encode(), sys.argv[2].encode(), p)\n"
+        "sys.exit(rc)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(src), str(dst), ftype], capture_output=True, text=True, timeout=600
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"quantize {ftype} failed ({result.returncode}): {result.stderr[-2000:]}")
+    return dst
