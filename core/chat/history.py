@@ -419,7 +419,7 @@ class HistoryStore:
         except _Corrupt:
             moved = _move_aside(db_path, wall_clock())
             conn = _connect(db_path, busy_timeout_s, check=True)
-            conversations, messages = _salvage(moved, conn)
+            conversations, messages = _salvage(moved, conn, wall_clock())
             notice = HistoryNotice(
                 kind="corrupt-replaced",
                 message=_corrupt_message(moved, conversations),
@@ -476,6 +476,8 @@ class HistoryStore:
         conn = self._conn
         try:
             conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.ProgrammingError:
+            raise  # wrong thread or closed store: a bug in the caller, not something to tell the user
         except sqlite3.Error as exc:
             raise _plain(exc, doing) from exc
         try:
@@ -500,6 +502,8 @@ class HistoryStore:
     def _read(self, sql: str, params: Sequence[Any] = (), doing: str = "read the chat history") -> list[Any]:
         try:
             return self._conn.execute(sql, params).fetchall()
+        except sqlite3.ProgrammingError:
+            raise
         except sqlite3.Error as exc:
             raise _plain(exc, doing) from exc
 
@@ -597,6 +601,8 @@ class HistoryStore:
                 f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? ORDER BY id",
                 (conversation_id,),
             ).fetchall()
+        except sqlite3.ProgrammingError:
+            raise
         except sqlite3.DatabaseError as exc:
             if not _is_corruption(exc):
                 raise _plain(exc, "read the conversation") from exc
@@ -981,7 +987,7 @@ def _move_aside(path: Path, now: float) -> Path:
     return target
 
 
-def _salvage(old: Path, conn: sqlite3.Connection) -> tuple[int, int]:
+def _salvage(old: Path, conn: sqlite3.Connection, now: float) -> tuple[int, int]:
     """Copy every conversation and message still readable from the damaged file; best effort, never raises."""
     try:
         src = sqlite3.connect(f"{old.as_uri()}?mode=ro", uri=True, timeout=1.0)
@@ -996,20 +1002,19 @@ def _salvage(old: Path, conn: sqlite3.Connection) -> tuple[int, int]:
                                   (conversation_id,)).fetchone()
             except sqlite3.Error:
                 continue
-            message_rows: list[tuple[Sequence[Any], bytes]] = []
-            for message_id in _readable_ids(
-                src, "SELECT id FROM messages WHERE conversation_id = ? ORDER BY id", (conversation_id,)
-            ):
+            message_rows: list[tuple[Sequence[Any] | None, bytes]] = []
+            message_ids = _readable_ids(
+                src, "SELECT id FROM messages WHERE conversation_id = ? ORDER BY id", (conversation_id,))
+            for message_id in message_ids:
                 try:
                     m = src.execute(f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE id = ?", (message_id,)).fetchone()
                     chunks = b"".join(r[0] for r in src.execute(
                         "SELECT CAST(text AS BLOB) FROM message_chunks WHERE message_id = ? ORDER BY id",
                         (message_id,)))
                 except sqlite3.Error:
-                    continue
-                if m is not None:
-                    message_rows.append((m, chunks))
-            copied = _copy_conversation(conn, row, message_rows)
+                    m, chunks = None, b""  # keep its place in the conversation with a placeholder
+                message_rows.append((m, chunks))
+            copied = _copy_conversation(conn, row, message_rows, conversation_id, message_ids, now)
             if copied is not None:
                 conversations += 1
                 messages += copied
@@ -1031,7 +1036,8 @@ def _readable_ids(src: sqlite3.Connection, sql: str, params: Sequence[Any]) -> l
 
 
 def _copy_conversation(
-    conn: sqlite3.Connection, row: Sequence[Any], message_rows: Sequence[tuple[Sequence[Any], bytes]]
+    conn: sqlite3.Connection, row: Sequence[Any], message_rows: Sequence[tuple[Sequence[Any] | None, bytes]],
+    conversation_id: int, message_ids: Sequence[int], now: float,
 ) -> int | None:
     text = "CAST(? AS TEXT)"
     try:
@@ -1042,7 +1048,15 @@ def _copy_conversation(
             tuple(row),
         )
         copied = 0
-        for m, chunks in message_rows:
+        for message_id, (m, chunks) in zip(message_ids, message_rows):
+            if m is None:
+                conn.execute(
+                    "INSERT INTO messages (id, conversation_id, role, content, status, created_at, updated_at, "
+                    "stats_json) VALUES (?, ?, 'system', ?, 'error', ?, ?, ?)",
+                    (message_id, conversation_id, UNREADABLE_MESSAGE, now, now,
+                     json.dumps({"error": "This message was in a damaged part of the old history file."})),
+                )
+                continue
             content = (m[3] if isinstance(m[3], bytes) else str(m[3] or "").encode()) + chunks
             status = m[4] if m[4] != b"streaming" else b"interrupted"
             try:
@@ -1065,12 +1079,12 @@ def _copy_conversation(
 
 
 def _corrupt_message(moved: Path, recovered: int) -> str:
-    saved = (
-        f" {recovered} conversation{'s' if recovered != 1 else ''} could still be read and "
-        f"{'were' if recovered != 1 else 'was'} copied into the new history."
-        if recovered else ""
-    )
+    if recovered:
+        saved = (f" {recovered} conversation{'s' if recovered != 1 else ''} could still be read and "
+                 f"{'were' if recovered != 1 else 'was'} copied into it; anything unreadable is marked.")
+    else:
+        saved = " Nothing could be read from the damaged file, so the new history is empty."
     return (
         "Your chat history file was damaged and could not be opened. ModelNest set it aside as "
-        f"{moved.name} (in {moved.parent}) and started a new, empty history.{saved}"
+        f"{moved.name} (in {moved.parent}) and started a new history.{saved}"
     )

@@ -1,0 +1,222 @@
+"""Damaged history: bad rows stay visible, corrupt files are set aside with a notice, schema versions."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from modelnest.core.chat import history
+from modelnest.core.chat.export import conversation_to_json, conversation_to_markdown
+from modelnest.core.chat.history import UNREADABLE_MESSAGE, HistoryError, HistoryStore
+
+
+def make_history(path: Path) -> tuple[int, int]:
+    """A healthy file with two conversations; returns their ids."""
+    with HistoryStore.open(path) as s:
+        a = s.create_conversation("Alpha")
+        s.add_user_message(a.id, "first question")
+        reply = s.begin_reply(a.id)
+        s.append_reply(reply.id, "first answer")
+        s.finish_reply(reply.id, "complete", {"decode_tokens_per_s": 12.5})
+        b = s.create_conversation("Beta")
+        s.add_user_message(b.id, "second question")
+    return a.id, b.id
+
+
+def corrupt_names(path: Path) -> list[str]:
+    return sorted(p.name for p in path.parent.iterdir() if ".corrupt-" in p.name)
+
+
+# ------------------------------------------------------------------------------- one bad row
+
+
+def test_invalid_utf8_and_invalid_json_rows_are_flagged_not_hidden(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    a, b = make_history(path)
+    with sqlite3.connect(path) as conn:  # what a buggy older version or a disk error could leave behind
+        conn.execute("UPDATE conversations SET title = CAST(X'416c7068619fff' AS TEXT), "
+                     "settings_json = '{\"temperature\": 0.' WHERE id = ?", (a,))
+        conn.execute("UPDATE messages SET content = CAST(X'6669727374ff20616e73776572' AS TEXT), "
+                     "stats_json = 'not json' WHERE role = 'assistant'")
+        conn.execute("UPDATE conversations SET settings_json = '[1, 2]' WHERE id = ?", (b,))
+    with HistoryStore.open(path) as s:
+        assert s.notice is None  # a bad row is not a corrupt file
+        conversations = {c.id: c for c in s.list_conversations()}
+        assert set(conversations) == {a, b}
+        alpha = conversations[a]
+        assert alpha.damaged and alpha.title == "Alpha\ufffd\ufffd" and alpha.settings == {}
+        assert any("title" in p for p in alpha.problems) and any("settings" in p for p in alpha.problems)
+        assert conversations[b].damaged and conversations[b].settings == {}
+        assert [c.id for c in s.search_conversations("alpha")] == [a]
+
+        messages = s.list_messages(a)
+        assert [m.role for m in messages] == ["user", "assistant"]
+        user, reply = messages
+        assert not user.damaged and user.content == "first question"
+        assert reply.damaged and reply.content == "first\ufffd answer" and reply.stats == {}
+        assert len(reply.problems) == 2
+        assert s.get_message(reply.id).damaged
+        # The rest of the API still works on the damaged conversation.
+        assert "first\ufffd answer" in conversation_to_markdown(alpha, messages)
+        assert '"damaged": true' in conversation_to_json(alpha, messages)
+        s.add_user_message(a, "still works")
+        assert len(s.list_messages(a)) == 3
+
+
+def test_damaged_page_is_read_row_by_row_then_salvaged_at_next_start(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    s = HistoryStore.open(path)
+    conv = s.create_conversation("Big")
+    before = s.add_user_message(conv.id, "before")
+    big = s.add_message(conv.id, "assistant", "a" * 6000 + "MARKER-XYZ" + "b" * 14000)
+    after = s.add_user_message(conv.id, "after")
+    other = s.create_conversation("Other")
+    s.add_user_message(other.id, "fine")
+    s._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # every page in the main file, once
+    data = path.read_bytes()
+    assert data.count(b"MARKER-XYZ") == 1
+    page = data.find(b"MARKER-XYZ") // 4096
+    with path.open("r+b") as f:  # break the overflow chain of the big message
+        f.seek(page * 4096)
+        f.write((0x7FFFFFF0).to_bytes(4, "big"))
+
+    reader = s.reopen()  # a running app: no start-up check, the damage shows up on read
+    messages = reader.list_messages(conv.id)
+    assert [m.id for m in messages] == [before.id, big.id, after.id]
+    assert messages[1].damaged and messages[1].content == UNREADABLE_MESSAGE
+    assert (messages[0].content, messages[2].content) == ("before", "after")
+    reader.close()
+    s.close()
+
+    with HistoryStore.open(path) as fresh:  # next start: quick_check fails, file set aside, rest copied
+        assert fresh.notice is not None and fresh.notice.kind == "corrupt-replaced"
+        assert fresh.notice.recovered_conversations == 2
+        assert "2 conversations could still be read" in fresh.notice.message
+        assert fresh.integrity_check() == ["ok"]
+        assert {c.title for c in fresh.list_conversations()} == {"Big", "Other"}
+        salvaged = fresh.list_messages(conv.id)
+        assert [(m.id, m.content) for m in salvaged] == [
+            (before.id, "before"), (big.id, UNREADABLE_MESSAGE), (after.id, "after")]
+        assert salvaged[1].status == "error"
+        fresh.add_user_message(conv.id, "new")  # ids continue after the salvaged ones
+    assert len(corrupt_names(path)) >= 1
+
+
+# ---------------------------------------------------------------------------- corrupt files
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(b"\x00\x01garbage" * 500, id="garbage"),
+        pytest.param(b'{"this": "is json, not SQLite"}\n', id="not-sqlite"),
+        pytest.param(b"SQLite format 3\x00" + b"\x07" * 30, id="short-header"),
+        pytest.param(b"SQLite format 3\x00" + b"\xff" * 8192, id="bad-header-fields"),
+    ],
+)
+def test_corrupt_file_is_moved_aside_with_notice_and_fresh_db(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "history.sqlite3"
+    path.write_bytes(content)
+    (tmp_path / "history.sqlite3-wal").write_bytes(b"old wal")
+    with HistoryStore.open(path, wall_clock=lambda: 1_795_000_000.0) as s:
+        notice = s.notice
+        assert notice is not None and notice.kind == "corrupt-replaced"
+        assert notice.moved_to == tmp_path / "history.sqlite3.corrupt-20261118T110640Z"
+        assert notice.moved_to.read_bytes() == content  # kept byte for byte
+        if not content.startswith(b"SQLite format 3"):  # never opened, so SQLite had no chance to drop the bad WAL
+            assert (tmp_path / "history.sqlite3.corrupt-20261118T110640Z-wal").read_bytes() == b"old wal"
+        assert "damaged" in notice.message and notice.moved_to.name in notice.message
+        assert "new history is empty" in notice.message
+        assert s.list_conversations() == []
+        assert s.integrity_check() == ["ok"]
+        conv = s.create_conversation("works")
+        assert s.add_user_message(conv.id, "hi").content == "hi"
+    with HistoryStore.open(path) as again:  # the fresh file is healthy: no second notice
+        assert again.notice is None
+        assert [c.title for c in again.list_conversations()] == ["works"]
+
+
+def test_truncated_file_is_set_aside_and_what_is_readable_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    with HistoryStore.open(path) as s:
+        for i in range(40):
+            conv = s.create_conversation(f"Conversation {i}")
+            s.add_user_message(conv.id, f"message {i} " + "x" * 3000)
+    size = path.stat().st_size
+    with path.open("r+b") as f:
+        f.truncate(size // 2)
+    with HistoryStore.open(path) as s:
+        assert s.notice is not None and s.notice.kind == "corrupt-replaced"
+        assert s.notice.moved_to.stat().st_size == size // 2
+        assert s.integrity_check() == ["ok"]
+        assert 0 <= s.notice.recovered_conversations < 40
+        assert len(s.list_conversations()) == s.notice.recovered_conversations
+
+
+def test_two_corruptions_in_one_second_do_not_overwrite_each_other(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    for payload in (b"first" * 100, b"second" * 100):
+        path.unlink(missing_ok=True)
+        path.write_bytes(payload)
+        HistoryStore.open(path, wall_clock=lambda: 1_795_000_000.0).close()
+    names = corrupt_names(path)
+    assert names == ["history.sqlite3.corrupt-20261118T110640Z", "history.sqlite3.corrupt-20261118T110640Z-1"]
+    assert (tmp_path / names[0]).read_bytes() == b"first" * 100
+
+
+def test_empty_file_is_simply_a_new_database(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    path.touch()
+    with HistoryStore.open(path) as s:
+        assert s.notice is None and s.schema_version == history.SCHEMA_VERSION
+    assert corrupt_names(path) == []
+
+
+# ---------------------------------------------------------------------------- schema versions
+
+
+def test_newer_schema_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    make_history(path)
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"PRAGMA user_version = {history.SCHEMA_VERSION + 5}")
+    before = path.read_bytes()
+    with pytest.raises(HistoryError, match="newer ModelNest"):
+        HistoryStore.open(path)
+    assert corrupt_names(path) == []
+    assert path.read_bytes() == before
+
+
+def test_migration_hook_upgrades_an_older_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "history.sqlite3"
+    a, _ = make_history(path)
+
+    def to_2(conn: sqlite3.Connection) -> None:
+        conn.execute("ALTER TABLE conversations ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0")
+
+    monkeypatch.setitem(history.MIGRATIONS, 2, to_2)
+    monkeypatch.setattr(history, "SCHEMA_VERSION", 2)
+    with HistoryStore.open(path) as s:
+        assert s.schema_version == 2
+        assert s._conn.execute("SELECT pinned FROM conversations WHERE id = ?", (a,)).fetchone()[0] == 0
+        assert s.get_conversation(a).title == "Alpha"
+
+
+def test_failed_migration_rolls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "history.sqlite3"
+    make_history(path)
+
+    def broken(conn: sqlite3.Connection) -> None:
+        conn.execute("ALTER TABLE conversations ADD COLUMN half_done INTEGER")
+        raise RuntimeError("bug in a migration")
+
+    monkeypatch.setitem(history.MIGRATIONS, 2, broken)
+    monkeypatch.setattr(history, "SCHEMA_VERSION", 2)
+    with pytest.raises(RuntimeError):
+        HistoryStore.open(path)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(conversations)")]
+        assert "half_done" not in columns
