@@ -8,6 +8,7 @@ value. Keys this version does not know (written by a newer ModelNest) are kept a
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -177,6 +178,7 @@ class SettingsStore:
         self.path = Path(path) if path is not None else default_settings_path()
 
     def load(self) -> LoadedSettings:
+        self._remove_stale_temp_files()
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
@@ -211,6 +213,12 @@ class SettingsStore:
             atomic_write_text(self.path, text)
         except OSError as exc:
             raise UserInputError(f"Could not save your settings to {self.path}: {exc.strerror or exc}.") from exc
+
+    def _remove_stale_temp_files(self) -> None:
+        # Temp files of a save that was killed before os.replace (see atomic.py); they never hold the settings.
+        for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
 
     def _move_aside(self) -> Path | None:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
