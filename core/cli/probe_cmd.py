@@ -1,0 +1,27 @@
+"""`modelnest probe [--json] [--measure]`: what this computer has that decides fit and speed."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print the snapshot as JSON (keys: docs/hardware.md)")
+    parser.add_argument(
+        "--measure", action="store_true", help="measure RAM bandwidth now (~0.3 s) and remember it for this machine"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from modelnest.core.hardware import probe
+    from modelnest.core.hardware.text import format_snapshot
+
+    snapshot = probe(measure=args.measure)
+    if args.json:
+        json.dump(snapshot.to_dict(), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print(format_snapshot(snapshot))
+    return 0

@@ -1,0 +1,127 @@
+"""RAM bandwidth: a published figure for chips we know, and a short measured copy benchmark cached per machine."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import time
+from pathlib import Path
+
+from modelnest.core import paths
+from modelnest.core.hardware.model import BandwidthInfo, CpuInfo, Figure, GpuInfo, MemoryInfo
+from modelnest.core.hardware.tables import apple_chip_memory, cpu_memory
+
+CACHE_FILE = "ram_bandwidth.json"
+
+
+def table_figure(cpu: CpuInfo, gpus: list[GpuInfo]) -> Figure | None:
+    """The published peak bandwidth of this machine's memory, when the chip or board is in our table."""
+    apple = next((g for g in gpus if g.vendor == "apple"), None)
+    if apple is not None and apple.bandwidth_gb_s:
+        return Figure(apple.bandwidth_gb_s, apple.bandwidth_source or "table")
+    if cpu.brand and cpu.brand.startswith("Apple M"):
+        chip = apple_chip_memory(cpu.brand, None)
+        if chip:
+            return Figure(chip.bandwidth_gb_s, f"table: {cpu.brand} ({chip.memory})")
+    found = cpu_memory(cpu.brand, cpu.board)
+    if found is None:
+        return None
+    chip, key = found
+    return Figure(chip.bandwidth_gb_s, f"table: {key} ({chip.memory})")
+
+
+def machine_fingerprint(cpu: CpuInfo, memory: MemoryInfo) -> str:
+    """Identifies this machine in the cache (a cache folder can roam between computers)."""
+    text = "|".join(
+        str(x) for x in (platform.node(), cpu.brand, cpu.logical_cores, memory.host_total_bytes or memory.total_bytes)
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _cache_path() -> Path:
+    return paths.cache_dir() / CACHE_FILE
+
+
+def cached_measurement(fingerprint: str) -> Figure | None:
+    try:
+        data = json.loads(_cache_path().read_text(encoding="utf-8"))
+        entry = data[fingerprint]
+        return Figure(float(entry["gb_s"]), str(entry["source"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def measure_ram_bandwidth(
+    fingerprint: str | None = None, seconds: float = 0.25, buffer_bytes: int = 256 * 1024**2
+) -> Figure:
+    """Copy a large buffer for about `seconds` with numpy and report the best rate (read + write bytes).
+
+    One thread, like a STREAM "copy": it shows what the installed memory delivers, usually below the
+    published peak of a multi-channel system. Cached under `fingerprint` when one is given.
+    """
+    import numpy as np  # imported here: the probe itself must stay fast and light
+
+    n = buffer_bytes // 8
+    src = np.ones(n, dtype=np.float64)
+    dst = np.empty_like(src)
+    np.copyto(dst, src)  # touch every page first so page faults are not timed
+    best = float("inf")
+    deadline = time.perf_counter() + seconds
+    runs = 0
+    while runs < 2 or time.perf_counter() < deadline:
+        start = time.perf_counter()
+        np.copyto(dst, src)
+        best = min(best, time.perf_counter() - start)
+        runs += 1
+    gb_s = round(2 * src.nbytes / best / 1e9, 1)
+    figure = Figure(gb_s, f"measured: numpy copy of {buffer_bytes // 1024**2} MiB, 1 thread, best of {runs}")
+    if fingerprint is not None:
+        _store(fingerprint, figure)
+    return figure
+
+
+def _store(fingerprint: str, figure: Figure) -> None:
+    path = _cache_path()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            data = {}
+    except (OSError, ValueError):
+        data = {}
+    data[fingerprint] = {"gb_s": figure.value, "source": figure.source, "measured_at": time.time()}
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    tmp.replace(path)
+
+
+def build_bandwidth(
+    cpu: CpuInfo, memory: MemoryInfo, gpus: list[GpuInfo], measure: bool = False
+) -> BandwidthInfo:
+    """Every RAM bandwidth figure we have; `ram_gb_s` is the published one when known, else the measured one."""
+    info = BandwidthInfo()
+    fingerprint = machine_fingerprint(cpu, memory)
+    table = table_figure(cpu, gpus)
+    if table is not None:
+        info.figures.append(table)
+    measured: Figure | None = None
+    if measure:
+        try:
+            size = 256 * 1024**2
+            if memory.available_bytes:  # small boards and tight containers: never take more than 1/8 of what is free
+                size = max(16 * 1024**2, min(size, memory.available_bytes // 16))
+            measured = measure_ram_bandwidth(fingerprint, buffer_bytes=size)
+        except (MemoryError, OSError) as exc:
+            info.missing["measured"] = f"the benchmark could not run ({type(exc).__name__})"
+    else:
+        measured = cached_measurement(fingerprint)
+        if measured is None:
+            info.missing["measured"] = "not measured yet (modelnest probe --measure)"
+    if measured is not None:
+        info.figures.append(measured)
+    chosen = table or measured
+    if chosen is not None:
+        info.ram_gb_s, info.source = chosen.value, chosen.source
+    else:
+        info.missing["ram_gb_s"] = "this chip is not in our table and the memory has not been measured yet"
+    return info

@@ -1,0 +1,196 @@
+"""Live sensors (CPU load/frequency/temperature, RAM, per-GPU load/VRAM/temperature/power/clocks) and throttling.
+
+`SensorSampler` keeps NVML open between samples (initialising it costs tens of milliseconds); the GUI
+calls `read()` about once a second from a worker thread. `ThrottleDetector` turns a series of samples
+into a "sustained throttling" verdict the chat can warn about.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from dataclasses import dataclass
+from typing import Any
+
+from modelnest.core.hardware import gpu_linux, gpu_nvidia
+from modelnest.core.hardware.model import GpuInfo, SensorReading
+from modelnest.core.hardware.sources import Sources, local_sources
+
+NOT_AVAILABLE = "not available on this system"
+# psutil.sensors_temperatures() chip names that describe the CPU package, best first.
+_CPU_CHIPS = ("coretemp", "k10temp", "zenpower", "cpu_thermal", "cpu-thermal", "soc_thermal", "acpitz")
+
+
+class SensorSampler:
+    """Reads live sensors; create once, call read() repeatedly, close() at the end."""
+
+    def __init__(self, sources: Sources | None = None, gpus: list[GpuInfo] | None = None) -> None:
+        self.sources = sources or local_sources()
+        self.gpus = list(gpus or [])
+        self._nvml: Any = None
+        self._nvml_problem: str | None = None
+        if any(g.vendor == "nvidia" for g in self.gpus):
+            nvml = self.sources.get_nvml()
+            self._nvml_problem = gpu_nvidia.open_nvml(nvml)
+            if self._nvml_problem is None:
+                self._nvml = nvml
+        self._primed = False
+
+    def close(self) -> None:
+        if self._nvml is not None:
+            gpu_nvidia.close_nvml(self._nvml)
+            self._nvml = None
+
+    def __enter__(self) -> SensorSampler:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def read(self) -> SensorReading:
+        """One sample; every sensor that fails is listed in `missing` with the reason."""
+        reading = SensorReading(timestamp=time.time())
+        ps = self.sources.psutil
+        if ps is None:
+            reading.missing["cpu"] = "psutil is not available"
+        else:
+            self._cpu(ps, reading)
+        self._gpus(reading)
+        return reading
+
+    def _cpu(self, ps: Any, reading: SensorReading) -> None:
+        m = reading.missing
+        try:
+            # psutil compares with the previous call; the very first call has nothing to compare with.
+            percent = ps.cpu_percent(interval=None if self._primed else 0.1)
+            self._primed = True
+            reading.cpu_percent = float(percent)
+        except Exception as exc:  # noqa: BLE001 - AccessDenied and OSError alike
+            m["cpu_percent"] = f"{type(exc).__name__}: {exc}"
+        try:
+            freq = ps.cpu_freq()
+            if freq is not None and freq.current:
+                reading.cpu_freq_mhz = float(freq.current)
+            else:
+                m["cpu_freq_mhz"] = NOT_AVAILABLE
+        except Exception as exc:  # noqa: BLE001 - psutil raises FileNotFoundError on some VMs
+            m["cpu_freq_mhz"] = f"{NOT_AVAILABLE} ({type(exc).__name__})"
+        try:
+            vm = ps.virtual_memory()
+            reading.ram_total_bytes = int(vm.total)
+            reading.ram_used_bytes = int(vm.total) - int(vm.available)
+        except Exception as exc:  # noqa: BLE001
+            m["ram_used_bytes"] = f"{type(exc).__name__}: {exc}"
+        reading.cpu_temperature_c = self._cpu_temperature(ps, m)
+        if self.sources.thermal is not None:
+            try:
+                reading.thermal_state = self.sources.thermal()
+            except Exception as exc:  # noqa: BLE001 - pmset missing or failing
+                m["thermal_state"] = f"{type(exc).__name__}: {exc}"
+
+    @staticmethod
+    def _cpu_temperature(ps: Any, m: dict[str, str]) -> float | None:
+        reader = getattr(ps, "sensors_temperatures", None)
+        if reader is None:  # psutil has no temperature API on Windows and macOS
+            m["cpu_temperature_c"] = NOT_AVAILABLE
+            return None
+        try:
+            chips = reader() or {}
+        except Exception as exc:  # noqa: BLE001
+            m["cpu_temperature_c"] = f"{NOT_AVAILABLE} ({type(exc).__name__})"
+            return None
+        for name in _CPU_CHIPS:
+            entries = chips.get(name)
+            if entries:
+                package = next((e for e in entries if "package" in (e.label or "").lower()), None)
+                tctl = next((e for e in entries if (e.label or "").lower() == "tctl"), None)
+                return float((package or tctl or max(entries, key=lambda e: e.current)).current)
+        m["cpu_temperature_c"] = NOT_AVAILABLE
+        return None
+
+    def _gpus(self, reading: SensorReading) -> None:
+        nvidia = [g for g in self.gpus if g.vendor == "nvidia"]
+        if nvidia:
+            if self._nvml is None:
+                reading.missing["nvidia"] = self._nvml_problem or "NVML is not open"
+            else:
+                reading.gpus.extend(gpu_nvidia.read_nvidia_sensors(self._nvml, nvidia))
+        if self.sources.system == "Linux":
+            others = [g for g in self.gpus if g.vendor in ("amd", "intel") and g.pci_id]
+            reading.gpus.extend(gpu_linux.read_sysfs_sensors(self.sources, others))
+        elif any(g.vendor in ("amd", "intel") for g in self.gpus):
+            reading.missing["gpu_sensors"] = "AMD and Intel GPU sensors are only read on Linux"
+
+
+def sensors(sources: Sources | None = None, gpus: list[GpuInfo] | None = None) -> SensorReading:
+    """One live sample (opens and closes NVML); use SensorSampler for repeated sampling."""
+    with SensorSampler(sources, gpus) as sampler:
+        return sampler.read()
+
+
+@dataclass
+class ThrottleSample:
+    t: float  # seconds
+    temperature_c: float | None = None
+    clock_mhz: float | None = None
+    tokens_per_s: float | None = None
+    thermal_reasons: bool = False  # the GPU itself reports a thermal / hardware slowdown
+
+
+@dataclass
+class ThrottleVerdict:
+    throttling: bool
+    reason: str = ""
+
+
+class ThrottleDetector:
+    """Flags sustained throttling: temperature up and clocks (or tokens/s) down for `sustain_s` seconds.
+
+    A single slow token or a clock dip while idle is not throttling; the drop must hold for the whole
+    sustain period while the temperature is high or clearly higher than when the speed was best.
+    """
+
+    def __init__(
+        self,
+        window_s: float = 120.0,
+        sustain_s: float = 10.0,
+        drop: float = 0.15,
+        temp_rise_c: float = 8.0,
+        hot_c: float = 85.0,
+    ) -> None:
+        self.window_s, self.sustain_s, self.drop = window_s, sustain_s, drop
+        self.temp_rise_c, self.hot_c = temp_rise_c, hot_c
+        self._samples: deque[ThrottleSample] = deque()
+
+    def add(self, sample: ThrottleSample) -> ThrottleVerdict:
+        self._samples.append(sample)
+        while self._samples and sample.t - self._samples[0].t > self.window_s:
+            self._samples.popleft()
+        return self.verdict()
+
+    def verdict(self) -> ThrottleVerdict:
+        samples = list(self._samples)
+        if len(samples) < 2 or samples[-1].t - samples[0].t < self.sustain_s:
+            return ThrottleVerdict(False)
+        recent = [s for s in samples if samples[-1].t - s.t <= self.sustain_s]
+        if recent and all(s.thermal_reasons for s in recent):
+            return ThrottleVerdict(True, "the GPU reports it is slowing down because it is too hot")
+        metric = "tokens_per_s" if any(s.tokens_per_s for s in samples) else "clock_mhz"
+        values = [(s, getattr(s, metric)) for s in samples if getattr(s, metric)]
+        if not values:
+            return ThrottleVerdict(False)
+        best_sample, best = max(values, key=lambda sv: sv[1])
+        recent_values = [v for s, v in values if samples[-1].t - s.t <= self.sustain_s]
+        if not recent_values or best_sample.t > samples[-1].t - self.sustain_s:
+            return ThrottleVerdict(False)
+        slow = all(v <= best * (1 - self.drop) for v in recent_values)
+        temps = [s.temperature_c for s in recent if s.temperature_c is not None]
+        if not slow or not temps:
+            return ThrottleVerdict(False)
+        base_temp = best_sample.temperature_c
+        hot = min(temps) >= self.hot_c or (base_temp is not None and min(temps) >= base_temp + self.temp_rise_c)
+        if not hot:
+            return ThrottleVerdict(False)
+        what = "generation speed" if metric == "tokens_per_s" else "clock speed"
+        lost = round(100 * (1 - sum(recent_values) / len(recent_values) / best))
+        return ThrottleVerdict(True, f"{what} is down {lost} % while the temperature rose to {max(temps):.0f} \u00b0C")

@@ -1,0 +1,214 @@
+"""Published figures of known chips: memory bandwidth of GPUs, Apple SoCs, a few CPUs and boards.
+
+Used when the machine cannot tell us (sysfs has no bus width; Apple has no API for it) and as a
+cross-check of NVML's bus width x memory clock. Figures are vendors' published peak numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class GpuSpec:
+    name: str
+    bandwidth_gb_s: float
+    bus_width_bits: int | None = None
+    memory: str | None = None  # e.g. "GDDR6 15 Gbps"
+    integrated: bool = False
+    tensor_cores: bool | None = None
+
+
+def _nv_key(name: str) -> str:
+    text = name.lower().replace("nvidia", "").replace("geforce", "")
+    text = re.sub(r"\bgpu\b", "", text)
+    return " ".join(text.split())
+
+
+# NVML name (normalised by _nv_key) -> spec.
+NVIDIA_GPUS: dict[str, GpuSpec] = {
+    _nv_key(s.name): s
+    for s in [
+        GpuSpec("GeForce RTX 5090", 1792.0, 512, "GDDR7 28 Gbps"),
+        GpuSpec("GeForce RTX 5080", 960.0, 256, "GDDR7 30 Gbps"),
+        GpuSpec("GeForce RTX 4090", 1008.0, 384, "GDDR6X 21 Gbps"),
+        GpuSpec("GeForce RTX 4080", 716.8, 256, "GDDR6X 22.4 Gbps"),
+        GpuSpec("GeForce RTX 4070 Ti", 504.0, 192, "GDDR6X 21 Gbps"),
+        GpuSpec("GeForce RTX 4070", 504.0, 192, "GDDR6X 21 Gbps"),
+        GpuSpec("GeForce RTX 4060 Ti", 288.0, 128, "GDDR6 18 Gbps"),
+        GpuSpec("GeForce RTX 4060", 272.0, 128, "GDDR6 17 Gbps"),
+        GpuSpec("GeForce RTX 3090 Ti", 1008.0, 384, "GDDR6X 21 Gbps"),
+        GpuSpec("GeForce RTX 3090", 936.2, 384, "GDDR6X 19.5 Gbps"),
+        GpuSpec("GeForce RTX 3080 Ti", 912.4, 384, "GDDR6X 19 Gbps"),
+        GpuSpec("GeForce RTX 3080", 760.3, 320, "GDDR6X 19 Gbps"),
+        GpuSpec("GeForce RTX 3070", 448.0, 256, "GDDR6 14 Gbps"),
+        GpuSpec("GeForce RTX 3060 Ti", 448.0, 256, "GDDR6 14 Gbps"),
+        GpuSpec("GeForce RTX 3060", 360.0, 192, "GDDR6 15 Gbps"),
+        GpuSpec("GeForce RTX 3050", 224.0, 128, "GDDR6 14 Gbps"),
+        GpuSpec("GeForce RTX 3050 Laptop GPU", 192.0, 128, "GDDR6 12 Gbps"),
+        GpuSpec("GeForce RTX 3050 Ti Laptop GPU", 192.0, 128, "GDDR6 12 Gbps"),
+        GpuSpec("GeForce RTX 2080 Ti", 616.0, 352, "GDDR6 14 Gbps"),
+        GpuSpec("GeForce RTX 2080", 448.0, 256, "GDDR6 14 Gbps"),
+        GpuSpec("GeForce RTX 2070", 448.0, 256, "GDDR6 14 Gbps"),
+        GpuSpec("GeForce RTX 2060", 336.0, 192, "GDDR6 14 Gbps"),
+        GpuSpec("GeForce GTX 1660 SUPER", 336.0, 192, "GDDR6 14 Gbps", tensor_cores=False),
+        GpuSpec("GeForce GTX 1660 Ti", 288.0, 192, "GDDR6 12 Gbps", tensor_cores=False),
+        GpuSpec("GeForce GTX 1660", 192.0, 192, "GDDR5 8 Gbps", tensor_cores=False),
+        GpuSpec("GeForce GTX 1650", 128.0, 128, "GDDR5 8 Gbps", tensor_cores=False),
+        GpuSpec("GeForce GTX 1080 Ti", 484.0, 352, "GDDR5X 11 Gbps", tensor_cores=False),
+        GpuSpec("Tesla T4", 320.0, 256, "GDDR6"),
+        GpuSpec("A100-SXM4-40GB", 1555.0, 5120, "HBM2"),
+        GpuSpec("H100 80GB HBM3", 3350.0, 5120, "HBM3"),
+        GpuSpec("L4", 300.0, 192, "GDDR6"),
+    ]
+}
+
+
+def nvidia_spec(name: str) -> GpuSpec | None:
+    return NVIDIA_GPUS.get(_nv_key(name))
+
+
+# (PCI vendor, device) -> candidates; several boards share a device id, VRAM size tells them apart.
+PCI_GPUS: dict[tuple[int, int], list[tuple[int | None, GpuSpec]]] = {
+    (0x1002, 0x744C): [
+        (24, GpuSpec("Radeon RX 7900 XTX", 960.0, 384, "GDDR6 20 Gbps")),
+        (20, GpuSpec("Radeon RX 7900 XT", 800.0, 320, "GDDR6 20 Gbps")),
+        (16, GpuSpec("Radeon RX 7900 GRE", 576.0, 256, "GDDR6 18 Gbps")),
+    ],
+    (0x1002, 0x73BF): [
+        (16, GpuSpec("Radeon RX 6800 XT / 6900 XT", 512.0, 256, "GDDR6 16 Gbps")),
+    ],
+    (0x1002, 0x73DF): [(12, GpuSpec("Radeon RX 6700 XT", 384.0, 192, "GDDR6 16 Gbps"))],
+    (0x1002, 0x7480): [(8, GpuSpec("Radeon RX 7600", 288.0, 128, "GDDR6 18 Gbps"))],
+    (0x1002, 0x15BF): [(None, GpuSpec("Radeon 780M (integrated)", 0.0, integrated=True))],
+    (0x1002, 0x164E): [(None, GpuSpec("Radeon Graphics (Raphael, integrated)", 0.0, integrated=True))],
+    (0x8086, 0x9A49): [(None, GpuSpec("Iris Xe Graphics (Tiger Lake)", 0.0, integrated=True))],
+    (0x8086, 0x9A40): [(None, GpuSpec("Iris Xe Graphics (Tiger Lake)", 0.0, integrated=True))],
+    (0x8086, 0x9A60): [(None, GpuSpec("UHD Graphics (Tiger Lake-H)", 0.0, integrated=True))],
+    (0x8086, 0x46A6): [(None, GpuSpec("Iris Xe Graphics (Alder Lake)", 0.0, integrated=True))],
+    (0x8086, 0xA7A0): [(None, GpuSpec("Iris Xe Graphics (Raptor Lake)", 0.0, integrated=True))],
+    (0x8086, 0x4680): [(None, GpuSpec("UHD Graphics 770 (Alder Lake)", 0.0, integrated=True))],
+    (0x8086, 0x9BC8): [(None, GpuSpec("UHD Graphics 630 (Comet Lake)", 0.0, integrated=True))],
+    (0x8086, 0x7D55): [(None, GpuSpec("Arc Graphics (Meteor Lake)", 0.0, integrated=True))],
+    (0x8086, 0x56A0): [(16, GpuSpec("Arc A770", 560.0, 256, "GDDR6 17.5 Gbps"))],
+    (0x8086, 0x56A1): [(8, GpuSpec("Arc A750", 512.0, 256, "GDDR6 16 Gbps"))],
+}
+
+
+def pci_spec(vendor: int, device: int, vram_bytes: int | None) -> GpuSpec | None:
+    candidates = PCI_GPUS.get((vendor, device))
+    if not candidates:
+        return None
+    if vram_bytes and len(candidates) > 1:
+        gib = round(vram_bytes / 1024**3)
+        for size, spec in candidates:
+            if size == gib:
+                return spec
+    return candidates[0][1]
+
+
+@dataclass(frozen=True)
+class ChipMemory:
+    """System (or unified) memory bandwidth of a chip or board, as published."""
+
+    bandwidth_gb_s: float
+    memory: str  # how the figure is made, e.g. "LPDDR5 6400 MT/s, 256-bit"
+
+
+# Apple Silicon: chip name -> [(GPU cores at least, figure)]; Max chips with fewer GPU cores have a narrower bus.
+APPLE_CHIPS: dict[str, list[tuple[int, ChipMemory]]] = {
+    "Apple M1": [(0, ChipMemory(68.25, "LPDDR4X 4266 MT/s, 128-bit"))],
+    "Apple M1 Pro": [(0, ChipMemory(200.0, "LPDDR5 6400 MT/s, 256-bit"))],
+    "Apple M1 Max": [(0, ChipMemory(400.0, "LPDDR5 6400 MT/s, 512-bit"))],
+    "Apple M1 Ultra": [(0, ChipMemory(800.0, "LPDDR5 6400 MT/s, 1024-bit"))],
+    "Apple M2": [(0, ChipMemory(100.0, "LPDDR5 6400 MT/s, 128-bit"))],
+    "Apple M2 Pro": [(0, ChipMemory(200.0, "LPDDR5 6400 MT/s, 256-bit"))],
+    "Apple M2 Max": [(0, ChipMemory(400.0, "LPDDR5 6400 MT/s, 512-bit"))],
+    "Apple M2 Ultra": [(0, ChipMemory(800.0, "LPDDR5 6400 MT/s, 1024-bit"))],
+    "Apple M3": [(0, ChipMemory(100.0, "LPDDR5 6400 MT/s, 128-bit"))],
+    "Apple M3 Pro": [(0, ChipMemory(150.0, "LPDDR5 6400 MT/s, 192-bit"))],
+    "Apple M3 Max": [
+        (40, ChipMemory(400.0, "LPDDR5 6400 MT/s, 512-bit")),
+        (0, ChipMemory(300.0, "LPDDR5 6400 MT/s, 384-bit")),
+    ],
+    "Apple M3 Ultra": [(0, ChipMemory(819.0, "LPDDR5 6400 MT/s, 1024-bit"))],
+    "Apple M4": [(0, ChipMemory(120.0, "LPDDR5X 7500 MT/s, 128-bit"))],
+    "Apple M4 Pro": [(0, ChipMemory(273.0, "LPDDR5X 8533 MT/s, 256-bit"))],
+    "Apple M4 Max": [
+        (40, ChipMemory(546.0, "LPDDR5X 8533 MT/s, 512-bit")),
+        (0, ChipMemory(410.0, "LPDDR5X 8533 MT/s, 384-bit")),
+    ],
+}
+
+
+def apple_chip_memory(chip: str, gpu_cores: int | None) -> ChipMemory | None:
+    rows = APPLE_CHIPS.get(chip.strip())
+    if not rows:
+        return None
+    for min_cores, figure in rows:
+        if (gpu_cores or 0) >= min_cores:
+            return figure
+    return rows[-1][1]
+
+
+# CPU brand substring -> the platform's published peak memory bandwidth (what the chip supports at most;
+# the installed memory may be slower, which the measured figure shows).
+CPU_MEMORY: list[tuple[str, ChipMemory]] = [
+    ("i7-1165G7", ChipMemory(68.3, "LPDDR4X 4266 MT/s, 128-bit (Intel spec maximum)")),
+    ("i5-1135G7", ChipMemory(68.3, "LPDDR4X 4266 MT/s, 128-bit (Intel spec maximum)")),
+    ("i7-1260P", ChipMemory(83.2, "LPDDR5 5200 MT/s, 128-bit (Intel spec maximum)")),
+    ("i7-12700", ChipMemory(76.8, "DDR5 4800 MT/s, dual channel (Intel spec maximum)")),
+    ("i5-12400", ChipMemory(76.8, "DDR5 4800 MT/s, dual channel (Intel spec maximum)")),
+    ("i7-13700", ChipMemory(89.6, "DDR5 5600 MT/s, dual channel (Intel spec maximum)")),
+    ("i9-13900", ChipMemory(89.6, "DDR5 5600 MT/s, dual channel (Intel spec maximum)")),
+    ("i7-11800H", ChipMemory(51.2, "DDR4 3200 MT/s, dual channel (Intel spec maximum)")),
+    ("i5-9400", ChipMemory(41.6, "DDR4 2666 MT/s, dual channel (Intel spec maximum)")),
+    ("i7-10750H", ChipMemory(45.8, "DDR4 2933 MT/s, dual channel (Intel spec maximum)")),
+    ("i7-8700", ChipMemory(41.6, "DDR4 2666 MT/s, dual channel (Intel spec maximum)")),
+    ("i7-9700", ChipMemory(41.6, "DDR4 2666 MT/s, dual channel (Intel spec maximum)")),
+    ("Ryzen 9 7950X", ChipMemory(83.2, "DDR5 5200 MT/s, dual channel (AMD spec maximum)")),
+    ("Ryzen 7 7800X3D", ChipMemory(83.2, "DDR5 5200 MT/s, dual channel (AMD spec maximum)")),
+    ("Ryzen 7 5800X", ChipMemory(51.2, "DDR4 3200 MT/s, dual channel (AMD spec maximum)")),
+    ("Ryzen 5 5600X", ChipMemory(51.2, "DDR4 3200 MT/s, dual channel (AMD spec maximum)")),
+]
+
+# Single-board computers, recognised by /proc/device-tree/model.
+BOARD_MEMORY: list[tuple[str, ChipMemory]] = [
+    ("Raspberry Pi 5", ChipMemory(17.1, "LPDDR4X 4267 MT/s, 32-bit")),
+    ("Raspberry Pi 4", ChipMemory(6.4, "LPDDR4 3200 MT/s, 16-bit")),
+]
+
+
+def cpu_memory(brand: str | None, board: str | None = None) -> tuple[ChipMemory, str] | None:
+    """(figure, what matched) for a board or CPU we know; None otherwise."""
+    for key, figure in BOARD_MEMORY:
+        if board and key in board:
+            return figure, key
+    for key, figure in CPU_MEMORY:
+        if brand and key in brand:
+            return figure, key
+    return None
+
+
+# ARM "CPU part" ids (implementer 0x41, Arm Ltd) -> core name, for boards whose cpuinfo has no model name.
+ARM_PARTS: dict[int, str] = {
+    0xD03: "Cortex-A53",
+    0xD04: "Cortex-A35",
+    0xD05: "Cortex-A55",
+    0xD07: "Cortex-A57",
+    0xD08: "Cortex-A72",
+    0xD09: "Cortex-A73",
+    0xD0A: "Cortex-A75",
+    0xD0B: "Cortex-A76",
+    0xD0C: "Neoverse-N1",
+    0xD0D: "Cortex-A77",
+    0xD40: "Neoverse-V1",
+    0xD41: "Cortex-A78",
+    0xD44: "Cortex-X1",
+    0xD46: "Cortex-A510",
+    0xD47: "Cortex-A710",
+    0xD48: "Cortex-X2",
+    0xD49: "Neoverse-N2",
+    0xD4F: "Neoverse-V2",
+}
