@@ -18,6 +18,7 @@ from modelnest.core.download.names import (
 )
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
+METADATA_RETRY_DELAY = 1.0  # seconds before the first retry of a failed metadata request (doubles each time)
 _TRUE = {"1", "on", "yes", "true"}
 
 
@@ -168,7 +169,7 @@ def list_repo_files(
     ensure_online()
     base = resolve_endpoint(endpoint)
     api = HfApi(endpoint=base, token=token)
-    delay = 1.0
+    delay = METADATA_RETRY_DELAY
     for attempt in range(1, attempts + 1):
         try:
             info = api.model_info(repo_id, revision=revision, files_metadata=True, timeout=30)

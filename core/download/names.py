@@ -104,12 +104,12 @@ def matches_quant(filename: str, quant: str) -> bool:
     key = model_key(filename)
     stem = key[: -len(".gguf")] if key.lower().endswith(".gguf") else key
     # Before the tag: start, "-", ".", "_" or a folder; after it: end, "-" or "." (so Q4_K never matches Q4_K_M).
-    pattern = r"(?:^|[-._/])" + re.escape(quant.strip()) + r"(?:$|[-.])"
+    pattern = r"(?:^|[-._/])" + re.escape(quant.strip()) + r"(?:$|[-./])"
     return re.search(pattern, stem, re.IGNORECASE) is not None
 
 
 _QUANT_RE = re.compile(
-    r"(?:^|[-._/])((?:UD-)?(?:I?Q\d(?:_[A-Z0-9]+)*|BF16|F16|F32|FP16|FP32|MXFP4(?:_MOE)?|TQ\d_\d))(?=$|[-.])",
+    r"(?:^|[-._/])((?:UD-)?(?:I?Q\d(?:_[A-Z0-9]+)*|BF16|F16|F32|FP16|FP32|MXFP4(?:_MOE)?|TQ\d_\d))(?=$|[-./])",
     re.IGNORECASE,
 )
 

@@ -24,6 +24,9 @@ PART_SUFFIX = ".part"
 SIDECAR_SUFFIX = ".part.json"
 LOCK_SUFFIX = ".lock"
 MANIFEST_NAME = "modelnest-verified.json"
+# Lock files live in a hidden folder, not beside the models: on POSIX they must outlive their holders (deleting a
+# lock file another process is waiting on would let two writers in), so they would otherwise litter every folder.
+LOCKS_DIR = ".locks"
 SIDECAR_VERSION = 1
 
 
@@ -49,9 +52,14 @@ class FilePaths:
             final=final,
             part=final.with_name(final.name + PART_SUFFIX),
             sidecar=final.with_name(final.name + SIDECAR_SUFFIX),
-            lock=final.with_name(final.name + LOCK_SUFFIX),
+            lock=lock_path_for(repo_dir, filename),
             repo_folder=repo_dir,
         )
+
+
+def lock_path_for(repo_folder: Path, filename: str) -> Path:
+    """<models>/.locks/<owner__name>/<file>.lock for the file <models>/<owner__name>/<file>."""
+    return repo_folder.parent / LOCKS_DIR / repo_folder.name / (filename + LOCK_SUFFIX)
 
 
 def writer_identity() -> dict[str, Any]:
@@ -128,7 +136,9 @@ def read_manifest(repo_folder: Path) -> dict[str, Any]:
 
 def record_verified(repo_folder: Path, remote: RemoteFile) -> None:
     """Remember that `remote` was verified at its final name (so the next pull skips re-hashing it)."""
-    with FileLock(str(repo_folder / (MANIFEST_NAME + LOCK_SUFFIX)), timeout=30):
+    lock = lock_path_for(repo_folder, MANIFEST_NAME)
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(lock), timeout=30):
         data = read_manifest(repo_folder)
         data[remote.filename] = {
             "sha256": remote.sha256,
@@ -151,6 +161,7 @@ class PartialDownload:
     part: Path
     sidecar: Path
     lock: Path
+    repo_folder: Path
     bytes_on_disk: int
     remote: RemoteFile | None  # None when the sidecar is missing or unreadable: can only be discarded
     group: tuple[RemoteFile, ...]
@@ -169,7 +180,7 @@ class PartialDownload:
     def discard(self) -> None:
         """Delete the partial bytes and the sidecar (refused while another process is writing them)."""
         final = self.part.with_name(self.part.name[: -len(PART_SUFFIX)])
-        fp = FilePaths(final=final, part=self.part, sidecar=self.sidecar, lock=self.lock, repo_folder=final.parent)
+        fp = FilePaths(final=final, part=self.part, sidecar=self.sidecar, lock=self.lock, repo_folder=self.repo_folder)
         with exclusive(fp):
             self.part.unlink(missing_ok=True)
             self.sidecar.unlink(missing_ok=True)
@@ -189,14 +200,18 @@ def _lock_is_held(lock_path: Path) -> bool:
 
 def find_partial_downloads(models_dir: Path | None = None) -> list[PartialDownload]:
     """Every unfinished download under the models folder (including ones another live process is writing)."""
-    root = models_dir or paths.models_dir()
+    root = (models_dir or paths.models_dir()).resolve()
     found: dict[Path, PartialDownload] = {}
-    candidates = {p for p in root.rglob("*" + PART_SUFFIX)} | {
-        p.with_name(p.name[: -len(".json")]) for p in root.rglob("*" + SIDECAR_SUFFIX)
+    candidates = {p.resolve() for p in root.rglob("*" + PART_SUFFIX)} | {
+        p.resolve().with_name(p.name[: -len(".json")]) for p in root.rglob("*" + SIDECAR_SUFFIX)
     }
     for part in sorted(candidates):
         sidecar = part.with_name(part.name + ".json")
-        lock = part.with_name(part.name[: -len(PART_SUFFIX)] + LOCK_SUFFIX)
+        rel = part.relative_to(root).parts
+        if len(rel) < 2 or rel[0] == LOCKS_DIR:
+            continue  # not inside a repo folder: not ours
+        repo_folder = root / rel[0]
+        lock = lock_path_for(repo_folder, "/".join(rel[1:])[: -len(PART_SUFFIX)])
         data = read_json(sidecar) or {}
         remote: RemoteFile | None = None
         group: tuple[RemoteFile, ...] = ()
@@ -215,6 +230,7 @@ def find_partial_downloads(models_dir: Path | None = None) -> list[PartialDownlo
             part=part,
             sidecar=sidecar,
             lock=lock,
+            repo_folder=repo_folder,
             bytes_on_disk=part.stat().st_size if part.exists() else 0,
             remote=remote,
             group=group,
