@@ -121,8 +121,8 @@ def main() -> None:
                   f"  / same-size file: {f / w:.2f}")
         o_early, o_late, n_early, n_late = flush_cost_early_vs_late(directory, pieces)
         print("  cost of one flush (16 deltas) in the first vs last 10 % of one long reply")
-        print(f"    chunk rows (ours):         {o_early * 1e3:.3f} ms -> {o_late * 1e3:.3f} ms  (x{o_late / o_early:.2f})")
-        print(f"    content = content || ?:    {n_early * 1e3:.3f} ms -> {n_late * 1e3:.3f} ms  (x{n_late / n_early:.2f})")
+        for name, early, late in (("chunk rows (ours)", o_early, o_late), ("content = content || ?", n_early, n_late)):
+            print(f"    {name:<27}{early * 1e3:.3f} ms -> {late * 1e3:.3f} ms  (x{late / early:.2f})")
 
 
 if __name__ == "__main__":

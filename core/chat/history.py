@@ -36,7 +36,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -446,7 +446,7 @@ class HistoryStore:
 
     def close(self) -> None:
         """Commit any buffered reply text, then close the connection (replies stay ``streaming``)."""
-        if self._conn is None:  # type: ignore[comparison-overlap]
+        if self._conn is None:
             return
         try:
             if self._pending:
@@ -483,20 +483,17 @@ class HistoryStore:
         try:
             yield conn
         except BaseException as exc:
-            try:
+            # The transaction may already be gone (e.g. after SQLITE_FULL); the original error matters.
+            with suppress(sqlite3.Error):
                 conn.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass  # the transaction may already be gone (e.g. after SQLITE_FULL); the original error matters
             if isinstance(exc, sqlite3.Error):
                 raise _plain(exc, doing) from exc
             raise
         try:
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
-            try:
+            with suppress(sqlite3.Error):
                 conn.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass
             raise _plain(exc, doing) from exc
 
     def _read(self, sql: str, params: Sequence[Any] = (), doing: str = "read the chat history") -> list[Any]:
@@ -1048,7 +1045,7 @@ def _copy_conversation(
             tuple(row),
         )
         copied = 0
-        for message_id, (m, chunks) in zip(message_ids, message_rows):
+        for message_id, (m, chunks) in zip(message_ids, message_rows, strict=True):
             if m is None:
                 conn.execute(
                     "INSERT INTO messages (id, conversation_id, role, content, status, created_at, updated_at, "
@@ -1071,10 +1068,8 @@ def _copy_conversation(
         conn.execute("COMMIT")
         return copied
     except sqlite3.Error:
-        try:
+        with suppress(sqlite3.Error):
             conn.execute("ROLLBACK")
-        except sqlite3.Error:
-            pass
         return None
 
 

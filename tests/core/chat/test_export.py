@@ -43,7 +43,8 @@ def test_markdown_export(filled: tuple[HistoryStore, int], tmp_path: Path) -> No
     assert "**System prompt:**\n\nYou are terse." in text
     assert text.count("## You") == 3 and text.count("## Assistant") == 3
     assert "```python\nsorted([3, 1, 2])\n```" in text  # code blocks pass through untouched
-    assert "*TTFT 0.42 s · prefill 64.0 tok/s · decode 16.1 tok/s · 12 tokens · tiny-1.1b-Q4_K_M · temperature=0.7*" in text
+    assert ("*TTFT 0.42 s · prefill 64.0 tok/s · decode 16.1 tok/s · 12 tokens · tiny-1.1b-Q4_K_M · "
+            "temperature=0.7*") in text
     assert "*stopped before the end*" in text
     assert "*failed: The engine ran out of memory.*" in text
     assert "And in reverse? 中文" in text
