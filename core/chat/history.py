@@ -72,6 +72,7 @@ STATUSES: tuple[str, ...] = ("complete", "streaming", "stopped", "interrupted", 
 FINAL_STATUSES: tuple[str, ...] = ("complete", "stopped", "interrupted", "error")
 
 UNREADABLE_MESSAGE = "[This message could not be read from the history file.]"
+UNREADABLE_CONVERSATION = "[Unreadable conversation]"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _CORRUPT_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB (primary codes; extended codes are code & 0xFF)
 
@@ -527,14 +528,32 @@ class HistoryStore:
         return self.get_conversation(conversation_id)
 
     def get_conversation(self, conversation_id: int) -> Conversation:
-        rows = self._read(f"SELECT {_CONVERSATION_COLUMNS} FROM conversations WHERE id = ?", (conversation_id,))
-        if not rows:
+        try:
+            row = self._conn.execute(
+                f"SELECT {_CONVERSATION_COLUMNS} FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
+        except sqlite3.ProgrammingError:
+            raise
+        except sqlite3.DatabaseError as exc:
+            if not _is_corruption(exc):
+                raise _plain(exc, "read the conversation") from exc
+            return _unreadable_conversation(conversation_id)
+        if row is None:
             raise HistoryError(f"Conversation {conversation_id} does not exist (it may have been deleted).")
-        return _conversation(rows[0])
+        return _conversation(row)
 
     def list_conversations(self) -> list[Conversation]:
-        """Every conversation, most recently updated first."""
-        rows = self._read(f"SELECT {_CONVERSATION_COLUMNS} FROM conversations ORDER BY updated_at DESC, id DESC")
+        """Every conversation, most recently updated first; an unreadable one becomes a placeholder."""
+        order = "ORDER BY updated_at DESC, id DESC"
+        try:
+            rows = self._conn.execute(f"SELECT {_CONVERSATION_COLUMNS} FROM conversations {order}").fetchall()
+        except sqlite3.ProgrammingError:
+            raise
+        except sqlite3.DatabaseError as exc:
+            if not _is_corruption(exc):
+                raise _plain(exc, "read the list of conversations") from exc
+            # A damaged page: the index on updated_at still gives every id; read each row on its own.
+            ids = self._read(f"SELECT id FROM conversations {order}", (), "read the list of conversations")
+            return [self.get_conversation(int(row[0])) for row in ids]
         return [_conversation(row) for row in rows]
 
     def search_conversations(self, text: str) -> list[Conversation]:
@@ -891,6 +910,14 @@ def _message(row: Sequence[Any]) -> Message:
     return replace(message, damaged=True, problems=tuple(problems)) if problems else message
 
 
+def _unreadable_conversation(conversation_id: int) -> Conversation:
+    return Conversation(
+        id=conversation_id, title=UNREADABLE_CONVERSATION, created=0.0, updated=0.0, model_path=None,
+        model_name=None, system_prompt="", settings={}, damaged=True,
+        problems=("This conversation's details are stored in a damaged part of the history file.",),
+    )
+
+
 def _unreadable_message(message_id: int, conversation_id: int) -> Message:
     return Message(
         id=message_id, conversation_id=conversation_id, role="system", content=UNREADABLE_MESSAGE,
@@ -997,8 +1024,8 @@ def _salvage(old: Path, conn: sqlite3.Connection, now: float) -> tuple[int, int]
             try:
                 row = src.execute(f"SELECT {_CONVERSATION_COLUMNS} FROM conversations WHERE id = ?",
                                   (conversation_id,)).fetchone()
-            except sqlite3.Error:
-                continue
+            except sqlite3.Error:  # keep its messages under a placeholder title
+                row = (conversation_id, UNREADABLE_CONVERSATION.encode(), now, now, None, None, b"", b"{}")
             message_rows: list[tuple[Sequence[Any] | None, bytes]] = []
             message_ids = _readable_ids(
                 src, "SELECT id FROM messages WHERE conversation_id = ? ORDER BY id", (conversation_id,))

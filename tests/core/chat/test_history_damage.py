@@ -220,3 +220,32 @@ def test_failed_migration_rolls_back(tmp_path: Path, monkeypatch: pytest.MonkeyP
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
         columns = [row[1] for row in conn.execute("PRAGMA table_info(conversations)")]
         assert "half_done" not in columns
+
+
+def test_damaged_conversation_row_becomes_a_placeholder_and_keeps_its_messages(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    s = HistoryStore.open(path)
+    hurt = s.create_conversation("Hurt", system_prompt="p" * 6000 + "MARKER-XYZ" + "q" * 14000)
+    s.add_user_message(hurt.id, "my message survives")
+    fine = s.create_conversation("Fine")
+    s._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = path.read_bytes()
+    assert data.count(b"MARKER-XYZ") == 1
+    with path.open("r+b") as f:  # break the overflow chain of the long system prompt
+        f.seek(data.find(b"MARKER-XYZ") // 4096 * 4096)
+        f.write((0x7FFFFFF0).to_bytes(4, "big"))
+    reader = s.reopen()
+    try:
+        listed = {c.id: c for c in reader.list_conversations()}
+        assert set(listed) == {hurt.id, fine.id}
+        assert listed[fine.id].title == "Fine" and not listed[fine.id].damaged
+        assert listed[hurt.id].damaged and listed[hurt.id].title == history.UNREADABLE_CONVERSATION
+        assert reader.get_conversation(hurt.id).damaged
+        assert [m.content for m in reader.list_messages(hurt.id)] == ["my message survives"]
+    finally:
+        reader.close()
+        s.close()
+    with HistoryStore.open(path) as fresh:  # next start: set aside, and the messages are salvaged too
+        assert fresh.notice is not None and fresh.notice.recovered_conversations == 2
+        assert fresh.get_conversation(hurt.id).title == history.UNREADABLE_CONVERSATION
+        assert [m.content for m in fresh.list_messages(hurt.id)] == ["my message survives"]
