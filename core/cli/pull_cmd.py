@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import replace
 from typing import TextIO
 
 from modelnest.core.download import (
@@ -14,6 +15,7 @@ from modelnest.core.download import (
     format_bytes,
     resolve_pull,
 )
+from modelnest.core.errors import ModelNestError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -47,7 +49,10 @@ class ProgressBar:
         if p.message and p.message != self._last_message:
             self._line(f"{p.message}")
             self._last_message = p.message
-        if p.state is not DownloadState.DOWNLOADING:
+        if p.state is DownloadState.DONE:
+            p = replace(p, state=DownloadState.DOWNLOADING, bytes_done=p.bytes_total, eta=0.0)
+            self._last_decile = -1
+        elif p.state is not DownloadState.DOWNLOADING:
             return
         part = f" [{p.file_index + 1}/{p.file_count}]" if p.file_count > 1 else ""
         text = (f"{p.fraction * 100:5.1f}% {format_bytes(p.bytes_done)} / {format_bytes(p.bytes_total)}  "
@@ -76,6 +81,15 @@ class ProgressBar:
 
 
 def run(args: argparse.Namespace) -> int:
+    try:
+        return _pull(args)
+    except ModelNestError as exc:
+        # Every refusal (bad name, offline, gated, disk full, checksum) is one plain line and status 2.
+        print(f"modelnest pull: {exc}", file=sys.stderr)
+        return 2
+
+
+def _pull(args: argparse.Namespace) -> int:
     files = resolve_pull(args.repo, quant=args.quant, filename=args.file, endpoint=args.endpoint, revision=args.revision)
     total = sum(f.size for f in files)
     names = files[0].filename if len(files) == 1 else f"{files[0].filename} (+{len(files) - 1} more parts)"
