@@ -699,7 +699,11 @@ class HistoryStore:
         return self.get_message(message_id)
 
     def append_reply(self, message_id: int, text_delta: str) -> bool:
-        """Buffer a piece of the reply; commits per the flush policy. Returns True when it committed now."""
+        """Buffer a piece of the reply; commits per the flush policy. Returns True when it committed now.
+
+        If the commit fails (e.g. the disk is full) this raises HistoryError and keeps the text buffered;
+        the next flush retries it, so the caller may warn the user and carry on streaming.
+        """
         pending = self._pending.get(message_id)
         if pending is None:
             raise HistoryError(
@@ -761,6 +765,7 @@ class HistoryStore:
                 self._pending.pop(message_id, None)
                 raise HistoryError(f"Reply {message_id} does not exist (its conversation may have been deleted).")
             if row[1] != "streaming":
+                self._pending.pop(message_id, None)  # e.g. another store marked it interrupted; nothing to add
                 raise HistoryError(f"Reply {message_id} has already finished (status {row[1]}).")
             _fold_chunks(conn, message_id, tail, status, _stats_json(stats), now)
             conn.execute("UPDATE conversations SET updated_at = ? WHERE id = ?", (now, row[0]))

@@ -320,3 +320,36 @@ def test_one_store_per_thread(store: HistoryStore, db_path: Path) -> None:
     assert reads > 0
     final = store.get_message(reply_id[0])
     assert final.status == "complete" and final.content == "".join(f"t{i} " for i in range(300))
+
+
+def test_failed_flush_keeps_text_buffered_and_retries(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with HistoryStore.open(db_path, flush_policy=PeriodicFlush(interval_s=math.inf, max_chars=math.inf)) as s:
+        conv = s.create_conversation()
+        reply = s.begin_reply(conv.id)
+        s.append_reply(reply.id, "kept ")
+        blocker = sqlite3.connect(db_path, timeout=0)
+        blocker.execute("BEGIN IMMEDIATE")  # another writer holds the lock for longer than we wait
+        s._conn.execute("PRAGMA busy_timeout = 50")
+        with pytest.raises(HistoryError, match="another program"):
+            s.flush()
+        blocker.rollback()
+        blocker.close()
+        s.append_reply(reply.id, "anyway")
+        done = s.finish_reply(reply.id, "complete")
+        assert done.content == "kept anyway"
+
+
+def test_finishing_a_reply_someone_else_recovered_releases_it(db_path: Path) -> None:
+    with HistoryStore.open(db_path, flush_policy=PeriodicFlush(interval_s=math.inf, max_chars=math.inf)) as s:
+        conv = s.create_conversation()
+        reply = s.begin_reply(conv.id)
+        s.append_reply(reply.id, "text")
+        s.flush()
+        other = s.reopen()
+        assert [m.id for m in other.recover_interrupted()] == [reply.id]  # misuse: recovery while streaming
+        other.close()
+        with pytest.raises(HistoryError, match="already finished"):
+            s.finish_reply(reply.id, "complete")
+        with pytest.raises(HistoryError, match="not being written"):
+            s.append_reply(reply.id, "more")
+        assert s.get_message(reply.id).content == "text"
