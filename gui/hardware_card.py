@@ -1,0 +1,568 @@
+"""The hardware card: the machine at a glance, live sensors each second, a rough tier line, and "Copy as text"."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QMetaObject, QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtGui import QGuiApplication, QHideEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from modelnest.core.hardware import (
+    HardwareSnapshot,
+    SensorReading,
+    SensorSampler,
+    ThrottleDetector,
+    ThrottleSample,
+    probe,
+)
+from modelnest.core.hardware.bandwidth import build_bandwidth
+from modelnest.core.hardware.model import BandwidthInfo
+from modelnest.core.hardware.tier import estimate_tier
+
+ProbeFn = Callable[[], HardwareSnapshot]
+SamplerFactory = Callable[[HardwareSnapshot], Any]  # -> object with read() and close()
+MeasureFn = Callable[[HardwareSnapshot], BandwidthInfo]
+
+
+def _default_probe() -> HardwareSnapshot:
+    return probe(with_sensors=False)
+
+
+def _default_sampler(snapshot: HardwareSnapshot) -> SensorSampler:
+    return SensorSampler(gpus=snapshot.gpus)
+
+
+def _default_measure(snapshot: HardwareSnapshot) -> BandwidthInfo:
+    return build_bandwidth(snapshot.cpu, snapshot.memory, snapshot.gpus, measure=True)
+
+
+class _HardwareWorker(QObject):
+    """Lives in its own thread: probes once, then samples sensors every interval; never touches widgets."""
+
+    snapshot_ready = Signal(object)
+    reading_ready = Signal(object)
+    bandwidth_ready = Signal(object)
+
+    def __init__(
+        self,
+        probe_fn: ProbeFn,
+        sampler_factory: SamplerFactory,
+        measure_fn: MeasureFn,
+        interval_ms: int,
+        snapshot: HardwareSnapshot | None,
+        measure_if_missing: bool,
+        measure_delay_ms: int,
+    ) -> None:
+        super().__init__()  # parentless: it is moved to the worker thread
+        self._probe_fn, self._sampler_factory, self._measure_fn = probe_fn, sampler_factory, measure_fn
+        self._interval_ms = interval_ms
+        self._snapshot = snapshot
+        self._measure_if_missing = measure_if_missing
+        self._sampler: Any = None
+        self._timer: QTimer | None = None
+        self._measure_timer: QTimer | None = None
+        self._measure_delay_ms = measure_delay_ms
+        self._own_thread: QThread | None = None
+
+    @Slot()
+    def start(self) -> None:
+        self._own_thread = QThread.currentThread()
+        if self._snapshot is None:
+            self._snapshot = self._probe_fn()
+            self.snapshot_ready.emit(self._snapshot)
+        try:
+            self._sampler = self._sampler_factory(self._snapshot)
+        except Exception:  # noqa: BLE001 - no live sensors is survivable; the card says so
+            self._sampler = None
+        self._timer = QTimer(self)  # created here, so it belongs to (and fires in) the worker thread
+        self._timer.setInterval(self._interval_ms)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start()
+        self._tick()
+        if self._measure_if_missing and not any(
+            f.source.startswith("measured") for f in self._snapshot.bandwidth.figures
+        ):
+            # First visit on this machine: measure RAM speed once (~0.5 s), a moment after the card
+            # appears so start-up stays quick; the result is cached, so later visits skip this.
+            self._measure_timer = QTimer(self)
+            self._measure_timer.setSingleShot(True)
+            self._measure_timer.timeout.connect(self.measure)
+            self._measure_timer.start(self._measure_delay_ms)
+
+    @Slot()
+    def _tick(self) -> None:
+        if self._sampler is not None:
+            self.reading_ready.emit(self._sampler.read())
+
+    @Slot()
+    def measure(self) -> None:
+        if self._snapshot is not None:
+            self.bandwidth_ready.emit(self._measure_fn(self._snapshot))
+
+    @Slot()
+    def stop(self) -> None:
+        """Runs in the worker thread: stop the timer here (Qt timers cannot be stopped from another thread)."""
+        if self._measure_timer is not None:
+            self._measure_timer.stop()
+            self._measure_timer = None
+        if self._timer is not None:
+            self._timer.stop()  # the stopped timer moves with its parent, the worker, below
+            self._timer = None
+        if self._sampler is not None:
+            self._sampler.close()
+            self._sampler = None
+        thread = QThread.currentThread()
+        if self._own_thread is None or shiboken6.getCppPointer(thread) != shiboken6.getCppPointer(self._own_thread):
+            return  # already stopped and handed back to the GUI thread: never quit the GUI's event loop
+        app = QCoreApplication.instance()
+        if app is not None:
+            self.moveToThread(app.thread())  # so the GUI thread may delete us after the thread ends
+        thread.quit()
+
+
+def _stop_thread(thread: QThread, worker: _HardwareWorker, *_: object) -> None:
+    if thread.isRunning():
+        QMetaObject.invokeMethod(worker, "stop", Qt.ConnectionType.QueuedConnection)
+        thread.wait()
+
+
+class HardwareCard(QWidget):
+    """Sensors run only while the card is visible; the GUI thread never waits on the probe or a sensor."""
+
+    snapshot_shown = Signal()
+    reading_shown = Signal()
+    bandwidth_shown = Signal()
+    _stop_requested = Signal()
+    _measure_requested = Signal()
+
+    def __init__(
+        self,
+        probe_fn: ProbeFn | None = None,
+        sampler_factory: SamplerFactory | None = None,
+        measure_fn: MeasureFn | None = None,
+        interval_ms: int = 1000,
+        measure_if_missing: bool = True,
+        measure_delay_ms: int = 3000,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("hardware_card")
+        self._probe_fn = probe_fn or _default_probe
+        self._sampler_factory = sampler_factory or _default_sampler
+        self._measure_fn = measure_fn or _default_measure
+        self._interval_ms = interval_ms
+        self._measure_if_missing = measure_if_missing
+        self._measure_delay_ms = measure_delay_ms
+        self.snapshot: HardwareSnapshot | None = None
+        self.latest_reading: SensorReading | None = None
+        self._engine_features: dict[str, bool] | None = None
+        self._thread: QThread | None = None
+        self._worker: _HardwareWorker | None = None
+        self._rows: list[tuple[str, str, str]] = []  # (section, label, value) for "Copy as text"
+        self._live_rows: list[tuple[str, str]] = []
+        self._live_names: list[str] = []
+        self._live_labels: dict[str, QLabel] = {}
+        self._throttle = ThrottleDetector()
+        self._build()
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.stop)
+
+    # ---- layout -------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        outer.addWidget(scroll)
+        body = QWidget()
+        scroll.setWidget(body)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(18, 14, 18, 14)
+        layout.setSpacing(10)
+
+        title = QLabel(self.tr("This computer"))
+        title.setObjectName("hardware_title")
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        title.setFont(font)
+        layout.addWidget(title)
+
+        self._tier = QLabel(self.tr("Looking at your hardware\u2026"))
+        self._tier.setObjectName("tier")
+        self._tier.setWordWrap(True)
+        self._tier.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._tier.setFrameShape(QFrame.Shape.StyledPanel)
+        self._tier.setStyleSheet("QLabel#tier { padding: 8px; background: palette(alternate-base); }")
+        layout.addWidget(self._tier)
+
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(10)
+        self._cpu_box, self._cpu_form = self._group(self.tr("Processor"))
+        self._mem_box, self._mem_form = self._group(self.tr("Memory and storage"))
+        self._gpu_box, self._gpu_form = self._group(self.tr("Graphics"))
+        self._live_box, self._live_form = self._group(self.tr("Live (updated every second)"))
+        grid.addWidget(self._cpu_box, 0, 0)
+        grid.addWidget(self._mem_box, 0, 1)
+        grid.addWidget(self._gpu_box, 1, 0)
+        grid.addWidget(self._live_box, 1, 1)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        layout.addLayout(grid)
+
+        buttons = QHBoxLayout()
+        self._copy_button = QPushButton(self.tr("Copy as text"))
+        self._copy_button.setObjectName("copy_as_text")
+        self._copy_button.setToolTip(self.tr("Copy this card as plain text, e.g. to ask for help on a forum"))
+        self._copy_button.clicked.connect(self._copy)
+        self._measure_button = QPushButton(self.tr("Measure memory speed again"))
+        self._measure_button.setObjectName("measure_again")
+        self._measure_button.clicked.connect(self.measure_again)
+        self._measure_button.setEnabled(False)
+        self._status = QLabel()
+        self._status.setObjectName("hardware_status")
+        buttons.addWidget(self._copy_button)
+        buttons.addWidget(self._measure_button)
+        buttons.addWidget(self._status, 1)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+
+    def _group(self, title: str) -> tuple[QGroupBox, QFormLayout]:
+        box = QGroupBox(title)
+        form = QFormLayout(box)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        return box, form
+
+    @staticmethod
+    def _clear(form: QFormLayout) -> None:
+        while form.rowCount():
+            form.removeRow(0)
+
+    def _add(self, form: QFormLayout, section: str, label: str, value: str, name: str) -> QLabel:
+        field = QLabel(value)
+        field.setObjectName(name)
+        field.setWordWrap(True)
+        field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow(label, field)
+        if section:
+            self._rows.append((section, label, value))
+        return field
+
+    # ---- formatting ---------------------------------------------------------------------------
+
+    def _gib(self, value: int | None) -> str:
+        return self.tr("not detected") if value is None else self.tr("{0:.1f} GB").format(value / 1024**3)
+
+    def _missing(self, missing: dict[str, str], key: str) -> str:
+        reason = missing.get(key)
+        return self.tr("not detected ({0})").format(reason) if reason else self.tr("not detected")
+
+    # ---- snapshot -----------------------------------------------------------------------------
+
+    @Slot(object)
+    def show_snapshot(self, snapshot: HardwareSnapshot) -> None:
+        self.snapshot = snapshot
+        if self._engine_features is not None:
+            snapshot.cpu.engine_features = self._engine_features
+        self._rows = []
+        for form in (self._cpu_form, self._mem_form, self._gpu_form):
+            self._clear(form)
+        self._render_cpu(snapshot)
+        self._render_memory(snapshot)
+        self._render_gpus(snapshot)
+        self._render_tier(snapshot)
+        self._measure_button.setEnabled(True)
+        self._status.setText(
+            self.tr("Detected in {0:.0f} ms").format(snapshot.probe_seconds * 1000) if snapshot.probe_seconds else ""
+        )
+        self.snapshot_shown.emit()
+
+    def _render_cpu(self, s: HardwareSnapshot) -> None:
+        c, f, sec = s.cpu, self._cpu_form, self.tr("Processor")
+        brand = c.brand or self._missing(c.missing, "brand")
+        self._add(f, sec, self.tr("Model"), f"{brand} ({c.arch})", "cpu_brand")
+        cores = self.tr("{0} cores, {1} threads").format(c.physical_cores or "?", c.logical_cores or "?")
+        if c.efficiency_cores:
+            cores = self.tr("{0} ({1} performance + {2} efficiency)").format(
+                cores, c.performance_cores, c.efficiency_cores
+            )
+        self._add(f, sec, self.tr("Cores"), cores, "cpu_cores")
+        have = [k.upper() for k, v in c.features.items() if v]
+        features = " ".join(have) if have else self._missing(c.missing, "features")
+        self._add(f, sec, self.tr("Instruction sets"), features, "cpu_features")
+        if c.engine_features is not None:
+            used = " ".join(k.upper() for k, v in c.engine_features.items() if v) or self.tr("none")
+            self._add(f, sec, self.tr("Used by the engine"), used, "engine_features")
+        for i, note in enumerate(c.notes):
+            self._add(f, sec, self.tr("Note"), note, f"cpu_note{i}")
+
+    def _render_memory(self, s: HardwareSnapshot) -> None:
+        m, f, sec = s.memory, self._mem_form, self.tr("Memory")
+        ram = self.tr("{0} total, {1} available").format(self._gib(m.total_bytes), self._gib(m.available_bytes))
+        if m.cgroup_limit_bytes is not None and m.total_bytes == m.cgroup_limit_bytes:
+            ram += " " + self.tr("(container limit; the computer has {0})").format(self._gib(m.host_total_bytes))
+        self._add(f, sec, self.tr("RAM"), ram, "ram")
+        self._add(f, sec, self.tr("Swap"), self._gib(m.swap_total_bytes), "swap")
+        self._bandwidth_label = self._add(f, sec, self.tr("Memory speed"), self._bandwidth_text(s.bandwidth), "bandwidth")
+        d = s.disk
+        if d.free_bytes is None:
+            disk = self._missing(d.missing, "free_bytes")
+        else:
+            disk = self.tr("{0} free in {1}").format(self._gib(d.free_bytes), d.models_dir)
+        if d.filesystem:
+            disk += f" ({d.filesystem})"
+        self._add(f, self.tr("Storage"), self.tr("Models folder"), disk, "disk")
+        if d.warning:
+            self._add(f, self.tr("Storage"), self.tr("Warning"), d.warning, "disk_warning")
+
+    def _bandwidth_text(self, b: BandwidthInfo) -> str:
+        if not b.figures:
+            return self._missing(b.missing, "ram_gb_s")
+        return "\n".join(self.tr("{0:g} GB/s \u2014 {1}").format(fig.value, fig.source) for fig in b.figures)
+
+    def _render_gpus(self, s: HardwareSnapshot) -> None:
+        f, sec = self._gpu_form, self.tr("Graphics")
+        if not s.gpus:
+            self._add(f, sec, self.tr("GPU"), self.tr("none found; models run on the processor"), "gpu_none")
+        for i, g in enumerate(s.gpus):
+            if g.unified_memory and g.vram_total_bytes is None:
+                memory = self.tr("shares system memory")
+            elif g.unified_memory:
+                memory = self.tr("unified memory: up to {0} for the GPU, {1} free now").format(
+                    self._gib(g.vram_total_bytes), self._gib(g.vram_free_bytes)
+                )
+            else:
+                memory = self.tr("{0} VRAM, {1} free").format(
+                    self._gib(g.vram_total_bytes),
+                    self._gib(g.vram_free_bytes) if g.vram_free_bytes is not None else self.tr("?"),
+                )
+            self._add(f, sec, self.tr("GPU {0}").format(i + 1), f"{g.name} ({g.backend or '?'})", f"gpu{i}_name")
+            self._add(f, sec, self.tr("Memory"), memory, f"gpu{i}_vram")
+            if g.bandwidth_gb_s:
+                speed = self.tr("{0:g} GB/s \u2014 {1}").format(g.bandwidth_gb_s, g.bandwidth_source)
+            else:
+                speed = self._missing(g.missing, "bandwidth_gb_s")
+            self._add(f, sec, self.tr("Memory speed"), speed, f"gpu{i}_bandwidth")
+            details = [
+                self.tr("driver {0}").format(g.driver_version) if g.driver_version else "",
+                self.tr("CUDA {0}").format(g.cuda_version) if g.cuda_version else "",
+                self.tr("compute {0}").format(g.compute_capability) if g.compute_capability else "",
+                self.tr("no tensor cores") if g.tensor_cores is False else "",
+                self.tr("{0} GPU cores").format(g.gpu_cores) if g.gpu_cores else "",
+                g.pcie or "",
+            ]
+            if any(details):
+                self._add(f, sec, self.tr("Details"), ", ".join(d for d in details if d), f"gpu{i}_details")
+        for i, problem in enumerate(s.gpu_problems):
+            self._add(f, sec, self.tr("Problem"), problem, f"gpu_problem{i}")
+
+    def _render_tier(self, s: HardwareSnapshot) -> None:
+        t = estimate_tier(s)
+        if t is None:
+            text = self.tr("Not enough is known about this computer to estimate what it can run.")
+        else:
+            size = self._gib(t.memory_bytes)
+            if t.device == "gpu":
+                head = self.tr("{0} GPU ({1})").format(size, t.device_name)
+                fits = self.tr("{0}B models at 4-bit fully on the GPU").format(t.full_b) if t.full_b else self.tr(
+                    "only small models fully on the GPU"
+                )
+            elif t.device == "unified":
+                head = self.tr("{0} of unified memory for the GPU ({1})").format(size, t.device_name)
+                fits = self.tr("{0}B models at 4-bit on the GPU").format(t.full_b) if t.full_b else self.tr(
+                    "only small models"
+                )
+            else:
+                head = self.tr("No usable GPU, {0} RAM").format(size)
+                fits = self.tr("{0}B models at 4-bit on the processor").format(t.full_b) if t.full_b else self.tr(
+                    "only small models"
+                )
+            text = f"{head}: {fits}"
+            if t.partial_b and t.partial_b != t.full_b:
+                text += self.tr("; {0}B partly offloaded to system memory").format(t.partial_b)
+            if t.tokens_per_s_7b and t.full_b and t.full_b >= 7:
+                text += self.tr(". A 7B model: at most about {0:g} tokens/s").format(t.tokens_per_s_7b)
+            text += "."
+        label = self.tr("Estimate (simple rule from memory size; model planning will refine it)")
+        self._tier.setText(f"<b>{text}</b><br><small>{label}</small>")
+        self._rows.insert(0, (self.tr("Estimate"), "", text))
+
+    # ---- live sensors -------------------------------------------------------------------------
+
+    @Slot(object)
+    def show_reading(self, reading: SensorReading) -> None:
+        self.latest_reading = reading
+        na = self.tr("not available on this system")
+        rows: list[tuple[str, str, str]] = []  # (object name, label, value)
+        cpu = self.tr("{0:.0f} %").format(reading.cpu_percent) if reading.cpu_percent is not None else na
+        if reading.cpu_freq_mhz:
+            cpu += self.tr(" at {0:.0f} MHz").format(reading.cpu_freq_mhz)
+        rows.append(("live_cpu", self.tr("Processor load"), cpu))
+        temp = self.tr("{0:.0f} \u00b0C").format(reading.cpu_temperature_c) if reading.cpu_temperature_c else na
+        if reading.thermal_state:
+            temp = self.tr("thermal state: {0}").format(reading.thermal_state)
+        rows.append(("live_cpu_temp", self.tr("Processor temperature"), temp))
+        if reading.ram_used_bytes is not None:
+            ram = self.tr("{0} of {1} in use").format(self._gib(reading.ram_used_bytes), self._gib(reading.ram_total_bytes))
+        else:
+            ram = na
+        rows.append(("live_ram", self.tr("RAM"), ram))
+        for g in reading.gpus:
+            parts = []
+            if g.utilization_percent is not None:
+                parts.append(self.tr("{0:.0f} % busy").format(g.utilization_percent))
+            if g.vram_used_bytes is not None:
+                parts.append(self.tr("{0} used").format(self._gib(g.vram_used_bytes)))
+            if g.temperature_c is not None:
+                parts.append(self.tr("{0:.0f} \u00b0C").format(g.temperature_c))
+            if g.power_w is not None:
+                parts.append(self.tr("{0:.0f} W").format(g.power_w))
+            if g.graphics_clock_mhz:
+                parts.append(self.tr("{0} MHz").format(g.graphics_clock_mhz))
+            if g.throttle_reasons:
+                parts.append(self.tr("slowed down: {0}").format(", ".join(g.throttle_reasons)))
+            rows.append((f"live_gpu{g.index}_{g.name[:3].lower()}", g.name, ", ".join(parts) or na))
+        verdict = self._throttle.add(self._throttle_sample(reading))
+        if verdict.throttling:
+            rows.append(("live_throttling", self.tr("Warning"), self.tr("running hot and slowing down: {0}").format(verdict.reason)))
+        names = [name for name, _, _ in rows]
+        if names != self._live_names:
+            # The set of rows changed (first reading, a GPU appeared): rebuild; otherwise update in place,
+            # so a once-a-second refresh never re-creates widgets.
+            self._clear(self._live_form)
+            self._live_labels = {name: self._add(self._live_form, "", label, value, name) for name, label, value in rows}
+            self._live_names = names
+        else:
+            for name, _, value in rows:
+                self._live_labels[name].setText(value)
+        self._live_rows = [(label, value) for _, label, value in rows]
+        self.reading_shown.emit()
+
+    def _throttle_sample(self, reading: SensorReading) -> ThrottleSample:
+        """The hottest device of this sample: the first GPU with a temperature, else the CPU."""
+        gpu = next((g for g in reading.gpus if g.temperature_c is not None), None)
+        if gpu is not None:
+            thermal = any("thermal" in r or r == "hardware slowdown" for r in gpu.throttle_reasons)
+            return ThrottleSample(reading.timestamp, gpu.temperature_c, gpu.graphics_clock_mhz, thermal_reasons=thermal)
+        return ThrottleSample(reading.timestamp, reading.cpu_temperature_c, reading.cpu_freq_mhz)
+
+    @Slot(object)
+    def show_bandwidth(self, bandwidth: BandwidthInfo) -> None:
+        if self.snapshot is None:
+            return
+        self.snapshot.bandwidth = bandwidth
+        self.show_snapshot(self.snapshot)
+        self._measure_button.setEnabled(True)
+        self.bandwidth_shown.emit()
+
+    @Slot()
+    def measure_again(self) -> None:
+        if self._worker is not None:
+            self._measure_button.setEnabled(False)
+            self._status.setText(self.tr("Measuring memory speed\u2026"))
+            self._measure_requested.emit()
+
+    def set_engine_features(self, features: dict[str, bool]) -> None:
+        """What the bundled llama.cpp build uses, as the engine process reported it."""
+        self._engine_features = dict(features)
+        if self.snapshot is not None:
+            self.show_snapshot(self.snapshot)
+
+    # ---- copy -----------------------------------------------------------------------------
+
+    def copy_text(self) -> str:
+        lines = [self.tr("ModelNest hardware card")]
+        section = None
+        for sec, label, value in self._rows:
+            if sec != section:
+                lines.append("")
+                lines.append(f"[{sec}]")
+                section = sec
+            value_lines = value.splitlines() or [""]
+            prefix = f"{label}: " if label else ""
+            lines.append(prefix + value_lines[0])
+            lines.extend(" " * len(prefix) + extra for extra in value_lines[1:])
+        if self._live_rows:
+            lines.append("")
+            lines.append(f"[{self.tr('Live')}]")
+            lines.extend(f"{label}: {value}" for label, value in self._live_rows)
+        return "\n".join(lines) + "\n"
+
+    @Slot()
+    def _copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.copy_text())
+        self._status.setText(self.tr("Copied to the clipboard."))
+
+    # ---- thread lifecycle -----------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        thread = QThread()  # parentless, and always wait()ed on: see DESIGN.md threading pitfalls
+        thread.setObjectName("hardware-sensors")
+        worker = _HardwareWorker(
+            self._probe_fn,
+            self._sampler_factory,
+            self._measure_fn,
+            self._interval_ms,
+            self.snapshot,
+            self._measure_if_missing,
+            self._measure_delay_ms,
+        )
+        worker.moveToThread(thread)
+        thread.started.connect(worker.start)
+        worker.snapshot_ready.connect(self.show_snapshot)
+        worker.reading_ready.connect(self.show_reading)
+        worker.bandwidth_ready.connect(self.show_bandwidth)
+        self._stop_requested.connect(worker.stop)
+        self._measure_requested.connect(worker.measure)
+        self._thread, self._worker = thread, worker
+        # If the card is deleted while sampling (no hide event reaches Python then), stop the thread from
+        # the destroyed signal; the partial keeps thread and worker alive until they are done.
+        self._on_destroyed = functools.partial(_stop_thread, thread, worker)
+        self.destroyed.connect(self._on_destroyed)
+        thread.start()
+
+    @Slot()
+    def stop(self) -> None:
+        """Stop sampling and wait for the worker thread (at most one probe or sample long)."""
+        thread, worker = self._thread, self._worker
+        if thread is None or worker is None:
+            return
+        self._stop_requested.emit()
+        thread.wait()
+        self._stop_requested.disconnect(worker.stop)
+        self._measure_requested.disconnect(worker.measure)
+        self.destroyed.disconnect(self._on_destroyed)
+        self._thread = self._worker = None
+
+    def is_running(self) -> bool:
+        return self._thread is not None
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override
+        self.stop()
+        super().hideEvent(event)
