@@ -116,9 +116,10 @@ from dataclasses import replace
 from modelnest.core.chat.settings import ChatSettings, SettingsStore
 store = SettingsStore(sys.argv[1])
 i = 0
-print("ready", flush=True)
 while True:
     store.save(replace(ChatSettings(), system_prompt="p" * (i % 5000), n_ctx=128 + i))
+    if i == 0:
+        print("ready", flush=True)  # one complete save exists from here on
     i += 1
 """
 
@@ -131,10 +132,9 @@ def test_killed_during_saves_always_leaves_a_loadable_file(tmp_path: Path) -> No
         assert child.stdout is not None and child.stdout.readline().strip() == "ready"
         time.sleep(delay)
         os.kill(child.pid, signal.SIGKILL)
-        child.wait()
+        child.communicate()  # reaps it and closes the pipe
         loaded = SettingsStore(path).load()
         assert loaded.notice is None and loaded.moved_to is None
-        assert path.exists() or delay == 0.01  # killed before the first save finished: defaults, no notice
         assert not list(tmp_path.glob(".settings.json.*.tmp"))  # load() clears what a killed save left
-        if path.exists():
-            assert loaded.settings.system_prompt == "p" * (loaded.settings.n_ctx - 128)
+        # One of the saves, whole (the defaults would fail this: n_ctx 4096 with an empty prompt).
+        assert loaded.settings.system_prompt == "p" * ((loaded.settings.n_ctx - 128) % 5000)
