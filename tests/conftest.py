@@ -18,3 +18,22 @@ def modelnest_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("MODELNEST_HOME", str(home))
     monkeypatch.delenv("MODELNEST_MODELS_DIR", raising=False)
     return home
+
+
+@pytest.fixture(scope="session")
+def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A tiny random llama model as F16, and Q8_0 / Q4_K_M made by llama.cpp's own quantizer."""
+    from support.gguf_models import quantize, write_model
+
+    root = tmp_path_factory.mktemp("models")
+    f16 = write_model(root / "tiny-F16.gguf")
+    return {
+        "F16": f16,
+        "Q8_0": quantize(f16, root / "tiny-Q8_0.gguf", "Q8_0"),
+        "Q4_K_M": quantize(f16, root / "tiny-Q4_K_M.gguf", "Q4_K_M"),
+    }
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tiny_models: dict[str, Path]) -> Path:
+    return tiny_models["Q4_K_M"]

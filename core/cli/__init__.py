@@ -7,7 +7,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from modelnest.core.errors import ModelNestError
+from modelnest.core.errors import ModelNestError, UserInputError
 
 # name -> (module under modelnest.core.cli, one-line help). Each module has add_arguments(parser) and run(args).
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -45,8 +45,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(module.run(args) or 0)
     except ModelNestError as exc:
-        # Invalid input: one plain line on stderr, status 2, no traceback.
+        # One plain line on stderr, no traceback: status 2 for invalid input, 1 for anything else that failed.
         print(f"modelnest {args.command}: {exc}", file=sys.stderr)
-        return 2
+        return 2 if isinstance(exc, UserInputError) else 1
     except KeyboardInterrupt:
         return 130

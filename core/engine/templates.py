@@ -10,6 +10,7 @@ ChatML and the caller gets a warning to show.
 from __future__ import annotations
 
 import datetime
+import functools
 import sys
 import time
 from collections.abc import Sequence
@@ -17,7 +18,9 @@ from dataclasses import dataclass
 from types import FrameType
 from typing import Any
 
-from jinja2 import TemplateError
+from jinja2 import Environment, TemplateError
+from jinja2.nodes import EvalContext
+from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 MAX_TEMPLATE_CHARS = 128 * 1024  # the largest real templates (tool-calling ones) are ~20 KB
@@ -44,8 +47,10 @@ class _LimitedEnvironment(ImmutableSandboxedEnvironment):
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**":
-            if isinstance(right, int) and abs(right) > 64:
-                raise SecurityError("exponent too large")
+            if isinstance(right, int) and (
+                abs(right) > 1024 or (isinstance(left, int) and left.bit_length() * abs(right) > 65_536)
+            ):
+                raise SecurityError("power too large")
             return left**right
         if operator == "*":
             for seq, n in ((left, right), (right, left)):
@@ -54,12 +59,35 @@ class _LimitedEnvironment(ImmutableSandboxedEnvironment):
             return left * right
         return super().call_binop(context, operator, left, right)
 
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.filters = {name: _guarded(f) for name, f in self.filters.items()}
+
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
-        # Filters/methods that build strings from a width argument (center, ljust, indent, wordwrap, format ...)
-        for value in (*args, *kwargs.values()):
-            if isinstance(value, int) and not isinstance(value, bool) and value > MAX_REPEAT_CHARS:
-                raise SecurityError("argument too large")
+        _check_arguments(getattr(__obj, "__self__", None), getattr(__obj, "__name__", ""), args, kwargs)
         return super().call(__context, __obj, *args, **kwargs)
+
+
+def _check_arguments(subject: Any, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """Refuse calls that would build a huge string before Python gets a chance to stop them."""
+    for value in (*args, *kwargs.values()):
+        # width/count arguments: center, ljust, indent, wordwrap, truncate, format padding ...
+        if isinstance(value, int) and not isinstance(value, bool) and value > MAX_REPEAT_CHARS:
+            raise SecurityError("argument too large")
+    if name == "replace" and isinstance(subject, str) and len(args) >= 2 and isinstance(args[1], str):
+        if len(subject) * max(1, len(args[1])) > MAX_OUTPUT_CHARS:
+            raise SecurityError("replacement too large")
+
+
+def _guarded(filter_func: Any) -> Any:
+    @functools.wraps(filter_func)  # keeps Jinja's pass_context/pass_environment markers
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        plain = [a for a in args if not isinstance(a, (Environment, Context, EvalContext))]
+        subject = plain[0] if plain else None
+        _check_arguments(subject, filter_func.__name__.replace("do_", ""), tuple(plain[1:]), kwargs)
+        return filter_func(*args, **kwargs)
+
+    return wrapper
 
 
 def _raise_exception(message: str) -> None:

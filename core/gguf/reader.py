@@ -220,7 +220,7 @@ class _Cursor:
         length = self.u64(f"the length of {what}")
         if length > limit or length > self.remaining():
             raise GGUFError(
-                f"{what} claims {length:,} bytes, more than the file could hold (a damaged or hostile file)",
+                f"{what} claims {length:,} bytes, more than the file could hold (the file is truncated, damaged or hostile)",
                 field=what,
                 offset=self.pos - 8,
             )
@@ -273,7 +273,7 @@ def _read_value(cur: _Cursor, type_id: int, what: str, depth: int = 0) -> tuple[
             raise GGUFError(f"{what} has an unknown element type id {elem_type}", field=what)
         if count * min_size > cur.remaining():
             raise GGUFError(
-                f"{what} claims {count:,} elements, more than the file could hold (a damaged or hostile file)",
+                f"{what} claims {count:,} elements, more than the file could hold (the file is truncated, damaged or hostile)",
                 field=what,
                 offset=cur.pos - 8,
             )
@@ -332,13 +332,13 @@ def read_header(stream: BinaryIO, file_size: int, available: int | None = None) 
     # a tensor info is name length (8) + 1 + n_dims (4) + one dim (8) + type (4) + offset (8).
     if n_kv * 14 > cur.remaining():
         raise GGUFError(
-            f"the header claims {n_kv:,} metadata entries, more than the file could hold (a damaged or hostile file)",
+            f"the header claims {n_kv:,} metadata entries, more than the file could hold (the file is truncated, damaged or hostile)",
             field="metadata count",
             offset=16,
         )
     if n_tensors > MAX_TENSORS or n_tensors * 33 > cur.remaining():
         raise GGUFError(
-            f"the header claims {n_tensors:,} tensors, more than the file could hold (a damaged or hostile file)",
+            f"the header claims {n_tensors:,} tensors, more than the file could hold (the file is truncated, damaged or hostile)",
             field="tensor count",
             offset=8,
         )

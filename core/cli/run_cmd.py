@@ -1,0 +1,92 @@
+"""`modelnest run MODEL --prompt TEXT`: one generation through the engine process, streamed or as JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from modelnest.core.engine.client import EngineClient, TokenEvent, default_threads
+from modelnest.core.engine.params import EngineParams, GenerationSummary, SamplingParams
+from modelnest.core.errors import UserInputError
+from modelnest.core.gguf import read_file
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("model", help="path to a .gguf file")
+    parser.add_argument("--prompt", required=True, help="the user message")
+    parser.add_argument("--system", default=None, help="an optional system prompt")
+    parser.add_argument("--max-tokens", type=int, default=256)
+    parser.add_argument("--ctx", type=int, default=None, help="context length (default: min(4096, trained))")
+    parser.add_argument("--threads", type=int, default=None, help="CPU threads (default: physical cores)")
+    parser.add_argument("--temperature", type=float, default=0.7)
+    parser.add_argument("--seed", type=int, default=-1)
+    parser.add_argument("--ignore-eos", action="store_true", help="generate exactly --max-tokens (benchmarks)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object at the end")
+
+
+def engine_params_for(path: str, ctx: int | None, threads: int | None) -> EngineParams:
+    header = read_file(path)
+    trained = header.context_length or 4096
+    n_ctx = ctx if ctx is not None else min(4096, trained)
+    if n_ctx < 16:
+        raise UserInputError(f"--ctx {n_ctx} is too small (at least 16)")
+    n_threads = threads if threads is not None else default_threads()
+    if n_threads < 1:
+        raise UserInputError("--threads must be at least 1")
+    n_batch = min(512, n_ctx)
+    return EngineParams(
+        n_ctx=n_ctx, n_batch=n_batch, n_ubatch=n_batch, n_threads=n_threads, n_threads_batch=n_threads
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.max_tokens < 1:
+        raise UserInputError("--max-tokens must be at least 1")
+    params = engine_params_for(args.model, args.ctx, args.threads)
+    sampling = SamplingParams(
+        temperature=args.temperature, seed=args.seed, max_tokens=args.max_tokens, ignore_eos=args.ignore_eos
+    )
+    messages = [{"role": "system", "content": args.system}] if args.system else []
+    messages.append({"role": "user", "content": args.prompt})
+    with EngineClient() as engine:
+        report = engine.load(args.model, params)
+        for warning in engine.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        summary: GenerationSummary | None = None
+        for event in engine.generate(messages, sampling):
+            if isinstance(event, TokenEvent) and not args.json:
+                sys.stdout.write(event.text)
+                sys.stdout.flush()
+            elif isinstance(event, GenerationSummary):
+                summary = event
+    assert summary is not None
+    if args.json:
+        out = {
+            "text": summary.text,
+            "tokens": summary.tokens,
+            "prompt_tokens": summary.prompt_tokens,
+            "ttft_s": summary.ttft_s,
+            "prefill_tokens_per_s": summary.prefill_tokens_per_s,
+            "decode_tokens_per_s": summary.decode_tokens_per_s,
+            "stop_reason": summary.stop_reason,
+            "params": params.to_dict(),
+            "load": {
+                "seconds": report.load_seconds,
+                "weights_bytes": report.weights_bytes,
+                "kv_cache_bytes": report.kv_cache_bytes,
+                "compute_bytes": report.compute_bytes,
+                "output_bytes": report.output_bytes,
+                "buffers": [b.__dict__ for b in report.buffers],
+            },
+        }
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        print()
+        print(
+            f"[{summary.tokens} tokens · first token {summary.ttft_s * 1000:.0f} ms · prompt "
+            f"{summary.prefill_tokens_per_s:.1f} t/s · generation {summary.decode_tokens_per_s:.1f} t/s · "
+            f"stop: {summary.stop_reason}]",
+            file=sys.stderr,
+        )
+    return 0
