@@ -14,6 +14,9 @@ from modelnest.gui.main_window import MainWindow
 def build_main_window() -> MainWindow:
     """The window with all pages; separate from run_app so tests drive exactly what users get."""
     window = MainWindow()
+    from modelnest.gui.hardware_card import HardwareCard
+
+    window.add_page("hardware", window.tr("This computer"), HardwareCard())
     welcome = QLabel(window.tr("Welcome to ModelNest."))
     welcome.setObjectName("welcome")
     window.add_page("welcome", window.tr("Welcome"), welcome)
