@@ -245,3 +245,49 @@ def test_fat32_models_folder_is_flagged(tmp_path: Path) -> None:
     assert snap.disk.warning and "4 GB" in snap.disk.warning
     snap = probe(load_machine(data, tmp_path / "m2"), models_dir=tmp_path / "elsewhere", with_sensors=False)
     assert snap.disk.filesystem == "ext4" and snap.disk.warning is None
+
+
+def test_windows_nvml_missing_falls_back_to_the_registry(tmp_path: Path) -> None:
+    """Driver's NVML broken on the Optimus laptop: the registry still gives the 64-bit VRAM size."""
+    data = recording("optimus_rtx3050_laptop")
+    data["nvml"]["errors"] = {"nvmlInit": pynvml.NVML_ERROR_DRIVER_NOT_LOADED}
+    snap = probe(load_machine(data, tmp_path), models_dir=tmp_path)
+    names = [(g.vendor, g.name) for g in snap.gpus]
+    assert names == [("intel", "Intel(R) UHD Graphics"), ("nvidia", "NVIDIA GeForce RTX 3050 Laptop GPU")]
+    nvidia = snap.gpus[1]
+    assert nvidia.vram_total_bytes == 4 * GIB and nvidia.vram_free_bytes is None
+    assert nvidia.bandwidth_gb_s == 192.0 and nvidia.bandwidth_source.startswith("table:")
+    assert "not running" in snap.gpu_problems[0]
+    assert snap.sensors is not None and "not running" in snap.sensors.missing["nvidia"]
+
+
+def test_windows_32bit_memory_size_is_only_a_fallback(tmp_path: Path) -> None:
+    data = recording("optimus_rtx3050_laptop")
+    data["nvml"]["errors"] = {"nvmlInit": pynvml.NVML_ERROR_LIBRARY_NOT_FOUND}
+    adapter = data["adapters"][1]
+    del adapter["HardwareInformation.qwMemorySize"]
+    adapter["HardwareInformation.MemorySize"] = 2147483648  # what an old driver records
+    snap = probe(load_machine(data, tmp_path), models_dir=tmp_path, with_sensors=False)
+    assert snap.gpus[1].vram_total_bytes == 2 * GIB
+
+
+def test_intel_mac(tmp_path: Path) -> None:
+    data = {
+        "name": "MacBook Pro 2019, Core i9-9880H, 16 GB",
+        "system": "Darwin",
+        "machine": "x86_64",
+        "sysctl": {
+            "machdep.cpu.brand_string": "Intel(R) Core(TM) i9-9880H CPU @ 2.30GHz",
+            "hw.memsize": 17179869184, "hw.physicalcpu": 8, "hw.logicalcpu": 16, "sysctl.proc_translated": 0,
+            "machdep.cpu.features": "FPU VME DE PSE TSC MSR PAE MCE CX8 APIC SEP MTRR PGE MCA CMOV PAT PSE36 CLFSH DS ACPI MMX FXSR SSE SSE2 SS HTT TM PBE SSE3 PCLMULQDQ DTES64 MON DSCPL VMX EST TM2 SSSE3 FMA CX16 TPR PDCM SSE4.1 SSE4.2 x2APIC MOVBE POPCNT AES PCID XSAVE OSXSAVE SEGLIM64 TSCTMR AVX1.0 RDRAND F16C",
+            "machdep.cpu.leaf7_features": "RDWRFSGS TSC_THREAD_OFFSET SGX BMI1 HLE AVX2 SMEP BMI2 ERMS INVPCID RTM FPU_CSDS MPX RDSEED ADX SMAP CLFSOPT IPT MDCLEAR TSXFA IBRS STIBP L1DF SSBD",
+        },
+        "psutil": {"virtual_memory": {"total": 17179869184, "available": 5368709120},
+                   "swap_memory": {"total": 0, "free": 0}, "disk_usage": {"total": 10**12, "free": 4 * 10**11}},
+    }
+    snap = probe(load_machine(data, tmp_path), models_dir=tmp_path)
+    f = snap.cpu.features
+    assert f["avx2"] and f["fma"] and f["f16c"] and not f["avx512"]
+    assert (snap.cpu.physical_cores, snap.cpu.logical_cores) == (8, 16)
+    assert snap.gpus == [] and snap.gpu_problems == []  # Metal on Intel Macs is not offered for LLMs
+    assert snap.sensors is not None and "cpu_temperature_c" in snap.sensors.missing
