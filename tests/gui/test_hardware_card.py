@@ -163,7 +163,7 @@ def test_other_machines_render(qtbot: QtBot, tmp_path: Path, name: str) -> None:
     if name == "gtx1660_desktop":
         assert "no tensor cores" in text(card, "gpu0_details")
     qtbot.wait(20)
-    card.grab().save(f"/tmp/hardware_card_{name}.png")
+    assert card.grab().save(str(tmp_path / f"hardware_card_{name}.png"))
 
 
 def test_main_window_opens_on_the_hardware_card(qtbot: QtBot) -> None:
@@ -179,3 +179,17 @@ def test_main_window_opens_on_the_hardware_card(qtbot: QtBot) -> None:
     assert card.snapshot is not None and card.snapshot.cpu.logical_cores
     window.close()
     assert not card.is_running()
+
+
+def test_card_deleted_while_sampling_stops_its_thread(qtbot: QtBot, tmp_path: Path) -> None:
+    """No hide event reaches Python when the last reference goes: the destroyed hook stops the thread."""
+    import gc
+
+    card, _ = recorded_card("rtx4090_desktop", tmp_path, interval_ms=10)
+    with qtbot.waitSignal(card.reading_shown, timeout=5000):
+        card.show()
+    thread = card._thread
+    assert thread is not None and thread.isRunning()
+    del card
+    gc.collect()
+    assert not thread.isRunning()  # would abort the process ("QThread: Destroyed while ... running") otherwise
