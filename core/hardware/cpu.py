@@ -251,9 +251,21 @@ def _windows(src: Sources, info: CpuInfo) -> None:
         info.features = {name: bool(src.win_features(name)) for name in WIN_FEATURES.get(info.arch or "", ())}
         if "avx512f" in info.features:
             info.features["avx512"] = info.features.pop("avx512f")
-    info.missing.setdefault(
-        "performance_cores", "performance/efficiency core split is not read on Windows yet"
-    )
+    if src.win_cores is None:
+        info.missing["performance_cores"] = "core types are not available"
+        return
+    try:
+        cores = src.win_cores()
+    except OSError as exc:
+        info.missing["performance_cores"] = f"core types unreadable ({exc})"
+        return
+    if cores:
+        top = max(eff for eff, _ in cores)
+        info.physical_cores = len(cores)
+        info.logical_cores = sum(threads for _, threads in cores)
+        # Hybrid chips report two efficiency classes; the highest one is the performance cores.
+        info.performance_cores = sum(1 for eff, _ in cores if eff == top)
+        info.efficiency_cores = len(cores) - info.performance_cores
 
 
 def probe_cpu(src: Sources) -> CpuInfo:

@@ -228,6 +228,9 @@ def load_machine(recording: Path | dict[str, Any], workdir: Path) -> Sources:
     if "win_cpu" in data:
         cpu = data["win_cpu"]
         src.win_cpu = lambda: dict(cpu)
+    if "win_cores" in data:
+        cores = [tuple(c) for c in data["win_cores"]]
+        src.win_cores = lambda: [(int(e), int(t)) for e, t in cores]
     if "thermal_state" in data:
         state = data["thermal_state"]
         src.thermal = lambda: state

@@ -120,6 +120,9 @@ class SensorSampler:
             reading.gpus.extend(gpu_linux.read_sysfs_sensors(self.sources, others))
         elif any(g.vendor in ("amd", "intel") for g in self.gpus):
             reading.missing["gpu_sensors"] = "AMD and Intel GPU sensors are only read on Linux"
+        if any(g.vendor == "apple" for g in self.gpus):
+            # powermetrics, the only source of Apple GPU load and power, needs administrator rights.
+            reading.missing["gpu_sensors"] = "Apple GPU sensors are not available without administrator rights"
 
 
 def sensors(sources: Sources | None = None, gpus: list[GpuInfo] | None = None) -> SensorReading:

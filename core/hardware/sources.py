@@ -26,6 +26,8 @@ IoregReader = Callable[[], str]
 WinFeatureReader = Callable[[str], bool]
 # Windows CPU registry values (ProcessorNameString, ...)
 WinCpuReader = Callable[[], "dict[str, Any]"]
+# Windows physical cores as (EfficiencyClass, threads) pairs, from GetLogicalProcessorInformationEx
+WinCoreReader = Callable[[], "list[tuple[int, int]]"]
 
 
 @dataclass
@@ -42,6 +44,7 @@ class Sources:
     adapters: AdapterReader | None = None
     win_features: WinFeatureReader | None = None
     win_cpu: WinCpuReader | None = None
+    win_cores: WinCoreReader | None = None
     affinity: Callable[[], int] | None = None  # usable CPUs for this process
     thermal: Callable[[], str] | None = None  # macOS thermal state ("nominal", "fair", "serious", "critical")
     label: str = "this computer"
@@ -170,6 +173,32 @@ def _real_win_cpu() -> dict[str, Any]:
         return {"ProcessorNameString": winreg.QueryValueEx(key, "ProcessorNameString")[0]}
 
 
+def _real_win_cores() -> list[tuple[int, int]]:
+    """(EfficiencyClass, threads) per physical core; a higher class is a faster core (Windows 10+)."""
+    import ctypes
+
+    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+    relation_processor_core = 0
+    length = ctypes.c_ulong(0)
+    kernel32.GetLogicalProcessorInformationEx(relation_processor_core, None, ctypes.byref(length))
+    buffer = ctypes.create_string_buffer(length.value)
+    if not kernel32.GetLogicalProcessorInformationEx(relation_processor_core, buffer, ctypes.byref(length)):
+        raise OSError("GetLogicalProcessorInformationEx failed")
+    raw = buffer.raw[: length.value]
+    cores: list[tuple[int, int]] = []
+    offset = 0
+    # SYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX: Relationship (DWORD), Size (DWORD), then
+    # PROCESSOR_RELATIONSHIP: Flags (BYTE, LTP_PC_SMT = 1), EfficiencyClass (BYTE), ...
+    while offset + 10 <= len(raw):
+        size = int.from_bytes(raw[offset + 4 : offset + 8], "little")
+        if size <= 0:
+            break
+        flags, efficiency = raw[offset + 8], raw[offset + 9]
+        cores.append((efficiency, 2 if flags & 1 else 1))
+        offset += size
+    return cores
+
+
 def _real_affinity() -> int:
     import os
 
@@ -193,4 +222,5 @@ def local_sources() -> Sources:
         src.adapters = _real_adapters
         src.win_features = _real_win_features
         src.win_cpu = _real_win_cpu
+        src.win_cores = _real_win_cores
     return src

@@ -291,3 +291,16 @@ def test_intel_mac(tmp_path: Path) -> None:
     assert (snap.cpu.physical_cores, snap.cpu.logical_cores) == (8, 16)
     assert snap.gpus == [] and snap.gpu_problems == []  # Metal on Intel Macs is not offered for LLMs
     assert snap.sensors is not None and "cpu_temperature_c" in snap.sensors.missing
+
+
+def test_windows_hybrid_core_split(tmp_path: Path) -> None:
+    """A Core i7-12700H laptop: 6 P-cores with Hyper-Threading (class 1) and 8 E-cores (class 0)."""
+    data = recording("optimus_rtx3050_laptop")
+    data["win_cpu"] = {"ProcessorNameString": "12th Gen Intel(R) Core(TM) i7-12700H"}
+    data["win_cores"] = [[1, 2]] * 6 + [[0, 1]] * 8
+    snap = probe(load_machine(data, tmp_path), models_dir=tmp_path, with_sensors=False)
+    cpu = snap.cpu
+    assert (cpu.physical_cores, cpu.logical_cores, cpu.performance_cores, cpu.efficiency_cores) == (14, 20, 6, 8)
+    del data["win_cores"]
+    snap = probe(load_machine(data, tmp_path / "none"), models_dir=tmp_path, with_sensors=False)
+    assert snap.cpu.performance_cores is None and "performance_cores" in snap.cpu.missing

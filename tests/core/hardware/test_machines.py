@@ -69,7 +69,7 @@ EXPECTED: dict[str, Expect] = {
         ("gpu", 32, 120),
     ),
     "optimus_rtx3050_laptop": Expect(
-        "11th Gen Intel(R) Core(TM) i7-11800H @ 2.30GHz", "x86_64", 8, 16, None, None,
+        "11th Gen Intel(R) Core(TM) i7-11800H @ 2.30GHz", "x86_64", 8, 16, 8, 0,
         {"avx2", "avx512"}, set(),
         17007804416, 51.2, "table: i7-11800H",
         [
