@@ -15,6 +15,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from modelnest.core.engine.host import main as engine_main
 
         return engine_main(args[1:])
+    if args[:1] == ["--self-test"]:
+        from modelnest.gui.self_test import main as self_test_main
+
+        return self_test_main(args[1:])
     from modelnest.core import cli
 
     if cli.is_cli_invocation(args):
