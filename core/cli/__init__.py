@@ -15,6 +15,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "inspect": ("inspect_cmd", "validate a GGUF file and summarise it"),
     "run": ("run_cmd", "generate once with a model through the engine process"),
     "probe": ("probe_cmd", "show the hardware that decides which models fit and how fast they run"),
+    "catalog": ("catalog_cmd", "list curated models with fit badges and predicted speed; search or refresh from the hub"),
 }
 
 

@@ -1,0 +1,203 @@
+"""The curated catalogue: typed entries read from the bundled snapshot, or from a newer snapshot refreshed from the hub."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from modelnest.core import paths
+from modelnest.core.catalogue.quants import estimate_file_bytes, quant_info, sort_quants
+from modelnest.core.errors import ModelNestError
+
+SCHEMA = 1
+TASKS = ("chat", "code", "reasoning", "vision")
+
+
+class CatalogueError(ModelNestError):
+    """The catalogue snapshot could not be read."""
+
+
+@dataclass(frozen=True)
+class Architecture:
+    arch: str
+    n_layer: int
+    n_embd: int
+    n_head: int
+    n_head_kv: int
+    n_vocab: int
+    n_ff: int
+    n_ctx_train: int
+    head_dim: int | None = None
+    sliding_window: int | None = None
+
+
+@dataclass(frozen=True)
+class QuantFile:
+    """One quantization a repository offers; file/size/sha256 are None until verified against the hub."""
+
+    quant: str
+    file: str | None = None  # the first part for split models
+    size: int | None = None  # bytes, all parts together
+    sha256: str | None = None  # of a single-file model (split parts each have their own; see parts)
+    parts: int = 1
+
+    def size_or_estimate(self, n_params: int) -> tuple[int | None, bool]:
+        """(bytes, is_estimate): the hub's size when known, else parameter count x bits per weight."""
+        if self.size is not None:
+            return self.size, False
+        return estimate_file_bytes(n_params, self.quant), True
+
+
+@dataclass(frozen=True)
+class CatalogueModel:
+    id: str
+    repo: str
+    name: str
+    family: str
+    architecture: Architecture
+    n_params: int
+    license: str
+    languages: tuple[str, ...]
+    chinese: bool
+    tasks: tuple[str, ...]
+    files: tuple[QuantFile, ...]
+    popularity_rank: int
+    base_repo: str | None = None
+    downloads: int | None = None  # hub download count, from a refresh
+    provenance: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def quants(self) -> list[str]:
+        """Quantizations offered, smallest first."""
+        return sort_quants([f.quant for f in self.files])
+
+    def file_for(self, quant: str) -> QuantFile | None:
+        return next((f for f in self.files if f.quant == quant), None)
+
+    def default_quant(self) -> str:
+        """Q4_K_M when offered (the usual balance), else the nearest offered quant of lower quality, else the smallest."""
+        quants = self.quants
+        if "Q4_K_M" in quants:
+            return "Q4_K_M"
+        q4 = quant_info("Q4_K_M")
+        below = [q for q in quants if (i := quant_info(q)) and q4 and i.rank <= q4.rank]
+        return below[-1] if below else quants[0]
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["languages"] = list(self.languages)
+        data["tasks"] = list(self.tasks)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CatalogueModel:
+        try:
+            arch = data["architecture"]
+            files = tuple(
+                QuantFile(
+                    quant=str(f["quant"]),
+                    file=f.get("file"),
+                    size=int(f["size"]) if f.get("size") is not None else None,
+                    sha256=f.get("sha256"),
+                    parts=int(f.get("parts") or 1),
+                )
+                for f in data.get("files", [])
+            )
+            return cls(
+                id=str(data["id"]),
+                repo=str(data["repo"]),
+                name=str(data["name"]),
+                family=str(data.get("family", "")),
+                architecture=Architecture(**{k: arch.get(k) for k in Architecture.__dataclass_fields__}),
+                n_params=int(data["n_params"]),
+                license=str(data.get("license", "unknown")),
+                languages=tuple(data.get("languages", [])),
+                chinese=bool(data.get("chinese", False)),
+                tasks=tuple(data.get("tasks", [])),
+                files=files,
+                popularity_rank=int(data.get("popularity_rank", 0)),
+                base_repo=data.get("base_repo"),
+                downloads=data.get("downloads"),
+                provenance=dict(data.get("provenance", {})),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise CatalogueError(f"catalogue entry {data.get('id', '?')!r} is malformed: {exc}") from exc
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    snapshot_date: str
+    source: str  # "bundled" or "hub <endpoint>"
+    models: tuple[CatalogueModel, ...]
+    note: str = ""
+    path: str | None = None
+
+    def get(self, model_id: str) -> CatalogueModel | None:
+        return next((m for m in self.models if m.id == model_id), None)
+
+    def with_models(self, models: list[CatalogueModel], **changes: Any) -> Catalogue:
+        return replace(self, models=tuple(models), **changes)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA,
+            "snapshot_date": self.snapshot_date,
+            "source": self.source,
+            "note": self.note,
+            "models": [m.to_json() for m in self.models],
+        }
+
+
+def parse_catalogue(doc: Any, *, path: str | None = None) -> Catalogue:
+    if not isinstance(doc, dict) or doc.get("schema") != SCHEMA or not isinstance(doc.get("models"), list):
+        raise CatalogueError(f"{path or 'catalogue'} is not a ModelNest catalogue snapshot (schema {SCHEMA}).")
+    models = tuple(CatalogueModel.from_json(m) for m in doc["models"])
+    return Catalogue(str(doc.get("snapshot_date", "unknown")), str(doc.get("source", "bundled")), models,
+                     str(doc.get("note", "")), path)
+
+
+def bundled_catalogue() -> Catalogue:
+    """The snapshot shipped with the app (read with importlib.resources, so it works frozen too)."""
+    text = resources.files("modelnest.resources").joinpath("catalogue", "snapshot.json").read_text(encoding="utf-8")
+    return parse_catalogue(json.loads(text), path="bundled snapshot")
+
+
+def refreshed_path() -> Path:
+    return paths.data_dir() / "catalogue" / "snapshot.json"
+
+
+def load_catalogue() -> Catalogue:
+    """The refreshed snapshot when there is a readable one that is not older than the bundled one, else the bundled one."""
+    bundled = bundled_catalogue()
+    path = refreshed_path()
+    if path.exists():
+        try:
+            refreshed = parse_catalogue(json.loads(path.read_text(encoding="utf-8")), path=str(path))
+        except (OSError, ValueError, CatalogueError):
+            return bundled  # a damaged refresh never hides the bundled catalogue
+        if refreshed.snapshot_date >= bundled.snapshot_date:
+            return refreshed
+    return bundled
+
+
+def save_catalogue(catalogue: Catalogue, path: Path | None = None) -> Path:
+    """Write atomically (temp file + rename) so a crash mid-write leaves the previous snapshot."""
+    import os
+    import tempfile
+
+    target = path or refreshed_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".snapshot-", suffix=".json")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(catalogue.to_json(), fh, indent=1, ensure_ascii=False)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target

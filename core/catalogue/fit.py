@@ -1,0 +1,153 @@
+"""Fit badges and predicted speed for catalogue entries, from the planner (modelnest.core.plan).
+
+The planner gives the badge, the memory needed and a predicted decode speed range for one model file on one
+machine. This module adapts catalogue entries (architecture figures + a quantization) and remote/local headers to
+it, and states the "Recommended for this computer" rule in one place so the UI and the CLI quote the same text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from modelnest.core.catalogue.entries import CatalogueModel
+from modelnest.core.catalogue.quants import quality_score
+
+if TYPE_CHECKING:
+    from modelnest.core.gguf import GGUFHeader
+    from modelnest.core.hardware import HardwareSnapshot
+
+FITS = ("full_gpu", "partial_gpu", "cpu_only", "too_large")
+DEFAULT_CTX = 4096  # the context the catalogue plans for (stated in the UI)
+USABLE_TOKENS_PER_S = 10.0
+RECOMMENDATION_RULE = (
+    "The highest-quality model and quantization (bigger model first, then less lossy quantization) that fits "
+    "entirely in this computer's memory — fully on the GPU when there is one, else in RAM — and is predicted to "
+    f"generate at least {USABLE_TOKENS_PER_S:g} tokens/s at a {DEFAULT_CTX}-token context."
+)
+
+
+@dataclass(frozen=True)
+class FitResult:
+    """What the planner says about one model file on this machine."""
+
+    fit: str  # full_gpu | partial_gpu | cpu_only | too_large
+    gpu_layers: int
+    ctx: int
+    total_bytes: int
+    host_bytes: int
+    device_bytes: int
+    decode_tps: float | None
+    decode_low: float | None
+    decode_high: float | None
+    calibration_runs: int
+    file_bytes: int | None
+    file_bytes_estimated: bool
+    notes: tuple[str, ...] = ()
+
+    @property
+    def fits_fully(self) -> bool:
+        return self.fit in ("full_gpu", "cpu_only")
+
+
+def planner_available() -> bool:
+    """True once modelnest.core.plan provides ModelSpec and plan (the planner is developed alongside)."""
+    try:
+        from modelnest.core.plan import ModelSpec, plan  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _result(p: Any, file_bytes: int | None, estimated: bool) -> FitResult:
+    mem, pred = p.memory, p.predicted
+    return FitResult(
+        fit=str(p.fit),
+        gpu_layers=int(p.gpu_layers),
+        ctx=int(p.ctx),
+        total_bytes=int(mem.total_bytes),
+        host_bytes=int(mem.host_bytes),
+        device_bytes=int(mem.device_bytes),
+        decode_tps=getattr(pred, "decode_tokens_per_s", None),
+        decode_low=getattr(pred, "low", None),
+        decode_high=getattr(pred, "high", None),
+        calibration_runs=int(getattr(pred, "calibration_runs", 0) or 0),
+        file_bytes=file_bytes,
+        file_bytes_estimated=estimated,
+        notes=tuple(getattr(p, "notes", ()) or ()),
+    )
+
+
+def plan_entry(model: CatalogueModel, quant: str, hardware: HardwareSnapshot, ctx: int | None = None) -> FitResult | None:
+    """Plan one catalogue entry at one quantization; None when the planner is missing or the size is unknown."""
+    if not planner_available():
+        return None
+    from modelnest.core.plan import ModelSpec, plan
+
+    qf = model.file_for(quant)
+    if qf is None:
+        return None
+    file_bytes, estimated = qf.size_or_estimate(model.n_params)
+    if file_bytes is None:
+        return None
+    a = model.architecture
+    spec = ModelSpec.from_architecture(
+        arch=a.arch, n_layer=a.n_layer, n_embd=a.n_embd, n_head=a.n_head, n_head_kv=a.n_head_kv,
+        n_vocab=a.n_vocab, n_ff=a.n_ff, n_ctx_train=a.n_ctx_train, file_bytes=file_bytes, quant=quant,
+        n_params=model.n_params, head_dim=a.head_dim, sliding_window=a.sliding_window,
+    )
+    wanted = min(ctx or DEFAULT_CTX, a.n_ctx_train) if a.n_ctx_train else (ctx or DEFAULT_CTX)
+    return _result(plan(spec, hardware, ctx=wanted), file_bytes, estimated)
+
+
+def plan_header(header: GGUFHeader, hardware: HardwareSnapshot, ctx: int | None = None) -> FitResult | None:
+    """Plan a model from its (local or remote) GGUF header: exact tensor sizes, no estimate."""
+    if not planner_available():
+        return None
+    from modelnest.core.plan import ModelSpec, plan
+
+    spec = ModelSpec.from_header(header)
+    n_ctx_train = header.context_length or DEFAULT_CTX
+    return _result(plan(spec, hardware, ctx=min(ctx or DEFAULT_CTX, n_ctx_train)), header.file_size, False)
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    model: CatalogueModel
+    quant: str
+    result: FitResult
+
+
+def recommend(
+    plans: dict[tuple[str, str], FitResult | None],
+    models: list[CatalogueModel],
+    *,
+    has_gpu: bool,
+    min_tps: float = USABLE_TOKENS_PER_S,
+) -> Recommendation | None:
+    """Apply RECOMMENDATION_RULE to precomputed plans keyed by (model id, quant)."""
+    wanted_fit = "full_gpu" if has_gpu else "cpu_only"
+    best: tuple[float, float, Recommendation] | None = None
+    for m in models:
+        for q in m.quants:
+            r = plans.get((m.id, q))
+            if r is None or r.fit != wanted_fit or r.decode_tps is None or r.decode_tps < min_tps:
+                continue
+            key = (quality_score(m.n_params, q), r.decode_tps)
+            if best is None or key > best[:2]:
+                best = (key[0], key[1], Recommendation(m, q, r))
+    return best[2] if best else None
+
+
+__all__ = [
+    "DEFAULT_CTX",
+    "FITS",
+    "FitResult",
+    "RECOMMENDATION_RULE",
+    "Recommendation",
+    "USABLE_TOKENS_PER_S",
+    "plan_entry",
+    "plan_header",
+    "planner_available",
+    "recommend",
+]

@@ -1,0 +1,328 @@
+"""The local library: GGUF models already on disk, used in place (no copy, no re-download).
+
+Looked for in the app's models folder, the Hugging Face cache, LM Studio's and GPT4All's model folders, Ollama's
+blob store (manifests name the GGUF blobs) and folders the user adds. Every file goes through the bounded GGUF
+validator before it is listed as runnable; a file that fails is listed with the reason.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from modelnest.core import paths
+from modelnest.core.download import quant_of, split_info
+from modelnest.core.gguf import GGUFError, GGUFHeader, read_file
+
+OLLAMA_MODEL_MEDIA_TYPE = "application/vnd.ollama.image.model"
+MAX_DEPTH = 5  # folders below a root that are searched (LM Studio: publisher/repo/file = 2)
+SOURCES = ("modelnest", "huggingface", "lmstudio", "gpt4all", "ollama", "folder")
+
+
+@dataclass(frozen=True)
+class Location:
+    source: str  # one of SOURCES
+    path: Path
+
+
+@dataclass
+class LocalModel:
+    """One model on disk (all parts of a split model together)."""
+
+    path: Path  # the file to load (first part of a split model)
+    source: str
+    name: str
+    size: int
+    repo_id: str | None = None
+    quant: str | None = None
+    parts: tuple[Path, ...] = ()
+    header: GGUFHeader | None = None
+    error: str | None = None  # why it cannot be run; None when the validator accepted it
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def runnable(self) -> bool:
+        return self.error is None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": str(self.path),
+            "source": self.source,
+            "name": self.name,
+            "size": self.size,
+            "repo_id": self.repo_id,
+            "quant": self.quant,
+            "parts": [str(p) for p in self.parts],
+            "runnable": self.runnable,
+            "error": self.error,
+            "summary": self.header.summary() if self.header else None,
+        }
+
+
+# --- where to look ------------------------------------------------------------------------------------------
+
+
+def default_locations(
+    *, home: Path | None = None, env: Mapping[str, str] | None = None, system: str | None = None
+) -> list[Location]:
+    """Default model folders of other apps on this OS (only the ones that exist are scanned later)."""
+    home = home or Path.home()
+    env = os.environ if env is None else env
+    system = system or platform.system()
+    out: list[Location] = []
+    # LM Studio >= 0.3 keeps models in ~/.lmstudio/models on every OS; older versions used ~/.cache/lm-studio/models.
+    out += [Location("lmstudio", home / ".lmstudio" / "models"), Location("lmstudio", home / ".cache" / "lm-studio" / "models")]
+    # GPT4All's default download folder is its app-data folder.
+    if system == "Windows":
+        local = Path(env.get("LOCALAPPDATA") or home / "AppData" / "Local")
+        out.append(Location("gpt4all", local / "nomic.ai" / "GPT4All"))
+    elif system == "Darwin":
+        out.append(Location("gpt4all", home / "Library" / "Application Support" / "nomic.ai" / "GPT4All"))
+    else:
+        data = Path(env.get("XDG_DATA_HOME") or home / ".local" / "share")
+        out.append(Location("gpt4all", data / "nomic.ai" / "GPT4All"))
+    # Ollama: OLLAMA_MODELS overrides; the Linux service install keeps its store under /usr/share/ollama.
+    if env.get("OLLAMA_MODELS"):
+        out.append(Location("ollama", Path(env["OLLAMA_MODELS"])))
+    out.append(Location("ollama", home / ".ollama" / "models"))
+    if system == "Linux":
+        out.append(Location("ollama", Path("/usr/share/ollama/.ollama/models")))
+    return out
+
+
+def _settings_path() -> Path:
+    return paths.config_dir() / "library.json"
+
+
+def user_folders() -> list[Path]:
+    """Folders the user added (kept in the config folder)."""
+    try:
+        data = json.loads(_settings_path().read_text(encoding="utf-8"))
+        return [Path(p) for p in data.get("folders", []) if isinstance(p, str)]
+    except (OSError, ValueError, AttributeError):
+        return []
+
+
+def _save_user_folders(folders: list[Path]) -> None:
+    path = _settings_path()
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"folders": [str(p) for p in folders]}, indent=1), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def add_user_folder(folder: str | Path) -> list[Path]:
+    from modelnest.core.errors import UserInputError
+
+    p = Path(folder).expanduser()
+    if not p.is_dir():
+        raise UserInputError(f"{p} is not a folder.")
+    p = p.resolve()
+    folders = user_folders()
+    if p not in folders:
+        folders.append(p)
+        _save_user_folders(folders)
+    return folders
+
+
+def remove_user_folder(folder: str | Path) -> list[Path]:
+    p = Path(folder).expanduser().resolve()
+    folders = [f for f in user_folders() if f != p]
+    _save_user_folders(folders)
+    return folders
+
+
+# --- finding files ------------------------------------------------------------------------------------------
+
+
+def _walk_gguf(root: Path, max_depth: int = MAX_DEPTH) -> Iterable[Path]:
+    """GGUF files under root (hidden folders and our own temporary files skipped; unreadable folders ignored)."""
+    root_depth = len(root.parts)
+    for dirpath, dirnames, filenames in os.walk(root, onerror=lambda _e: None):
+        depth = len(Path(dirpath).parts) - root_depth
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and depth < max_depth)
+        for name in sorted(filenames):
+            if name.lower().endswith(".gguf") and not name.startswith("."):
+                yield Path(dirpath) / name
+
+
+def _is_projector(name: str) -> bool:
+    return "mmproj" in name.lower()
+
+
+def _group_parts(files: list[Path]) -> list[tuple[Path, tuple[Path, ...], str | None]]:
+    """(first file, all parts, problem) per model; a split set with parts missing is reported, not dropped."""
+    singles: list[tuple[Path, tuple[Path, ...], str | None]] = []
+    splits: dict[tuple[Path, str], list[tuple[int, int, Path]]] = {}
+    for f in files:
+        info = split_info(f.name)
+        if info is None:
+            singles.append((f, (f,), None))
+        else:
+            splits.setdefault((f.parent, info.stem), []).append((info.index, info.count, f))
+    for (_parent, _stem), parts in splits.items():
+        parts.sort()
+        count = parts[0][1]
+        paths_ = tuple(p for _, _, p in parts)
+        problem = None
+        if [i for i, _, _ in parts] != list(range(1, count + 1)):
+            problem = f"split model is incomplete: {len(parts)} of {count} parts found"
+        singles.append((paths_[0], paths_, problem))
+    return singles
+
+
+def _validate(model: LocalModel) -> LocalModel:
+    try:
+        model.header = read_file(model.path)
+    except GGUFError as exc:
+        model.error = str(exc)
+    except OSError as exc:
+        model.error = f"cannot read the file: {exc.strerror or exc}"
+    return model
+
+
+def _size(parts: Iterable[Path]) -> int:
+    total = 0
+    for p in parts:
+        try:
+            total += p.stat().st_size
+        except OSError:
+            pass
+    return total
+
+
+def _from_files(source: str, root: Path, *, repo_from_layout: bool) -> list[LocalModel]:
+    out: list[LocalModel] = []
+    files = [f for f in _walk_gguf(root) if not _is_projector(f.name)]
+    for first, parts, problem in _group_parts(files):
+        repo_id = None
+        if repo_from_layout:
+            rel = first.relative_to(root).parts
+            if source == "modelnest" and len(rel) >= 2 and "__" in rel[0]:
+                repo_id = rel[0].replace("__", "/", 1)
+            elif source == "lmstudio" and len(rel) >= 3:
+                repo_id = f"{rel[0]}/{rel[1]}"
+        model = LocalModel(first, source, first.name, _size(parts), repo_id, quant_of(first.name), parts, error=problem)
+        out.append(model if problem else _validate(model))
+    return out
+
+
+def scan_ollama(root: Path) -> list[LocalModel]:
+    """Ollama's store: manifests/<registry>/<namespace>/<model>/<tag> (JSON) name the model layer's blob."""
+    out: list[LocalModel] = []
+    manifests = root / "manifests"
+    if not manifests.is_dir():
+        return out
+    for manifest in sorted(p for p in manifests.rglob("*") if p.is_file()):
+        rel = manifest.relative_to(manifests).parts
+        if len(rel) < 4:
+            continue
+        registry, namespace, model_name, tag = rel[0], rel[-3], rel[-2], rel[-1]
+        name = f"{model_name}:{tag}" if namespace == "library" else f"{namespace}/{model_name}:{tag}"
+        if registry not in ("registry.ollama.ai",):
+            name = f"{registry}/{name}"
+        try:
+            doc = json.loads(manifest.read_text(encoding="utf-8"))
+            layers = doc.get("layers", []) if isinstance(doc, dict) else []
+        except (OSError, ValueError) as exc:
+            out.append(LocalModel(manifest, "ollama", name, 0, error=f"unreadable Ollama manifest: {exc}"))
+            continue
+        model_layers = [l for l in layers if isinstance(l, dict) and l.get("mediaType") == OLLAMA_MODEL_MEDIA_TYPE]
+        if not model_layers:
+            continue  # not a language model (e.g. an embedding-less template-only manifest)
+        digest = str(model_layers[0].get("digest", ""))
+        algo, _, hexdigest = digest.partition(":")
+        if algo != "sha256" or len(hexdigest) != 64 or not all(c in "0123456789abcdef" for c in hexdigest):
+            out.append(LocalModel(manifest, "ollama", name, 0, error=f"Ollama manifest names an invalid blob {digest!r}"))
+            continue
+        blob = root / "blobs" / f"sha256-{hexdigest}"
+        if not blob.is_file():
+            out.append(LocalModel(blob, "ollama", name, 0, error="the Ollama blob this manifest names is missing"))
+            continue
+        model = LocalModel(blob, "ollama", name, _size([blob]), parts=(blob,), extra={"manifest": str(manifest)})
+        out.append(_validate(model))
+    return out
+
+
+def scan_hf_cache(cache_dir: Path | None = None) -> list[LocalModel]:
+    """GGUF files in the Hugging Face cache (huggingface_hub's scan_cache_dir), loaded through their snapshot links."""
+    from huggingface_hub import scan_cache_dir
+    from huggingface_hub.errors import CacheNotFound
+
+    try:
+        info = scan_cache_dir(cache_dir)
+    except (CacheNotFound, OSError, ValueError):
+        return []
+    files: list[tuple[Path, str]] = []
+    seen: set[Path] = set()
+    for repo in sorted(info.repos, key=lambda r: r.repo_id):
+        if repo.repo_type != "model":
+            continue
+        for rev in sorted(repo.revisions, key=lambda r: r.commit_hash):
+            for f in sorted(rev.files, key=lambda f: f.file_name):
+                if not f.file_name.lower().endswith(".gguf") or _is_projector(f.file_name) or f.blob_path in seen:
+                    continue
+                seen.add(f.blob_path)
+                files.append((Path(f.file_path), repo.repo_id))
+    out: list[LocalModel] = []
+    repo_of = {p: r for p, r in files}
+    for first, parts, problem in _group_parts([p for p, _ in files]):
+        model = LocalModel(first, "huggingface", first.name, _size(parts), repo_of[first], quant_of(first.name), parts,
+                           error=problem)
+        out.append(model if problem else _validate(model))
+    return out
+
+
+def scan_library(
+    *,
+    locations: list[Location] | None = None,
+    extra_folders: list[Path] | None = None,
+    hf_cache_dir: Path | None = None,
+    include_hf_cache: bool = True,
+) -> list[LocalModel]:
+    """Every model found, the app's own folder first; the same file reached twice (links, overlapping folders) once."""
+    found: list[LocalModel] = []
+    found += _from_files("modelnest", paths.models_dir(), repo_from_layout=True)
+    if include_hf_cache:
+        found += scan_hf_cache(hf_cache_dir)
+    for loc in locations if locations is not None else default_locations():
+        if not loc.path.is_dir():
+            continue
+        if loc.source == "ollama":
+            found += scan_ollama(loc.path)
+        else:
+            found += _from_files(loc.source, loc.path, repo_from_layout=loc.source == "lmstudio")
+    for folder in (extra_folders if extra_folders is not None else user_folders()):
+        if folder.is_dir():
+            found += _from_files("folder", folder, repo_from_layout=False)
+    unique: list[LocalModel] = []
+    seen: set[Path] = set()
+    for m in found:
+        try:
+            real = m.path.resolve()
+        except OSError:
+            real = m.path
+        if real in seen:
+            continue
+        seen.add(real)
+        unique.append(m)
+    return unique
+
+
+__all__ = [
+    "Location",
+    "LocalModel",
+    "OLLAMA_MODEL_MEDIA_TYPE",
+    "SOURCES",
+    "add_user_folder",
+    "default_locations",
+    "remove_user_folder",
+    "scan_hf_cache",
+    "scan_library",
+    "scan_ollama",
+    "user_folders",
+]

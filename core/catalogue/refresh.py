@@ -1,0 +1,158 @@
+"""`modelnest catalog --refresh`: rebuild the catalogue snapshot from the hub (files, sizes, sha256, header figures).
+
+For each curated repository: the file listing (huggingface_hub model_info with LFS metadata, through
+core/download), grouped by quantization, and the header of one file read with HTTP Range requests, whose figures
+replace the transcribed architecture. A repository that cannot be read keeps its previous entry and is reported;
+nothing is written when no repository could be read at all.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from modelnest.core.catalogue.entries import (
+    Architecture,
+    Catalogue,
+    CatalogueModel,
+    QuantFile,
+    load_catalogue,
+    save_catalogue,
+)
+from modelnest.core.catalogue.remote import QuantGroup, fetch_header, group_by_quant
+from modelnest.core.download import DownloadError, HubAccessError, OfflineError, is_offline, list_repo_files
+from modelnest.core.gguf import ArraySummary, GGUFError, GGUFHeader
+
+
+@dataclass
+class RefreshReport:
+    catalogue: Catalogue
+    updated: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # model id -> plain-language reason
+    saved_to: str | None = None
+
+
+def _as_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, (list, tuple)) and value and all(isinstance(v, int) for v in value):
+        return max(value)  # per-layer arrays (e.g. head_count_kv of some architectures): the largest
+    return None
+
+
+def architecture_from_header(header: GGUFHeader, fallback: Architecture) -> Architecture:
+    """Architecture figures read from a GGUF header; a figure the header lacks keeps the fallback value."""
+    def get(key: str, old: int | None) -> int | None:
+        value = _as_int(header.arch_value(key))
+        return value if value is not None else old
+
+    n_vocab = _as_int(header.arch_value("vocab_size"))
+    tokens = header.metadata.get("tokenizer.ggml.tokens")
+    if n_vocab is None and isinstance(tokens, ArraySummary):
+        n_vocab = tokens.count
+    elif n_vocab is None and isinstance(tokens, list):
+        n_vocab = len(tokens)
+    return Architecture(
+        arch=header.architecture or fallback.arch,
+        n_layer=get("block_count", fallback.n_layer) or fallback.n_layer,
+        n_embd=get("embedding_length", fallback.n_embd) or fallback.n_embd,
+        n_head=get("attention.head_count", fallback.n_head) or fallback.n_head,
+        n_head_kv=get("attention.head_count_kv", fallback.n_head_kv) or fallback.n_head_kv,
+        n_vocab=n_vocab or fallback.n_vocab,
+        n_ff=get("feed_forward_length", fallback.n_ff) or fallback.n_ff,
+        n_ctx_train=get("context_length", fallback.n_ctx_train) or fallback.n_ctx_train,
+        head_dim=get("attention.key_length", fallback.head_dim),
+        sliding_window=get("attention.sliding_window", fallback.sliding_window),
+    )
+
+
+def _files(groups: list[QuantGroup]) -> tuple[QuantFile, ...]:
+    out: list[QuantFile] = []
+    seen: set[str] = set()
+    for g in groups:
+        if not g.complete or g.quant == "unknown" or g.quant in seen:
+            continue  # one file per quant (the first name when a repo has variants of one quant)
+        seen.add(g.quant)
+        single = len(g.files) == 1
+        out.append(QuantFile(g.quant, g.first.filename, g.size, g.first.sha256 if single else None, len(g.files)))
+    return tuple(out)
+
+
+def refresh_model(model: CatalogueModel, *, endpoint: str | None = None, token: str | bool | None = None) -> CatalogueModel:
+    """One entry rebuilt from the hub; raises DownloadError/GGUFError with a plain-language reason."""
+    listing = list_repo_files(model.repo, endpoint=endpoint, token=token)
+    groups = [g for g in group_by_quant(listing) if g.complete]
+    files = _files(groups)
+    if not files:
+        raise HubAccessError(f"{model.repo} lists no complete GGUF model files.")
+    provenance = dict(model.provenance)
+    provenance["files"] = f"hub listing of {model.repo} at commit {listing.commit} ({listing.endpoint})"
+    arch = model.architecture
+    by_quant = {g.quant: g for g in groups}
+    probe = by_quant.get("Q4_K_M") or next((by_quant[f.quant] for f in files), None)
+    if probe is not None:
+        header, _ = fetch_header(probe.first.url, probe.first.size, token=token)
+        arch = architecture_from_header(header, arch)
+        provenance["architecture"] = f"GGUF header of {model.repo}/{probe.first.filename} at commit {listing.commit}"
+    return replace(model, files=files, architecture=arch, provenance=provenance)
+
+
+def refresh_catalogue(
+    *,
+    endpoint: str | None = None,
+    token: str | bool | None = None,
+    base: Catalogue | None = None,
+    workers: int = 4,
+    on_progress: Callable[[str, str | None], None] | None = None,
+    save: bool = True,
+    today: str | None = None,
+) -> RefreshReport:
+    """Refresh every entry (a few in parallel); saves the new snapshot unless nothing could be read."""
+    if is_offline():
+        raise OfflineError("Offline mode is on (HF_HUB_OFFLINE), so the catalogue cannot be refreshed; "
+                           "the bundled snapshot stays in use.")
+    base = base or load_catalogue()
+    report = RefreshReport(base)
+
+    def one(model: CatalogueModel) -> tuple[CatalogueModel, str | None]:
+        try:
+            new = refresh_model(model, endpoint=endpoint, token=token)
+            error = None
+        except (DownloadError, GGUFError) as exc:
+            new, error = model, str(exc)
+        if on_progress is not None:
+            on_progress(model.id, error)
+        return new, error
+
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        results = list(pool.map(one, base.models))
+    models: list[CatalogueModel] = []
+    for (new, error), old in zip(results, base.models):
+        models.append(new)
+        if error is None:
+            report.updated.append(old.id)
+        else:
+            report.failed[old.id] = error
+    if not report.updated:
+        first = next(iter(report.failed.values()), "no entries")
+        raise HubAccessError(f"No catalogue entry could be refreshed ({first}); the previous snapshot stays in use.")
+    from modelnest.core.download import resolve_endpoint
+
+    source = f"hub {resolve_endpoint(endpoint)}"
+    report.catalogue = base.with_models(
+        models,
+        snapshot_date=today or _dt.datetime.now(_dt.UTC).date().isoformat(),
+        source=source,
+        note=f"{len(report.updated)} of {len(models)} entries refreshed from the hub.",
+    )
+    if save:
+        report.saved_to = str(save_catalogue(report.catalogue))
+    return report
+
+
+__all__ = ["RefreshReport", "architecture_from_header", "refresh_catalogue", "refresh_model"]

@@ -1,0 +1,148 @@
+"""`modelnest catalog [--fits] [--search TEXT] [--json] [--refresh] [--hub]`: what can I run, and how fast?"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from modelnest.core.catalogue import (
+    DEFAULT_CTX,
+    RECOMMENDATION_RULE,
+    CatalogueModel,
+    FitResult,
+    load_catalogue,
+    plan_entry,
+    planner_available,
+    recommend,
+)
+from modelnest.core.download import format_bytes
+from modelnest.core.errors import ModelNestError, UserInputError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--fits", action="store_true", help="only models that fit this computer (GPU or RAM)")
+    parser.add_argument("--search", metavar="TEXT", help="only entries whose name, repository, family or task match TEXT")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument("--refresh", action="store_true", help="rebuild the snapshot from the hub (needs a connection)")
+    parser.add_argument("--hub", action="store_true", help="search every GGUF repository on the hub for --search TEXT")
+    parser.add_argument("--endpoint", help="hub address or mirror (default: HF_ENDPOINT, else https://huggingface.co)")
+    parser.add_argument("--limit", type=int, default=30, help="at most this many hub results (with --hub)")
+
+
+def _matches(m: CatalogueModel, text: str) -> bool:
+    hay = " ".join([m.id, m.name, m.repo, m.family, m.license, *m.tasks, *m.languages]).lower()
+    return all(word in hay for word in text.lower().split())
+
+
+def _size_text(size: int | None, estimated: bool) -> str:
+    if size is None:
+        return "?"
+    return f"≈{format_bytes(size)} (estimate)" if estimated else format_bytes(size)
+
+
+def _speed_text(r: FitResult | None) -> str:
+    if r is None or r.decode_tps is None:
+        return "-"
+    low, high = r.decode_low or r.decode_tps, r.decode_high or r.decode_tps
+    return f"{low:.0f}-{high:.0f} t/s predicted"
+
+
+def _run_hub(args: argparse.Namespace) -> int:
+    from modelnest.core.catalogue import search_hub
+
+    if not args.search:
+        raise UserInputError("--hub needs --search TEXT (what to look for on the hub).")
+    hits = search_hub(args.search, limit=args.limit, endpoint=args.endpoint)
+    if args.json:
+        print(json.dumps([h.__dict__ for h in hits], indent=1))
+        return 0
+    if not hits:
+        print(f"No GGUF repositories on the hub match {args.search!r}.")
+    for h in hits:
+        print(f"{h.repo_id:60} {h.downloads or 0:>10} downloads{'  (gated)' if h.gated else ''}")
+    return 0
+
+
+def _run_refresh(args: argparse.Namespace) -> int:
+    from modelnest.core.catalogue import refresh_catalogue
+
+    def progress(model_id: str, error: str | None) -> None:
+        if not args.json:
+            print(f"  {model_id}: {'ok' if error is None else error}", file=sys.stderr, flush=True)
+
+    report = refresh_catalogue(endpoint=args.endpoint, on_progress=progress)
+    if args.json:
+        print(json.dumps({"snapshot_date": report.catalogue.snapshot_date, "updated": report.updated,
+                          "failed": report.failed, "saved_to": report.saved_to}, indent=1))
+    else:
+        print(f"Refreshed {len(report.updated)} of {len(report.catalogue.models)} entries; "
+              f"snapshot {report.catalogue.snapshot_date} saved to {report.saved_to}.")
+        for model_id, why in report.failed.items():
+            print(f"  not refreshed: {model_id}: {why}")
+    return 0 if not report.failed else 1
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.hub:
+        return _run_hub(args)
+    if args.refresh:
+        return _run_refresh(args)
+    catalogue = load_catalogue()
+    models = [m for m in catalogue.models if not args.search or _matches(m, args.search)]
+    plans: dict[tuple[str, str], FitResult | None] = {}
+    hardware = None
+    if planner_available():
+        from modelnest.core.hardware import probe
+
+        hardware = probe(with_sensors=False)
+        for m in models:
+            for q in m.quants:
+                plans[(m.id, q)] = plan_entry(m, q, hardware)
+    elif args.fits:
+        raise ModelNestError("--fits needs the planner (modelnest.core.plan), which this build does not include yet.")
+    rows: list[dict[str, Any]] = []
+    for m in models:
+        quant = m.default_quant()
+        r = plans.get((m.id, quant))
+        if args.fits and (r is None or r.fit == "too_large"):
+            continue
+        size, estimated = m.file_for(quant).size_or_estimate(m.n_params)  # type: ignore[union-attr]
+        rows.append({"model": m, "quant": quant, "plan": r, "size": size, "size_estimated": estimated})
+    rec = recommend(plans, models, has_gpu=bool(hardware and hardware.gpus)) if hardware else None
+    if args.json:
+        doc = {
+            "snapshot_date": catalogue.snapshot_date,
+            "source": catalogue.source,
+            "context": DEFAULT_CTX,
+            "planner": planner_available(),
+            "recommended": {"id": rec.model.id, "quant": rec.quant, "rule": RECOMMENDATION_RULE} if rec else None,
+            "models": [
+                {
+                    **row["model"].to_json(),
+                    "quant": row["quant"],
+                    "file_bytes": row["size"],
+                    "file_bytes_estimated": row["size_estimated"],
+                    "plan": row["plan"].__dict__ if row["plan"] else None,
+                }
+                for row in rows
+            ],
+        }
+        print(json.dumps(doc, indent=1, default=list))
+        return 0
+    print(f"Catalogue snapshot of {catalogue.snapshot_date} ({catalogue.source}); {len(rows)} of "
+          f"{len(catalogue.models)} models shown. Sizes marked 'estimate' come from parameter count x bits per weight.")
+    if not planner_available():
+        print("Fit badges and speed need the planner, which this build does not include yet.")
+    for row in rows:
+        m, r = row["model"], row["plan"]
+        fit = r.fit if r else "-"
+        print(f"{m.name:36} {row['quant']:7} {_size_text(row['size'], row['size_estimated']):24} "
+              f"{fit:11} {_speed_text(r)}")
+    if rec:
+        print(f"\nRecommended for this computer: {rec.model.name} {rec.quant} ({_speed_text(rec.result)}).")
+        print(f"Rule: {RECOMMENDATION_RULE}")
+    elif hardware:
+        print(f"\nNo recommendation: nothing meets the rule. Rule: {RECOMMENDATION_RULE}")
+    return 0
