@@ -1,0 +1,64 @@
+"""`modelnest catalog`: listing with the snapshot date, search, JSON, hub search, refresh, and clear refusals."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from modelnest.core.catalogue import planner_available
+from modelnest.core.cli import main
+
+
+def test_listing_shows_the_snapshot_date_and_labels_estimates(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["catalog", "--search", "qwen2.5 coder"]) == 0
+    out = capsys.readouterr().out
+    assert "snapshot of 2026-11-21 (bundled)" in out
+    assert "Qwen2.5 Coder 7B Instruct" in out and "Llama" not in out
+    assert "(estimate)" in out
+
+
+def test_json_is_complete_and_parseable(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["catalog", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["snapshot_date"] == "2026-11-21" and len(doc["models"]) >= 40
+    m = doc["models"][0]
+    assert {"id", "repo", "architecture", "quant", "file_bytes", "file_bytes_estimated", "plan"} <= set(m)
+    assert doc["planner"] is planner_available()
+
+
+@pytest.mark.skipif(planner_available(), reason="checks the message shown while the planner is not in this build")
+def test_fits_without_the_planner_says_why(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["catalog", "--fits"]) == 1
+    assert "needs the planner" in capsys.readouterr().err
+
+
+def test_hub_search_and_its_refusals(hub: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    hub.add_file("acme/tiny-GGUF", "x-Q4_K_M.gguf", b"GGUF")
+    hub.downloads["acme/tiny-GGUF"] = 7
+    assert main(["catalog", "--hub", "--search", "tiny"]) == 0
+    assert "acme/tiny-GGUF" in capsys.readouterr().out
+    assert main(["catalog", "--hub"]) == 2
+    assert "--hub needs --search" in capsys.readouterr().err
+
+
+def test_refresh_from_the_cli(hub: Any, tiny_models: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    hub.add_file("Qwen/Qwen2.5-0.5B-Instruct-GGUF", "qwen2.5-0.5b-instruct-q4_k_m.gguf", path=tiny_models["Q4_K_M"])
+    # Only one curated repo exists on this hub: the rest are reported, the one found is refreshed; exit 1 says "partial".
+    assert main(["catalog", "--refresh", "--json"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["updated"] == ["qwen2.5-0.5b-instruct"] and len(doc["failed"]) >= 39
+    assert main(["catalog", "--json", "--search", "qwen2.5 0.5b"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert listed["source"] == f"hub {hub.endpoint}"
+    entry = listed["models"][0]
+    assert entry["file_bytes"] == tiny_models["Q4_K_M"].stat().st_size and entry["file_bytes_estimated"] is False
+
+
+def test_refresh_offline_is_one_plain_line(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    assert main(["catalog", "--refresh"]) != 0
+    err = capsys.readouterr().err
+    assert "Offline mode" in err and "Traceback" not in err
