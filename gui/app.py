@@ -17,6 +17,13 @@ def build_main_window() -> MainWindow:
     from modelnest.gui.hardware_card import HardwareCard
 
     window.add_page("hardware", window.tr("This computer"), HardwareCard())
+    from modelnest.gui.chat import ChatPage
+
+    chat = ChatPage()  # opens the history; the engine starts only on the first Load
+    window.add_page("chat", window.tr("Chat"), chat)
+    app = QApplication.instance()
+    if app is not None:
+        app.aboutToQuit.connect(chat.shutdown)  # end the engine child and wait for the chat threads
     welcome = QLabel(window.tr("Welcome to ModelNest."))
     welcome.setObjectName("welcome")
     window.add_page("welcome", window.tr("Welcome"), welcome)

@@ -1,0 +1,245 @@
+"""One chat turn, Qt-free: history + system prompt -> engine request, streamed into the history store.
+
+Used by the GUI's chat worker thread and by ``modelnest chat``. A ``ChatSession`` belongs to the thread
+that created it (its ``HistoryStore`` does, see core/chat/history.py); only ``cancel()`` may be called
+from another thread (the GUI's Stop button), because ``EngineClient.cancel`` is thread-safe.
+
+How a reply ends, in the store:
+
+    engine summary stop_reason eos / length / context_full  -> complete
+    engine summary stop_reason cancelled (Stop)             -> stopped   (partial text kept)
+    engine died or hung (EngineCrashed, EngineHung ...)     -> interrupted (partial text kept)
+    any other engine failure (GenerationFailed ...)         -> error     (partial text kept)
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from modelnest.core.chat.history import HistoryError, HistoryStore, Message, ReplyStats, Status
+from modelnest.core.engine.client import EngineClient, ProgressEvent, TokenEvent
+from modelnest.core.engine.errors import EngineCrashed, EngineError, EngineHung, EngineStartError
+from modelnest.core.engine.params import GenerationSummary, SamplingParams
+
+__all__ = [
+    "ChatSession",
+    "ReplyDelta",
+    "ReplyStarted",
+    "ReplyFinished",
+    "SessionEvent",
+    "StoreWarning",
+    "build_messages",
+    "status_for_error",
+    "status_for_stop_reason",
+]
+
+# Engine deaths leave the reply "interrupted" (Retry); anything else that fails marks it "error".
+_DEATHS: tuple[type[EngineError], ...] = (EngineCrashed, EngineHung, EngineStartError)
+
+
+@dataclass(frozen=True)
+class ReplyStarted:
+    """The user message is committed and the reply row exists (status streaming)."""
+
+    user: Message | None  # None for Regenerate / Retry (the user message already existed)
+    reply: Message
+
+
+@dataclass(frozen=True)
+class ReplyDelta:
+    """Text that arrived since the last delta, with the live figures at that moment."""
+
+    message_id: int
+    text: str
+    tokens: int  # tokens so far
+    ttft_s: float | None  # seconds from the request to the first token
+    decode_tokens_per_s: float | None  # over the tokens after the first
+    elapsed_s: float
+
+
+@dataclass(frozen=True)
+class StoreWarning:
+    """The history could not be written (e.g. disk full); streaming goes on, the text stays buffered."""
+
+    message: str
+
+
+@dataclass(frozen=True)
+class ReplyFinished:
+    """The reply's final row as stored, how it ended, and the engine's figures or error."""
+
+    message: Message
+    status: Status
+    summary: GenerationSummary | None = None
+    error: EngineError | None = None
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+SessionEvent = ReplyStarted | ReplyDelta | ProgressEvent | StoreWarning | ReplyFinished
+
+
+def status_for_stop_reason(stop_reason: str) -> Status:
+    return "stopped" if stop_reason == "cancelled" else "complete"
+
+
+def status_for_error(error: BaseException) -> Status:
+    return "interrupted" if isinstance(error, _DEATHS) else "error"
+
+
+def build_messages(messages: list[Message], system_prompt: str = "") -> list[dict[str, str]]:
+    """The engine's message list: the system prompt, then every readable user/assistant turn in order.
+
+    Placeholders for unreadable rows (role "system", status "error") and empty replies are left out: they
+    are notes for the user, not part of what the model said.
+    """
+    out: list[dict[str, str]] = []
+    if system_prompt.strip():
+        out.append({"role": "system", "content": system_prompt})
+    for m in messages:
+        if m.role not in ("user", "assistant"):
+            continue
+        if m.role == "assistant" and not m.content:
+            continue
+        out.append({"role": m.role, "content": m.content})
+    return out
+
+
+class ChatSession:
+    """Drives EngineClient.generate for one conversation turn and writes every piece into the history."""
+
+    def __init__(
+        self,
+        engine: EngineClient,
+        store: HistoryStore,
+        *,
+        model_name: str | None = None,
+        delta_interval_s: float = 0.05,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.engine = engine
+        self.store = store
+        self.model_name = model_name
+        self.delta_interval_s = delta_interval_s  # how often ReplyDelta is yielded (the GUI's ~50 ms batches)
+        self._clock = clock
+        self._cancel = threading.Event()
+
+    # ---- the four ways a turn starts ----------------------------------------------------------------
+    def send(self, conversation_id: int, text: str, sampling: SamplingParams,
+             extra_settings: Mapping[str, Any] | None = None) -> Iterator[SessionEvent]:
+        """Commit the user's message, then stream the reply."""
+        user = self.store.add_user_message(conversation_id, text)
+        yield from self._reply(conversation_id, sampling, user, extra_settings)
+
+    def regenerate(self, conversation_id: int, sampling: SamplingParams,
+                   extra_settings: Mapping[str, Any] | None = None) -> Iterator[SessionEvent]:
+        """Replace the last reply (also Retry of an interrupted one); the user's message stays."""
+        self.store.delete_last_reply(conversation_id)
+        self._require_user_last(conversation_id)
+        yield from self._reply(conversation_id, sampling, None, extra_settings)
+
+    def edit_and_resend(self, conversation_id: int, text: str, sampling: SamplingParams,
+                        extra_settings: Mapping[str, Any] | None = None) -> Iterator[SessionEvent]:
+        """Change the last user message (dropping what came after) and answer it again."""
+        user = self.store.replace_last_user_message(conversation_id, text)
+        yield from self._reply(conversation_id, sampling, user, extra_settings)
+
+    def cancel(self) -> None:
+        """Stop the reply being generated; safe from any thread. The partial reply is kept as ``stopped``."""
+        self._cancel.set()
+        self.engine.cancel()
+
+    # ---- the turn itself ----------------------------------------------------------------------------
+    def _require_user_last(self, conversation_id: int) -> None:
+        messages = self.store.list_messages(conversation_id)
+        if not messages or messages[-1].role != "user":
+            raise HistoryError("There is no message of yours to answer in this conversation.")
+
+    def _reply(self, conversation_id: int, sampling: SamplingParams, user: Message | None,
+               extra_settings: Mapping[str, Any] | None) -> Iterator[SessionEvent]:
+        conversation = self.store.get_conversation(conversation_id)
+        request = build_messages(self.store.list_messages(conversation_id), conversation.system_prompt)
+        reply = self.store.begin_reply(conversation_id)
+        self._cancel.clear()
+        yield ReplyStarted(user, reply)
+        settings = {**sampling.to_dict(), **dict(extra_settings or {})}
+        pending: list[str] = []
+        tokens = 0
+        first_t: float | None = None
+        last_t = 0.0
+        started = self._clock()
+        last_emit = started
+        warned = False
+        cancel_forwarded = False
+        model = self.model_name or (Path(self.engine.loaded.path).name if self.engine.loaded else None)
+        summary: GenerationSummary | None = None
+        error: EngineError | None = None
+
+        def delta() -> ReplyDelta:
+            decode = (tokens - 1) / (last_t - first_t) if first_t is not None and tokens > 1 and last_t > first_t \
+                else None
+            text = "".join(pending)
+            pending.clear()
+            return ReplyDelta(reply.id, text, tokens, first_t, decode, self._clock() - started)
+
+        try:
+            if self._cancel.is_set():  # Stop pressed before the request even went out
+                raise _CancelledEarly
+            for event in self.engine.generate(request, sampling):
+                if self._cancel.is_set() and not cancel_forwarded:
+                    # Stop pressed between the request and its first event: the engine had no id to cancel.
+                    cancel_forwarded = True
+                    self.engine.cancel()
+                if isinstance(event, TokenEvent):
+                    tokens = event.n
+                    if first_t is None:
+                        first_t = event.t
+                    last_t = event.t
+                    pending.append(event.text)
+                    try:
+                        self.store.append_reply(reply.id, event.text)
+                    except HistoryError as exc:
+                        if not warned:  # the text stays buffered in the store and is retried
+                            warned = True
+                            yield StoreWarning(str(exc))
+                    now = self._clock()
+                    if now - last_emit >= self.delta_interval_s:
+                        last_emit = now
+                        yield delta()
+                elif isinstance(event, ProgressEvent):
+                    yield event
+                else:
+                    summary = event
+        except _CancelledEarly:
+            pass
+        except EngineError as exc:
+            error = exc
+        if pending:
+            yield delta()
+        if summary is not None:
+            status: Status = status_for_stop_reason(summary.stop_reason)
+        elif error is not None:
+            status = status_for_error(error)
+        else:
+            status = "stopped"
+        stats = ReplyStats(
+            ttft_s=summary.ttft_s if summary else first_t,
+            prefill_tokens_per_s=summary.prefill_tokens_per_s if summary else None,
+            decode_tokens_per_s=summary.decode_tokens_per_s if summary else None,
+            prompt_tokens=summary.prompt_tokens if summary else None,
+            completion_tokens=summary.tokens if summary else tokens,
+            model=model,
+            settings=settings,
+            error=error.explanation if error is not None else None,
+            extra={"stop_reason": summary.stop_reason} if summary else {},
+        )
+        message = self.store.finish_reply(reply.id, status, stats)
+        yield ReplyFinished(message, status, summary, error, stats.to_dict())
+
+
+class _CancelledEarly(Exception):
+    """Internal: Stop arrived before generation started."""

@@ -1,0 +1,423 @@
+"""The chat's GUI-thread controller and its worker threads (engine + history, and sensors).
+
+Widgets and tests listen only to ``ChatController``'s signals. The engine work runs in a parentless
+QThread with a worker QObject; its signals reach the controller's bound ``@Slot`` methods (queued, so
+they run in the GUI thread) and are re-emitted from there (DESIGN.md, threading pitfalls). The worker
+blocks inside ``EngineClient.generate`` while a reply streams, so Stop does not go through its event
+queue: ``ChatController.stop()`` calls the thread-safe ``ChatSession.cancel()`` directly.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
+
+from modelnest.core.chat.history import HistoryStore
+from modelnest.core.chat.session import (
+    ChatSession,
+    ReplyDelta,
+    ReplyFinished,
+    ReplyStarted,
+    StoreWarning,
+)
+from modelnest.core.engine.client import EngineClient, ProgressEvent
+from modelnest.core.engine.errors import EngineError
+from modelnest.core.engine.params import EngineParams, LoadReport, SamplingParams
+from modelnest.core.errors import ModelNestError
+from modelnest.gui.chat.compat import emit
+
+__all__ = ["ChatController", "LoadRequest", "TurnRequest"]
+
+EngineFactory = Callable[[], EngineClient]
+
+
+@dataclass(frozen=True)
+class LoadRequest:
+    path: str
+    params: EngineParams
+    force: bool = False  # Reload after a crash: the user asked for it, so the crash ledger does not refuse
+
+
+@dataclass(frozen=True)
+class TurnRequest:
+    kind: Literal["send", "regenerate", "edit"]
+    conversation_id: int
+    sampling: SamplingParams
+    text: str = ""
+    extra_settings: dict[str, Any] = field(default_factory=dict)
+
+
+def _quit_own_thread(worker: QObject) -> None:
+    """Hand the worker back to the GUI thread (so it may be deleted there) and end its thread's loop."""
+    thread = QThread.currentThread()
+    app = QCoreApplication.instance()
+    if app is not None and app.thread() is not thread:
+        worker.moveToThread(app.thread())
+        thread.quit()
+
+
+class _ChatWorker(QObject):
+    """Lives in the chat thread: owns its own HistoryStore and uses the engine; never touches widgets."""
+
+    load_progress = Signal(float)
+    loaded = Signal(object)  # LoadReport
+    load_failed = Signal(object)  # ModelNestError
+    unloaded = Signal()
+    turn_event = Signal(object)  # ReplyStarted | ReplyDelta | ProgressEvent | StoreWarning | ReplyFinished
+    turn_failed = Signal(object)  # ModelNestError before a reply row existed
+    turn_done = Signal()
+    stopped = Signal()
+
+    def __init__(self, engine: EngineClient, gui_store: HistoryStore, delta_interval_s: float) -> None:
+        super().__init__()  # parentless: moved to the worker thread
+        self._engine = engine
+        self._gui_store = gui_store
+        self._store: HistoryStore | None = None
+        self._delta_interval_s = delta_interval_s
+        self._session: ChatSession | None = None
+        self._cancel_lock = threading.Lock()
+
+    def _session_for_thread(self) -> ChatSession:
+        if self._session is None:
+            self._store = self._gui_store.reopen()  # runs in this thread: the store belongs to it
+            self._session = ChatSession(self._engine, self._store, delta_interval_s=self._delta_interval_s)
+        return self._session
+
+    def cancel(self) -> None:
+        """Called from the GUI thread: thread-safe (an Event and EngineClient.cancel)."""
+        with self._cancel_lock:
+            if self._session is not None:
+                self._session.cancel()
+            else:
+                self._engine.cancel()
+
+    def _progress(self, fraction: float) -> None:
+        emit(self.load_progress, fraction)
+
+    @Slot(object)
+    def load(self, request: LoadRequest) -> None:
+        try:
+            if self._engine.loaded is not None:
+                self._engine.unload()
+            report = self._engine.load(request.path, request.params, force=request.force,
+                                       on_progress=self._progress)
+        except ModelNestError as exc:
+            emit(self.load_failed, exc)
+            return
+        except OSError as exc:
+            emit(self.load_failed, ModelNestError(f"The model file could not be read: {exc}."))
+            return
+        emit(self.loaded, report)
+
+    @Slot()
+    def unload(self) -> None:
+        try:
+            self._engine.unload()
+        except EngineError:
+            self._engine.kill()  # it was going away anyway
+        emit(self.unloaded)
+
+    @Slot(object)
+    def turn(self, request: TurnRequest) -> None:
+        try:
+            session = self._session_for_thread()
+            if request.kind == "send":
+                events = session.send(request.conversation_id, request.text, request.sampling,
+                                      request.extra_settings)
+            elif request.kind == "regenerate":
+                events = session.regenerate(request.conversation_id, request.sampling, request.extra_settings)
+            else:
+                events = session.edit_and_resend(request.conversation_id, request.text, request.sampling,
+                                                 request.extra_settings)
+            for event in events:
+                emit(self.turn_event, event)
+        except ModelNestError as exc:
+            emit(self.turn_failed, exc)
+        finally:
+            emit(self.turn_done)
+
+    @Slot()
+    def stop(self) -> None:
+        """Last call in this thread: close the store, end the engine, leave the thread."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+        self._session = None
+        try:
+            self._engine.shutdown(timeout=3.0)
+        except Exception:  # noqa: BLE001 - shutting down; a stuck engine is killed below
+            self._engine.kill()
+        emit(self.stopped)
+        _quit_own_thread(self)
+
+
+class _SensorWorker(QObject):
+    """Samples CPU/GPU temperature and load about once a second in its own thread."""
+
+    reading = Signal(object)  # modelnest.core.hardware.SensorReading
+
+    def __init__(self, interval_ms: int) -> None:
+        super().__init__()
+        self._interval_ms = interval_ms
+        self._sampler: Any = None
+        self._timer: QTimer | None = None
+
+    @Slot()
+    def start(self) -> None:
+        from modelnest.core.hardware import SensorSampler, probe
+
+        try:
+            gpus = probe(with_sensors=False).gpus  # which GPUs to watch (tens of ms, off the GUI thread)
+        except Exception:  # noqa: BLE001 - no GPU list: CPU sensors still work
+            gpus = []
+        try:
+            self._sampler = SensorSampler(gpus=gpus)
+        except Exception:  # noqa: BLE001 - no sensors at all: the gauge says n/a
+            self._sampler = None
+        self._timer = QTimer(self)  # created here: it fires in this thread
+        self._timer.setInterval(self._interval_ms)
+        self._timer.timeout.connect(self.sample)
+        self._timer.start()
+        self.sample()
+
+    @Slot()
+    def sample(self) -> None:
+        if self._sampler is not None:
+            try:
+                emit(self.reading, self._sampler.read())
+            except Exception:  # noqa: BLE001 - a failing sensor read must not end the thread
+                pass
+
+    @Slot()
+    def stop(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if self._sampler is not None:
+            self._sampler.close()
+            self._sampler = None
+        _quit_own_thread(self)
+
+
+class ChatController(QObject):
+    """GUI-thread face of the chat: commands in, signals out. Never blocks the GUI thread on the engine."""
+
+    busy_changed = Signal(bool)  # a turn is running
+    load_started = Signal(str)
+    load_progress = Signal(float)
+    model_loaded = Signal(object)  # LoadReport
+    model_unloaded = Signal()
+    load_failed = Signal(object)  # ModelNestError (EngineError carries explanation/advice/log_tail)
+    reply_started = Signal(object)  # ReplyStarted
+    reply_delta = Signal(object)  # ReplyDelta
+    prompt_progress = Signal(float)
+    reply_finished = Signal(object)  # ReplyFinished
+    engine_failed = Signal(object)  # EngineError that ended a reply (crash, hang, generation failure)
+    turn_failed = Signal(object)  # ModelNestError before a reply existed (e.g. history refused)
+    store_warning = Signal(str)
+    sensors = Signal(object)  # SensorReading
+    _load_requested = Signal(object)
+    _unload_requested = Signal()
+    _turn_requested = Signal(object)
+    _stop_requested = Signal()
+    _sensor_stop_requested = Signal()
+
+    def __init__(
+        self,
+        store: HistoryStore,
+        engine_factory: EngineFactory = EngineClient,
+        *,
+        delta_interval_s: float = 0.05,
+        sensor_interval_ms: int = 1000,
+    ) -> None:
+        super().__init__()
+        self.store = store  # the GUI thread's store
+        self._engine_factory = engine_factory
+        self._delta_interval_s = delta_interval_s
+        self._sensor_interval_ms = sensor_interval_ms
+        self.engine: EngineClient | None = None  # created on first load, never at window construction
+        self._thread: QThread | None = None
+        self._worker: _ChatWorker | None = None
+        self._sensor_thread: QThread | None = None
+        self._sensor_worker: _SensorWorker | None = None
+        self.report: LoadReport | None = None
+        self.last_load: LoadRequest | None = None
+        self.busy = False
+        self.loading = False
+        self.streaming_message_id: int | None = None
+        self.streaming_conversation_id: int | None = None
+
+    # ---- threads ------------------------------------------------------------------------------------
+    def _ensure_worker(self) -> _ChatWorker:
+        if self._worker is not None:
+            return self._worker
+        self.engine = self._engine_factory()
+        thread = QThread()  # parentless, always wait()ed on (DESIGN.md threading pitfalls)
+        thread.setObjectName("chat-engine")
+        worker = _ChatWorker(self.engine, self.store, self._delta_interval_s)
+        worker.moveToThread(thread)
+        worker.load_progress.connect(self._on_load_progress)
+        worker.loaded.connect(self._on_loaded)
+        worker.load_failed.connect(self._on_load_failed)
+        worker.unloaded.connect(self._on_unloaded)
+        worker.turn_event.connect(self._on_turn_event)
+        worker.turn_failed.connect(self._on_turn_failed)
+        worker.turn_done.connect(self._on_turn_done)
+        self._load_requested.connect(worker.load)
+        self._unload_requested.connect(worker.unload)
+        self._turn_requested.connect(worker.turn)
+        self._stop_requested.connect(worker.stop)
+        self._thread, self._worker = thread, worker
+        thread.start()
+        return worker
+
+    def start_sensors(self) -> None:
+        if self._sensor_thread is not None:
+            return
+        thread = QThread()
+        thread.setObjectName("chat-sensors")
+        worker = _SensorWorker(self._sensor_interval_ms)
+        worker.moveToThread(thread)
+        thread.started.connect(worker.start)
+        worker.reading.connect(self._on_reading)
+        self._sensor_stop_requested.connect(worker.stop)
+        self._sensor_thread, self._sensor_worker = thread, worker
+        thread.start()
+
+    def shutdown(self) -> None:
+        """Stop any reply, end the engine and both threads, and wait for them (window close, app exit)."""
+        if self._sensor_thread is not None:
+            emit(self._sensor_stop_requested)
+            self._sensor_thread.wait()
+            self._sensor_stop_requested.disconnect()
+            self._sensor_thread = self._sensor_worker = None
+        if self._thread is not None and self._worker is not None:
+            if self.busy:
+                self._worker.cancel()
+            emit(self._stop_requested)
+            if not self._thread.wait(15_000) and self.engine is not None:
+                self.engine.kill()  # a stuck engine call: killing it makes the worker return
+                self._thread.wait()
+            for sig in (self._load_requested, self._unload_requested, self._turn_requested, self._stop_requested):
+                sig.disconnect()
+            self._thread = self._worker = None
+
+    # ---- commands -----------------------------------------------------------------------------------
+    @property
+    def model_loaded_path(self) -> str | None:
+        return self.report.path if self.report is not None else None
+
+    def load(self, path: str | Path, params: EngineParams, *, force: bool = False) -> None:
+        if self.busy or self.loading:
+            return
+        request = LoadRequest(str(path), params, force)
+        self.last_load = request
+        self.loading = True
+        emit(self.load_started, str(path))
+        self._ensure_worker()
+        emit(self._load_requested, request)
+
+    def reload(self) -> None:
+        """Load the last model again (after a crash); the user asked, so it is forced past the crash ledger."""
+        if self.last_load is not None:
+            self.load(self.last_load.path, self.last_load.params, force=True)
+
+    def unload(self) -> None:
+        if self.busy or self.loading or self._worker is None:
+            return
+        self.loading = True
+        emit(self._unload_requested)
+
+    def send(self, conversation_id: int, text: str, sampling: SamplingParams, **extra: Any) -> bool:
+        return self._turn(TurnRequest("send", conversation_id, sampling, text, dict(extra)))
+
+    def regenerate(self, conversation_id: int, sampling: SamplingParams, **extra: Any) -> bool:
+        return self._turn(TurnRequest("regenerate", conversation_id, sampling, "", dict(extra)))
+
+    def edit_and_resend(self, conversation_id: int, text: str, sampling: SamplingParams, **extra: Any) -> bool:
+        return self._turn(TurnRequest("edit", conversation_id, sampling, text, dict(extra)))
+
+    def _turn(self, request: TurnRequest) -> bool:
+        if self.busy or self.loading or self.report is None:
+            return False
+        worker = self._ensure_worker()
+        del worker
+        self.start_sensors()
+        self.streaming_conversation_id = request.conversation_id
+        self._set_busy(True)
+        emit(self._turn_requested, request)
+        return True
+
+    def stop(self) -> None:
+        """Stop the reply now (within one token); the partial text is kept with status ``stopped``."""
+        if self.busy and self._worker is not None:
+            self._worker.cancel()
+
+    def engine_pid(self) -> int | None:
+        return self.engine.pid if self.engine is not None else None
+
+    def _set_busy(self, busy: bool) -> None:
+        if busy != self.busy:
+            self.busy = busy
+            emit(self.busy_changed, busy)
+
+    # ---- worker signals (run in the GUI thread) -----------------------------------------------------
+    @Slot(float)
+    def _on_load_progress(self, fraction: float) -> None:
+        emit(self.load_progress, fraction)
+
+    @Slot(object)
+    def _on_loaded(self, report: LoadReport) -> None:
+        self.loading = False
+        self.report = report
+        emit(self.model_loaded, report)
+
+    @Slot(object)
+    def _on_load_failed(self, error: ModelNestError) -> None:
+        self.loading = False
+        self.report = None
+        emit(self.load_failed, error)
+
+    @Slot()
+    def _on_unloaded(self) -> None:
+        self.loading = False
+        self.report = None
+        emit(self.model_unloaded)
+
+    @Slot(object)
+    def _on_turn_event(self, event: object) -> None:
+        if isinstance(event, ReplyDelta):
+            emit(self.reply_delta, event)
+        elif isinstance(event, ReplyStarted):
+            self.streaming_message_id = event.reply.id
+            emit(self.reply_started, event)
+        elif isinstance(event, ProgressEvent):
+            emit(self.prompt_progress, event.fraction)
+        elif isinstance(event, StoreWarning):
+            emit(self.store_warning, event.message)
+        elif isinstance(event, ReplyFinished):
+            self.streaming_message_id = None
+            if event.error is not None and (self.engine is None or self.engine.loaded is None):
+                self.report = None  # the engine died: the model must be loaded again
+            emit(self.reply_finished, event)
+            if event.error is not None:
+                emit(self.engine_failed, event.error)
+
+    @Slot(object)
+    def _on_turn_failed(self, error: ModelNestError) -> None:
+        emit(self.turn_failed, error)
+
+    @Slot()
+    def _on_turn_done(self) -> None:
+        self.streaming_message_id = None
+        self.streaming_conversation_id = None
+        self._set_busy(False)
+
+    @Slot(object)
+    def _on_reading(self, reading: object) -> None:
+        emit(self.sensors, reading)

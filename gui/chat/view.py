@@ -1,0 +1,258 @@
+"""The conversation view: one QTextBrowser document holding every message, streamed text appended at its end.
+
+Why one document (and not one widget per message): a conversation of hundreds of messages stays one
+light widget, and appending a batch of streamed text is an insertion at the end of the document whose
+cost does not depend on what comes before it. A finished message is rendered once (Markdown + Pygments,
+cached by id and last change) and replaces only its own range of the document.
+Actions are links inside the document (copy:ID, code:ID:N, edit:ID, retry:ID) handled here.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from collections.abc import Sequence
+
+from PySide6.QtCore import QUrl, Signal, Slot
+from PySide6.QtGui import QGuiApplication, QTextBlockFormat, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from modelnest.core.chat.history import Message
+from modelnest.gui.chat.compat import emit
+from modelnest.gui.markdown_render import render_markdown
+
+__all__ = ["ChatView"]
+
+_ROLE_COLORS = {"user": "#1f5fa8", "assistant": "#2d7d46", "system": "#8a6d00"}
+
+
+class ChatView(QTextBrowser):
+    """Shows one conversation; widgets outside call show_conversation / begin/append/finish_streaming."""
+
+    edit_requested = Signal(int)  # message id of the last user message
+    retry_requested = Signal(int)  # message id of an interrupted / failed last reply
+    copied = Signal(str)  # what was put on the clipboard
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("chat_view")
+        self.setOpenLinks(False)  # model output may contain links; nothing is opened from here
+        self.setOpenExternalLinks(False)
+        self.document().setUndoRedoEnabled(False)  # an undo stack would grow with every streamed batch
+        self.document().setDocumentMargin(10)
+        self.anchorClicked.connect(self._on_anchor)
+        self._messages: dict[int, Message] = {}
+        self._order: list[int] = []
+        self._code: dict[int, list[str]] = {}
+        self._cache: dict[int, tuple[float, str, str, list[str]]] = {}
+        self._stream_id: int | None = None
+        self._stream_start = 0
+        self._stream_parts: list[str] = []
+        self._plain = QTextCharFormat()
+        self.render_seconds = 0.0  # time of the last Markdown render (benchmarks, diagnostics)
+
+    # ---- what tests and the page read -------------------------------------------------------------------
+    @property
+    def streaming_id(self) -> int | None:
+        return self._stream_id
+
+    def streamed_text(self) -> str:
+        """Everything shown so far of the reply being streamed."""
+        return "".join(self._stream_parts)
+
+    def message_ids(self) -> list[int]:
+        return list(self._order)
+
+    def message(self, message_id: int) -> Message:
+        return self._messages[message_id]
+
+    def code_blocks(self, message_id: int) -> list[str]:
+        return list(self._code.get(message_id, []))
+
+    # ---- rendering ----------------------------------------------------------------------------------------
+    def _header(self, m: Message, last: bool) -> str:
+        role = {"user": self.tr("You"), "assistant": self.tr("Assistant"), "system": self.tr("Note")}[m.role]
+        links = [f'<a href="copy:{m.id}">{self.tr("Copy")}</a>']
+        if m.role == "user" and last and m.status == "complete":
+            links.append(f'<a href="edit:{m.id}">{self.tr("Edit")}</a>')
+        color = _ROLE_COLORS.get(m.role, "#333333")
+        return (f'<p style="margin-top:12px;"><b style="color:{color};">{html.escape(role)}</b>'
+                f'&nbsp;&nbsp;<span style="font-size:small;">{"&nbsp;&nbsp;".join(links)}</span></p>')
+
+    def _footer(self, m: Message, last: bool) -> str:
+        parts: list[str] = []
+        if m.status == "stopped":
+            parts.append(self.tr("Stopped."))
+        elif m.status == "interrupted":
+            parts.append(self.tr("Interrupted: the engine stopped before this reply was finished."))
+        elif m.status == "error":
+            error = m.stats.get("error")
+            parts.append(self.tr("Error: {0}").format(html.escape(str(error))) if error else self.tr("Error."))
+        if m.status in ("interrupted", "error", "stopped") and last and m.role == "assistant":
+            parts.append(f'<a href="retry:{m.id}">{self.tr("Retry")}</a>')
+        stats = self.stats_text(m)
+        if stats:
+            parts.append(html.escape(stats))
+        if m.damaged:
+            parts.append(html.escape(" ".join(m.problems)))
+        if not parts:
+            return ""
+        return f'<p style="color:#777777; font-size:small;">{" · ".join(parts)}</p>'
+
+    def stats_text(self, m: Message) -> str:
+        """TTFT, prefill and decode speed, and the settings used, in one line."""
+        s = m.stats
+        bits: list[str] = []
+        if isinstance(s.get("completion_tokens"), int):
+            bits.append(self.tr("{0} tokens").format(s["completion_tokens"]))
+        if isinstance(s.get("ttft_s"), (int, float)):
+            bits.append(self.tr("first token {0:.0f} ms").format(s["ttft_s"] * 1000))
+        if isinstance(s.get("prefill_tokens_per_s"), (int, float)):
+            bits.append(self.tr("prompt {0:.1f} t/s").format(s["prefill_tokens_per_s"]))
+        if isinstance(s.get("decode_tokens_per_s"), (int, float)):
+            bits.append(self.tr("generation {0:.1f} t/s").format(s["decode_tokens_per_s"]))
+        settings = s.get("settings")
+        if isinstance(settings, dict):
+            shown = [(self.tr("temp"), "temperature"), ("top-p", "top_p"), ("top-k", "top_k"),
+                     (self.tr("repeat"), "repeat_penalty"), (self.tr("max"), "max_tokens"), (self.tr("seed"), "seed"),
+                     (self.tr("ctx"), "n_ctx")]
+            used = [f"{label} {settings[key]:g}" if isinstance(settings.get(key), float) else f"{label} {settings[key]}"
+                    for label, key in shown if key in settings]
+            if used:
+                bits.append(", ".join(used))
+        if isinstance(s.get("model"), str):
+            bits.append(s["model"])
+        return " · ".join(bits)
+
+    def _message_html(self, m: Message, last: bool) -> str:
+        cached = self._cache.get(m.id)
+        key = f"{m.status}:{int(last)}"
+        if cached is not None and cached[0] == m.updated and cached[1] == key:
+            self._code[m.id] = cached[3]
+            return cached[2]
+        started = time.perf_counter()
+        if m.role == "assistant":
+            rendered = render_markdown(m.content, lambda i, mid=m.id: f"code:{mid}:{i}", self.tr("Copy code"))
+            body, blocks = rendered.html, rendered.code_blocks
+        else:  # what the user typed is shown as typed
+            body = "<p>" + html.escape(m.content).replace("\n", "<br/>") + "</p>"
+            blocks = []
+        self.render_seconds = time.perf_counter() - started
+        out = self._header(m, last) + body + self._footer(m, last)
+        self._cache[m.id] = (m.updated, key, out, blocks)
+        self._code[m.id] = blocks
+        return out
+
+    def show_conversation(self, messages: Sequence[Message]) -> None:
+        """Replace the document with these messages; a ``streaming`` last one continues as the stream."""
+        self._messages = {m.id: m for m in messages}
+        self._order = [m.id for m in messages]
+        self._code = {}
+        self._stream_id = None
+        self._stream_parts = []
+        finished = [m for m in messages if m.status != "streaming"]
+        last_id = messages[-1].id if messages else None
+        self.setHtml("".join(self._message_html(m, m.id == last_id) for m in finished))
+        streaming = [m for m in messages if m.status == "streaming"]
+        if streaming:
+            self.begin_streaming(streaming[-1], add=False)
+            if streaming[-1].content:
+                self.append_stream(streaming[-1].content)
+        self._scroll_to_end()
+
+    def append_message(self, m: Message) -> None:
+        """Add one finished message at the end (the user's message when a turn starts)."""
+        if self._order:  # the previous last message loses its Edit/Retry links
+            prev = self._messages[self._order[-1]]
+            if prev.role == "user" or prev.status != "complete":
+                self.show_conversation([*self._messages.values(), m])
+                return
+        self._messages[m.id] = m
+        self._order.append(m.id)
+        cursor = self._end_cursor()
+        cursor.insertHtml(self._message_html(m, True))
+        self._scroll_to_end()
+
+    def begin_streaming(self, m: Message, *, add: bool = True) -> None:
+        if add:
+            self._messages[m.id] = m
+            self._order.append(m.id)
+        self._stream_id = m.id
+        self._stream_parts = []
+        cursor = self._end_cursor()
+        self._stream_start = cursor.position()
+        cursor.insertHtml(self._header(m, True))
+        cursor.insertBlock(QTextBlockFormat(), self._plain)
+        self._cursor = cursor
+        self._scroll_to_end()
+
+    def append_stream(self, text: str) -> None:
+        """Plain-text insertion at the end: constant cost per batch whatever the conversation's length."""
+        if self._stream_id is None or not text:
+            return
+        bar = self.verticalScrollBar()
+        at_end = bar.value() >= bar.maximum() - 4
+        self._stream_parts.append(text)
+        self._cursor.insertText(text, self._plain)
+        if at_end:
+            bar.setValue(bar.maximum())
+
+    def finish_streaming(self, m: Message) -> None:
+        """Render the finished reply (Markdown) in place of its streamed plain text."""
+        if self._stream_id != m.id:
+            return
+        self._messages[m.id] = m
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._stream_start)
+        cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+        cursor.insertHtml(self._message_html(m, m.id == self._order[-1]))
+        self._stream_id = None
+        self._stream_parts = []
+        self._scroll_to_end()
+
+    def _end_cursor(self) -> QTextCursor:
+        """A cursor at the start of a fresh, plain block at the end of the document."""
+        cursor = QTextCursor(self.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        if not self.document().isEmpty():
+            cursor.insertBlock(QTextBlockFormat(), self._plain)
+        return cursor
+
+    def _scroll_to_end(self) -> None:
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.maximum())
+
+    # ---- links ----------------------------------------------------------------------------------------------
+    def copy_message(self, message_id: int) -> str:
+        if message_id == self._stream_id:
+            text = self.streamed_text()
+        else:
+            text = self._messages[message_id].content
+        self._copy(text)
+        return text
+
+    def copy_code(self, message_id: int, index: int) -> str:
+        text = self._code[message_id][index]
+        self._copy(text)
+        return text
+
+    def _copy(self, text: str) -> None:
+        QGuiApplication.clipboard().setText(text)
+        emit(self.copied, text)
+
+    @Slot(QUrl)
+    def _on_anchor(self, url: QUrl) -> None:
+        kind, _, rest = url.toString().partition(":")
+        try:
+            if kind == "copy":
+                self.copy_message(int(rest))
+            elif kind == "code":
+                mid, _, index = rest.partition(":")
+                self.copy_code(int(mid), int(index))
+            elif kind == "edit":
+                emit(self.edit_requested, int(rest))
+            elif kind == "retry":
+                emit(self.retry_requested, int(rest))
+        except (ValueError, KeyError, IndexError):
+            pass  # a link from the model's own text, or a message no longer shown: ignore
