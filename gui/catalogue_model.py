@@ -1,0 +1,341 @@
+"""Qt models for the catalogue: a table of entries (one row per model, at its chosen quantization) and a fast
+filter/sort proxy.
+
+The proxy is a QAbstractProxyModel over a row order computed in Python with precomputed keys, not a
+QSortFilterProxyModel: that class calls back into Python (lessThan / data()) for every comparison, which on 5,000
+rows costs hundreds of milliseconds per sort; one `list.sort(key=...)` costs a few (benchmarks/catalogue_filter.py
+prints both).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QAbstractProxyModel, QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from modelnest.core.catalogue import CatalogueModel, FitResult, quality_score, quant_info
+from modelnest.core.download import format_bytes
+
+Index = QModelIndex | QPersistentModelIndex
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the CatalogueRow object
+FIT_ROLE = Qt.ItemDataRole.UserRole + 2  # "full_gpu" | ... | None without the planner
+
+COLUMNS = ("model", "params", "quant", "size", "fit", "memory", "speed", "tasks", "license", "downloaded")
+SORT_KEYS = ("speed", "size", "quality", "popularity")
+FIT_COLORS = {"full_gpu": "#1b7f3a", "cpu_only": "#1f5fa8", "partial_gpu": "#b26a00", "too_large": "#a12622"}
+
+
+@dataclass
+class CatalogueRow:
+    """One catalogue entry at its currently chosen quantization, with the planner's answer for each quant."""
+
+    model: CatalogueModel
+    quant: str
+    plans: dict[str, FitResult | None] = field(default_factory=dict)
+    downloaded_quants: set[str] = field(default_factory=set)
+
+    @property
+    def plan(self) -> FitResult | None:
+        return self.plans.get(self.quant)
+
+    @property
+    def fit(self) -> str | None:
+        p = self.plan
+        return p.fit if p else None
+
+    @property
+    def size(self) -> tuple[int | None, bool]:
+        f = self.model.file_for(self.quant)
+        return f.size_or_estimate(self.model.n_params) if f else (None, True)
+
+    @property
+    def speed(self) -> float | None:
+        p = self.plan
+        return p.decode_tps if p else None
+
+    @property
+    def quality(self) -> float:
+        return quality_score(self.model.n_params, self.quant)
+
+    @property
+    def downloaded(self) -> bool:
+        return bool(self.downloaded_quants)
+
+
+def params_text(n: int) -> str:
+    return f"{n / 1e9:.1f}B" if n >= 1e9 else f"{n / 1e6:.0f}M"
+
+
+def speed_text(p: FitResult | None) -> str:
+    if p is None or p.decode_tps is None:
+        return ""
+    low = p.decode_low if p.decode_low is not None else p.decode_tps
+    high = p.decode_high if p.decode_high is not None else p.decode_tps
+    return f"{low:.0f}–{high:.0f} t/s" if round(low) != round(high) else f"{p.decode_tps:.0f} t/s"
+
+
+class CatalogueTableModel(QAbstractTableModel):
+    """Rows are CatalogueRow objects; changing a row's quantization updates its size, badge, memory and speed."""
+
+    def __init__(self, rows: Iterable[CatalogueRow] = (), parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[CatalogueRow] = list(rows)
+        self._headers = {
+            "model": self.tr("Model"), "params": self.tr("Parameters"), "quant": self.tr("Quantization"),
+            "size": self.tr("File size"), "fit": self.tr("Fit"), "memory": self.tr("Memory needed"),
+            "speed": self.tr("Speed (predicted)"), "tasks": self.tr("Tasks"), "license": self.tr("License"),
+            "downloaded": self.tr("On disk"),
+        }
+        self._fit_names = {
+            "full_gpu": self.tr("Fits on GPU"), "partial_gpu": self.tr("Partly on GPU"),
+            "cpu_only": self.tr("Runs on CPU"), "too_large": self.tr("Too large"),
+        }
+
+    # --- contents ----------------------------------------------------------------------------------------------
+
+    def set_rows(self, rows: Iterable[CatalogueRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rows(self) -> list[CatalogueRow]:
+        return self._rows
+
+    def row_object(self, row: int) -> CatalogueRow:
+        return self._rows[row]
+
+    def set_quant(self, row: int, quant: str) -> None:
+        r = self._rows[row]
+        if quant == r.quant or quant not in r.model.quants:
+            return
+        r.quant = quant
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def update_plans(self, plans: dict[tuple[str, str], FitResult | None], downloaded: dict[str, set[str]]) -> None:
+        """New planner answers (e.g. once the hardware probe finished): every row changes, order may too."""
+        self.beginResetModel()
+        for r in self._rows:
+            r.plans = {q: plans.get((r.model.id, q)) for q in r.model.quants}
+            r.downloaded_quants = set(downloaded.get(r.model.repo, set()))
+        self.endResetModel()
+
+    def fit_name(self, fit: str | None) -> str:
+        return self._fit_names.get(fit or "", "")
+
+    # --- Qt API -------------------------------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
+            return self._headers[COLUMNS[section]]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)) or not (0 <= index.column() < len(COLUMNS)):
+            return None
+        r = self._rows[index.row()]
+        col = COLUMNS[index.column()]
+        if role == ROW_ROLE:
+            return r
+        if role == FIT_ROLE:
+            return r.fit
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(r, col)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(r, col)
+        if role == Qt.ItemDataRole.ForegroundRole and col == "fit" and r.fit:
+            return QColor(FIT_COLORS[r.fit])
+        return None
+
+    def _display(self, r: CatalogueRow, col: str) -> str:
+        m = r.model
+        if col == "model":
+            return m.name
+        if col == "params":
+            return params_text(m.n_params)
+        if col == "quant":
+            return r.quant
+        if col == "size":
+            size, estimated = r.size
+            if size is None:
+                return ""
+            return self.tr("≈{0} (estimate)").format(format_bytes(size)) if estimated else format_bytes(size)
+        if col == "fit":
+            return self.fit_name(r.fit)
+        if col == "memory":
+            p = r.plan
+            return format_bytes(p.total_bytes) if p else ""
+        if col == "speed":
+            return speed_text(r.plan)
+        if col == "tasks":
+            return ", ".join(m.tasks)
+        if col == "license":
+            return m.license
+        if col == "downloaded":
+            return self.tr("yes") if r.downloaded else ""
+        return ""
+
+    def _tooltip(self, r: CatalogueRow, col: str) -> str | None:
+        if col == "model":
+            return f"{r.model.repo}\n{', '.join(r.model.languages)}"
+        if col == "quant":
+            info = quant_info(r.quant)
+            return info.note if info else None
+        if col == "speed" and r.plan is not None:
+            return self.tr("Predicted decode speed on this computer, based on {0} calibration run(s).").format(
+                r.plan.calibration_runs)
+        return None
+
+
+class CatalogueFilterProxy(QAbstractProxyModel):
+    """Filters and sorts the table model; recomputes its row order in one pass whenever a filter or the sort changes."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.fits: set[str] = {"full_gpu", "partial_gpu", "cpu_only"}  # "too_large" shown only when asked for
+        self.min_params: float = 0.0  # billions
+        self.max_params: float = math.inf
+        self.task: str | None = None
+        self.language: str | None = None
+        self.license: str | None = None
+        self.downloaded_only = False
+        self.text = ""
+        self.sort_key = "popularity"
+        self._order: list[int] = []
+        self._inverse: dict[int, int] = {}
+
+    # --- configuration -------------------------------------------------------------------------------------------
+
+    def setSourceModel(self, source: QAbstractTableModel) -> None:  # noqa: N802
+        old = self.sourceModel()
+        if old is not None:
+            old.modelReset.disconnect(self.refresh)
+            old.dataChanged.disconnect(self._source_data_changed)
+        self.beginResetModel()
+        super().setSourceModel(source)
+        source.modelReset.connect(self.refresh)
+        source.dataChanged.connect(self._source_data_changed)
+        self._compute()
+        self.endResetModel()
+
+    def configure(self, **settings: Any) -> None:
+        """Change any filter/sort attribute(s) and recompute once."""
+        for key, value in settings.items():
+            if not hasattr(self, key) or key.startswith("_"):
+                raise AttributeError(key)
+            setattr(self, key, value)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.beginResetModel()
+        self._compute()
+        self.endResetModel()
+
+    def _accepts(self, r: CatalogueRow) -> bool:
+        m = r.model
+        fit = r.fit
+        if fit is not None and fit not in self.fits:
+            return False
+        billions = m.n_params / 1e9
+        if billions < self.min_params or billions > self.max_params:
+            return False
+        if self.task and self.task not in m.tasks:
+            return False
+        if self.language and self.language not in m.languages:
+            return False
+        if self.license and m.license != self.license:
+            return False
+        if self.downloaded_only and not r.downloaded_quants:
+            return False
+        if self.text:
+            hay = f"{m.name} {m.repo} {m.family}".lower()
+            if any(word not in hay for word in self.text.lower().split()):
+                return False
+        return True
+
+    def _key(self) -> Any:
+        if self.sort_key == "speed":  # fastest first; unknown speeds last
+            return lambda r: -(r.speed if r.speed is not None else -1.0)
+        if self.sort_key == "size":  # smallest first
+            return lambda r: (r.size[0] if r.size[0] is not None else math.inf)
+        if self.sort_key == "quality":  # best first
+            return lambda r: -r.quality
+        return lambda r: (-(r.model.downloads or 0), r.model.popularity_rank)  # hub downloads when known, else curated order
+
+    def _compute(self) -> None:
+        source = self.sourceModel()
+        rows: list[CatalogueRow] = source.rows() if source is not None else []  # type: ignore[attr-defined]
+        accepted = [i for i, r in enumerate(rows) if self._accepts(r)]
+        key = self._key()
+        accepted.sort(key=lambda i: key(rows[i]))
+        self._order = accepted
+        self._inverse = {src: proxy for proxy, src in enumerate(accepted)}
+
+    def _source_data_changed(self, top: QModelIndex, bottom: QModelIndex, roles: list[int] = []) -> None:  # noqa: B006
+        # Keep the order while the user moves a quantization slider (rows do not jump away); forward the change.
+        for src_row in range(top.row(), bottom.row() + 1):
+            proxy_row = self._inverse.get(src_row)
+            if proxy_row is not None:
+                self.dataChanged.emit(self.index(proxy_row, top.column()), self.index(proxy_row, bottom.column()), roles)
+
+    # --- mapping -------------------------------------------------------------------------------------------------
+
+    def source_row(self, proxy_row: int) -> int:
+        return self._order[proxy_row]
+
+    def mapToSource(self, proxy: Index) -> QModelIndex:  # noqa: N802
+        source = self.sourceModel()
+        if source is None or not proxy.isValid() or not (0 <= proxy.row() < len(self._order)):
+            return QModelIndex()
+        return source.index(self._order[proxy.row()], proxy.column())
+
+    def mapFromSource(self, src: Index) -> QModelIndex:  # noqa: N802
+        if not src.isValid():
+            return QModelIndex()
+        row = self._inverse.get(src.row())
+        return QModelIndex() if row is None else self.index(row, src.column())
+
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if parent.isValid() or not (0 <= row < len(self._order)) or not (0 <= column < self.columnCount()):
+            return QModelIndex()
+        return self.createIndex(row, column)
+
+    def parent(self, child: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        return QModelIndex()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._order)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        source = self.sourceModel()
+        return 0 if parent.isValid() or source is None else source.columnCount()
+
+    def hasChildren(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008, N802
+        return not parent.isValid() and bool(self._order)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        source = self.sourceModel()
+        if source is None:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return source.headerData(section, orientation, role)
+        return None
+
+    def row_object(self, proxy_row: int) -> CatalogueRow:
+        return self.sourceModel().row_object(self._order[proxy_row])  # type: ignore[attr-defined]
+
+    def proxy_row_of(self, model_id: str) -> int | None:
+        source = self.sourceModel()
+        for proxy_row, src in enumerate(self._order):
+            if source.row_object(src).model.id == model_id:  # type: ignore[attr-defined]
+                return proxy_row
+        return None
