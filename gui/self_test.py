@@ -56,7 +56,7 @@ def _process_age() -> float | None:
 
 
 def _window_check(report: _Report) -> tuple[bool, str]:
-    from PySide6.QtCore import QTimer  # noqa: PLC0415 - Qt only after QT_QPA_PLATFORM is settled
+    from PySide6.QtCore import QDeadlineTimer, QEventLoop  # noqa: PLC0415 - Qt only after QT_QPA_PLATFORM is set
     from PySide6.QtWidgets import QApplication, QListWidget  # noqa: PLC0415
 
     from modelnest.gui.app import build_main_window  # noqa: PLC0415
@@ -68,15 +68,19 @@ def _window_check(report: _Report) -> tuple[bool, str]:
     install_translator(app)
     window = build_main_window()
     window.show()
-    # "Interactive" = the event loop has turned once with the window shown: it now answers input.
-    QTimer.singleShot(0, app.quit)
-    app.exec()
+    # "Interactive" = the window is exposed and the event loop has turned: it now answers input. A local event
+    # loop, not app.exec()/quit(): Qt 6's quit() closes the top-level windows first.
+    deadline = QDeadlineTimer(10_000)
+    while True:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        handle = window.windowHandle()
+        exposed = bool(handle is not None and handle.isExposed())
+        if exposed or deadline.hasExpired():
+            break
     report.data["timings"]["window_build_s"] = round(time.perf_counter() - started, 4)
     age = _process_age()
     if age is not None:
         report.data["timings"]["cold_start_to_window_s"] = round(age, 4)
-    handle = window.windowHandle()
-    exposed = bool(handle is not None and handle.isExposed())
     visible = window.isVisible()
     nav = window.findChild(QListWidget, "navigation")
     pages = nav.count() if nav is not None else 0
@@ -204,8 +208,12 @@ def run_self_test(model: Path | None = None, *, tokens: int = 8, engine_timeout:
         report.data["engine"]["expected_dir"] = str(expected) if expected else None
         loaded_variant = runtime.variant_of(libraries)
         wanted = "cpu" if choice.variant == "custom" else choice.variant
-        if expected is not None and not _same_dir(where, expected):
-            return False, f"loaded {llama[0]}, expected a library in {expected}"
+        if expected is not None:
+            # Every llama/ggml library must come from the chosen folder: a libggml picked up elsewhere (a stray
+            # copy on the library path) would silently run another build than the one reported.
+            strays = [p for p in libraries if not _same_dir(Path(p).parent, expected)]
+            if not _same_dir(where, expected) or strays:
+                return False, f"loaded {', '.join(strays or llama)}; expected every library in {expected}"
         if choice.variant != "custom" and loaded_variant != wanted:
             return False, f"loaded a {loaded_variant} build, the {wanted} build was chosen"
         return True, llama[0]
