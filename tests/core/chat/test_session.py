@@ -1,0 +1,162 @@
+"""ChatSession with the real engine and a real SQLite history: message building, streaming, stop, crashes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from modelnest.core.chat.history import HistoryError, HistoryStore
+from modelnest.core.chat.session import (
+    ChatSession,
+    ReplyDelta,
+    ReplyFinished,
+    ReplyStarted,
+    build_messages,
+    status_for_error,
+)
+from modelnest.core.engine.client import CrashLedger, EngineClient
+from modelnest.core.engine.errors import EngineCrashed, EngineHung, EngineOutOfMemory, GenerationFailed
+from modelnest.core.engine.params import EngineParams, SamplingParams
+
+PARAMS = EngineParams(n_ctx=2048, n_batch=512, n_ubatch=512, n_threads=2, n_threads_batch=2)
+LONG = SamplingParams(max_tokens=1900, ignore_eos=True, seed=7)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[HistoryStore]:
+    s = HistoryStore.open(tmp_path / "history.sqlite3")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def engine(tiny_model: Path) -> Iterator[EngineClient]:
+    client = EngineClient(hang_timeout=10.0, cancel_grace=3.0, ledger=CrashLedger())
+    client.load(tiny_model, PARAMS)
+    yield client
+    client.shutdown()
+
+
+def test_build_messages_puts_system_prompt_first_and_skips_notes(store: HistoryStore) -> None:
+    conv = store.create_conversation(system_prompt="Be brief.")
+    store.add_user_message(conv.id, "one")
+    store.add_message(conv.id, "assistant", "answer")
+    store.add_message(conv.id, "system", "[This message could not be read from the history file.]", status="error")
+    store.add_message(conv.id, "assistant", "", status="stopped")  # Stop before the first token
+    store.add_user_message(conv.id, "two")
+    assert build_messages(store.list_messages(conv.id), "Be brief.") == [
+        {"role": "system", "content": "Be brief."},
+        {"role": "user", "content": "one"},
+        {"role": "assistant", "content": "answer"},
+        {"role": "user", "content": "two"},
+    ]
+    assert build_messages(store.list_messages(conv.id), "  ")[0] == {"role": "user", "content": "one"}
+
+
+def test_error_statuses() -> None:
+    assert status_for_error(EngineCrashed("x")) == "interrupted"
+    assert status_for_error(EngineOutOfMemory("x")) == "interrupted"
+    assert status_for_error(EngineHung("x")) == "interrupted"
+    assert status_for_error(GenerationFailed("x")) == "error"
+
+
+def test_send_streams_into_history_and_records_stats(engine: EngineClient, store: HistoryStore) -> None:
+    conv = store.create_conversation(system_prompt="You are a test.")
+    session = ChatSession(engine, store, delta_interval_s=0.0)
+    events = list(session.send(conv.id, "hello", SamplingParams(max_tokens=60, ignore_eos=True, seed=1),
+                               {"n_ctx": 2048}))
+    started, finished = events[0], events[-1]
+    assert isinstance(started, ReplyStarted) and started.user is not None and started.user.content == "hello"
+    assert isinstance(finished, ReplyFinished) and finished.status == "complete"
+    deltas = [e for e in events if isinstance(e, ReplyDelta)]
+    assert deltas and deltas[-1].tokens == 60
+    assert "".join(d.text for d in deltas) == finished.message.content == finished.summary.text  # type: ignore[union-attr]
+    stats = store.get_message(finished.message.id).stats
+    assert stats["completion_tokens"] == 60 and stats["ttft_s"] > 0 and stats["decode_tokens_per_s"] > 0
+    assert stats["settings"]["max_tokens"] == 60 and stats["settings"]["n_ctx"] == 2048
+    assert stats["model"] == Path(engine.loaded.path).name  # type: ignore[union-attr]
+    assert [m.role for m in store.list_messages(conv.id)] == ["user", "assistant"]
+    assert store.get_conversation(conv.id).title == "hello"
+
+
+def test_cancel_from_another_thread_keeps_partial_reply_as_stopped(engine: EngineClient, store: HistoryStore) -> None:
+    conv = store.create_conversation()
+    session = ChatSession(engine, store, delta_interval_s=0.0)
+    shown: list[str] = []
+    canceller: threading.Thread | None = None
+    for event in session.send(conv.id, "go on", LONG):
+        if isinstance(event, ReplyDelta):
+            shown.append(event.text)
+            if event.tokens >= 20 and canceller is None:
+                canceller = threading.Thread(target=session.cancel)  # as the GUI's Stop button does
+                canceller.start()
+        elif isinstance(event, ReplyFinished):
+            result = event
+    assert canceller is not None
+    canceller.join()
+    assert result.status == "stopped" and result.summary is not None
+    assert result.summary.stop_reason == "cancelled"
+    assert 20 <= result.summary.tokens < LONG.max_tokens
+    assert store.get_message(result.message.id).content == "".join(shown)
+
+
+def test_engine_death_marks_reply_interrupted_with_everything_shown(engine: EngineClient, store: HistoryStore) -> None:
+    conv = store.create_conversation()
+    session = ChatSession(engine, store, delta_interval_s=0.0)
+    shown: list[str] = []
+    for event in session.send(conv.id, "talk", LONG):
+        if isinstance(event, ReplyDelta):
+            shown.append(event.text)
+            if event.tokens >= 30 and engine.alive:
+                os.kill(engine.pid, signal.SIGKILL)  # type: ignore[arg-type]
+        elif isinstance(event, ReplyFinished):
+            result = event
+    assert result.status == "interrupted"
+    assert isinstance(result.error, EngineCrashed)
+    stored = store.get_message(result.message.id)
+    assert stored.status == "interrupted" and stored.content == "".join(shown) and stored.content
+    assert stored.stats["error"] == result.error.explanation
+    assert store.list_messages(conv.id)[0].content == "talk"
+
+
+def test_regenerate_and_edit_replace_the_right_messages(engine: EngineClient, store: HistoryStore) -> None:
+    conv = store.create_conversation()
+    session = ChatSession(engine, store, delta_interval_s=0.0)
+    sampling = SamplingParams(max_tokens=10, ignore_eos=True, seed=2)
+    first = list(session.send(conv.id, "question", sampling))[-1]
+    again = list(session.regenerate(conv.id, sampling))[-1]
+    assert isinstance(first, ReplyFinished) and isinstance(again, ReplyFinished)
+    assert again.message.id != first.message.id
+    assert [m.id for m in store.list_messages(conv.id)][1:] == [again.message.id]
+    edited = list(session.edit_and_resend(conv.id, "better question", sampling))
+    assert isinstance(edited[0], ReplyStarted) and edited[0].user is not None
+    messages = store.list_messages(conv.id)
+    assert [(m.role, m.content if m.role == "user" else "") for m in messages] == [
+        ("user", "better question"), ("assistant", "")]
+    assert messages[1].status == "complete"
+
+
+def test_regenerate_without_a_user_message_is_refused(engine: EngineClient, store: HistoryStore) -> None:
+    conv = store.create_conversation()
+    with pytest.raises(HistoryError):
+        list(ChatSession(engine, store).regenerate(conv.id, SamplingParams(max_tokens=5)))
+
+
+def test_prompt_too_long_for_context_is_an_error_reply(tiny_model: Path, store: HistoryStore) -> None:
+    client = EngineClient(hang_timeout=10.0, ledger=CrashLedger())
+    try:
+        client.load(tiny_model, EngineParams(n_ctx=64, n_batch=64, n_ubatch=64, n_threads=2, n_threads_batch=2))
+        conv = store.create_conversation()
+        result = list(ChatSession(client, store).send(conv.id, "word " * 400, SamplingParams(max_tokens=5)))[-1]
+        assert isinstance(result, ReplyFinished) and result.status == "error"
+        assert isinstance(result.error, GenerationFailed) and "context" in result.error.explanation
+        stored = store.get_message(result.message.id)
+        assert stored.status == "error" and stored.stats["error"] == result.error.explanation
+        assert client.alive and client.loaded is not None  # a refused request leaves the model loaded
+    finally:
+        client.shutdown()
