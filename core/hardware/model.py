@@ -148,6 +148,26 @@ class HardwareSnapshot:
             "probe_seconds": self.probe_seconds,
         }
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> HardwareSnapshot:
+        """Read a `probe --json` document (from this or another machine); unknown keys are ignored."""
+
+        def build(kind: type, data: dict[str, Any] | None) -> Any:
+            data = data or {}
+            return kind(**{k: v for k, v in data.items() if k in kind.__dataclass_fields__})
+
+        bandwidth = build(BandwidthInfo, d.get("bandwidth"))
+        bandwidth.figures = [build(Figure, f) for f in (d.get("bandwidth") or {}).get("figures", [])]
+        return cls(
+            cpu=build(CpuInfo, d.get("cpu")),
+            memory=build(MemoryInfo, d.get("memory")),
+            gpus=[build(GpuInfo, g) for g in d.get("gpus") or []],
+            disk=build(DiskInfo, d.get("disk")),
+            bandwidth=bandwidth,
+            gpu_problems=list(d.get("gpu_problems") or []),
+            probe_seconds=d.get("probe_seconds"),
+        )
+
     def best_gpu(self) -> GpuInfo | None:
         """The GPU with the most usable memory (dedicated first), or None."""
         if not self.gpus:

@@ -1,1 +1,28 @@
-"""modelnest.core.plan."""
+"""The planner: exact memory before download, GPU layer split, threads, context, and predicted speed that learns.
+
+    ModelSpec            a model's shape (from a GGUF header, local or remote, or a catalogue entry)
+    estimate()           analytic memory model (memory.py)
+    predict()            tokens/s prediction (speed.py), calibrated by Calibration
+    plan()               the choice of parameters and the fit badge (planner.py)
+    exact.measure()      llama.cpp's own figures from a header-only sparse copy (exact.py)
+"""
+
+from modelnest.core.plan.calibration import Calibration, run_class
+from modelnest.core.plan.memory import MemoryEstimate, estimate
+from modelnest.core.plan.planner import FITS, Plan, plan, step_down
+from modelnest.core.plan.speed import SpeedPrediction, predict
+from modelnest.core.plan.spec import ModelSpec
+
+__all__ = [
+    "FITS",
+    "Calibration",
+    "MemoryEstimate",
+    "ModelSpec",
+    "Plan",
+    "SpeedPrediction",
+    "estimate",
+    "plan",
+    "predict",
+    "run_class",
+    "step_down",
+]

@@ -1,0 +1,82 @@
+"""Measured vs predicted speeds per machine and class of run, so the next prediction starts from reality.
+
+Stored as a small JSON file in the data directory, written atomically. A class is where the weights run and in
+what format (e.g. "cpu:Q4_K"): speeds of one quantization family on one placement scale together.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from modelnest.core import paths
+
+MAX_RECORDS = 500
+
+
+def run_class(backend: str, gpu_layers: int, n_layer: int, quant: str) -> str:
+    placement = "cpu" if gpu_layers == 0 else ("gpu" if gpu_layers > n_layer else "split")
+    family = quant.split("_")[0] if quant.startswith(("Q", "IQ")) else quant
+    return f"{backend}:{placement}:{family}"
+
+
+def machine_id() -> str:
+    return f"{platform.node()}|{platform.machine()}|{os.cpu_count()}"
+
+
+@dataclass
+class Calibration:
+    path: Path
+
+    @classmethod
+    def default(cls) -> Calibration:
+        return cls(paths.data_dir() / "calibration.json")
+
+    def _load(self) -> list[dict[str, Any]]:
+        try:
+            data = json.loads(self.path.read_text())
+            return [r for r in data.get("records", []) if isinstance(r, dict)]
+        except (OSError, ValueError):
+            return []  # missing or damaged: start again (calibration is an optimisation, never required)
+
+    def record(self, klass: str, predicted_decode: float, measured_decode: float,
+               predicted_prefill: float, measured_prefill: float) -> None:
+        if predicted_decode <= 0 or measured_decode <= 0:
+            return
+        records = self._load()
+        records.append(
+            {
+                "machine": machine_id(),
+                "class": klass,
+                "predicted_decode": predicted_decode,
+                "measured_decode": measured_decode,
+                "predicted_prefill": predicted_prefill,
+                "measured_prefill": measured_prefill,
+                "time": time.time(),
+            }
+        )
+        records = records[-MAX_RECORDS:]
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".calibration-")
+        with os.fdopen(fd, "w") as f:
+            json.dump({"records": records}, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, self.path)
+
+    def factors(self, klass: str) -> tuple[float, float, int] | None:
+        """(decode factor, prefill factor, runs) from this machine's runs of this class; None without any."""
+        mine = [r for r in self._load() if r.get("machine") == machine_id() and r.get("class") == klass]
+        if not mine:
+            return None
+        decode = statistics.median(r["measured_decode"] / r["predicted_decode"] for r in mine)
+        prefills = [r["measured_prefill"] / r["predicted_prefill"] for r in mine if r.get("predicted_prefill", 0) > 0 and r.get("measured_prefill", 0) > 0]
+        prefill = statistics.median(prefills) if prefills else 1.0
+        return decode, prefill, len(mine)

@@ -1,0 +1,212 @@
+"""Chooses how to run a model on a machine: GPU layers, context, KV type, batch, threads, and the fit badge.
+
+Rule, in the order the user would give things up: as many layers on the GPU as fit its free memory (minus a
+stated margin), then a smaller context (never below the floor), then a quantized KV cache; the badge says
+where the result runs. Every figure comes from memory.py / speed.py and can be checked with `--exact`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from modelnest.core.engine.params import EngineParams
+from modelnest.core.hardware import GpuInfo, HardwareSnapshot
+from modelnest.core.plan.calibration import Calibration, run_class
+from modelnest.core.plan.memory import MIB, MemoryEstimate, estimate, repack_types_for
+from modelnest.core.plan.speed import SpeedPrediction, predict
+from modelnest.core.plan.spec import ModelSpec
+
+DEFAULT_CTX = 8192
+CTX_FLOOR = 2048
+HOST_MARGIN = 1024 * MIB  # left for the OS and the app itself
+DEVICE_MARGIN_SHARE = 0.05  # of VRAM, at least DEVICE_MARGIN_MIN, for fragmentation and the display
+DEVICE_MARGIN_MIN = 256 * MIB
+FITS = ("full_gpu", "partial_gpu", "cpu_only", "too_large")
+
+
+@dataclass
+class Plan:
+    fit: str
+    gpu_layers: int
+    threads: int
+    threads_batch: int
+    ctx: int
+    memory: MemoryEstimate
+    predicted: SpeedPrediction
+    engine_params: EngineParams
+    backend: str
+    host_budget_bytes: int
+    device_budget_bytes: int
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "fit": self.fit,
+            "gpu_layers": self.gpu_layers,
+            "threads": self.threads,
+            "threads_batch": self.threads_batch,
+            "ctx": self.ctx,
+            "backend": self.backend,
+            "memory": self.memory.to_dict(),
+            "budget": {"host_bytes": self.host_budget_bytes, "device_bytes": self.device_budget_bytes},
+            "predicted": self.predicted.to_dict(),
+            "engine_params": {
+                k: v for k, v in self.engine_params.to_dict().items()
+                if k in ("n_ctx", "n_batch", "n_ubatch", "n_gpu_layers", "n_threads", "n_threads_batch",
+                         "flash_attn", "type_k", "type_v", "offload_kqv", "use_mmap")
+            },
+            "notes": list(self.notes),
+        }
+
+
+def choose_threads(hw: HardwareSnapshot) -> int:
+    """Physical performance cores: decode is memory-bound, so hyper-threads and E-cores slow it down."""
+    cpu = hw.cpu
+    candidates = [c for c in (cpu.performance_cores if cpu.efficiency_cores else None, cpu.physical_cores) if c]
+    threads = candidates[0] if candidates else (cpu.logical_cores or 1)
+    if cpu.usable_cores:
+        threads = min(threads, cpu.usable_cores)
+    return max(1, threads)
+
+
+def choose_gpu(hw: HardwareSnapshot) -> GpuInfo | None:
+    usable = [g for g in hw.gpus if g.backend and g.vram_total_bytes]
+    if not usable:
+        return None
+    return max(usable, key=lambda g: (not g.unified_memory, g.vram_free_bytes or g.vram_total_bytes or 0))
+
+
+def _backend_name(gpu: GpuInfo) -> str:
+    return (gpu.backend or "vulkan").split("/")[0]
+
+
+def budgets(hw: HardwareSnapshot, gpu: GpuInfo | None) -> tuple[int, int]:
+    mem = hw.memory
+    available = mem.available_bytes or int((mem.total_bytes or 8 * 1024**3) * 0.7)
+    host = max(0, available - HOST_MARGIN)
+    device = 0
+    if gpu is not None:
+        total = gpu.vram_total_bytes or 0
+        free = gpu.vram_free_bytes if gpu.vram_free_bytes is not None else total
+        device = max(0, free - max(DEVICE_MARGIN_MIN, int(total * DEVICE_MARGIN_SHARE)))
+    return host, device
+
+
+def _fits(memory: MemoryEstimate, host_budget: int, device_budget: int, unified: bool) -> bool:
+    if unified:  # one pool: the GPU share caps device memory, RAM caps everything
+        return memory.device_bytes <= device_budget and memory.host_bytes + memory.device_bytes <= host_budget
+    return memory.host_bytes <= host_budget and memory.device_bytes <= device_budget
+
+
+def plan(
+    spec: ModelSpec,
+    hw: HardwareSnapshot,
+    ctx: int | None = None,
+    *,
+    gpu_layers: int | None = None,
+    kv_type: str | None = None,
+    calibration: Calibration | None = None,
+) -> Plan:
+    threads = choose_threads(hw)
+    gpu = choose_gpu(hw)
+    backend = _backend_name(gpu) if gpu else "cpu"
+    unified = bool(gpu and gpu.unified_memory)
+    host_budget, device_budget = budgets(hw, gpu)
+    repack = repack_types_for(hw.cpu.arch, hw.cpu.engine_features)
+    notes: list[str] = []
+    wanted = min(ctx or min(spec.n_ctx_train, DEFAULT_CTX), max(spec.n_ctx_train, 16))
+    if ctx and ctx > spec.n_ctx_train:
+        notes.append(f"context {ctx} is longer than the model was trained for ({spec.n_ctx_train}); using {wanted}")
+    floor = min(CTX_FLOOR, wanted)
+    contexts = [wanted]
+    while contexts[-1] // 2 >= floor:
+        contexts.append(contexts[-1] // 2)
+    if contexts[-1] != floor:
+        contexts.append(floor)
+    kv_types = [kv_type] if kv_type else ["f16", "q8_0"]
+    max_layers = spec.n_layer + 1
+
+    def params_for(n_ctx: int, n_gpu: int, kv: str) -> EngineParams:
+        n_batch = min(512, n_ctx)
+        return EngineParams(
+            n_ctx=n_ctx, n_batch=n_batch, n_ubatch=n_batch, n_gpu_layers=n_gpu, n_threads=threads,
+            n_threads_batch=threads, flash_attn=True, type_k=kv, type_v=kv, offload_kqv=True, use_mmap=True,
+        )
+
+    def best_layers(n_ctx: int, kv: str) -> tuple[int, MemoryEstimate]:
+        if gpu is None:
+            return 0, estimate(spec, params_for(n_ctx, 0, kv), repack_types=repack, backend="cpu")
+        candidates = [gpu_layers] if gpu_layers is not None else range(max_layers, -1, -1)
+        last: tuple[int, MemoryEstimate] | None = None
+        for n in candidates:
+            n = max(0, min(n, max_layers))
+            mem = estimate(spec, params_for(n_ctx, n, kv), repack_types=repack, backend=backend if n else "cpu")
+            last = (n, mem)
+            if mem.device_bytes <= device_budget or n == 0:
+                return last
+        assert last is not None
+        return last
+
+    chosen: tuple[int, int, str, MemoryEstimate] | None = None
+    for kv in kv_types:
+        for n_ctx in contexts:
+            n_gpu, mem = best_layers(n_ctx, kv)
+            if _fits(mem, host_budget, device_budget, unified):
+                chosen = (n_ctx, n_gpu, kv, mem)
+                break
+        if chosen:
+            break
+    if chosen is None:
+        n_gpu, mem = best_layers(contexts[-1], kv_types[-1])
+        n_ctx, kv, fit = contexts[-1], kv_types[-1], "too_large"
+        need = mem.host_bytes + (mem.device_bytes if unified else 0)
+        notes.append(
+            f"needs about {need / 1024**3:.1f} GB of RAM"
+            + (f" and {mem.device_bytes / 1024**3:.1f} GB of GPU memory" if mem.device_bytes and not unified else "")
+            + f" even at {n_ctx} tokens of context; {host_budget / 1024**3:.1f} GB of RAM is free to use"
+        )
+    else:
+        n_ctx, n_gpu, kv, mem = chosen
+        fit = "full_gpu" if gpu and n_gpu >= max_layers else ("partial_gpu" if n_gpu > 0 else "cpu_only")
+        if n_ctx < wanted:
+            notes.append(f"context reduced from {wanted} to {n_ctx} tokens to fit in memory")
+        if kv != "f16" and not kv_type:
+            notes.append("KV cache stored as q8_0 (half the memory of f16, slightly lower quality) to fit")
+        if fit == "partial_gpu":
+            notes.append(f"{n_gpu} of {max_layers} layers on the GPU; the rest run on the CPU")
+    if gpu is None:
+        notes.append("no usable GPU found: runs on the CPU")
+    params = params_for(n_ctx, n_gpu, kv)
+    cal = calibration or Calibration.default()
+    factors = cal.factors(run_class(backend if n_gpu else "cpu", n_gpu, spec.n_layer, spec.quant))
+    speed = predict(
+        spec, params, hw, backend=backend if n_gpu else "cpu",
+        gpu_bandwidth_gb_s=gpu.bandwidth_gb_s if gpu else None, calibration=factors,
+    )
+    return Plan(
+        fit=fit, gpu_layers=n_gpu, threads=threads, threads_batch=threads, ctx=n_ctx, memory=mem, predicted=speed,
+        engine_params=params, backend=backend if n_gpu else "cpu", host_budget_bytes=host_budget,
+        device_budget_bytes=device_budget, notes=notes + mem.notes,
+    )
+
+
+def step_down(current: EngineParams, n_layer: int) -> tuple[EngineParams, str] | None:
+    """After a load failed for memory: fewer GPU layers → smaller context → quantized KV → CPU, with the reason."""
+    from dataclasses import replace
+
+    quarter = max(1, (n_layer + 1) // 4)
+    if current.n_gpu_layers > quarter:
+        fewer = current.n_gpu_layers - quarter
+        return replace(current, n_gpu_layers=fewer), f"fewer GPU layers ({current.n_gpu_layers} → {fewer})"
+    if current.n_ctx > CTX_FLOOR:
+        smaller = max(CTX_FLOOR, current.n_ctx // 2)
+        batch = min(current.n_batch, smaller)
+        return replace(current, n_ctx=smaller, n_batch=batch, n_ubatch=min(current.n_ubatch, batch)), (
+            f"smaller context ({current.n_ctx} → {smaller} tokens)"
+        )
+    if current.type_k == "f16":
+        return replace(current, type_k="q8_0", type_v="q8_0", flash_attn=True), "quantized KV cache (q8_0)"
+    if current.n_gpu_layers > 0:
+        return replace(current, n_gpu_layers=0), "CPU only"
+    return None

@@ -1,0 +1,189 @@
+"""What the planner needs to know about a model: its shape, and (when a header was read) its tensor table."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from modelnest.core.gguf import ArraySummary, GGUFHeader, TensorInfo
+
+# Sliding-window layer patterns as llama.cpp sets them per architecture (llama-model.cpp, `set_swa_pattern`):
+# with pattern n, layer il uses the window when il % n < n - 1. 0 = every layer (e.g. Mistral's original SWA).
+SWA_PATTERNS: dict[str, int] = {"gemma2": 2, "gemma3": 6, "gemma3n": 5, "cohere2": 4, "llama4": 4}
+
+# Average bits per weight of llama.cpp's quantization mixes (file size / parameters, typical 7B files).
+# Used only when no file size is known (a catalogue entry without one): such figures are labelled estimates.
+BITS_PER_WEIGHT: dict[str, float] = {
+    "Q2_K": 2.96, "Q3_K_S": 3.50, "Q3_K_M": 3.91, "Q3_K_L": 4.27, "IQ4_XS": 4.25, "Q4_0": 4.55,
+    "Q4_K_S": 4.58, "Q4_K_M": 4.85, "Q5_0": 5.54, "Q5_K_S": 5.54, "Q5_K_M": 5.69, "Q6_K": 6.59,
+    "Q8_0": 8.50, "F16": 16.0, "BF16": 16.0, "F32": 32.0,
+}
+
+_LAYER_RE = re.compile(r"^blk\.(\d+)\.")
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    arch: str
+    n_layer: int
+    n_embd: int
+    n_head: int
+    n_head_kv: tuple[int, ...]  # per layer (GQA; 0 for layers without attention)
+    head_dim_k: int
+    head_dim_v: int
+    n_vocab: int
+    n_ff: int
+    n_ctx_train: int
+    file_bytes: int
+    quant: str
+    n_params: int
+    sliding_window: int | None = None
+    swa_pattern: int | None = None
+    tied_embeddings: bool = False
+    recurrent: bool = False
+    name: str = ""
+    tensors: tuple[TensorInfo, ...] = ()  # exact inventory when known
+    file_bytes_estimated: bool = False
+    notes: tuple[str, ...] = field(default=())
+
+    def is_swa_layer(self, il: int) -> bool:
+        if not self.sliding_window or self.swa_pattern is None:
+            return False
+        if self.swa_pattern == 0:
+            return True
+        return il % self.swa_pattern < self.swa_pattern - 1
+
+    @classmethod
+    def from_header(cls, header: GGUFHeader) -> ModelSpec:
+        arch = header.architecture
+        get = header.arch_value
+        n_layer = int(get("block_count", 0) or 0)
+        n_embd = int(get("embedding_length", 0) or 0)
+        n_head_raw = get("attention.head_count", 0)
+        n_head = int(max(n_head_raw) if isinstance(n_head_raw, list) else n_head_raw or 0)
+        kv_raw = get("attention.head_count_kv", n_head_raw)
+        if isinstance(kv_raw, list):
+            n_head_kv = tuple(int(x) for x in kv_raw)
+        else:
+            n_head_kv = (int(kv_raw or n_head),) * n_layer
+        head_k = int(get("attention.key_length", 0) or (n_embd // n_head if n_head else 0))
+        head_v = int(get("attention.value_length", 0) or head_k)
+        tokens = header.metadata.get("tokenizer.ggml.tokens")
+        if isinstance(tokens, ArraySummary):
+            n_vocab = tokens.count
+        elif isinstance(tokens, list):
+            n_vocab = len(tokens)
+        else:
+            embd = next((t for t in header.tensors if t.name == "token_embd.weight"), None)
+            n_vocab = embd.shape[1] if embd and len(embd.shape) > 1 else 0
+        ff_raw = get("feed_forward_length", 0)
+        n_ff = int(max(ff_raw) if isinstance(ff_raw, list) else ff_raw or 0)
+        names = {t.name for t in header.tensors}
+        window = get("attention.sliding_window")
+        return cls(
+            arch=arch,
+            n_layer=n_layer,
+            n_embd=n_embd,
+            n_head=n_head,
+            n_head_kv=n_head_kv,
+            head_dim_k=head_k,
+            head_dim_v=head_v,
+            n_vocab=n_vocab,
+            n_ff=n_ff,
+            n_ctx_train=header.context_length or 4096,
+            file_bytes=header.file_size,
+            quant=header.file_type,
+            n_params=header.parameter_count,
+            sliding_window=int(window) if isinstance(window, int) and window > 0 else None,
+            swa_pattern=SWA_PATTERNS.get(arch),
+            tied_embeddings="output.weight" not in names,
+            recurrent=any(".ssm_" in n for n in names),
+            name=header.name,
+            tensors=tuple(header.tensors),
+        )
+
+    @classmethod
+    def from_architecture(
+        cls,
+        *,
+        arch: str,
+        n_layer: int,
+        n_embd: int,
+        n_head: int,
+        n_head_kv: int,
+        n_vocab: int,
+        n_ff: int,
+        n_ctx_train: int,
+        quant: str,
+        n_params: int,
+        file_bytes: int | None = None,
+        head_dim: int | None = None,
+        sliding_window: int | None = None,
+        tied_embeddings: bool = False,
+        name: str = "",
+    ) -> ModelSpec:
+        """A model known only by its published shape (catalogue). Without a file size one is estimated."""
+        estimated = file_bytes is None
+        if file_bytes is None:
+            file_bytes = int(n_params * BITS_PER_WEIGHT.get(quant.upper(), 16.0) / 8)
+        hd = head_dim or n_embd // n_head
+        return cls(
+            arch=arch,
+            n_layer=n_layer,
+            n_embd=n_embd,
+            n_head=n_head,
+            n_head_kv=(n_head_kv,) * n_layer,
+            head_dim_k=hd,
+            head_dim_v=hd,
+            n_vocab=n_vocab,
+            n_ff=n_ff,
+            n_ctx_train=n_ctx_train,
+            file_bytes=file_bytes,
+            quant=quant.upper(),
+            n_params=n_params,
+            sliding_window=sliding_window,
+            swa_pattern=SWA_PATTERNS.get(arch, 0 if sliding_window else None),
+            tied_embeddings=tied_embeddings,
+            name=name,
+            file_bytes_estimated=estimated,
+        )
+
+    # ---- weights by place ---------------------------------------------------------------------------------
+    def layer_bytes(self) -> tuple[list[int], int, int]:
+        """(bytes per repeating layer, input-embedding bytes, output-layer bytes incl. its norm)."""
+        if self.tensors:
+            layers = [0] * self.n_layer
+            embd = out = 0
+            for t in self.tensors:
+                m = _LAYER_RE.match(t.name)
+                if m and int(m.group(1)) < self.n_layer:
+                    layers[int(m.group(1))] += t.n_bytes
+                elif t.name.startswith("token_embd"):
+                    embd += t.n_bytes
+                else:
+                    out += t.n_bytes
+            return layers, embd, out
+        # Estimate from the file size: embeddings at about the file's average bits per weight.
+        bpw = self.file_bytes * 8 / max(1, self.n_params)
+        embd = int(self.n_vocab * self.n_embd * bpw / 8)
+        out = 0 if self.tied_embeddings else int(self.n_vocab * self.n_embd * max(bpw, 6.56) / 8)
+        per_layer = max(0, (self.file_bytes - embd - out)) // max(1, self.n_layer)
+        return [per_layer] * self.n_layer, embd, out
+
+    def repacked_bytes(self, repack_types: frozenset[str]) -> int:
+        """Bytes llama.cpp copies into its CPU_REPACK buffer (faster kernels) on a CPU whose build repacks
+        `repack_types`: matrices used in matrix products (not the input embedding) with rows a multiple of 8."""
+        if self.tensors:
+            total = 0
+            for t in self.tensors:
+                if t.name.startswith("token_embd") or len(t.shape) < 2 or t.shape[1] % 8:
+                    continue
+                if t.type_name in repack_types:
+                    total += t.n_bytes
+            return total
+        # Without a tensor table: the share of the mix stored in a repackable type (Q4_K in Q4_K_M ...).
+        share = {"Q4_0": 0.97, "Q4_K_S": 0.95, "Q4_K_M": 0.70, "IQ4_NL": 0.97}.get(self.quant, 0.0)
+        main = {"Q4_0": "Q4_0", "Q4_K_S": "Q4_K", "Q4_K_M": "Q4_K", "IQ4_NL": "IQ4_NL"}.get(self.quant)
+        if main not in repack_types:
+            return 0
+        layers, _, _ = self.layer_bytes()
+        return int(sum(layers) * share)
