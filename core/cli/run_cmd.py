@@ -6,8 +6,13 @@ import argparse
 import json
 import sys
 
-from modelnest.core.engine.client import EngineClient, TokenEvent, default_threads
-from modelnest.core.engine.params import EngineParams, GenerationSummary, SamplingParams
+from dataclasses import replace
+
+from modelnest.core.engine.client import EngineClient, TokenEvent
+from modelnest.core.engine.errors import EngineOutOfMemory, ModelLoadFailed
+from modelnest.core.engine.params import EngineParams, GenerationSummary, LoadReport, SamplingParams
+from modelnest.core.hardware import probe
+from modelnest.core.plan import Calibration, ModelSpec, Plan, plan, run_class, step_down
 from modelnest.core.errors import UserInputError
 from modelnest.core.gguf import read_file
 
@@ -25,32 +30,44 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object at the end")
 
 
-def engine_params_for(path: str, ctx: int | None, threads: int | None) -> EngineParams:
-    header = read_file(path)
-    trained = header.context_length or 4096
-    n_ctx = ctx if ctx is not None else min(4096, trained)
-    if n_ctx < 16:
-        raise UserInputError(f"--ctx {n_ctx} is too small (at least 16)")
-    n_threads = threads if threads is not None else default_threads()
-    if n_threads < 1:
+def planned(path: str, ctx: int | None, threads: int | None) -> tuple[ModelSpec, Plan, EngineParams]:
+    """The planner's parameters for this machine; --ctx feeds the plan, --threads overrides it."""
+    if ctx is not None and ctx < 16:
+        raise UserInputError(f"--ctx {ctx} is too small (at least 16)")
+    if threads is not None and threads < 1:
         raise UserInputError("--threads must be at least 1")
-    n_batch = min(512, n_ctx)
-    return EngineParams(
-        n_ctx=n_ctx, n_batch=n_batch, n_ubatch=n_batch, n_threads=n_threads, n_threads_batch=n_threads
-    )
+    spec = ModelSpec.from_header(read_file(path))
+    result = plan(spec, probe(with_sensors=False), ctx)
+    params = result.engine_params
+    if threads is not None:
+        params = replace(params, n_threads=threads, n_threads_batch=threads)
+    return spec, result, params
+
+
+def load_stepping_down(engine: EngineClient, path: str, params: EngineParams, n_layer: int) -> tuple[LoadReport, EngineParams]:
+    """Load; if memory runs out, step down (fewer GPU layers → smaller context → quantized KV → CPU) and say why."""
+    while True:
+        try:
+            return engine.load(path, params), params
+        except (ModelLoadFailed, EngineOutOfMemory) as exc:
+            step = step_down(params, n_layer)
+            if step is None:
+                raise
+            params, why = step
+            print(f"note: loading failed ({exc.explanation.rstrip('.')}); retrying with {why}", file=sys.stderr)
 
 
 def run(args: argparse.Namespace) -> int:
     if args.max_tokens < 1:
         raise UserInputError("--max-tokens must be at least 1")
-    params = engine_params_for(args.model, args.ctx, args.threads)
+    spec, result, params = planned(args.model, args.ctx, args.threads)
     sampling = SamplingParams(
         temperature=args.temperature, seed=args.seed, max_tokens=args.max_tokens, ignore_eos=args.ignore_eos
     )
     messages = [{"role": "system", "content": args.system}] if args.system else []
     messages.append({"role": "user", "content": args.prompt})
     with EngineClient() as engine:
-        report = engine.load(args.model, params)
+        report, params = load_stepping_down(engine, args.model, params, spec.n_layer)
         for warning in engine.warnings:
             print(f"warning: {warning}", file=sys.stderr)
         summary: GenerationSummary | None = None
@@ -61,6 +78,14 @@ def run(args: argparse.Namespace) -> int:
             elif isinstance(event, GenerationSummary):
                 summary = event
     assert summary is not None
+    if summary.tokens >= 8 and params == result.engine_params:
+        # Learn: the next prediction for this kind of run starts from what this machine really did.
+        predicted = result.predicted
+        Calibration.default().record(
+            run_class(result.backend, params.n_gpu_layers, spec.n_layer, spec.quant),
+            predicted.uncalibrated_decode_tokens_per_s, summary.decode_tokens_per_s,
+            predicted.uncalibrated_prefill_tokens_per_s, summary.prefill_tokens_per_s,
+        )
     if args.json:
         out = {
             "text": summary.text,
@@ -71,6 +96,7 @@ def run(args: argparse.Namespace) -> int:
             "decode_tokens_per_s": summary.decode_tokens_per_s,
             "stop_reason": summary.stop_reason,
             "params": params.to_dict(),
+            "predicted": result.predicted.to_dict(),
             "load": {
                 "seconds": report.load_seconds,
                 "weights_bytes": report.weights_bytes,

@@ -35,6 +35,7 @@ class SpeedPrediction:
     high: float
     calibration_runs: int = 0
     uncalibrated_decode_tokens_per_s: float = 0.0
+    uncalibrated_prefill_tokens_per_s: float = 0.0
     basis: str = ""
 
     def to_dict(self) -> dict[str, float | int | str]:
@@ -101,7 +102,7 @@ def predict(
         t_prefill = flops_per_token / prefill_host
     prefill = 1.0 / t_prefill
 
-    raw = decode
+    raw, raw_prefill = decode, prefill
     runs = 0
     if calibration is not None:
         decode *= calibration[0]
@@ -111,4 +112,4 @@ def predict(
     basis = f"RAM {ram_gb_s:.0f} GB/s ({ram_source})"
     if gpu_bandwidth_gb_s and n_gpu:
         basis += f", GPU {gpu_bandwidth_gb_s:.0f} GB/s"
-    return SpeedPrediction(decode, prefill, decode * (1 - spread), decode * (1 + spread), runs, raw, basis)
+    return SpeedPrediction(decode, prefill, decode * (1 - spread), decode * (1 + spread), runs, raw, raw_prefill, basis)
