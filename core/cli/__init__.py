@@ -14,6 +14,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "pull": ("pull_cmd", "download a GGUF model from the hub, resumable and sha256-verified"),
     "inspect": ("inspect_cmd", "validate a GGUF file and summarise it"),
     "run": ("run_cmd", "generate once with a model through the engine process"),
+    "chat": ("chat_cmd", "chat with a model in the terminal; conversations are saved like the app's"),
     "plan": ("plan_cmd", "will a model fit this computer, with which settings, and how fast"),
     "probe": ("probe_cmd", "show the hardware that decides which models fit and how fast they run"),
     "catalog": ("catalog_cmd", "list curated models with fit badges and predicted speed; search or refresh from the hub"),

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -160,3 +163,55 @@ def test_prompt_too_long_for_context_is_an_error_reply(tiny_model: Path, store: 
         assert client.alive and client.loaded is not None  # a refused request leaves the model loaded
     finally:
         client.shutdown()
+
+
+# ---- the terminal twin: `modelnest chat MODEL` ---------------------------------------------------------------
+
+
+def _chat_cli(model: Path, *extra: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "modelnest.gui.launcher", "chat", str(model), "--ctx", "2048", "--threads", "2", *extra],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ))
+
+
+def test_cli_chat_saves_the_conversation_and_prints_a_stats_line(tiny_model: Path) -> None:
+    proc = _chat_cli(tiny_model, "--max-tokens", "12", "--seed", "4", "--system", "Be terse.")
+    out, err = proc.communicate(b"first question\n/regen\nsecond question\n/quit\n", timeout=120)
+    assert proc.returncode == 0, err.decode()
+    lines = [line for line in err.decode().splitlines() if line.startswith("[")]
+    assert len(lines) == 3
+    assert all(re.fullmatch(r"\[12 tokens · first token \d+ ms · prompt [\d.]+ t/s · generation [\d.]+ t/s"
+                            r"( · stop: length)?\]", line) for line in lines)
+    with HistoryStore.open() as store:
+        (conv,) = store.list_conversations()
+        assert conv.system_prompt == "Be terse." and conv.title == "first question"
+        messages = store.list_messages(conv.id)
+        assert [(m.role, m.status) for m in messages] == [("user", "complete"), ("assistant", "complete")] * 2
+        assert messages[2].content == "second question"
+        assert messages[1].stats["settings"]["seed"] == 4 and messages[1].stats["model"] == tiny_model.name
+        assert out.decode("utf-8", "replace").count("\n") >= 3
+
+
+def test_cli_ctrl_c_stops_the_reply_and_keeps_it(tiny_model: Path) -> None:
+    proc = _chat_cli(tiny_model, "--max-tokens", "100000")
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write(b"never stop talking\n")
+    proc.stdin.flush()
+    assert proc.stdout.read(1)  # the reply is streaming
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(b"/quit\n", timeout=120)
+    assert proc.returncode == 0, err.decode()
+    assert "stopped]" in err.decode()
+    with HistoryStore.open() as store:
+        (conv,) = store.list_conversations()
+        reply = store.list_messages(conv.id)[1]
+        assert reply.status == "stopped" and reply.content and reply.stats["stop_reason"] == "cancelled"
+
+
+def test_cli_chat_refuses_a_bad_file_with_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.gguf"
+    bad.write_bytes(b"GGUF" + b"\x00" * 10)
+    proc = _chat_cli(bad)
+    _, err = proc.communicate(b"", timeout=60)
+    assert proc.returncode in (1, 2) and len(err.decode().strip().splitlines()) == 1
+    assert "Traceback" not in err.decode()
