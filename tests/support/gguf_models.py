@@ -29,6 +29,10 @@ class ModelShape:
     n_ctx_train: int = 4096
     tied_embeddings: bool = False
     name: str = "tiny-random-llama"
+    # llama | qwen2 (QKV biases) | phi3 (fused QKV and gate/up). A phi3 model must not be *named* "phi3":
+    # llama.cpp then expects Phi-3 special tokens (<|endoftext|>) that this vocabulary lacks.
+    arch: str = "llama"
+    extra_vocab: int = 0  # more vocabulary entries, for realistic output-layer and logits sizes
 
 
 TINY = ModelShape()
@@ -36,13 +40,14 @@ TINY = ModelShape()
 ONE_B = ModelShape(n_layer=22, n_embd=2048, n_head=32, n_head_kv=4, n_ff=5632, name="bench-1.1b-random-llama")
 
 
-def _vocab() -> tuple[list[str], list[float], list[int]]:
+def _vocab(extra: int = 0) -> tuple[list[str], list[float], list[int]]:
     """A SentencePiece-style vocabulary with byte fallback: any UTF-8 text (Chinese too) tokenizes."""
     tokens = ["<unk>", "<s>", "</s>"]
     types = [2, 3, 3]  # UNKNOWN, CONTROL, CONTROL
     tokens += [f"<0x{b:02X}>" for b in range(256)]
     types += [6] * 256  # BYTE
     pieces = ["\u2581", *"abcdefghijklmnopqrstuvwxyz", "\u2581the", "\u2581a", "\u2581is", "\u2581hello", "er", "in"]
+    pieces += [f"\u2581w{i}" for i in range(extra)]
     tokens += pieces
     types += [1] * len(pieces)  # NORMAL
     scores = [0.0] * 259 + [-float(i) for i in range(len(pieces))]
@@ -54,12 +59,12 @@ def write_model(path: Path, shape: ModelShape = TINY, *, seed: int = 0, chat_tem
     import gguf
 
     rng = np.random.default_rng(seed)
-    tokens, scores, types = _vocab()
+    tokens, scores, types = _vocab(shape.extra_vocab)
     n_vocab = len(tokens)
     head_dim = shape.n_embd // shape.n_head
     n_embd_kv = head_dim * shape.n_head_kv
 
-    writer = gguf.GGUFWriter(str(path), "llama")
+    writer = gguf.GGUFWriter(str(path), shape.arch)
     writer.add_name(shape.name)
     writer.add_context_length(shape.n_ctx_train)
     writer.add_embedding_length(shape.n_embd)
@@ -90,13 +95,23 @@ def write_model(path: Path, shape: ModelShape = TINY, *, seed: int = 0, chat_tem
     writer.add_tensor("token_embd.weight", mat(n_vocab, shape.n_embd))
     for i in range(shape.n_layer):
         writer.add_tensor(f"blk.{i}.attn_norm.weight", norm(shape.n_embd))
-        writer.add_tensor(f"blk.{i}.attn_q.weight", mat(shape.n_embd, shape.n_embd))
-        writer.add_tensor(f"blk.{i}.attn_k.weight", mat(n_embd_kv, shape.n_embd))
-        writer.add_tensor(f"blk.{i}.attn_v.weight", mat(n_embd_kv, shape.n_embd))
+        if shape.arch == "phi3":
+            writer.add_tensor(f"blk.{i}.attn_qkv.weight", mat(shape.n_embd + 2 * n_embd_kv, shape.n_embd))
+        else:
+            writer.add_tensor(f"blk.{i}.attn_q.weight", mat(shape.n_embd, shape.n_embd))
+            writer.add_tensor(f"blk.{i}.attn_k.weight", mat(n_embd_kv, shape.n_embd))
+            writer.add_tensor(f"blk.{i}.attn_v.weight", mat(n_embd_kv, shape.n_embd))
+        if shape.arch == "qwen2":
+            writer.add_tensor(f"blk.{i}.attn_q.bias", np.zeros(shape.n_embd, dtype=np.float32))
+            writer.add_tensor(f"blk.{i}.attn_k.bias", np.zeros(n_embd_kv, dtype=np.float32))
+            writer.add_tensor(f"blk.{i}.attn_v.bias", np.zeros(n_embd_kv, dtype=np.float32))
         writer.add_tensor(f"blk.{i}.attn_output.weight", mat(shape.n_embd, shape.n_embd))
         writer.add_tensor(f"blk.{i}.ffn_norm.weight", norm(shape.n_embd))
-        writer.add_tensor(f"blk.{i}.ffn_gate.weight", mat(shape.n_ff, shape.n_embd))
-        writer.add_tensor(f"blk.{i}.ffn_up.weight", mat(shape.n_ff, shape.n_embd))
+        if shape.arch == "phi3":
+            writer.add_tensor(f"blk.{i}.ffn_up.weight", mat(2 * shape.n_ff, shape.n_embd))
+        else:
+            writer.add_tensor(f"blk.{i}.ffn_gate.weight", mat(shape.n_ff, shape.n_embd))
+            writer.add_tensor(f"blk.{i}.ffn_up.weight", mat(shape.n_ff, shape.n_embd))
         writer.add_tensor(f"blk.{i}.ffn_down.weight", mat(shape.n_embd, shape.n_ff))
     writer.add_tensor("output_norm.weight", norm(shape.n_embd))
     if not shape.tied_embeddings:

@@ -1,0 +1,133 @@
+"""A plan at a glance: stacked memory bar (weights / KV cache / compute) against free RAM and VRAM, the fit
+badge, and the predicted speed range with the measured figure beside it after a run."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from modelnest.core.plan import Plan
+
+GIB = 1024**3
+COLORS = {"weights": QColor("#4c78a8"), "kv": QColor("#f58518"), "compute": QColor("#54a24b")}
+BADGE_COLORS = {"full_gpu": "#2e7d32", "partial_gpu": "#f9a825", "cpu_only": "#1565c0", "too_large": "#c62828"}
+
+
+def _gb(n: float) -> str:
+    return f"{n / GIB:.1f} GB" if n >= GIB / 10 else f"{n / 2**20:.0f} MB"
+
+
+class _Bar(QWidget):
+    """The painted bar; the scale is the larger of the need and the budget, so both are always visible."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setMinimumHeight(26)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.segments: list[tuple[str, int]] = []
+        self.budget = 0
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        return QSize(320, 26)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = QRectF(self.rect()).adjusted(1, 4, -1, -4)
+        painter.fillRect(rect, self.palette().alternateBase())
+        total = sum(n for _, n in self.segments)
+        scale = max(total, self.budget, 1)
+        x = rect.left()
+        for kind, n in self.segments:
+            width = rect.width() * n / scale
+            painter.fillRect(QRectF(x, rect.top(), width, rect.height()), COLORS[kind])
+            x += width
+        if self.budget:
+            bx = rect.left() + rect.width() * self.budget / scale
+            painter.setPen(QPen(self.palette().text().color(), 2, Qt.PenStyle.DashLine))
+            painter.drawLine(int(bx), int(rect.top() - 3), int(bx), int(rect.bottom() + 3))
+        painter.end()
+
+
+class MemoryBar(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._badge = QLabel()
+        self._badge.setObjectName("fitBadge")
+        self._summary = QLabel()
+        self._summary.setWordWrap(True)
+        self._bar = _Bar()
+        self._legend = QLabel()
+        self._speed = QLabel()
+        self._speed.setWordWrap(True)
+        top = QHBoxLayout()
+        top.addWidget(self._badge)
+        top.addWidget(self._summary, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self._bar)
+        layout.addWidget(self._legend)
+        layout.addWidget(self._speed)
+        self._plan: Plan | None = None
+        self._measured: float | None = None
+
+    def badge_text(self, fit: str) -> str:
+        return {
+            "full_gpu": self.tr("Full GPU"),
+            "partial_gpu": self.tr("Partial GPU offload"),
+            "cpu_only": self.tr("CPU only"),
+            "too_large": self.tr("Too large"),
+        }.get(fit, fit)
+
+    def set_plan(self, plan: Plan) -> None:
+        self._plan = plan
+        self._measured = None
+        m = plan.memory
+        color = BADGE_COLORS.get(plan.fit, "#555")
+        self._badge.setText(self.badge_text(plan.fit))
+        self._badge.setStyleSheet(f"background:{color}; color:white; padding:2px 8px; border-radius:4px;")
+        budget = plan.device_budget_bytes if plan.fit == "full_gpu" else plan.host_budget_bytes
+        where = self.tr("GPU memory") if plan.fit == "full_gpu" else self.tr("RAM")
+        self._summary.setText(
+            self.tr("Needs {need} of {where}; {free} free to use · context {ctx} tokens · {layers} GPU layers").format(
+                need=_gb(m.device_bytes if plan.fit == "full_gpu" else m.host_bytes),
+                where=where,
+                free=_gb(budget),
+                ctx=plan.ctx,
+                layers=plan.gpu_layers,
+            )
+        )
+        self._bar.segments = [("weights", m.weights_bytes), ("kv", m.kv_cache_bytes), ("compute", m.compute_bytes + m.output_bytes)]
+        self._bar.budget = budget
+        self._bar.update()
+        self._legend.setText(
+            self.tr(
+                "<span style='color:{cw}'>■</span> weights {w} &nbsp; <span style='color:{ck}'>■</span> KV cache {k} "
+                "&nbsp; <span style='color:{cc}'>■</span> compute {c} &nbsp; ┆ free"
+            ).format(
+                cw=COLORS["weights"].name(), ck=COLORS["kv"].name(), cc=COLORS["compute"].name(),
+                w=_gb(m.weights_bytes), k=_gb(m.kv_cache_bytes), c=_gb(m.compute_bytes + m.output_bytes),
+            )
+        )
+        self._update_speed()
+
+    def set_measured(self, decode_tokens_per_s: float) -> None:
+        """After a real run: the measured figure beside the prediction."""
+        self._measured = decode_tokens_per_s
+        self._update_speed()
+
+    def _update_speed(self) -> None:
+        if self._plan is None:
+            return
+        p = self._plan.predicted
+        runs = (
+            self.tr("based on {n} measured runs on this computer").format(n=p.calibration_runs)
+            if p.calibration_runs
+            else self.tr("not yet calibrated on this computer")
+        )
+        text = self.tr("Predicted: {low:.1f}–{high:.1f} tokens/s ({runs})").format(low=p.low, high=p.high, runs=runs)
+        if self._measured is not None:
+            text += " · " + self.tr("measured: {v:.1f} tokens/s").format(v=self._measured)
+        self._speed.setText(text)
