@@ -17,6 +17,16 @@ def build_main_window() -> MainWindow:
     from modelnest.gui.hardware_card import HardwareCard
 
     window.add_page("hardware", window.tr("This computer"), HardwareCard())
+    from modelnest.gui.catalogue_view import CatalogueView
+    from modelnest.gui.downloads_panel import DownloadsPanel
+
+    catalogue = CatalogueView()  # probes and plans in a worker thread
+    downloads = DownloadsPanel()  # offers leftover partial downloads at start-up
+    window.add_page("catalogue", window.tr("Models"), catalogue)
+    window.add_page("downloads", window.tr("Downloads"), downloads)
+    catalogue.download_requested.connect(downloads.request)
+    catalogue.download_requested.connect(lambda *_: window.show_page("downloads"))
+    downloads.model_installed.connect(catalogue.rescan_downloaded)
     from modelnest.gui.chat import ChatPage
 
     chat = ChatPage()  # opens the history; the engine starts only on the first Load
@@ -24,6 +34,7 @@ def build_main_window() -> MainWindow:
     app = QApplication.instance()
     if app is not None:
         app.aboutToQuit.connect(chat.shutdown)  # end the engine child and wait for the chat threads
+        app.aboutToQuit.connect(downloads.shutdown)  # pause downloads: their .part files resume next time
     welcome = QLabel(window.tr("Welcome to ModelNest."))
     welcome.setObjectName("welcome")
     window.add_page("welcome", window.tr("Welcome"), welcome)

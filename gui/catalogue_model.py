@@ -70,12 +70,17 @@ def params_text(n: int) -> str:
     return f"{n / 1e9:.1f}B" if n >= 1e9 else f"{n / 1e6:.0f}M"
 
 
+def _tps(x: float) -> str:
+    return f"{x:.1f}" if x < 9.95 else f"{x:.0f}"
+
+
 def speed_text(p: FitResult | None) -> str:
+    """"8.0–12 t/s": the predicted decode range (one decimal below 10, where it matters)."""
     if p is None or p.decode_tps is None:
         return ""
     low = p.decode_low if p.decode_low is not None else p.decode_tps
     high = p.decode_high if p.decode_high is not None else p.decode_tps
-    return f"{low:.0f}–{high:.0f} t/s" if round(low) != round(high) else f"{p.decode_tps:.0f} t/s"
+    return f"{_tps(low)}–{_tps(high)} t/s" if _tps(low) != _tps(high) else f"{_tps(p.decode_tps)} t/s"
 
 
 class CatalogueTableModel(QAbstractTableModel):
@@ -86,7 +91,7 @@ class CatalogueTableModel(QAbstractTableModel):
         self._rows: list[CatalogueRow] = list(rows)
         self._headers = {
             "model": self.tr("Model"), "params": self.tr("Parameters"), "quant": self.tr("Quantization"),
-            "size": self.tr("File size"), "fit": self.tr("Fit"), "memory": self.tr("Memory needed"),
+            "size": self.tr("File size (≈ estimate)"), "fit": self.tr("Fit"), "memory": self.tr("Memory needed"),
             "speed": self.tr("Speed (predicted)"), "tasks": self.tr("Tasks"), "license": self.tr("License"),
             "downloaded": self.tr("On disk"),
         }
@@ -168,7 +173,7 @@ class CatalogueTableModel(QAbstractTableModel):
             size, estimated = r.size
             if size is None:
                 return ""
-            return self.tr("≈{0} (estimate)").format(format_bytes(size)) if estimated else format_bytes(size)
+            return f"≈{format_bytes(size)}" if estimated else format_bytes(size)
         if col == "fit":
             return self.fit_name(r.fit)
         if col == "memory":
@@ -190,6 +195,9 @@ class CatalogueTableModel(QAbstractTableModel):
         if col == "quant":
             info = quant_info(r.quant)
             return info.note if info else None
+        if col == "size" and r.size[1]:
+            return self.tr("Estimate from the parameter count and the quantization's bits per weight; "
+                           "refresh the catalogue from the hub for the real size.")
         if col == "speed" and r.plan is not None:
             return self.tr("Predicted decode speed on this computer, based on {0} calibration run(s).").format(
                 r.plan.calibration_runs)

@@ -343,6 +343,14 @@ class DownloadsPanel(QWidget):
 
         return self._add(DownloadTask(label, resolver=resolver, models_dir=self.models_dir, settings=self.settings))
 
+    @Slot(str, str, str)
+    def request(self, repo_id: str, quant: str, filename: str) -> None:
+        """The catalogue's Download button: an exact file name when the catalogue knows it, else the quantization."""
+        if filename:
+            self.start_download(repo_id, filename=filename)
+        else:
+            self.start_download(repo_id, quant=quant)
+
     def resume_partial(self, partial: PartialDownload) -> DownloadTask:
         download = Download.from_partial(partial, models_dir=self.models_dir, settings=self.settings)
         label = f"{partial.remote.repo_id} · {partial.remote.filename}" if partial.remote else partial.part.name

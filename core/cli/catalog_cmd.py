@@ -46,7 +46,11 @@ def _speed_text(r: FitResult | None) -> str:
     if r is None or r.decode_tps is None:
         return "-"
     low, high = r.decode_low or r.decode_tps, r.decode_high or r.decode_tps
-    return f"{low:.0f}-{high:.0f} t/s predicted"
+
+    def fmt(x: float) -> str:
+        return f"{x:.1f}" if x < 9.95 else f"{x:.0f}"
+
+    return f"{fmt(low)}-{fmt(high)} t/s predicted"
 
 
 def _run_hub(args: argparse.Namespace) -> int:

@@ -62,3 +62,22 @@ def test_refresh_offline_is_one_plain_line(monkeypatch: pytest.MonkeyPatch, caps
     assert main(["catalog", "--refresh"]) != 0
     err = capsys.readouterr().err
     assert "Offline mode" in err and "Traceback" not in err
+
+
+@pytest.mark.skipif(not planner_available(), reason="fit badges come from modelnest.core.plan")
+def test_fits_lists_only_what_fits_with_a_recommendation(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["catalog", "--json"]) == 0
+    everything = json.loads(capsys.readouterr().out)
+    assert main(["catalog", "--fits", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    fits = [m["plan"]["fit"] for m in doc["models"]]
+    assert fits and "too_large" not in fits
+    too_large = [m for m in everything["models"] if m["plan"]["fit"] == "too_large"]
+    assert len(doc["models"]) == len(everything["models"]) - len(too_large)
+    for m in doc["models"]:
+        assert m["plan"]["decode_low"] <= m["plan"]["decode_tps"] <= m["plan"]["decode_high"]
+    if doc["recommended"]:
+        assert "10 tokens/s" in doc["recommended"]["rule"]
+    assert main(["catalog", "--fits"]) == 0
+    out = capsys.readouterr().out
+    assert "t/s predicted" in out and ("Recommended for this computer" in out or "No recommendation" in out)

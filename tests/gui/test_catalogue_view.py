@@ -1,0 +1,269 @@
+"""The catalogue page with real widgets, the real planner on recorded machines, and the local hub over HTTP."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import pytest
+from pytestqt.qtbot import QtBot
+from support.hub_server import HubServer, _HubHandler, _QuietServer
+
+from modelnest.core.catalogue import RECOMMENDATION_RULE, load_catalogue, plan_entry, planner_available
+from modelnest.core.hardware import HardwareSnapshot, probe
+from modelnest.core.hardware.recorded import load_machine
+from modelnest.gui.catalogue_model import COLUMNS, speed_text
+from modelnest.gui.catalogue_view import CatalogueView
+
+MACHINES = Path(__file__).resolve().parents[1] / "data" / "machines"
+pytestmark = [
+    pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints"),
+    pytest.mark.skipif(not planner_available(), reason="fit badges and speed come from modelnest.core.plan"),
+]
+
+
+def machine(name: str, tmp_path: Path) -> HardwareSnapshot:
+    src = load_machine(MACHINES / f"{name}.json", tmp_path / name)
+    return probe(src, models_dir=tmp_path, with_sensors=False)
+
+
+def make_view(qtbot: QtBot, hw: HardwareSnapshot, downloaded: dict[str, set[str]] | None = None, **kw: Any) -> CatalogueView:
+    view = CatalogueView(hardware=hw, background=False, downloaded_fn=lambda: dict(downloaded or {}), **kw)
+    qtbot.addWidget(view)
+    view.resize(1300, 800)
+    return view
+
+
+def visible_rows(view: CatalogueView) -> list[Any]:
+    return [view.proxy.row_object(i) for i in range(view.proxy.rowCount())]
+
+
+def test_recommendation_follows_the_stated_rule(qtbot: QtBot, tmp_path: Path) -> None:
+    hw = machine("rtx3060_desktop", tmp_path)
+    view = make_view(qtbot, hw)
+    rec = view.recommendation
+    assert rec is not None
+    assert rec.result.fit == "full_gpu" and (rec.result.decode_tps or 0) >= 10
+    assert RECOMMENDATION_RULE in view.rule_label.text()
+    assert rec.model.name in view.recommend_label.text() and "predicted" in view.recommend_label.text()
+    # Nothing that meets the rule is better by the rule's own ordering.
+    from modelnest.core.catalogue import quality_score
+
+    for (model_id, quant), plan in view.plans.items():
+        m = view.catalogue.get(model_id)
+        if plan and plan.fit == "full_gpu" and (plan.decode_tps or 0) >= 10:
+            assert quality_score(m.n_params, quant) <= quality_score(rec.model.n_params, rec.quant)  # type: ignore[union-attr]
+    view.show_recommendation()
+    current = view.current_row()
+    assert current is not None and current.model.id == rec.model.id and current.quant == rec.quant
+    assert view.d_badge.text() == "Fits on GPU"
+
+
+def test_the_quant_slider_updates_memory_speed_and_quality(qtbot: QtBot, tmp_path: Path) -> None:
+    hw = machine("i7_no_gpu_16gb", tmp_path)
+    view = make_view(qtbot, hw)
+    assert view.select_model("llama-3.1-8b-instruct")
+    row = view.current_row()
+    assert row is not None
+    quants = row.model.quants
+    view.quant_slider.setValue(0)
+    assert row.quant == quants[0] == "Q2_K"
+    expected = plan_entry(row.model, "Q2_K", hw)
+    assert expected is not None
+    assert speed_text(expected) in view.d_speed.text() and "predicted" in view.d_speed.text()
+    assert "large quality loss" in view.d_quality.text()
+    low_memory = view.d_memory.text()
+    proxy_row = view.proxy.proxy_row_of(row.model.id)
+    assert view.proxy.index(proxy_row, COLUMNS.index("quant")).data() == "Q2_K"  # type: ignore[arg-type]
+    view.quant_slider.setValue(quants.index("Q8_0"))
+    assert row.quant == "Q8_0" and view.d_memory.text() != low_memory
+    assert "practically lossless" in view.d_quality.text()
+    assert "estimate" in view.d_size.text()
+    with qtbot.waitSignal(view.download_requested) as sig:
+        view.download_button.click()
+    assert sig.args == ["bartowski/Meta-Llama-3.1-8B-Instruct-GGUF", "Q8_0", ""]
+
+
+def test_fit_filters_and_speed_sort_through_the_widgets(qtbot: QtBot, tmp_path: Path) -> None:
+    view = make_view(qtbot, machine("i7_no_gpu_16gb", tmp_path))
+    shown = visible_rows(view)
+    assert shown and all(r.fit != "too_large" for r in shown)
+    view.fit_boxes["too_large"].setChecked(True)
+    with_large = visible_rows(view)
+    assert any(r.fit == "too_large" for r in with_large) and len(with_large) > len(shown)
+    view.fit_boxes["cpu_only"].setChecked(False)
+    assert all(r.fit == "too_large" for r in visible_rows(view))
+    view.fit_boxes["cpu_only"].setChecked(True)
+    view.sort_combo.setCurrentIndex(view.sort_combo.findData("speed"))
+    speeds = [r.speed for r in visible_rows(view)]
+    assert speeds == sorted(speeds, reverse=True)
+
+
+def test_attribute_filters_through_the_widgets(qtbot: QtBot, tmp_path: Path) -> None:
+    view = make_view(qtbot, machine("rtx4090_desktop", tmp_path),
+                     downloaded={"Qwen/Qwen2.5-7B-Instruct-GGUF": {"Q4_K_M"}})
+    view.language_combo.setCurrentIndex(view.language_combo.findData("zh"))
+    assert visible_rows(view) and all(r.model.chinese for r in visible_rows(view))
+    view.language_combo.setCurrentIndex(0)
+    view.task_combo.setCurrentIndex(view.task_combo.findData("vision"))
+    assert {r.model.family for r in visible_rows(view)} == {"Gemma 3"}
+    view.task_combo.setCurrentIndex(0)
+    view.min_params.setValue(7.0)
+    view.max_params.setValue(9.0)
+    assert visible_rows(view) and all(7e9 <= r.model.n_params <= 9e9 for r in visible_rows(view))
+    view.min_params.setValue(0.0)
+    view.max_params.setValue(1000.0)
+    view.license_combo.setCurrentIndex(view.license_combo.findData("mit"))
+    assert {r.model.license for r in visible_rows(view)} == {"mit"}
+    view.license_combo.setCurrentIndex(0)
+    view.downloaded_box.setChecked(True)
+    (only,) = visible_rows(view)
+    assert only.model.id == "qwen2.5-7b-instruct"
+    view.select_model("qwen2.5-7b-instruct")
+    view.quant_slider.setValue(only.model.quants.index("Q4_K_M"))
+    assert "on disk" in view.quant_label.text()
+    view.downloaded_box.setChecked(False)
+    view.search_edit.setText("coder 32b")
+    assert [r.model.id for r in visible_rows(view)] == ["qwen2.5-coder-32b-instruct"]
+
+
+def test_planning_runs_off_the_gui_thread(qtbot: QtBot, tmp_path: Path) -> None:
+    hw = machine("m1pro_16gb", tmp_path)
+    threads: list[str] = []
+
+    def probe_fn() -> HardwareSnapshot:
+        threads.append(threading.current_thread().name)
+        return hw
+
+    view = CatalogueView(probe_fn=probe_fn, downloaded_fn=dict, background=True)
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: not view.busy, timeout=20_000)
+    assert threads and threads[0] != threading.main_thread().name
+    assert view.plans and view.recommendation is not None
+    assert view.status_label.text() == ""
+
+
+def test_the_page_can_be_looked_at(qtbot: QtBot, tmp_path: Path) -> None:
+    view = make_view(qtbot, machine("gtx1660_desktop", tmp_path))
+    view.show()
+    view.show_recommendation()
+    shot = tmp_path / "catalogue.png"
+    assert view.grab().save(str(shot)) and shot.stat().st_size > 10_000
+
+
+# --- hub search and refresh, against the local hub server ------------------------------------------------------------
+
+
+class _SearchHandler(_HubHandler):
+    """The hub server plus GET /api/models (huggingface_hub list_models: filter, search, sort, limit)."""
+
+    def _dispatch(self) -> None:
+        parts = urlsplit(self.path)
+        if unquote(parts.path) != "/api/models":
+            return super()._dispatch()
+        q = parse_qs(parts.query)
+        search = (q.get("search") or [""])[0].lower()
+        rows = [{"id": r, "modelId": r, "downloads": 3, "likes": 0, "tags": ["gguf"]}
+                for r in sorted(self.hub.repos) if search in r.lower()]
+        self._send_json(200, rows)
+
+
+@pytest.fixture
+def hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[HubServer]:
+    for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr("modelnest.core.download.hub.METADATA_RETRY_DELAY", 0.01)
+    server = HubServer(tmp_path / "hub-files")
+
+    class Handler(_SearchHandler):
+        hub = server
+
+    server._httpd = _QuietServer(("127.0.0.1", 0), Handler)
+    server._thread = threading.Thread(target=server._httpd.serve_forever, args=(0.05,), daemon=True)
+    server._thread.start()
+    monkeypatch.setenv("HF_ENDPOINT", server.endpoint)
+    yield server
+    server.stop()
+
+
+def test_hub_search_lists_quants_and_checks_fit_from_the_header(
+    qtbot: QtBot, tmp_path: Path, hub: HubServer, tiny_models: dict[str, Path]
+) -> None:
+    hub.add_file("acme/tiny-GGUF", "tiny-Q4_K_M.gguf", path=tiny_models["Q4_K_M"])
+    hub.add_file("acme/tiny-GGUF", "tiny-Q8_0-00001-of-00002.gguf", path=tiny_models["Q8_0"])
+    hub.add_file("acme/tiny-GGUF", "tiny-Q8_0-00002-of-00002.gguf", size=1000, seed=3)
+    view = make_view(qtbot, machine("i7_no_gpu_16gb", tmp_path))
+    view.tabs.setCurrentIndex(1)
+    view.hub_edit.setText("tiny")
+    view.hub_button.click()
+    qtbot.waitUntil(lambda: view.hub_results.count() == 1, timeout=10_000)
+    view.hub_results.setCurrentRow(0)
+    qtbot.waitUntil(lambda: view.hub_files.rowCount() == 2, timeout=10_000)
+    assert [view.hub_files.item(i, 0).text() for i in range(2)] == ["Q4_K_M", "Q8_0"]
+    assert view.hub_files.item(1, 2).text() == "2"  # two split parts, one model
+    view.hub_files.selectRow(0)
+    view.hub_check.click()
+    qtbot.waitUntil(lambda: view.hub_files.item(0, 3) is not None and view.hub_files.item(0, 3).text() != "",
+                    timeout=10_000)
+    assert view.hub_files.item(0, 3).text() == "Runs on CPU" and "t/s" in view.hub_files.item(0, 4).text()
+    assert "of the file's header" in view.hub_status.text()
+    assert all(r.range for r in hub.gets_for("tiny-Q4_K_M.gguf"))  # header only, by Range
+    with qtbot.waitSignal(view.download_requested) as sig:
+        view.hub_download.click()
+    assert sig.args == ["acme/tiny-GGUF", "Q4_K_M", "tiny-Q4_K_M.gguf"]
+
+
+def test_refresh_from_the_page(qtbot: QtBot, tmp_path: Path, hub: HubServer, tiny_models: dict[str, Path]) -> None:
+    hub.add_file("Qwen/Qwen2.5-0.5B-Instruct-GGUF", "qwen2.5-0.5b-instruct-q4_k_m.gguf", path=tiny_models["Q4_K_M"])
+    view = make_view(qtbot, machine("i7_no_gpu_16gb", tmp_path))
+    assert "(bundled)" in view.snapshot_label.text()
+    view.refresh_button.click()
+    qtbot.waitUntil(lambda: not view.busy, timeout=60_000)
+    assert "Refreshed 1 of" in view.status_label.text()
+    assert hub.endpoint in view.snapshot_label.text() and load_catalogue().source == f"hub {hub.endpoint}"
+    view.select_model("qwen2.5-0.5b-instruct")
+    assert "estimate" not in view.d_size.text()  # the real size from the hub now
+
+
+def test_refresh_offline_says_so_and_keeps_the_bundle(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    view = make_view(qtbot, machine("i7_no_gpu_16gb", tmp_path))
+    view.refresh_button.click()
+    qtbot.waitUntil(lambda: not view.busy, timeout=10_000)
+    assert "Refresh failed" in view.status_label.text() and "Offline" in view.status_label.text()
+    assert "(bundled)" in view.snapshot_label.text() and view.refresh_button.isEnabled()
+    json.dumps(view.catalogue.to_json())  # still a whole catalogue
+
+
+def test_download_from_the_catalogue_lands_in_the_downloads_panel(
+    qtbot: QtBot, hub: HubServer, tiny_models: dict[str, Path]
+) -> None:
+    from modelnest.gui.app import build_main_window
+    from modelnest.gui.downloads_panel import DownloadsPanel
+
+    hub.add_file("Qwen/Qwen2.5-0.5B-Instruct-GGUF", "qwen2.5-0.5b-instruct-q4_k_m.gguf", path=tiny_models["Q4_K_M"])
+    window = build_main_window()
+    qtbot.addWidget(window)
+    keys = window._keys
+    assert keys.index("catalogue") == keys.index("hardware") + 1 and "downloads" in keys
+    view: CatalogueView = window.page("catalogue")  # type: ignore[assignment]
+    panel: DownloadsPanel = window.page("downloads")  # type: ignore[assignment]
+    try:
+        qtbot.waitUntil(lambda: not view.busy, timeout=30_000)
+        assert view.select_model("qwen2.5-0.5b-instruct")
+        row = view.current_row()
+        view.quant_slider.setValue(row.model.quants.index("Q4_K_M"))  # type: ignore[union-attr]
+        with qtbot.waitSignal(panel.model_installed, timeout=30_000):
+            view.download_button.click()
+        assert window.current_page_key() == "downloads"
+        qtbot.waitUntil(lambda: "Q4_K_M" in view.downloaded.get("Qwen/Qwen2.5-0.5B-Instruct-GGUF", set()), timeout=10_000)
+        assert "on disk" in view.quant_label.text()
+    finally:
+        panel.shutdown()
+        chat = window.page("chat")
+        if hasattr(chat, "shutdown"):
+            chat.shutdown()
