@@ -27,6 +27,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument("--refresh", action="store_true", help="rebuild the snapshot from the hub (needs a connection)")
     parser.add_argument("--hub", action="store_true", help="search every GGUF repository on the hub for --search TEXT")
+    parser.add_argument("--local", action="store_true",
+                        help="list GGUF models already on disk (models folder, HF cache, LM Studio, GPT4All, Ollama, "
+                             "added folders)")
     parser.add_argument("--endpoint", help="hub address or mirror (default: HF_ENDPOINT, else https://huggingface.co)")
     parser.add_argument("--limit", type=int, default=30, help="at most this many hub results (with --hub)")
 
@@ -88,7 +91,40 @@ def _run_refresh(args: argparse.Namespace) -> int:
     return 0 if not report.failed else 1
 
 
+def _run_local(args: argparse.Namespace) -> int:
+    from modelnest.core.catalogue import plan_header, scan_library
+
+    models = scan_library()
+    if args.search:
+        models = [m for m in models if all(w in f"{m.name} {m.repo_id or ''} {m.path}".lower()
+                                           for w in args.search.lower().split())]
+    hardware = None
+    if planner_available() and any(m.runnable for m in models):
+        from modelnest.core.hardware import probe
+
+        hardware = probe(with_sensors=False)
+    rows = []
+    for m in models:
+        plan = plan_header(m.header, hardware) if (hardware is not None and m.header is not None) else None
+        if args.fits and (plan is None or plan.fit == "too_large"):
+            continue
+        rows.append((m, plan))
+    if args.json:
+        print(json.dumps({"models": [{**m.to_json(), "plan": p.__dict__ if p else None} for m, p in rows]},
+                         indent=1, default=list))
+        return 0
+    if not rows:
+        print("No GGUF models found on this computer.")
+    for m, p in rows:
+        status = (p.fit if p else "runnable") if m.runnable else f"not runnable: {m.error}"
+        print(f"{m.name:40} {m.source:11} {format_bytes(m.size):>10}  {status}  {_speed_text(p) if p else ''}")
+        print(f"    {m.path}")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.local:
+        return _run_local(args)
     if args.hub:
         return _run_hub(args)
     if args.refresh:

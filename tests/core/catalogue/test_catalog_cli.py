@@ -29,8 +29,8 @@ def test_json_is_complete_and_parseable(capsys: pytest.CaptureFixture[str]) -> N
     assert doc["planner"] is planner_available()
 
 
-@pytest.mark.skipif(planner_available(), reason="checks the message shown while the planner is not in this build")
-def test_fits_without_the_planner_says_why(capsys: pytest.CaptureFixture[str]) -> None:
+def test_fits_without_the_planner_says_why(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("modelnest.core.cli.catalog_cmd.planner_available", lambda: False)
     assert main(["catalog", "--fits"]) == 1
     assert "needs the planner" in capsys.readouterr().err
 
@@ -81,3 +81,25 @@ def test_fits_lists_only_what_fits_with_a_recommendation(capsys: pytest.CaptureF
     assert main(["catalog", "--fits"]) == 0
     out = capsys.readouterr().out
     assert "t/s predicted" in out and ("Recommended for this computer" in out or "No recommendation" in out)
+
+
+def test_local_lists_models_on_disk_with_reasons(tmp_path: Path, tiny_models: dict[str, Path],
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    from modelnest.core import paths
+    from modelnest.core.catalogue.library import add_user_folder
+
+    good = paths.models_dir() / "acme__tiny-GGUF" / "tiny-Q4_K_M.gguf"
+    good.parent.mkdir(parents=True)
+    shutil.copyfile(tiny_models["Q4_K_M"], good)
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "bad.gguf").write_bytes(b"not a gguf at all")
+    add_user_folder(tmp_path / "mine")
+    assert main(["catalog", "--local", "--json"]) == 0
+    doc = {m["name"]: m for m in json.loads(capsys.readouterr().out)["models"]}
+    assert doc["tiny-Q4_K_M.gguf"]["runnable"] and doc["tiny-Q4_K_M.gguf"]["repo_id"] == "acme/tiny-GGUF"
+    assert not doc["bad.gguf"]["runnable"] and doc["bad.gguf"]["error"]
+    assert main(["catalog", "--local"]) == 0
+    out = capsys.readouterr().out
+    assert "tiny-Q4_K_M.gguf" in out and "not runnable" in out
