@@ -1,8 +1,8 @@
 """A download job: resumable HTTP Range transfer into `.part`, retries, sha256, atomic install; Qt-free, thread-safe.
 
-We move the bytes ourselves (httpx2, huggingface_hub's own HTTP client) instead of calling `hf_hub_download`,
-because `hf_hub_download` restarts an interrupted file from zero after a restart, checks the size but not
-the sha256, and only warns on low disk. huggingface_hub still supplies the metadata, URLs and auth headers.
+We move the bytes ourselves (see transport.py) instead of calling `hf_hub_download`, because
+`hf_hub_download` restarts an interrupted file from zero after a restart, checks the size but not the
+sha256, and only warns on low disk. huggingface_hub still supplies the metadata, URLs and auth headers.
 
 Threads: `run()` blocks in the caller's thread (a QThread worker in the GUI, the main thread in the CLI).
 A helper thread per HTTP connection reads the socket into a bounded queue, so `run()` never blocks on the
@@ -22,12 +22,11 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
 from typing import Any, BinaryIO
-
-import httpx2
 
 from modelnest.core import paths
 from modelnest.core.download import disk
@@ -39,6 +38,7 @@ from modelnest.core.download.errors import (
     TransferFailedError,
 )
 from modelnest.core.download.hub import RemoteFile, ensure_online
+from modelnest.core.download.transport import StreamResponse, TransportError, open_stream
 from modelnest.core.download.partial import (
     FilePaths,
     PartialDownload,
@@ -53,6 +53,7 @@ from modelnest.core.download.partial import (
 log = logging.getLogger(__name__)
 
 _HASH_BLOCK = 4 * 1024 * 1024
+_PARALLEL_HASH_MIN = 128 * 1024  # smaller chunks (slow links) are hashed inline: a thread hand-off costs more
 _CONTENT_RANGE = re.compile(r"^bytes (\d+)-(\d+)/(\d+|\*)$")
 
 
@@ -145,28 +146,32 @@ class _Checksum:
 class _Fetch(threading.Thread):
     """One HTTP GET read by a helper thread into a bounded queue; `stop()` abandons it at once."""
 
-    def __init__(self, client: httpx2.Client, url: str, headers: dict[str, str]) -> None:
+    def __init__(self, url: str, headers: dict[str, str], timeout: float) -> None:
         super().__init__(name="modelnest-download-fetch", daemon=True)
-        self._client, self._url, self._headers = client, url, headers
-        self.items: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=64)
+        self._url, self._headers, self._timeout = url, headers, timeout
+        # Up to 32 reads of at most 1 MiB in flight: the socket keeps flowing while the job thread hashes and writes.
+        self.items: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=32)
         self._stopped = threading.Event()
-        self._socket: Any = None
+        self._response: StreamResponse | None = None
 
     def run(self) -> None:
+        response = None
         try:
-            with self._client.stream("GET", self._url, headers=self._headers) as response:
-                stream = response.extensions.get("network_stream")
-                self._socket = stream.get_extra_info("socket") if stream is not None else None
-                if not self._put(("response", response)):
+            response = open_stream(self._url, self._headers, timeout=self._timeout)
+            self._response = response
+            if self._stopped.is_set() or not self._put(("response", response)):
+                return
+            if response.status not in (200, 206):
+                return
+            while data := response.read():
+                if not self._put(("data", data)):
                     return
-                if response.status_code not in (200, 206):
-                    return
-                for chunk in response.iter_raw():
-                    if not self._put(("data", chunk)):
-                        return
-                self._put(("end", None))
+            self._put(("end", None))
         except Exception as exc:  # noqa: BLE001 - every failure is handed to the job thread
             self._put(("error", exc))
+        finally:
+            if response is not None:
+                response.close()
 
     def _put(self, item: tuple[str, Any]) -> bool:
         while not self._stopped.is_set():
@@ -178,16 +183,11 @@ class _Fetch(threading.Thread):
         return False
 
     def stop(self) -> None:
-        """Abandon the transfer: the reader thread notices within 0.2 s; shutting the socket wakes a blocked read."""
+        """Abandon the transfer: the reader notices within 0.2 s, and shutting the socket wakes a blocked read."""
         self._stopped.set()
-        sock = self._socket
-        if sock is not None:
-            try:
-                import socket
-
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
+        response = self._response
+        if response is not None:
+            response.abort()
 
 
 class Download:
@@ -298,16 +298,12 @@ class Download:
             needed = sum(r.size - self._reusable_bytes(r, fp) for r, fp in todo)
             disk.ensure_free_space(layout[0].final.parent, needed, margin=self.settings.disk_margin)
             self._set(bytes_done=done_bytes)
-            with httpx2.Client(
-                follow_redirects=True,  # httpx drops Authorization on redirects to another host (the CDN)
-                timeout=httpx2.Timeout(self.settings.connect_timeout, read=max(self.settings.stall_timeout * 2, 60.0)),
-                headers=self._headers(),
-            ) as client:
-                for index, (remote, fp) in enumerate(zip(self.files, layout)):
-                    if (remote, fp) not in todo:
-                        continue
-                    self._set(filename=remote.filename, file_index=index)
-                    self._download_one(client, remote, fp, base_done=self.progress.bytes_done)
+            headers = self._headers()
+            for index, (remote, fp) in enumerate(zip(self.files, layout)):
+                if (remote, fp) not in todo:
+                    continue
+                self._set(filename=remote.filename, file_index=index)
+                self._download_one(headers, remote, fp, base_done=self.progress.bytes_done)
             self.paths = [fp.final for fp in layout]
         self._emit(DownloadState.DONE, force=True)
         return DownloadState.DONE
@@ -350,7 +346,7 @@ class Download:
         size = fp.part.stat().st_size
         return size if size <= remote.size else 0
 
-    def _download_one(self, client: httpx2.Client, remote: RemoteFile, fp: FilePaths, base_done: int) -> None:
+    def _download_one(self, headers: dict[str, str], remote: RemoteFile, fp: FilePaths, base_done: int) -> None:
         if not (remote.sha256 or remote.git_sha1):
             raise DownloadError(
                 f"The hub published no checksum for {remote.filename}; ModelNest does not install unverified models."
@@ -364,7 +360,7 @@ class Download:
         retried_whole = False
         while True:
             try:
-                self._transfer(client, remote, fp, checksum, base_done)
+                self._transfer(headers, remote, fp, checksum, base_done)
                 self._install(remote, fp, checksum)
                 self._set(bytes_done=base_done + remote.size)
                 return
@@ -400,7 +396,7 @@ class Download:
             checksum.update(block)
             remaining -= len(block)
 
-    def _transfer(self, client: httpx2.Client, remote: RemoteFile, fp: FilePaths, checksum: _Checksum, base_done: int) -> None:
+    def _transfer(self, headers: dict[str, str], remote: RemoteFile, fp: FilePaths, checksum: _Checksum, base_done: int) -> None:
         """Bring `fp.part` to the full size, retrying with backoff; the checksum follows every byte written."""
         failures = 0
         fp.part.touch(exist_ok=True)
@@ -424,7 +420,7 @@ class Download:
                     self._emit(DownloadState.DOWNLOADING, force=True)
                 before = offset
                 try:
-                    self._stream(client, remote, fh, offset, checksum, base_done)
+                    self._stream(headers, remote, fh, offset, checksum, base_done)
                     return
                 except _Transient as exc:
                     now = os.fstat(fh.fileno()).st_size
@@ -449,14 +445,18 @@ class Download:
             self._cancel.wait(min(left, 0.1))
         self._check_interrupt()
 
-    def _stream(self, client: httpx2.Client, remote: RemoteFile, fh: BinaryIO, offset: int, checksum: _Checksum, base_done: int) -> None:
+    def _stream(self, headers: dict[str, str], remote: RemoteFile, fh: BinaryIO, offset: int, checksum: _Checksum, base_done: int) -> None:
         """One connection: GET with Range from `offset`, append to the file until complete (or raise)."""
-        headers = {"Range": f"bytes={offset}-"} if offset else {}
-        fetch = _Fetch(client, remote.url, headers)
+        if offset:
+            headers = {**headers, "Range": f"bytes={offset}-"}
+        # The socket timeout only backs up the stall detection in _next(), which is what decides to reconnect.
+        fetch = _Fetch(remote.url, headers, timeout=max(self.settings.connect_timeout, self.settings.stall_timeout + 5))
         self._fetch = fetch
         if self._cancel.is_set() or self._pause.is_set():
             raise _Interrupted()
         fetch.start()
+        hash_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="modelnest-sha256")
+        hashing: deque[Future[None]] = deque()
         try:
             kind, response = self._next(fetch, remote)
             if kind != "response":
@@ -466,14 +466,27 @@ class Download:
                 kind, value = self._next(fetch, remote)
                 if kind == "data":
                     if offset + len(value) > remote.size:
+                        while hashing:
+                            hashing.popleft().result()
                         fh.truncate(0)
                         checksum.reset()
                         raise DownloadError(
                             f"The server sent more than the {remote.size} bytes the hub announced for {remote.filename}; "
                             "the partial file was deleted."
                         )
-                    self._write(fh, value, remote, offset)
-                    checksum.update(value)
+                    if len(value) >= _PARALLEL_HASH_MIN:
+                        # Hash on another core while this thread writes (both release the GIL), up to a few chunks
+                        # behind; a chunk whose write fails is still hashed, which the re-hash at the next attempt
+                        # (checksum.length != file size) sets right.
+                        hashing.append(hash_pool.submit(checksum.update, value))
+                        while len(hashing) > 8:
+                            hashing.popleft().result()
+                        self._write(fh, value, remote, offset)
+                    else:
+                        while hashing:
+                            hashing.popleft().result()
+                        self._write(fh, value, remote, offset)
+                        checksum.update(value)
                     offset += len(value)
                     self._bytes(base_done + offset)
                 elif kind == "end":
@@ -485,6 +498,7 @@ class Download:
         finally:
             fetch.stop()
             self._fetch = None
+            hash_pool.shutdown(wait=True)  # every submitted chunk is hashed before the checksum is read
 
     def _next(self, fetch: _Fetch, remote: RemoteFile) -> tuple[str, Any]:
         """The next item from the reader thread; checks pause/cancel often and turns silence into a stall."""
@@ -499,15 +513,15 @@ class Download:
 
     @staticmethod
     def _as_transient(exc: Exception) -> Exception:
-        if isinstance(exc, httpx2.TransportError):
-            return _Transient(f"connection problem ({type(exc).__name__})")
+        if isinstance(exc, TransportError):
+            return _Transient(f"connection problem ({exc})")
         if isinstance(exc, DownloadError):
             return exc
         return _Transient(f"unexpected error ({type(exc).__name__}: {exc})")
 
-    def _check_response(self, response: httpx2.Response, remote: RemoteFile, fh: BinaryIO, offset: int, checksum: _Checksum) -> int:
+    def _check_response(self, response: StreamResponse, remote: RemoteFile, fh: BinaryIO, offset: int, checksum: _Checksum) -> int:
         """Validate status and Content-Range; returns the offset the body starts at (0 when Range was ignored)."""
-        status = response.status_code
+        status = response.status
         if status == 206:
             match = _CONTENT_RANGE.match(response.headers.get("Content-Range", "").strip())
             if not match or int(match[1]) != offset:
