@@ -61,6 +61,7 @@ class RequestRecord:
     range: str | None
     status: int
     authorization: str | None
+    headers: dict[str, str] = field(default_factory=dict)
     time: float = field(default_factory=time.monotonic)
 
 
@@ -88,6 +89,7 @@ class HubServer:
         self.root.mkdir(parents=True, exist_ok=True)
         self.token = token  # required for gated repos
         self.redirect = redirect  # resolve answers 302 to /cdn/<sha256> like the real hub's LFS files
+        self.cdn_endpoint: str | None = None  # redirect to another server (host) instead of this one
         self.commit = commit
         self.repos: dict[str, dict[str, HostedFile]] = {}
         self.gated: set[str] = set()
@@ -214,7 +216,7 @@ class _HubHandler(BaseHTTPRequestHandler):
 
     def _record(self, status: int) -> None:
         self.hub._log(RequestRecord(self.command, unquote(urlsplit(self.path).path), self.headers.get("Range"),
-                                    status, self.headers.get("Authorization")))
+                                    status, self.headers.get("Authorization"), dict(self.headers.items())))
 
     def _send_json(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
         body = json.dumps(payload).encode()
@@ -329,7 +331,8 @@ class _HubHandler(BaseHTTPRequestHandler):
             self._record(302)
             self.send_response(302)
             # Absolute, like the real CDN address: huggingface_hub's HEAD then stops here and reads X-Linked-*.
-            self.send_header("Location", f"{self.hub.endpoint}/cdn/{repo_id}/{hosted.sha256}/{filename}")
+            cdn = self.hub.cdn_endpoint or self.hub.endpoint
+            self.send_header("Location", f"{cdn}/cdn/{repo_id}/{hosted.sha256}/{filename}")
             self.send_header("X-Repo-Commit", self.hub.commit)
             self.send_header("X-Linked-Etag", f'"{hosted.sha256}"')
             self.send_header("X-Linked-Size", str(hosted.size))

@@ -217,6 +217,13 @@ def test_cancel_is_honoured_within_a_second_and_removes_the_partial(hub: HubServ
     job = start(hub, TransferSettings(stall_timeout=60, disk_margin=0))
     thread, outcome = _run_in_thread(job)
     _wait_for_bytes(job, 8192)
+    deadline = time.monotonic() + 10
+    while not (job.progress.speed > 0 and job.progress.eta):  # a GUI shows speed and time left
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    snapshot = job.progress
+    assert snapshot.state is DownloadState.DOWNLOADING and 0 < snapshot.fraction < 1
+    assert snapshot.eta == pytest.approx((SIZE - snapshot.bytes_done) / snapshot.speed)
     job.cancel()
     thread.join(timeout=1.5)  # the requirement is one second; the slack is for a loaded CI machine
     assert not thread.is_alive()
@@ -293,3 +300,32 @@ def test_a_server_sending_more_than_announced_is_refused(hub: HubServer, fast: T
     with pytest.raises(Exception, match="2000 bytes, the hub announced 1000"):
         Download(files, settings=fast).run()
     assert not final_path().exists()
+
+
+def test_the_token_is_not_sent_to_another_host_after_a_redirect(hub: HubServer, fast: TransferSettings, tmp_path: Path) -> None:
+    hosted = host(hub)
+    hub.gated.add(REPO)
+    hub.token = "hf_secret"
+    with HubServer(tmp_path / "cdn") as cdn:  # a second server on another port = another origin, like the CDN
+        cdn.add_file(REPO, NAME, path=hosted.path)
+        hub.redirect, hub.cdn_endpoint = True, cdn.endpoint
+        files = resolve_pull(REPO, endpoint=hub.endpoint, token="hf_secret")
+        assert Download(files, token="hf_secret", settings=fast).run() is DownloadState.DONE
+        assert hub.gets_for(NAME)[0].authorization == "Bearer hf_secret"
+        (cdn_get,) = cdn.gets_for(NAME)
+        assert cdn_get.authorization is None and cdn_get.status == 200
+    assert sha256_of(final_path()) == hosted.sha256
+
+
+def test_http_proxy_from_the_environment_is_used(hub: HubServer, fast: TransferSettings, monkeypatch: pytest.MonkeyPatch) -> None:
+    hosted = host(hub)
+    (remote,) = resolve_pull(REPO, endpoint=hub.endpoint)
+    # The file's host does not exist; only the proxy (our server, which answers absolute-URI requests) can reach it.
+    far = remote.__class__(**{**remote.to_json(), "url": remote.url.replace(hub.endpoint, "http://models.invalid")})
+    for name in ("no_proxy", "NO_PROXY", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", hub.endpoint.replace("http://", "http://user:pass@"))
+    assert Download([far], settings=fast).run() is DownloadState.DONE
+    (get,) = hub.gets_for(NAME)
+    assert get.headers.get("Proxy-Authorization") == "Basic dXNlcjpwYXNz"  # user:pass
+    assert sha256_of(final_path()) == hosted.sha256
