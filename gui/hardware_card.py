@@ -40,7 +40,11 @@ MeasureFn = Callable[[HardwareSnapshot], BandwidthInfo]
 
 
 def _default_probe() -> HardwareSnapshot:
-    return probe(with_sensors=False)
+    from modelnest.core.hardware.engine_features import engine_features
+
+    snapshot = probe(with_sensors=False)
+    snapshot.cpu.engine_features = engine_features()  # asks the engine process; cached after the first time
+    return snapshot
 
 
 def _default_sampler(snapshot: HardwareSnapshot) -> SensorSampler:
@@ -401,9 +405,12 @@ class HardwareCard(QWidget):
             if t.partial_b and t.partial_b != t.full_b:
                 text += self.tr("; {0}B partly offloaded to system memory").format(t.partial_b)
             if t.tokens_per_s_7b and t.full_b and t.full_b >= 7:
-                text += self.tr(". A 7B model: at most about {0:g} tokens/s").format(t.tokens_per_s_7b)
+                text += self.tr(". A 7B model: about {0:g} tokens/s (predicted)").format(t.tokens_per_s_7b)
             text += "."
-        label = self.tr("Estimate (simple rule from memory size; model planning will refine it)")
+        label = self.tr(
+            "Estimate from the planner: reference models at 4-bit (Q4_K_M), 4096-token context, "
+            "file sizes estimated from parameter counts"
+        )
         self._tier.setText(f"<b>{text}</b><br><small>{label}</small>")
         self._rows.insert(0, (self.tr("Estimate"), "", text))
 

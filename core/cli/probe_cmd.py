@@ -9,6 +9,7 @@ import sys
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the snapshot as JSON (keys: docs/hardware.md)")
+    parser.add_argument("--no-engine", action="store_true", help="do not ask the engine which instruction sets it uses")
     parser.add_argument(
         "--measure", action="store_true", help="measure RAM bandwidth now (~0.3 s) and remember it for this machine"
     )
@@ -19,6 +20,10 @@ def run(args: argparse.Namespace) -> int:
     from modelnest.core.hardware.text import format_snapshot
 
     snapshot = probe(measure=args.measure)
+    if not args.no_engine:
+        from modelnest.core.hardware.engine_features import engine_features
+
+        snapshot.cpu.engine_features = engine_features()
     if args.json:
         json.dump(snapshot.to_dict(), sys.stdout, indent=2)
         sys.stdout.write("\n")

@@ -1,8 +1,7 @@
-"""A first, deliberately simple estimate of what this machine can run (the planner will replace it).
+"""What this machine can run, in one line: the planner run over reference models of common sizes.
 
-Rule: a 4-bit (Q4_K_M) model needs about 0.6 GB per billion parameters, plus about 1 GB for the
-context cache and compute buffers at a few thousand tokens of context. Decode speed is bounded by
-memory bandwidth / model size, since every token reads all the weights once.
+Reference shapes are published configurations (Llama 3.2 1B/3B, Qwen2.5 7B/14B/32B, Llama 3.1 8B/70B) at
+Q4_K_M and a 4096-token context; their file sizes are estimated from parameter counts (labelled so in the UI).
 """
 
 from __future__ import annotations
@@ -11,12 +10,19 @@ from dataclasses import dataclass
 
 from modelnest.core.hardware.model import HardwareSnapshot
 
-GB = 1e9
-GB_PER_B_PARAMS_Q4 = 0.6
-OVERHEAD_GB = 1.0
-OS_RESERVE_GB = 2.5  # what the OS and other programs keep when the model runs from RAM
-COMMON_SIZES_B = (1, 3, 7, 8, 13, 14, 24, 32, 70, 120)
-SIZE_7B_Q4_GB = 4.4
+TIER_CTX = 4096
+OS_RESERVE_BYTES = int(1.5 * 1024**3)  # everyday programs; the planner keeps its own 1 GiB margin on top
+
+# (size label in billions, published shape: layers, n_embd, heads, KV heads, n_ff, vocab, parameters)
+REFERENCE_MODELS: tuple[tuple[int, str, tuple[int, int, int, int, int, int, int]], ...] = (
+    (1, "llama", (16, 2048, 32, 8, 8192, 128256, 1_235_814_400)),
+    (3, "llama", (28, 3072, 24, 8, 8192, 128256, 3_212_749_824)),
+    (7, "qwen2", (28, 3584, 28, 4, 18944, 152064, 7_615_616_512)),
+    (8, "llama", (32, 4096, 32, 8, 14336, 128256, 8_030_261_248)),
+    (14, "qwen2", (48, 5120, 40, 8, 13824, 152064, 14_770_033_664)),
+    (32, "qwen2", (64, 5120, 40, 8, 27648, 152064, 32_763_876_352)),
+    (70, "llama", (80, 8192, 64, 8, 28672, 128256, 70_553_706_496)),
+)
 
 
 @dataclass
@@ -24,37 +30,41 @@ class TierEstimate:
     device: str  # "gpu" (dedicated VRAM), "unified" (Apple/shared memory) or "cpu"
     device_name: str
     memory_bytes: int  # the fast memory the estimate is based on
-    full_b: int | None  # largest common model size (billions of parameters) that fits entirely, 4-bit
-    partial_b: int | None  # largest that fits with part of it in system RAM (dedicated GPUs only)
-    tokens_per_s_7b: float | None  # upper bound for a 7B 4-bit model: bandwidth / model size
-
-
-def _largest(gb: float) -> int | None:
-    params = (gb - OVERHEAD_GB) / GB_PER_B_PARAMS_Q4
-    fitting = [s for s in COMMON_SIZES_B if s <= params]
-    return fitting[-1] if fitting else None
+    full_b: int | None  # largest reference size that runs entirely on the GPU (or in RAM without one)
+    partial_b: int | None  # largest that runs with part of it offloaded to system RAM
+    tokens_per_s_7b: float | None  # the planner's predicted decode speed for the 7B reference
 
 
 def estimate_tier(snapshot: HardwareSnapshot) -> TierEstimate | None:
     """None when not even the memory size is known."""
-    ram = snapshot.memory.total_bytes
-    ram_gb = (ram or 0) / GB
-    gpu = snapshot.best_gpu()
-    if gpu is not None and gpu.vram_total_bytes and gpu.vendor in ("nvidia", "amd", "apple", "intel"):
-        vram_gb = gpu.vram_total_bytes / GB
-        speed = round(gpu.bandwidth_gb_s / SIZE_7B_Q4_GB) if gpu.bandwidth_gb_s else None
-        if gpu.unified_memory:
-            return TierEstimate("unified", gpu.name, gpu.vram_total_bytes, _largest(vram_gb), None, speed)
-        partial = _largest(vram_gb + max(ram_gb - OS_RESERVE_GB, 0) * 0.8) if ram else None
-        return TierEstimate("gpu", gpu.name, gpu.vram_total_bytes, _largest(vram_gb), partial, speed)
-    if not ram:
+    from modelnest.core.plan import ModelSpec, plan  # the planner builds on this package
+
+    if not snapshot.memory.total_bytes:
         return None
-    bw = snapshot.bandwidth.ram_gb_s
-    return TierEstimate(
-        "cpu",
-        snapshot.cpu.brand or "CPU",
-        ram,
-        _largest(ram_gb - OS_RESERVE_GB),
-        None,
-        round(bw / SIZE_7B_Q4_GB, 1) if bw else None,
-    )
+    # "What can this computer run" is about the machine, not this moment: plan for it idle.
+    from dataclasses import replace
+
+    idle_memory = replace(snapshot.memory, available_bytes=max(0, snapshot.memory.total_bytes - OS_RESERVE_BYTES))
+    idle_gpus = [replace(g, vram_free_bytes=g.vram_total_bytes) for g in snapshot.gpus]
+    snapshot = replace(snapshot, memory=idle_memory, gpus=idle_gpus)
+    full_b = partial_b = None
+    speed_7b = None
+    for size_b, arch, (layers, embd, heads, kv, ff, vocab, params) in REFERENCE_MODELS:
+        spec = ModelSpec.from_architecture(
+            arch=arch, n_layer=layers, n_embd=embd, n_head=heads, n_head_kv=kv, n_vocab=vocab, n_ff=ff,
+            n_ctx_train=32768, quant="Q4_K_M", n_params=params,
+        )
+        result = plan(spec, snapshot, TIER_CTX)
+        if result.fit in ("full_gpu", "cpu_only") and result.ctx == TIER_CTX:
+            full_b = size_b
+        elif result.fit == "partial_gpu" and result.ctx == TIER_CTX:
+            partial_b = size_b
+        if size_b == 7:
+            speed_7b = round(result.predicted.decode_tokens_per_s, 1)
+    from modelnest.core.plan.planner import choose_gpu
+
+    gpu = choose_gpu(snapshot)
+    if gpu is not None and gpu.vram_total_bytes:
+        device = "unified" if gpu.unified_memory else "gpu"
+        return TierEstimate(device, gpu.name, gpu.vram_total_bytes, full_b, partial_b, speed_7b)
+    return TierEstimate("cpu", snapshot.cpu.brand or "CPU", snapshot.memory.total_bytes, full_b, None, speed_7b)

@@ -66,7 +66,7 @@ EXPECTED: dict[str, Expect] = {
         [Gpu("nvidia", "NVIDIA GeForce RTX 4090", 24564 * MIB, 1008.1, False, "cuda", vram_free=(24564 - 1135) * MIB,
              bandwidth_source="NVML: 384-bit bus \u00d7 10501 MHz",
              extra={"compute_capability": "8.9", "cuda_version": "12.3", "pcie": "PCIe 4.0 x16"})],
-        ("gpu", 32, 120),
+        ("gpu", 32, 70),
     ),
     "optimus_rtx3050_laptop": Expect(
         "11th Gen Intel(R) Core(TM) i7-11800H @ 2.30GHz", "x86_64", 8, 16, 8, 0,
@@ -78,7 +78,7 @@ EXPECTED: dict[str, Expect] = {
             # The Intel iGPU from the registry: integrated, so no VRAM of its own (its 128 MiB is a carve-out).
             Gpu("intel", "Intel(R) UHD Graphics", None, 51.2, True, "vulkan", bandwidth_source="shares system memory"),
         ],
-        ("gpu", 3, 24),
+        ("gpu", 3, 14),
     ),
     "gtx1660_desktop": Expect(
         "Intel(R) Core(TM) i5-9400F CPU @ 2.90GHz", "x86_64", 6, 6, 6, 0,
@@ -88,7 +88,7 @@ EXPECTED: dict[str, Expect] = {
         [Gpu("nvidia", "NVIDIA GeForce GTX 1660", 6144 * MIB, 192.0, False, "cuda", vram_free=(6144 - 301) * MIB,
              bandwidth_source="table: GeForce GTX 1660 (GDDR5 8 Gbps, 192-bit)",
              extra={"compute_capability": "7.5", "tensor_cores": False, "cuda_version": "11.4"})],
-        ("gpu", 8, 24),
+        ("gpu", 8, 14),
     ),
     "m1pro_16gb": Expect(
         "Apple M1 Pro", "arm64", 10, 10, 8, 2,
@@ -129,7 +129,7 @@ EXPECTED: dict[str, Expect] = {
                 bandwidth_source="table: Radeon RX 7900 XTX (GDDR6 20 Gbps, 384-bit)", extra={"pcie": "PCIe 4.0 x16"}),
             Gpu("amd", "Radeon Graphics (Raphael, integrated)", None, 83.2, True, "vulkan"),
         ],
-        ("gpu", 32, 120),
+        ("gpu", 32, 70),
     ),
     "intel_igpu_laptop": Expect(
         "11th Gen Intel(R) Core(TM) i7-1165G7 @ 2.80GHz", "x86_64", 4, 8, 4, 0,
