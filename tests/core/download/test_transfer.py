@@ -329,3 +329,28 @@ def test_http_proxy_from_the_environment_is_used(hub: HubServer, fast: TransferS
     (get,) = hub.gets_for(NAME)
     assert get.headers.get("Proxy-Authorization") == "Basic dXNlcjpwYXNz"  # user:pass
     assert sha256_of(final_path()) == hosted.sha256
+
+
+def test_a_small_git_file_is_verified_by_its_blob_id(hub: HubServer, fast: TransferSettings) -> None:
+    hub.add_file(REPO, "README.md", b"# tiny model\n" * 100, lfs=False)
+    files = resolve_pull(REPO, filename="README.md", endpoint=hub.endpoint)
+    assert files[0].sha256 is None and files[0].git_sha1
+    assert Download(files, settings=fast).run() is DownloadState.DONE
+    assert final_path("README.md").read_bytes() == b"# tiny model\n" * 100
+    hub.add_file(REPO, "README.md", b"# tiny modeL\n" * 100, lfs=False)  # same size, bytes no longer match the blob id
+    final_path("README.md").unlink()
+    (final_path().parent / "modelnest-verified.json").unlink()
+    with pytest.raises(ChecksumMismatchError, match="its git sha1 is"):
+        Download(files, settings=fast).run()
+    assert not final_path("README.md").exists()
+
+
+def test_offline_mode_stops_a_download_before_any_request(hub: HubServer, fast: TransferSettings, monkeypatch: pytest.MonkeyPatch) -> None:
+    from modelnest.core.download import OfflineError
+
+    host(hub)
+    files = resolve_pull(REPO, endpoint=hub.endpoint)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(OfflineError, match="Offline mode is on"):
+        Download(files, settings=fast).run()
+    assert hub.gets_for(NAME) == []
