@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication
 
 from modelnest.gui.i18n import install_translator
 from modelnest.gui.main_window import MainWindow
@@ -35,16 +35,17 @@ def build_main_window() -> MainWindow:
     if app is not None:
         app.aboutToQuit.connect(chat.shutdown)  # end the engine child and wait for the chat threads
         app.aboutToQuit.connect(downloads.shutdown)  # pause downloads: their .part files resume next time
-    welcome = QLabel(window.tr("Welcome to ModelNest."))
-    welcome.setObjectName("welcome")
-    window.add_page("welcome", window.tr("Welcome"), welcome)
+    window.show_page("hardware")  # opens on the hardware card, model or not
     return window
 
 
 def run_app(argv: Sequence[str]) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
     app.setApplicationName("ModelNest")
-    install_translator(app)
+    from modelnest.core.chat.settings import SettingsStore
+
+    language = SettingsStore().load().settings.language
+    install_translator(app, None if language == "system" else language)
     window = build_main_window()
     window.show()
     return app.exec()

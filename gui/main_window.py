@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from modelnest.core.chat.settings import SettingsStore
 
 
 class MainWindow(QMainWindow):
@@ -25,6 +36,53 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._keys: list[str] = []
         self._nav.currentRowChanged.connect(self._pages.setCurrentIndex)
+        self._build_menus()
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        quit_action = QAction(self.tr("&Quit"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        language_menu = view_menu.addMenu(self.tr("&Language"))
+        group = QActionGroup(self)
+        current = self._settings_language()
+        # Language names are written in their own language on purpose: a user must find theirs in any UI.
+        for code, name in (("system", self.tr("System default")), ("en", "English"), ("zh_CN", "简体中文")):
+            action = QAction(name, self, checkable=True)
+            action.setData(code)
+            action.setChecked(code == current)
+            group.addAction(action)
+            language_menu.addAction(action)
+        group.triggered.connect(self._language_chosen)
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        about = QAction(self.tr("&About ModelNest"), self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    @staticmethod
+    def _settings_language() -> str:
+        return SettingsStore().load().settings.language
+
+    def _language_chosen(self, action: QAction) -> None:
+        store = SettingsStore()
+        loaded = store.load()
+        loaded.settings.language = str(action.data())
+        store.save(loaded.settings)
+        QMessageBox.information(
+            self, self.tr("Language"), self.tr("ModelNest will use the new language the next time it starts.")
+        )
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("About ModelNest"),
+            self.tr(
+                "ModelNest runs language models on your own computer with llama.cpp. Every figure it shows is "
+                "measured, or derived and labelled as a prediction."
+            ),
+        )
 
     def add_page(self, key: str, title: str, widget: QWidget) -> None:
         item = QListWidgetItem(title)
