@@ -37,6 +37,8 @@ class CatalogueRow:
     quant: str
     plans: dict[str, FitResult | None] = field(default_factory=dict)
     downloaded_quants: set[str] = field(default_factory=set)
+    _sizes: dict[str, tuple[int | None, bool]] = field(default_factory=dict, repr=False, compare=False)
+    _hay: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def plan(self) -> FitResult | None:
@@ -49,8 +51,13 @@ class CatalogueRow:
 
     @property
     def size(self) -> tuple[int | None, bool]:
-        f = self.model.file_for(self.quant)
-        return f.size_or_estimate(self.model.n_params) if f else (None, True)
+        """(bytes, is_estimate), cached per quant: sorting by size reads it thousands of times."""
+        cached = self._sizes.get(self.quant)
+        if cached is None:
+            f = self.model.file_for(self.quant)
+            cached = f.size_or_estimate(self.model.n_params) if f else (None, True)
+            self._sizes[self.quant] = cached
+        return cached
 
     @property
     def speed(self) -> float | None:
@@ -60,6 +67,13 @@ class CatalogueRow:
     @property
     def quality(self) -> float:
         return quality_score(self.model.n_params, self.quant)
+
+    @property
+    def haystack(self) -> str:
+        """Lower-case text the search box matches (cached: it never changes for a row)."""
+        if self._hay is None:
+            self._hay = f"{self.model.name} {self.model.repo} {self.model.family}".lower()
+        return self._hay
 
     @property
     def downloaded(self) -> bool:
@@ -226,11 +240,11 @@ class CatalogueFilterProxy(QAbstractProxyModel):
     def setSourceModel(self, source: QAbstractTableModel) -> None:  # noqa: N802
         old = self.sourceModel()
         if old is not None:
-            old.modelReset.disconnect(self.refresh)
+            old.modelReset.disconnect(self._source_reset)
             old.dataChanged.disconnect(self._source_data_changed)
         self.beginResetModel()
         super().setSourceModel(source)
-        source.modelReset.connect(self.refresh)
+        source.modelReset.connect(self._source_reset)
         source.dataChanged.connect(self._source_data_changed)
         self._compute()
         self.endResetModel()
@@ -244,6 +258,18 @@ class CatalogueFilterProxy(QAbstractProxyModel):
         self.refresh()
 
     def refresh(self) -> None:
+        """Recompute the order as a layout change (what QSortFilterProxyModel.invalidate() does): persistent indexes
+        (the view's selection and current row) follow their rows, and the view is not reset."""
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        sources = [(self._order[i.row()] if 0 <= i.row() < len(self._order) else -1, i.column()) for i in old]
+        self._compute()
+        new = [self.createIndex(self._inverse[src], col) if src in self._inverse else QModelIndex()
+               for src, col in sources]
+        self.changePersistentIndexList(old, new)
+        self.layoutChanged.emit()
+
+    def _source_reset(self) -> None:
         self.beginResetModel()
         self._compute()
         self.endResetModel()
@@ -265,7 +291,7 @@ class CatalogueFilterProxy(QAbstractProxyModel):
         if self.downloaded_only and not r.downloaded_quants:
             return False
         if self.text:
-            hay = f"{m.name} {m.repo} {m.family}".lower()
+            hay = r.haystack
             if any(word not in hay for word in self.text.lower().split()):
                 return False
         return True

@@ -274,6 +274,7 @@ class CatalogueView(QWidget):
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.proxy.modelReset.connect(self._after_reset)
+        self.proxy.layoutChanged.connect(self._after_reset)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.view)
