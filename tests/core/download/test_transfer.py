@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -140,7 +141,7 @@ def test_a_stall_is_detected_and_the_transfer_reconnects(hub: HubServer, fast: T
     hosted = host(hub)
     hub.set_fault(REPO, NAME, Fault("stall", at=0.3, seconds=30))
     seen: list[DownloadProgress] = []
-    job = start(hub, fast, progress=seen)
+    job = start(hub, replace(fast, stall_timeout=0.5), progress=seen)
     assert job.run() is DownloadState.DONE
     assert [g.range for g in hub.gets_for(NAME)] == [None, f"bytes={int(SIZE * 0.3)}-"]
     assert any(p.state is DownloadState.RETRYING and "stalled" in p.message for p in seen)
