@@ -369,10 +369,11 @@ class CatalogueView(QWidget):
         self.hub_results = QListWidget()
         self.hub_results.setObjectName("hub_results")
         self.hub_results.currentItemChanged.connect(self._hub_repo_selected)
-        self.hub_files = QTableWidget(0, 5)
+        self.hub_files = QTableWidget(0, 6)
         self.hub_files.setObjectName("hub_files")
         self.hub_files.setHorizontalHeaderLabels([self.tr("Quantization"), self.tr("Size"), self.tr("Parts"),
-                                                  self.tr("Fit"), self.tr("Speed (predicted)")])
+                                                  self.tr("Fit"), self.tr("Memory needed"),
+                                                  self.tr("Speed (predicted)")])
         self.hub_files.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.hub_files.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.hub_files.verticalHeader().hide()
@@ -758,7 +759,7 @@ class CatalogueView(QWidget):
             self.hub_files.setRowCount(len(groups))
             for i, g in enumerate(groups):
                 parts = str(len(g.files)) if g.complete else self.tr("{0} (incomplete)").format(len(g.files))
-                for col, text in enumerate((g.quant, format_bytes(g.size), parts, "", "")):
+                for col, text in enumerate((g.quant, format_bytes(g.size), parts, "", "", "")):
                     self.hub_files.setItem(i, col, QTableWidgetItem(text))
             self.hub_status.setText(self.tr("{0}: {1} models by quantization. Select one and check its fit.").format(
                 repo, len(groups)))
@@ -770,6 +771,7 @@ class CatalogueView(QWidget):
                 self.hub_status.setText(self.tr("Header read ({0}); fit needs the planner.").format(format_bytes(fetched)))
                 return
             self.hub_files.setItem(row, 3, QTableWidgetItem(self.table.fit_name(fit.fit)))
-            self.hub_files.setItem(row, 4, QTableWidgetItem(speed_text(fit)))
+            self.hub_files.setItem(row, 4, QTableWidgetItem(format_bytes(fit.total_bytes)))
+            self.hub_files.setItem(row, 5, QTableWidgetItem(speed_text(fit)))
             self.hub_status.setText(self.tr("Read {0} of the file's header: needs {1} at {2} tokens of context.").format(
                 format_bytes(fetched), format_bytes(fit.total_bytes), fit.ctx))

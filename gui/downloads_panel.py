@@ -216,7 +216,10 @@ class _JobRow(QFrame):
             self.bar.setFormat("100 %")
         self.status.setText(self._status_text(state, p))
         finished = state in (DownloadState.DONE, DownloadState.CANCELLED)
-        self.pause_button.setText(self.tr("Pause") if running else self.tr("Resume"))
+        if running:
+            self.pause_button.setText(self.tr("Pause"))
+        else:
+            self.pause_button.setText(self.tr("Retry") if state is DownloadState.FAILED else self.tr("Resume"))
         self.pause_button.setEnabled(not finished and not (running and state is DownloadState.VERIFYING))
         self.cancel_button.setEnabled(not finished)
 

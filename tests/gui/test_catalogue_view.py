@@ -131,6 +131,19 @@ def test_attribute_filters_through_the_widgets(qtbot: QtBot, tmp_path: Path) -> 
     assert [r.model.id for r in visible_rows(view)] == ["qwen2.5-coder-32b-instruct"]
 
 
+def test_the_selection_follows_its_row_through_filter_changes(qtbot: QtBot, tmp_path: Path) -> None:
+    view = make_view(qtbot, machine("rtx3060_desktop", tmp_path))
+    assert view.select_model("phi-4-mini-instruct")
+    view.sort_combo.setCurrentIndex(view.sort_combo.findData("size"))
+    view.search_edit.setText("phi")
+    current = view.current_row()
+    assert current is not None and current.model.id == "phi-4-mini-instruct"
+    assert view.d_name.text() == "Phi-4 mini instruct"
+    view.search_edit.setText("qwen")  # the selected row is filtered out: the detail says so instead of going stale
+    assert view.current_row() is None or view.current_row().model.id != "phi-4-mini-instruct"  # type: ignore[union-attr]
+    assert view.d_name.text() != "Phi-4 mini instruct"
+
+
 def test_planning_runs_off_the_gui_thread(qtbot: QtBot, tmp_path: Path) -> None:
     hw = machine("m1pro_16gb", tmp_path)
     threads: list[str] = []
@@ -209,7 +222,8 @@ def test_hub_search_lists_quants_and_checks_fit_from_the_header(
     view.hub_check.click()
     qtbot.waitUntil(lambda: view.hub_files.item(0, 3) is not None and view.hub_files.item(0, 3).text() != "",
                     timeout=10_000)
-    assert view.hub_files.item(0, 3).text() == "Runs on CPU" and "t/s" in view.hub_files.item(0, 4).text()
+    assert view.hub_files.item(0, 3).text() == "Runs on CPU" and "t/s" in view.hub_files.item(0, 5).text()
+    assert view.hub_files.item(0, 4).text().endswith("MB")
     assert "of the file's header" in view.hub_status.text()
     assert all(r.range for r in hub.gets_for("tiny-Q4_K_M.gguf"))  # header only, by Range
     with qtbot.waitSignal(view.download_requested) as sig:

@@ -90,7 +90,7 @@ def test_a_failure_is_shown_in_plain_words(qtbot: QtBot, hub: HubServer, panel: 
     row = panel.job_rows()[0]
     qtbot.waitUntil(lambda: task.state is DownloadState.FAILED, timeout=20_000)
     qtbot.waitUntil(lambda: "Failed" in row.status.text(), timeout=5_000)
-    assert "not found" in row.status.text() and row.pause_button.text() == "Resume"
+    assert "not found" in row.status.text() and row.pause_button.text() == "Retry"
 
 
 def test_leftovers_are_offered_for_resume_or_cleanup(qtbot: QtBot, hub: HubServer) -> None:
