@@ -262,8 +262,6 @@ class Download:
         """Download, verify and install every file; see the class docstring for the outcomes."""
         if not self._run_lock.acquire(blocking=False):
             raise DownloadError("This download is already running.")
-        self._pause.clear()
-        self._cancel.clear()
         try:
             return self._run()
         except _Interrupted:
@@ -275,7 +273,21 @@ class Download:
             raise
         finally:
             self._fetch = None
+            # Cleared on the way out, not the way in: a pause()/cancel() that races the start is still obeyed.
+            self._pause.clear()
+            self._cancel.clear()
             self._run_lock.release()
+
+    def discard_partials(self) -> None:
+        """Delete the `.part` files of this job (e.g. "cancel" pressed while paused); refused while it runs."""
+        if self._run_lock.locked():
+            raise DownloadError("Cancel the running download instead; it deletes its own partial file.")
+        root = self.models_dir or paths.models_dir()
+        for remote in self.files:
+            fp = FilePaths.for_file(root, remote.repo_id, remote.filename)
+            with exclusive(fp):
+                fp.part.unlink(missing_ok=True)
+                fp.sidecar.unlink(missing_ok=True)
 
     def _run(self) -> DownloadState:
         ensure_online()

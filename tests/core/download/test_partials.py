@@ -143,3 +143,14 @@ def test_a_leftover_of_another_version_is_not_resumed(hub: HubServer, fast: Tran
     assert job.run() is DownloadState.DONE
     assert job.resumed_from[NAME] == 0 and hub.gets_for(NAME)[-1].range is None
     assert hashlib.sha256(job.paths[0].read_bytes()).hexdigest() == new.sha256
+
+
+def test_cancel_before_run_is_obeyed_and_a_paused_job_can_discard_its_partial(hub: HubServer, fast: TransferSettings) -> None:
+    hub.add_file(REPO, NAME, size=1_000_000)
+    early = Download(resolve_pull(REPO, endpoint=hub.endpoint), settings=fast)
+    early.cancel()  # e.g. the user pressed cancel while the job was still queued
+    assert early.run() is DownloadState.CANCELLED and hub.gets_for(NAME) == []
+    job = _paused_partial(hub, fast)
+    assert find_partial_downloads()
+    job.discard_partials()
+    assert find_partial_downloads() == []
