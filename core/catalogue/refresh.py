@@ -99,7 +99,25 @@ def refresh_model(model: CatalogueModel, *, endpoint: str | None = None, token: 
         header, _ = fetch_header(probe.first.url, probe.first.size, token=token)
         arch = architecture_from_header(header, arch)
         provenance["architecture"] = f"GGUF header of {model.repo}/{probe.first.filename} at commit {listing.commit}"
-    return replace(model, files=files, architecture=arch, provenance=provenance)
+    downloads = _downloads(model.repo, endpoint=endpoint, token=token)
+    if downloads is not None:
+        provenance["downloads"] = f"hub download count of {model.repo} on {_dt.date.today().isoformat()}"
+    return replace(model, files=files, architecture=arch, provenance=provenance,
+                   downloads=downloads if downloads is not None else model.downloads)
+
+
+def _downloads(repo_id: str, *, endpoint: str | None, token: str | bool | None) -> int | None:
+    """The hub's download count (popularity sort); optional, so any failure just leaves it unknown."""
+    from huggingface_hub import HfApi
+
+    from modelnest.core.download import resolve_endpoint
+
+    try:
+        info = HfApi(endpoint=resolve_endpoint(endpoint), token=token).model_info(repo_id, expand=["downloads"], timeout=30)
+    except Exception:  # noqa: BLE001 - popularity is a nicety; the refresh itself succeeded
+        return None
+    value = getattr(info, "downloads", None)
+    return int(value) if isinstance(value, int) else None
 
 
 def refresh_catalogue(

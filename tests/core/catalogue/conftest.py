@@ -38,6 +38,14 @@ class _SearchHandler(_HubHandler):
         self._send_json(200, rows[:limit])
 
 
+    def _model_info(self, repo_id: str, query: str) -> None:
+        # `expand=downloads` answers only the fields asked for, as the hub does.
+        hub: SearchableHub = self.hub  # type: ignore[assignment]
+        if "expand" in query and repo_id in hub.repos:
+            return self._send_json(200, {"_id": "0" * 24, "id": repo_id, "downloads": hub.downloads.get(repo_id, 0)})
+        return super()._model_info(repo_id, query)
+
+
 class SearchableHub(HubServer):
     def __init__(self, root: Path, **kwargs: Any) -> None:
         super().__init__(root, **kwargs)

@@ -30,6 +30,7 @@ def test_refresh_fills_files_from_the_hub_and_architecture_from_the_header(
     q8 = hub.add_file(repo, "tiny-Q8_0.gguf", path=tiny_models["Q8_0"])
     hub.add_file(repo, "tiny-F16-00001-of-00002.gguf", size=100, seed=1)
     hub.add_file(repo, "tiny-F16-00002-of-00002.gguf", size=50, seed=2)
+    hub.downloads[repo] = 12345
     seen: list[tuple[str, str | None]] = []
     report = refresh_catalogue(base=_base(repo, "acme/missing-GGUF"), on_progress=lambda i, e: seen.append((i, e)),
                                today="2999-12-31")
@@ -46,6 +47,7 @@ def test_refresh_fills_files_from_the_hub_and_architecture_from_the_header(
     assert m.architecture.n_layer == header.arch_value("block_count") == 2
     assert m.architecture.n_embd == 256 and m.architecture.n_head_kv == 2
     assert "GGUF header" in m.provenance["architecture"] and "commit" in m.provenance["files"]
+    assert m.downloads == 12345 and "download count" in m.provenance["downloads"]  # popularity sort uses it
     # The failed entry is kept as it was.
     assert report.catalogue.models[1].files == bundled_catalogue().get("smollm2-135m-instruct").files  # type: ignore[union-attr]
     saved = json.loads(Path(report.saved_to).read_text())  # type: ignore[arg-type]
