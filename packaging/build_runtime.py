@@ -59,6 +59,7 @@ def build_wheel(variant: str, cmake_args: str, wheelhouse: Path) -> Path:
         return found[-1]
     target.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, CMAKE_ARGS=cmake_args, FORCE_CMAKE="1")
+    env.setdefault("CMAKE_BUILD_PARALLEL_LEVEL", str(os.cpu_count() or 2))
     cmd = [sys.executable, "-m", "pip", "wheel", "--no-cache-dir", "--no-deps", "--no-binary", "llama-cpp-python",
            "--wheel-dir", str(target), f"llama-cpp-python=={VERSION}"]
     print("+", " ".join(cmd), f"(CMAKE_ARGS={cmake_args})", flush=True)
