@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
+    QFileDialog,
     QFormLayout,
     QFrame,
     QGroupBox,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QSlider,
     QSplitter,
     QTableView,
@@ -51,6 +53,7 @@ from modelnest.core.catalogue import (
     recommend,
 )
 from modelnest.core.catalogue.fit import USABLE_TOKENS_PER_S, plan_header
+from modelnest.core.catalogue.library import LocalModel, add_user_folder, scan_library
 from modelnest.core.catalogue.quants import normalize_quant, quant_rank
 from modelnest.core.download import format_bytes
 from modelnest.core.errors import ModelNestError
@@ -84,7 +87,7 @@ def scan_downloaded() -> Downloaded:
     from modelnest.core.catalogue.library import scan_library
 
     out: Downloaded = {}
-    for m in scan_library(locations=[], extra_folders=[]):
+    for m in scan_library():
         if m.runnable and m.repo_id and m.quant:
             out.setdefault(m.repo_id, set()).add(normalize_quant(m.quant))
     return out
@@ -123,6 +126,7 @@ class CatalogueView(QWidget):
         hardware: HardwareSnapshot | None = None,
         probe_fn: Callable[[], HardwareSnapshot] | None = None,
         downloaded_fn: Callable[[], Downloaded] | None = None,
+        library_fn: Callable[[], list[LocalModel]] | None = None,
         background: bool = True,
         parent: QWidget | None = None,
     ) -> None:
@@ -131,6 +135,8 @@ class CatalogueView(QWidget):
         self.hardware = hardware
         self._probe_fn = probe_fn or self._default_probe
         self._downloaded_fn = downloaded_fn or scan_downloaded
+        self._library_fn = library_fn or scan_library
+        self.library: list[tuple[LocalModel, FitResult | None]] = []
         self._background = background
         self.plans: Plans = {}
         self.downloaded: Downloaded = {}
@@ -196,6 +202,7 @@ class CatalogueView(QWidget):
         tabs.setObjectName("catalogue_tabs")
         tabs.addTab(self._build_curated(), self.tr("Curated models"))
         tabs.addTab(self._build_hub(), self.tr("Search the hub"))
+        tabs.addTab(self._build_library(), self.tr("On this computer"))
         self.tabs = tabs
 
         layout = QVBoxLayout(self)
@@ -278,7 +285,12 @@ class CatalogueView(QWidget):
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.view)
-        splitter.addWidget(self._build_detail())
+        detail = QScrollArea()  # a short window scrolls the detail panel instead of squeezing its lines
+        detail.setWidgetResizable(True)
+        detail.setFrameShape(QFrame.Shape.NoFrame)
+        detail.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # lines wrap instead
+        detail.setWidget(self._build_detail())
+        splitter.addWidget(detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([760, 440])
@@ -328,6 +340,7 @@ class CatalogueView(QWidget):
         self.d_speed.setWordWrap(True)
         self.d_size = QLabel()
         self.d_size.setObjectName("detail_size")
+        self.d_size.setWordWrap(True)
         self.d_quality = QLabel()
         self.d_quality.setObjectName("detail_quality")
         self.d_quality.setWordWrap(True)
@@ -409,6 +422,96 @@ class CatalogueView(QWidget):
         layout.addWidget(split, 1)
         return page
 
+    def _build_library(self) -> QWidget:
+        page = QWidget()
+        self.library_status = QLabel(self.tr("Press Scan to look for GGUF models already on this computer."))
+        self.library_status.setObjectName("library_status")
+        self.library_status.setWordWrap(True)
+        self.library_scan = QPushButton(self.tr("Scan"))
+        self.library_scan.setObjectName("library_scan")
+        self.library_scan.clicked.connect(self.scan_library)
+        self.library_add = QPushButton(self.tr("Add folder…"))
+        self.library_add.setObjectName("library_add")
+        self.library_add.clicked.connect(self._choose_folder)
+        self.library_table = QTableWidget(0, 6)
+        self.library_table.setObjectName("library_table")
+        self.library_table.setHorizontalHeaderLabels([
+            self.tr("Model"), self.tr("Found in"), self.tr("Size"), self.tr("Status"), self.tr("Speed (predicted)"),
+            self.tr("Location")])
+        self.library_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.library_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.library_table.verticalHeader().hide()
+        header = self.library_table.horizontalHeader()
+        for col in range(5):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        note = QLabel(self.tr("Models are used where they are: nothing is copied or downloaded again. Searched: the "
+                              "ModelNest models folder, the Hugging Face cache, LM Studio, GPT4All, Ollama, and "
+                              "folders you add. Each file is checked before it is listed as runnable."))
+        note.setWordWrap(True)
+        top = QHBoxLayout()
+        top.addWidget(self.library_status, 1)
+        top.addWidget(self.library_add)
+        top.addWidget(self.library_scan)
+        layout = QVBoxLayout(page)
+        layout.addWidget(note)
+        layout.addLayout(top)
+        layout.addWidget(self.library_table, 1)
+        return page
+
+    @Slot()
+    def scan_library(self) -> None:
+        """Find, validate and plan every local model in a worker thread."""
+        self.library_scan.setEnabled(False)
+        self.library_status.setText(self.tr("Looking for models on this computer…"))
+        hardware, probe_fn, library_fn = self.hardware, self._probe_fn, self._library_fn
+
+        def work() -> list[tuple[LocalModel, FitResult | None]]:
+            found = library_fn()
+            hw = hardware or (probe_fn() if any(m.runnable for m in found) and planner_available() else None)
+            return [(m, plan_header(m.header, hw) if (hw is not None and m.header is not None) else None)
+                    for m in found]
+
+        self._run("library", work)
+
+    def add_library_folder(self, folder: str) -> None:
+        try:
+            add_user_folder(folder)
+        except ModelNestError as exc:
+            self.library_status.setText(str(exc))
+            return
+        self.scan_library()
+
+    @Slot()
+    def _choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Add a folder with GGUF models"))
+        if folder:
+            self.add_library_folder(folder)
+
+    def _show_library(self, result: list[tuple[LocalModel, FitResult | None]]) -> None:
+        self.library = result
+        sources = {"modelnest": "ModelNest", "huggingface": "Hugging Face cache", "lmstudio": "LM Studio",
+                   "gpt4all": "GPT4All", "ollama": "Ollama", "folder": self.tr("added folder")}
+        self.library_table.setRowCount(len(result))
+        for i, (m, plan) in enumerate(result):
+            if not m.runnable:
+                status = self.tr("Not runnable: {0}").format(m.error)
+            elif plan is not None:
+                status = self.table.fit_name(plan.fit)
+            else:
+                status = self.tr("Runnable")
+            cells = (m.name, sources.get(m.source, m.source), format_bytes(m.size), status, speed_text(plan),
+                     str(m.path))
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                if col == 3 and not m.runnable:
+                    item.setForeground(Qt.GlobalColor.darkRed)
+                self.library_table.setItem(i, col, item)
+        runnable = sum(1 for m, _ in result if m.runnable)
+        self.library_status.setText(self.tr("{0} models found, {1} runnable.").format(len(result), runnable)
+                                    if result else self.tr("No GGUF models found on this computer."))
+
     # --- loading ----------------------------------------------------------------------------------------------------
 
     def _rows(self) -> list[CatalogueRow]:
@@ -477,6 +580,12 @@ class CatalogueView(QWidget):
         elif kind == "downloaded":
             if not isinstance(result, Exception):
                 self._apply(self.plans, result, keep_quants=True)
+        elif kind == "library":
+            self.library_scan.setEnabled(True)
+            if isinstance(result, Exception):
+                self.library_status.setText(self.tr("Scan failed: {0}").format(result))
+                return
+            self._show_library(result)
         elif kind.startswith("hub"):
             self._on_hub_result(kind, result)
 

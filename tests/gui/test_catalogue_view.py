@@ -281,3 +281,35 @@ def test_download_from_the_catalogue_lands_in_the_downloads_panel(
         chat = window.page("chat")
         if hasattr(chat, "shutdown"):
             chat.shutdown()
+
+
+def test_models_on_this_computer_are_validated_planned_and_listed(
+    qtbot: QtBot, tmp_path: Path, tiny_models: dict[str, Path]
+) -> None:
+    import shutil
+
+    from modelnest.core import paths
+    from modelnest.core.catalogue.library import scan_library
+
+    ours = paths.models_dir() / "acme__tiny-GGUF" / "tiny-Q4_K_M.gguf"
+    ours.parent.mkdir(parents=True)
+    shutil.copyfile(tiny_models["Q4_K_M"], ours)
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "broken.gguf").write_bytes(b"GGUF" + b"\x00" * 10)
+    hw = machine("i7_no_gpu_16gb", tmp_path)
+    view = make_view(qtbot, hw, library_fn=lambda: scan_library(locations=[], hf_cache_dir=tmp_path / "no-hf"))
+    view.tabs.setCurrentIndex(2)
+    view.library_scan.click()
+    qtbot.waitUntil(lambda: view.library_scan.isEnabled() and view.library_table.rowCount() == 1, timeout=10_000)
+    assert view.library_table.item(0, 0).text() == "tiny-Q4_K_M.gguf"
+    assert view.library_table.item(0, 3).text() == "Runs on CPU" and "t/s" in view.library_table.item(0, 4).text()
+    view.add_library_folder(str(tmp_path / "not-there"))
+    assert "not a folder" in view.library_status.text()
+    view.add_library_folder(str(mine))
+    qtbot.waitUntil(lambda: view.library_scan.isEnabled() and view.library_table.rowCount() == 2, timeout=10_000)
+    rows = {view.library_table.item(i, 0).text(): i for i in range(2)}
+    broken = rows["broken.gguf"]
+    assert view.library_table.item(broken, 3).text().startswith("Not runnable:")
+    assert view.library_table.item(broken, 1).text() == "added folder"
+    assert view.library_status.text() == "2 models found, 1 runnable."
