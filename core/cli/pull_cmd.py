@@ -109,5 +109,5 @@ def _pull(args: argparse.Namespace) -> int:
     elapsed = max(time.monotonic() - started, 1e-6)
     for path in job.paths:
         print(path)
-    print(f"Verified (sha256) and installed in {elapsed:.1f} s.", file=sys.stderr)
+    print(f"Verified against the hub's checksum and installed in {elapsed:.1f} s.", file=sys.stderr)
     return 0

@@ -23,6 +23,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
@@ -271,6 +272,12 @@ class Download:
         except DownloadError as exc:
             self._emit(DownloadState.FAILED, message=str(exc), force=True)
             raise
+        except OSError as exc:
+            # Permissions, a vanished folder, a file held open by another program (Windows): still one plain line.
+            where = f" ({exc.filename})" if exc.filename else ""
+            error = DownloadError(f"Could not write the model to disk{where}: {exc.strerror or exc}.")
+            self._emit(DownloadState.FAILED, message=str(error), force=True)
+            raise error from exc
         finally:
             self._fetch = None
             # Cleared on the way out, not the way in: a pause()/cancel() that races the start is still obeyed.
@@ -294,8 +301,6 @@ class Download:
         models_dir = self.models_dir or paths.models_dir()
         layout = [FilePaths.for_file(models_dir, f.repo_id, f.filename) for f in self.files]  # names checked first
         self._emit(DownloadState.CHECKING, force=True)
-        from contextlib import ExitStack
-
         with ExitStack() as locks:
             for fp in layout:
                 fp.final.parent.mkdir(parents=True, exist_ok=True)

@@ -16,6 +16,7 @@ from support.hub_server import REPO, HubServer
 
 from modelnest.core.download import (
     Download,
+    DownloadError,
     DownloadState,
     NotEnoughDiskSpaceError,
     TransferSettings,
@@ -141,3 +142,12 @@ def test_byte_formatting() -> None:
 
 if sys.platform == "win32":  # pragma: no cover
     pytestmark = pytest.mark.skip("tmpfs and ENOSPC details are POSIX")
+
+
+def test_an_unwritable_models_folder_is_a_plain_error(hub: HubServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    hub.add_file(REPO, NAME, size=1000)
+    files = resolve_pull(REPO, endpoint=hub.endpoint)
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the models folder should be")
+    with pytest.raises(DownloadError, match="Could not write the model to disk"):
+        Download(files, models_dir=blocker, settings=TransferSettings(disk_margin=0)).run()
