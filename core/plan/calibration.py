@@ -19,6 +19,8 @@ from typing import Any
 from modelnest.core import paths
 
 MAX_RECORDS = 500
+# Bumped whenever speed.py's formula changes: factors measured against an older formula no longer apply.
+SPEED_MODEL_VERSION = 2
 
 
 def run_class(backend: str, gpu_layers: int, n_layer: int, quant: str) -> str:
@@ -55,6 +57,7 @@ class Calibration:
             {
                 "machine": machine_id(),
                 "class": klass,
+                "speed_model": SPEED_MODEL_VERSION,
                 "predicted_decode": predicted_decode,
                 "measured_decode": measured_decode,
                 "predicted_prefill": predicted_prefill,
@@ -73,7 +76,10 @@ class Calibration:
 
     def factors(self, klass: str) -> tuple[float, float, int] | None:
         """(decode factor, prefill factor, runs) from this machine's runs of this class; None without any."""
-        mine = [r for r in self._load() if r.get("machine") == machine_id() and r.get("class") == klass]
+        mine = [
+            r for r in self._load()
+            if r.get("machine") == machine_id() and r.get("class") == klass and r.get("speed_model") == SPEED_MODEL_VERSION
+        ]
         if not mine:
             return None
         decode = statistics.median(r["measured_decode"] / r["predicted_decode"] for r in mine)

@@ -25,6 +25,10 @@ CORE_GFLOPS = {"x86_64": (19.0, 70.0), "arm64": (22.0, 80.0)}
 GPU_PREFILL_GFLOPS_PER_GBS = 50.0  # coarse: prompt throughput scales with the GPU class; labelled as such
 ASSUMED_RAM_GB_S = 20.0  # dual-channel DDR4 class, used only when nothing better is known
 TYPICAL_FILL = 1024  # tokens of context a typical chat turn reads
+# Per-token work outside the weights: graph launch, sampling over the vocabulary, detokenizing, the event pipe.
+# Negligible for real models (tens of ms per token), dominant for tiny ones.
+FIXED_SECONDS_PER_TOKEN = 2.5e-4
+SECONDS_PER_VOCAB_ENTRY = 4e-9
 
 
 @dataclass
@@ -92,7 +96,8 @@ def predict(
     t_dev = 0.0
     if dev_read and gpu_bandwidth_gb_s:
         t_dev = dev_read / (gpu_bandwidth_gb_s * GB * BANDWIDTH_EFFICIENCY.get(backend, 0.6))
-    decode = 1.0 / max(1e-9, t_host + t_dev)
+    t_fixed = FIXED_SECONDS_PER_TOKEN + spec.n_vocab * SECONDS_PER_VOCAB_ENTRY
+    decode = 1.0 / (t_host + t_dev + t_fixed)
 
     prefill_host = params.n_threads_batch * prefill_core * GB
     if n_gpu and gpu_bandwidth_gb_s:
