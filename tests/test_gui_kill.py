@@ -150,6 +150,7 @@ def test_gui_killed_mid_stream_leaves_interrupted_reply_and_no_engine(
 
     page = ChatPage()  # the app starting again
     qtbot.addWidget(page)
+    page.show()
     try:
         assert reply_id in [m.id for m in page.interrupted]
         assert page.conversation_id == lines[0]["conversation"]

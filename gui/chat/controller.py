@@ -81,6 +81,7 @@ class _ChatWorker(QObject):
         self._delta_interval_s = delta_interval_s
         self._session: ChatSession | None = None
         self._cancel_lock = threading.Lock()
+        self._warmed = False
 
     def _session_for_thread(self) -> ChatSession:
         if self._session is None:
@@ -113,6 +114,15 @@ class _ChatWorker(QObject):
             emit(self.load_failed, ModelNestError(f"The model file could not be read: {exc}."))
             return
         emit(self.loaded, report)
+        self._warm_up()
+
+    def _warm_up(self) -> None:
+        # The first Markdown render imports Pygments' lexers (~50 ms); do it here, not in the GUI thread.
+        if not self._warmed:
+            self._warmed = True
+            from modelnest.gui.markdown_render import render_markdown
+
+            render_markdown("**x**\n\n```python\nx = 1\n```\n")
 
     @Slot()
     def unload(self) -> None:
@@ -375,6 +385,7 @@ class ChatController(QObject):
     def _on_loaded(self, report: LoadReport) -> None:
         self.loading = False
         self.report = report
+        self.start_sensors()  # started now rather than at the first reply, so its set-up never meets a stream
         emit(self.model_loaded, report)
 
     @Slot(object)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -129,9 +129,7 @@ class ChatPage(QWidget):
         self._build(loaded.settings)
         self._connect()
         self.refresh_conversations()
-        conversations = self.store.list_conversations()
-        if conversations:
-            self.open_conversation(conversations[0].id)
+        self._opened_first = False  # the latest conversation is rendered when the page is first shown
         if self.store.notice is not None:
             self.notice.show_message(self.tr(
                 "Your chat history file was damaged and could not be opened. It was set aside as {0} and a new "
@@ -676,6 +674,13 @@ class ChatPage(QWidget):
             self.gauge_load.setText(self.tr("CPU load {0:.0f} %").format(reading.cpu_percent))
         else:
             self.gauge_load.setText(self.tr("CPU load n/a"))
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if not self._opened_first:
+            self._opened_first = True
+            if self.conversation_id is None and self.conversations.count():
+                self.open_conversation(int(self.conversations.item(0).data(Qt.ItemDataRole.UserRole)))
 
     # ---- lifetime ------------------------------------------------------------------------------------------
     def shutdown(self) -> None:

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from modelnest.core.chat.history import Message
 from modelnest.gui.chat.compat import emit
-from modelnest.gui.markdown_render import render_markdown
 
 __all__ = ["ChatView"]
 
@@ -132,6 +131,9 @@ class ChatView(QTextBrowser):
             return cached[2]
         started = time.perf_counter()
         if m.role == "assistant":
+            # Imported on first use: Markdown + Pygments cost ~0.3 s of start-up otherwise.
+            from modelnest.gui.markdown_render import render_markdown
+
             rendered = render_markdown(m.content, lambda i, mid=m.id: f"code:{mid}:{i}", self.tr("Copy code"))
             body, blocks = rendered.html, rendered.code_blocks
         else:  # what the user typed is shown as typed

@@ -303,12 +303,12 @@ def test_interrupted_reply_from_last_run_is_shown_with_retry(qtbot: QtBot, make_
     store.append_reply(reply.id, "half an ans")
     store.close()  # the app died here: the reply is still "streaming" on disk
     page = make_page()
+    page.show()  # the latest conversation is shown when the page first appears
     assert [m.id for m in page.interrupted] == [reply.id]
     assert page.view.message(reply.id).status == "interrupted"
     assert page.view.message(reply.id).content == "half an ans"
     assert f"retry:{reply.id}" in page.view.toHtml() and "Interrupted" in page.view.toPlainText()
     assert "interrupted" in page.status_message.text()
-    page.show()
     load(qtbot, page, tiny_model, max_tokens=10)
     page.view.anchorClicked.emit(QUrl(f"retry:{reply.id}"))
     result = finish(qtbot, page)
