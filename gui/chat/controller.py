@@ -111,7 +111,7 @@ class _ChatWorker(QObject):
             emit(self.load_failed, exc)
             return
         except OSError as exc:
-            emit(self.load_failed, ModelNestError(f"The model file could not be read: {exc}."))
+            emit(self.load_failed, ModelNestError(self.tr("The model file could not be read: {0}.").format(exc)))
             return
         emit(self.loaded, report)
         self._warm_up()
