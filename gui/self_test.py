@@ -102,13 +102,14 @@ def _window_check(report: _Report) -> tuple[bool, str]:
 
 def _resources_check(report: _Report) -> tuple[bool, str]:
     root = resources.files("modelnest.resources")
-    qm = sorted(p.name for p in root.joinpath("i18n").iterdir() if p.name.endswith(".qm")) if root.joinpath(
-        "i18n"
-    ).is_dir() else []
+
+    def names(folder: str, suffix: str) -> list[str]:
+        where = root.joinpath(folder)
+        return sorted(p.name for p in where.iterdir() if p.name.endswith(suffix)) if where.is_dir() else []
+
+    qm = names("i18n", ".qm")
+    catalogue = names("catalogue", ".json")
     catalogue_dir = root.joinpath("catalogue")
-    catalogue = sorted(p.name for p in catalogue_dir.iterdir() if p.name.endswith(".json")) if (
-        catalogue_dir.is_dir()
-    ) else []
     for name in catalogue:  # every packaged JSON must parse, or the catalogue page would fail later
         json.loads(catalogue_dir.joinpath(name).read_text(encoding="utf-8"))
     report.data["resources"] = {"translations": qm, "catalogue": catalogue}

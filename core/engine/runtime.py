@@ -107,7 +107,7 @@ def vulkan_loader_present(system: str | None = None) -> bool:
     """True when the Vulkan loader (installed with any current GPU driver) can be found."""
     system = system or platform.system()
     if system == "Windows":
-        return (Path(os.environ.get("SystemRoot", r"C:\Windows")) / "System32" / "vulkan-1.dll").is_file()
+        return (Path(os.environ.get("SYSTEMROOT", r"C:\Windows")) / "System32" / "vulkan-1.dll").is_file()
     return ctypes.util.find_library("vulkan") is not None
 
 

@@ -1,6 +1,6 @@
 """PyInstaller hook: huggingface_hub checks its own and its optional packages' versions through metadata."""
 
-from PyInstaller.utils.hooks import copy_metadata, is_module_satisfies
+from PyInstaller.utils.hooks import copy_metadata
 
 datas = copy_metadata("huggingface_hub")
 hiddenimports = []
