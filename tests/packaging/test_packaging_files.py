@@ -84,6 +84,7 @@ def test_desktop_entry() -> None:
         assert done.returncode == 0 and not done.stdout.strip(), done.stdout
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="a Linux desktop script")
 def test_desktop_entry_script_installs_and_removes_the_menu_entry(tmp_path: Path) -> None:
     app_dir = tmp_path / "My Apps" / "ModelNest"
     app_dir.mkdir(parents=True)
