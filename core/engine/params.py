@@ -83,7 +83,8 @@ class Buffer:
 
 # llama.cpp's own allocation report lines (llama-model.cpp, llama-kv-cache.cpp, llama-context.cpp).
 _BUFFER_RE = re.compile(
-    r"^\S+:\s+(?P<device>\S+)\s+(?P<kind>model|KV|compute|output|RS|LoRA)\s+buffer size =\s+(?P<mib>[\d.]+) MiB"
+    r"^(?P<fn>\S+):\s+(?P<device>\S+)\s+(?:(?P<kind>model|KV|compute|output|RS|LoRA)\s+)?buffer size =\s+"
+    r"(?P<mib>[\d.]+) MiB"
 )
 _OFFLOAD_RE = re.compile(r"offloaded (?P<n>\d+)/(?P<m>\d+) layers to GPU")
 _KINDS = {"model": "model", "KV": "kv", "compute": "compute", "output": "output", "RS": "recurrent", "LoRA": "lora"}
@@ -131,8 +132,10 @@ class LoadReport:
         """Collect buffer sizes from one line of llama.cpp's log."""
         m = _BUFFER_RE.match(line.strip())
         if m:
-            # Logged with 2 decimals of MiB: accurate to ±5 KiB.
-            self.buffers.append(Buffer(_KINDS[m["kind"]], m["device"], round(float(m["mib"]) * MIB)))
+            # Logged with 2 decimals of MiB: accurate to ±5 KiB. Older llama.cpp logged weights without "model".
+            kind = m["kind"] or ("model" if m["fn"].endswith("load_tensors:") else None)
+            if kind is not None:
+                self.buffers.append(Buffer(_KINDS[kind], m["device"], round(float(m["mib"]) * MIB)))
             return
         m = _OFFLOAD_RE.search(line)
         if m:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -43,7 +44,7 @@ class _Deadline(Exception):
 
 
 class _LimitedEnvironment(ImmutableSandboxedEnvironment):
-    intercepted_binops = frozenset(["*", "**"])
+    intercepted_binops = frozenset(["*", "**", "%"])
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**":
@@ -52,6 +53,10 @@ class _LimitedEnvironment(ImmutableSandboxedEnvironment):
             ):
                 raise SecurityError("power too large")
             return left**right
+        if operator == "%":
+            if isinstance(left, str):
+                _check_format_string(left)
+            return left % right
         if operator == "*":
             for seq, n in ((left, right), (right, left)):
                 if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and len(seq) * n > MAX_REPEAT_CHARS:
@@ -68,8 +73,21 @@ class _LimitedEnvironment(ImmutableSandboxedEnvironment):
         return super().call(__context, __obj, *args, **kwargs)
 
 
+_NUMBER = re.compile(r"\d+")
+
+
+def _check_format_string(fmt: str) -> None:
+    """'{:>10000000000}' and '%10000000000s' pad to any width in one C call: refuse huge widths up front."""
+    if any(int(n) > MAX_REPEAT_CHARS for n in _NUMBER.findall(fmt) if len(n) < 30) or any(
+        len(n) >= 30 for n in _NUMBER.findall(fmt)
+    ):
+        raise SecurityError("format width too large")
+
+
 def _check_arguments(subject: Any, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     """Refuse calls that would build a huge string before Python gets a chance to stop them."""
+    if name in ("format", "format_map") and isinstance(subject, str):
+        _check_format_string(subject)
     for value in (*args, *kwargs.values()):
         # width/count arguments: center, ljust, indent, wordwrap, truncate, format padding ...
         if isinstance(value, int) and not isinstance(value, bool) and value > MAX_REPEAT_CHARS:
@@ -152,7 +170,7 @@ class ChatTemplate:
             raise TemplateRejected(f"the chat template tried something unsafe ({exc})") from exc
         except TemplateRejected:
             raise
-        except (TemplateError, RecursionError, MemoryError, TypeError, ValueError, AttributeError, KeyError) as exc:
+        except Exception as exc:  # noqa: BLE001 - whatever untrusted code raises, it only means "not usable"
             raise TemplateRejected(f"the chat template failed: {exc}") from exc
         finally:
             sys.settrace(previous)

@@ -81,15 +81,24 @@ def _backend_name(gpu: GpuInfo) -> str:
     return (gpu.backend or "vulkan").split("/")[0]
 
 
+def device_budget(gpu: GpuInfo) -> int:
+    total = gpu.vram_total_bytes or 0
+    free = gpu.vram_free_bytes if gpu.vram_free_bytes is not None else total
+    return max(0, free - max(DEVICE_MARGIN_MIN, int(total * DEVICE_MARGIN_SHARE)))
+
+
+def peer_gpus(hw: HardwareSnapshot, gpu: GpuInfo | None) -> list[GpuInfo]:
+    """GPUs llama.cpp would split layers over with `gpu`: dedicated ones driven by the same backend."""
+    if gpu is None or gpu.unified_memory:
+        return [gpu] if gpu else []
+    return [g for g in hw.gpus if g.backend == gpu.backend and not g.unified_memory and g.vram_total_bytes]
+
+
 def budgets(hw: HardwareSnapshot, gpu: GpuInfo | None) -> tuple[int, int]:
     mem = hw.memory
     available = mem.available_bytes or int((mem.total_bytes or 8 * 1024**3) * 0.7)
     host = max(0, available - HOST_MARGIN)
-    device = 0
-    if gpu is not None:
-        total = gpu.vram_total_bytes or 0
-        free = gpu.vram_free_bytes if gpu.vram_free_bytes is not None else total
-        device = max(0, free - max(DEVICE_MARGIN_MIN, int(total * DEVICE_MARGIN_SHARE)))
+    device = sum(device_budget(g) for g in peer_gpus(hw, gpu))
     return host, device
 
 
@@ -127,11 +136,20 @@ def plan(
     kv_types = [kv_type] if kv_type else ["f16", "q8_0"]
     max_layers = spec.n_layer + 1
 
+    peers = peer_gpus(hw, gpu)
+    split: tuple[float, ...] = ()
+    if len(peers) > 1:
+        # Several GPUs: llama.cpp splits layers in proportion to tensor_split; we use each one's free memory.
+        shares = [device_budget(g) for g in peers]
+        split = tuple(round(x / max(1, sum(shares)), 4) for x in shares)
+        notes.append(f"layers split over {len(peers)} GPUs in proportion to their free memory: {list(split)}")
+
     def params_for(n_ctx: int, n_gpu: int, kv: str) -> EngineParams:
         n_batch = min(512, n_ctx)
         return EngineParams(
             n_ctx=n_ctx, n_batch=n_batch, n_ubatch=n_batch, n_gpu_layers=n_gpu, n_threads=threads,
             n_threads_batch=threads, flash_attn=True, type_k=kv, type_v=kv, offload_kqv=True, use_mmap=True,
+            tensor_split=split if n_gpu else (),
         )
 
     def best_layers(n_ctx: int, kv: str) -> tuple[int, MemoryEstimate]:
