@@ -133,7 +133,7 @@ class LoadReport:
         m = _BUFFER_RE.match(line.strip())
         if m:
             # Logged with 2 decimals of MiB: accurate to ±5 KiB. Older llama.cpp logged weights without "model".
-            kind = m["kind"] or ("model" if m["fn"].endswith("load_tensors:") else None)
+            kind = m["kind"] or ("model" if m["fn"].endswith("load_tensors") else None)
             if kind is not None:
                 self.buffers.append(Buffer(_KINDS[kind], m["device"], round(float(m["mib"]) * MIB)))
             return

@@ -81,7 +81,7 @@ def _backend_name(gpu: GpuInfo) -> str:
     return (gpu.backend or "vulkan").split("/")[0]
 
 
-def device_budget(gpu: GpuInfo) -> int:
+def gpu_budget(gpu: GpuInfo) -> int:
     total = gpu.vram_total_bytes or 0
     free = gpu.vram_free_bytes if gpu.vram_free_bytes is not None else total
     return max(0, free - max(DEVICE_MARGIN_MIN, int(total * DEVICE_MARGIN_SHARE)))
@@ -98,7 +98,7 @@ def budgets(hw: HardwareSnapshot, gpu: GpuInfo | None) -> tuple[int, int]:
     mem = hw.memory
     available = mem.available_bytes or int((mem.total_bytes or 8 * 1024**3) * 0.7)
     host = max(0, available - HOST_MARGIN)
-    device = sum(device_budget(g) for g in peer_gpus(hw, gpu))
+    device = sum(gpu_budget(g) for g in peer_gpus(hw, gpu))
     return host, device
 
 
@@ -140,7 +140,7 @@ def plan(
     split: tuple[float, ...] = ()
     if len(peers) > 1:
         # Several GPUs: llama.cpp splits layers in proportion to tensor_split; we use each one's free memory.
-        shares = [device_budget(g) for g in peers]
+        shares = [gpu_budget(g) for g in peers]
         split = tuple(round(x / max(1, sum(shares)), 4) for x in shares)
         notes.append(f"layers split over {len(peers)} GPUs in proportion to their free memory: {list(split)}")
 
