@@ -9,7 +9,8 @@
 #    page cache first) and warm starts; checks the report (frozen, window shown, engine started from the
 #    bundle, every llama/ggml library loaded from _internal/llama_cpp/lib, tokens generated)
 # 4. checks that LLAMA_CPP_LIB_PATH really moves the engine to another build folder (the GPU-variant mechanism)
-# 5. packs ModelNest-<version>-linux-<arch>.tar.gz (bundle + .desktop file + icon + menu script), unpacks it
+# 5. checks the console executable (modelnest-cli --version / inspect / run)
+# 6. packs ModelNest-<version>-linux-<arch>.tar.gz (bundle + .desktop file + icon + menu script), unpacks it
 #    elsewhere and runs the self-test again from there
 # Figures go to stdout and build/linux-figures.json.
 set -euo pipefail
@@ -97,6 +98,12 @@ cp -r "$bundle/_internal/llama_cpp/lib" "$work/other-build"
 self_test switch "$bundle/ModelNest" --model "$model" --lib-dir "$work/other-build" \
     --env LLAMA_CPP_LIB_PATH="$work/other-build"
 echo "   every llama/ggml library came from the chosen folder"
+
+echo "== command-line executable"
+MODELNEST_HOME="$work/home" "$bundle/modelnest-cli" --version
+MODELNEST_HOME="$work/home" "$bundle/modelnest-cli" inspect "$model" > /dev/null
+MODELNEST_HOME="$work/home" "$bundle/modelnest-cli" run "$model" --prompt hi --max-tokens 4 --json > /dev/null 2>&1
+echo "   modelnest-cli --version, inspect and run work"
 
 echo "== tarball"
 name=ModelNest-$version-linux-$arch
