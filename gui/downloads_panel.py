@@ -155,6 +155,16 @@ def _duration(seconds: float | None) -> str:
     return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
 
 
+def _set_text(widget: QLabel | QPushButton, text: str) -> None:
+    if widget.text() != text:
+        widget.setText(text)
+
+
+def _set_enabled(widget: QWidget, on: bool) -> None:
+    if widget.isEnabled() != on:
+        widget.setEnabled(on)
+
+
 class _JobRow(QFrame):
     """Title, progress bar, status line, and pause/resume/cancel buttons of one task."""
 
@@ -204,24 +214,29 @@ class _JobRow(QFrame):
         self.refresh()
 
     def refresh(self) -> None:
+        """Called every poll: widgets are only touched when a value changed (fewer repaints and binding calls)."""
         t = self.task
         p = t.progress
         running = t.running
         state = t.state if not running or p is None else p.state
+        value, fmt = self.bar.value(), self.bar.format()
         if p is not None and p.bytes_total:
-            self.bar.setValue(int(1000 * min(1.0, p.bytes_done / p.bytes_total)))
-            self.bar.setFormat(f"{100 * p.bytes_done / p.bytes_total:.1f} %")
+            value = int(1000 * min(1.0, p.bytes_done / p.bytes_total))
+            fmt = f"{100 * p.bytes_done / p.bytes_total:.1f} %"
         if state is DownloadState.DONE:
-            self.bar.setValue(1000)
-            self.bar.setFormat("100 %")
-        self.status.setText(self._status_text(state, p))
+            value, fmt = 1000, "100 %"
+        if value != self.bar.value():
+            self.bar.setValue(value)
+        if fmt != self.bar.format():
+            self.bar.setFormat(fmt)
+        _set_text(self.status, self._status_text(state, p))
         finished = state in (DownloadState.DONE, DownloadState.CANCELLED)
         if running:
-            self.pause_button.setText(self.tr("Pause"))
+            _set_text(self.pause_button, self.tr("Pause"))
         else:
-            self.pause_button.setText(self.tr("Retry") if state is DownloadState.FAILED else self.tr("Resume"))
-        self.pause_button.setEnabled(not finished and not (running and state is DownloadState.VERIFYING))
-        self.cancel_button.setEnabled(not finished)
+            _set_text(self.pause_button, self.tr("Retry") if state is DownloadState.FAILED else self.tr("Resume"))
+        _set_enabled(self.pause_button, not finished and not (running and state is DownloadState.VERIFYING))
+        _set_enabled(self.cancel_button, not finished)
 
     def _status_text(self, state: DownloadState, p: DownloadProgress | None) -> str:
         t = self.task
