@@ -118,11 +118,11 @@ def test_cancel_during_prompt_processing(engine: EngineClient, medium_model: Pat
     engine.load(medium_model, params)
     one = SamplingParams(max_tokens=1, ignore_eos=True)
     # How long this prompt takes in full, measured now (one batch: only the abort callback can interrupt it).
-    full = engine.run(prompt="a b c d " * 450, sampling=one)
+    full = engine.run(prompt="a b c d " * 200, sampling=one)
     timer = threading.Timer(full.total_s * 0.2, engine.cancel)
     started = time.perf_counter()
     timer.start()
-    summary = engine.run(prompt="e f g h " * 450, sampling=one)  # different text: no cache reuse
+    summary = engine.run(prompt="e f g h " * 200, sampling=one)  # different text: no cache reuse
     elapsed = time.perf_counter() - started
     assert summary.stop_reason == "cancelled"
     assert summary.tokens == 0
