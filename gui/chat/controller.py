@@ -113,6 +113,9 @@ class _ChatWorker(QObject):
         except OSError as exc:
             emit(self.load_failed, ModelNestError(self.tr("The model file could not be read: {0}.").format(exc)))
             return
+        except Exception as exc:  # noqa: BLE001 - a slot must never leave the controller stuck "loading"
+            emit(self.load_failed, ModelNestError(self.tr("Loading failed unexpectedly: {0}").format(exc)))
+            return
         emit(self.loaded, report)
         self._warm_up()
 
@@ -148,6 +151,8 @@ class _ChatWorker(QObject):
                 emit(self.turn_event, event)
         except ModelNestError as exc:
             emit(self.turn_failed, exc)
+        except Exception as exc:  # noqa: BLE001 - a slot must never leave the controller stuck "busy"
+            emit(self.turn_failed, ModelNestError(self.tr("The reply failed unexpectedly: {0}").format(exc)))
         finally:
             emit(self.turn_done)
 

@@ -304,6 +304,7 @@ class ChatPage(QWidget):
         self.delete_button.setEnabled(not busy)
         self.panel.set_loading(loading, loaded)
         self.panel.load_button.setEnabled(not busy and not loading)
+        self.panel.unload_button.setEnabled(loaded and not busy and not loading)
 
     # ---- conversations ------------------------------------------------------------------------------------
     @Slot()

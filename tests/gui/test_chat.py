@@ -352,3 +352,30 @@ def test_sidebar_search_rename_delete_and_export(qtbot: QtBot, make_page: Callab
     page.open_conversation(a.id)
     assert page.delete_conversation(a.id)
     assert page.conversation_ids() == [b.id] and page.conversation_id == b.id
+
+
+def test_a_model_that_cannot_load_is_explained_and_nothing_is_stuck(
+    qtbot: QtBot, make_page: Callable[..., ChatPage], tmp_path: Path, tiny_model: Path
+) -> None:
+    bad = tmp_path / "broken.gguf"
+    bad.write_bytes(b"GGUF\x03\x00\x00\x00" + b"\xff" * 64)
+    page = make_page()
+    page.show()
+    page.panel.add_model(str(bad))
+    with qtbot.waitSignal(page.controller.load_failed, timeout=LOAD_TIMEOUT):
+        qtbot.mouseClick(page.panel.load_button, Qt.MouseButton.LeftButton)
+    assert page.error.isVisible() and "could not be loaded" in page.error.text.text()
+    assert page.status_model.text() == "No model loaded."
+    assert page.panel.load_button.isEnabled() and not page.panel.unload_button.isEnabled()
+    page.input.setPlainText("hello?")
+    assert page.send() is False and "Load a model first" in page.status_message.text()
+    load(qtbot, page, tiny_model, max_tokens=100_000)  # a good file loads fine afterwards
+    with qtbot.waitSignal(page.controller.reply_delta, timeout=REPLY_TIMEOUT):
+        type_and_send(qtbot, page, "now")
+    assert not page.panel.unload_button.isEnabled() and not page.panel.load_button.isEnabled()  # busy
+    page.controller.stop()
+    finish(qtbot, page)
+    assert page.panel.unload_button.isEnabled()
+    with qtbot.waitSignal(page.controller.model_unloaded, timeout=LOAD_TIMEOUT):
+        qtbot.mouseClick(page.panel.unload_button, Qt.MouseButton.LeftButton)
+    assert page.status_model.text() == "No model loaded." and not page.regenerate_button.isEnabled()
