@@ -7,6 +7,7 @@ only reacts to the controller's signals. History reads for display use the GUI t
 from __future__ import annotations
 
 import math
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from modelnest.core import paths
 from modelnest.core.chat.export import export_conversation
-from modelnest.core.chat.history import Conversation, HistoryStore
+from modelnest.core.chat.history import Conversation, HistoryError, HistoryStore
 from modelnest.core.chat.session import ReplyDelta, ReplyFinished, ReplyStarted
 from modelnest.core.chat.settings import SettingsStore
 from modelnest.core.engine.client import EngineClient
@@ -117,7 +118,15 @@ class ChatPage(QWidget):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("chat_page")
-        self.store = store or HistoryStore.open()
+        self._history_problem: str | None = None
+        if store is None:
+            try:
+                store = HistoryStore.open()
+            except (HistoryError, OSError) as exc:
+                # Never refuse to start over the history: chat in a scratch file and say so.
+                self._history_problem = str(exc)
+                store = HistoryStore.open(Path(tempfile.mkdtemp(prefix="modelnest-chat-")) / "history.sqlite3")
+        self.store = store
         self.interrupted = self.store.recover_interrupted()  # before any generation (history.py rule)
         self.settings_store = settings_store or SettingsStore()
         loaded = self.settings_store.load()
@@ -137,6 +146,10 @@ class ChatPage(QWidget):
             ).format(self.store.notice.moved_to.name, self.store.notice.recovered_conversations),
                 details=str(self.store.notice.moved_to))
             emit(self.notice_shown, self.store.notice.message)
+        elif self._history_problem is not None:
+            self.notice.show_message(self.tr(
+                "Your chat history could not be opened, so chats in this session will not be kept after ModelNest "
+                "closes."), details=self._history_problem)
         elif loaded.notice:
             self.notice.show_message(self.tr("Your settings could not be read completely; defaults are used."),
                                      details=loaded.notice)

@@ -379,3 +379,48 @@ def test_a_model_that_cannot_load_is_explained_and_nothing_is_stuck(
     with qtbot.waitSignal(page.controller.model_unloaded, timeout=LOAD_TIMEOUT):
         qtbot.mouseClick(page.panel.unload_button, Qt.MouseButton.LeftButton)
     assert page.status_model.text() == "No model loaded." and not page.regenerate_button.isEnabled()
+
+
+def test_an_unreadable_row_and_a_damaged_settings_file_hide_nothing(make_page: Callable[..., ChatPage]) -> None:
+    import sqlite3
+
+    from modelnest.core.chat.settings import default_settings_path
+
+    store = HistoryStore.open()
+    conv = store.create_conversation("Still here")
+    store.add_user_message(conv.id, "fine")
+    bad = store.add_message(conv.id, "assistant", "placeholder")
+    path = store.path
+    store.close()
+    with sqlite3.connect(path) as raw:  # invalid UTF-8 and invalid JSON, as a disk error might leave them
+        raw.execute("UPDATE messages SET content = CAST(X'68656C6C6FFF' AS TEXT), stats_json = '{oops' WHERE id = ?",
+                    (bad.id,))
+    settings = default_settings_path()
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_bytes(b'{"sampling": {"temperature": 0.5')  # a save cut short
+    page = make_page()
+    page.show()
+    assert page.conversation_ids() == [conv.id] and page.conversation_id == conv.id
+    shown = page.view.message(bad.id)
+    assert shown.damaged and shown.content == "hello\ufffd"
+    assert "not valid text" in page.view.toPlainText()
+    assert page.notice.isVisible() and "settings" in page.notice.text.text()
+    assert page.panel.temperature.value() == pytest.approx(0.8)  # defaults in use
+
+
+def test_a_history_from_a_newer_version_is_left_alone_and_the_user_told(make_page: Callable[..., ChatPage]) -> None:
+    import sqlite3
+
+    store = HistoryStore.open()
+    path = store.path
+    store.close()
+    with sqlite3.connect(path) as raw:
+        raw.execute("PRAGMA user_version = 999")
+    before = path.read_bytes()
+    page = make_page()
+    page.show()
+    assert page.notice.isVisible() and "will not be kept" in page.notice.text.text()
+    assert "newer ModelNest" in page.notice.details.toPlainText()
+    assert page.store.path != path and path.read_bytes() == before  # untouched
+    page.new_conversation()  # the chat still works, in a scratch history
+    assert len(page.conversation_ids()) == 1
