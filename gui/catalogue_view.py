@@ -831,9 +831,9 @@ class CatalogueView(QWidget):
         self.hub_status.setText(self.tr("Reading the header of {0}…").format(group.first.filename))
 
         def work() -> tuple[int, Any, FitResult | None]:
-            from modelnest.core.catalogue import fetch_header
+            from modelnest.core.catalogue.remote import fetch_group_header
 
-            header, fetched = fetch_header(group.first.url, group.first.size)
+            header, fetched = fetch_group_header(group)  # every part of a split model
             hw = hardware or probe_fn()
             return row, fetched, plan_header(header, hw)
 

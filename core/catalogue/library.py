@@ -176,12 +176,25 @@ def _group_parts(files: list[Path]) -> list[tuple[Path, tuple[Path, ...], str | 
 
 
 def _validate(model: LocalModel) -> LocalModel:
+    """Every part through the validator; a split model's header holds the tensors of all its parts."""
+    from modelnest.core.catalogue.remote import merge_split_headers
+
+    parts = model.parts or (model.path,)
+    headers: list[GGUFHeader] = []
+    for part in parts:
+        where = f"part {part.name}: " if len(parts) > 1 else ""
+        try:
+            headers.append(read_file(part))
+        except GGUFError as exc:
+            model.error = f"{where}{exc}"
+            return model
+        except OSError as exc:
+            model.error = f"{where}cannot read the file: {exc.strerror or exc}"
+            return model
     try:
-        model.header = read_file(model.path)
+        model.header = merge_split_headers(headers)
     except GGUFError as exc:
         model.error = str(exc)
-    except OSError as exc:
-        model.error = f"cannot read the file: {exc.strerror or exc}"
     return model
 
 

@@ -7,7 +7,7 @@ exact tensor table of the file before anything is downloaded.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from modelnest.core.catalogue.quants import normalize_quant, sort_quants
@@ -180,10 +180,31 @@ def fetch_header(
             target = min(file_size, max(need.needed, len(prefix) * 2))
 
 
-def fetch_group_header(group: QuantGroup, *, token: str | bool | None = None) -> GGUFHeader:
-    """Header of a model's first part; for split models the tensor table of part 1 covers only its own tensors."""
-    header, _ = fetch_header(group.first.url, group.first.size, token=token)
-    return header
+def merge_split_headers(headers: list[GGUFHeader]) -> GGUFHeader:
+    """One header for a split model: part 1's metadata, every part's tensors, the size of all parts together.
+
+    Each part of a split GGUF carries only its own tensors, so planning from part 1 alone would undercount the
+    weights. Raises GGUFError when the parts do not add up to the tensor count part 1 declares.
+    """
+    if len(headers) == 1:
+        return headers[0]
+    first = headers[0]
+    tensors = [t for h in headers for t in h.tensors]
+    declared = first.metadata.get("split.tensors.count")
+    if isinstance(declared, int) and declared != len(tensors):
+        raise GGUFError(f"the parts of this split model hold {len(tensors)} tensors, but part 1 declares {declared}")
+    return replace(first, tensors=tensors, file_size=sum(h.file_size for h in headers))
+
+
+def fetch_group_header(group: QuantGroup, *, token: str | bool | None = None) -> tuple[GGUFHeader, int]:
+    """The header of a whole model (every part of a split model, each by Range); returns (header, bytes fetched)."""
+    headers: list[GGUFHeader] = []
+    fetched = 0
+    for f in group.files:
+        header, n = fetch_header(f.url, f.size, token=token)
+        headers.append(header)
+        fetched += n
+    return merge_split_headers(headers), fetched
 
 
 __all__ = [
@@ -194,5 +215,6 @@ __all__ = [
     "fetch_group_header",
     "fetch_header",
     "group_by_quant",
+    "merge_split_headers",
     "search_hub",
 ]

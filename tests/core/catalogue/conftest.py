@@ -104,3 +104,28 @@ def write_json(path: Path, data: Any) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data), encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="session")
+def split_model(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """A real split GGUF (gguf's own writer): 5 tensors over 3 parts, each part with only its own tensors."""
+    import gguf
+    import numpy as np
+
+    root = tmp_path_factory.mktemp("split")
+    w = gguf.GGUFWriter(str(root / "split-Q8_0.gguf"), "llama", split_max_tensors=2)
+    w.add_block_count(1)
+    w.add_context_length(256)
+    w.add_embedding_length(32)
+    w.add_head_count(2)
+    w.add_head_count_kv(1)
+    w.add_feed_forward_length(64)
+    for i in range(5):
+        w.add_tensor(f"t{i}.weight", np.zeros((8, 32), dtype=np.float32))
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    parts = sorted(root.glob("split-Q8_0-*.gguf"))
+    assert len(parts) == 3
+    return parts

@@ -169,3 +169,15 @@ def test_user_folders_are_remembered(tmp_path: Path) -> None:
     with pytest.raises(UserInputError, match="not a folder"):
         add_user_folder(tmp_path / "missing")
     assert remove_user_folder(tmp_path) == [] and user_folders() == []
+
+
+def test_a_split_model_is_validated_part_by_part_and_planned_whole(tmp_path: Path, split_model: list[Path]) -> None:
+    folder = tmp_path / "split"
+    for p in split_model:
+        _copy(p, folder / p.name)
+    (found,) = scan_library(locations=[], extra_folders=[folder], include_hf_cache=False)
+    assert found.runnable and found.header is not None and len(found.header.tensors) == 5
+    assert found.header.file_size == found.size
+    (folder / split_model[1].name).write_bytes(b"GGUF" + b"\xff" * 40)  # a damaged middle part
+    (broken,) = scan_library(locations=[], extra_folders=[folder], include_hf_cache=False)
+    assert not broken.runnable and (broken.error or "").startswith(f"part {split_model[1].name}:")

@@ -113,3 +113,24 @@ def test_cdn_redirects_are_followed(hub: Any, tiny_models: dict[str, Path]) -> N
         header, _ = fetch_header(remote.url, remote.size)
         assert header.tensors == read_file(tiny_models["Q8_0"]).tensors
         assert any(r.path.startswith("/cdn/") for r in hub.requests)
+
+
+def test_a_split_model_header_holds_every_part(hub: Any, split_model: list[Path]) -> None:
+    from modelnest.core.catalogue.remote import fetch_group_header
+
+    for part in split_model:
+        hub.add_file(REPO, part.name, path=part)
+    (group,) = group_by_quant(list_repo_files(REPO))
+    header, fetched = fetch_group_header(group)
+    assert [t.name for t in header.tensors] == [f"t{i}.weight" for i in range(5)]
+    assert header.file_size == sum(p.stat().st_size for p in split_model) == group.size
+    assert fetched >= sum(read_file(p).data_offset for p in split_model) - 3 * 64
+    assert len({g.path for g in hub.requests if g.method == "GET" and g.path.endswith(".gguf")}) == 3
+
+
+def test_parts_that_do_not_add_up_are_refused(split_model: list[Path]) -> None:
+    from modelnest.core.catalogue.remote import merge_split_headers
+
+    headers = [read_file(p) for p in split_model]
+    with pytest.raises(GGUFError, match="hold 4 tensors, but part 1 declares 5"):
+        merge_split_headers(headers[:2])
