@@ -42,7 +42,6 @@ from PySide6.QtWidgets import (
 
 from modelnest.core.catalogue import (
     DEFAULT_CTX,
-    RECOMMENDATION_RULE,
     Catalogue,
     FitResult,
     Recommendation,
@@ -187,7 +186,12 @@ class CatalogueView(QWidget):
         self.recommend_button = QPushButton(self.tr("Show"))
         self.recommend_button.setObjectName("recommend_button")
         self.recommend_button.clicked.connect(self.show_recommendation)
-        self.rule_label = QLabel(self.tr("Rule: {0}").format(self.tr(RECOMMENDATION_RULE)))
+        # The same rule as core's RECOMMENDATION_RULE (the CLI's text), written out here so lupdate can extract it.
+        rule = self.tr(
+            "The highest-quality model and quantization (bigger model first, then less lossy quantization) that fits "
+            "entirely in this computer's memory — fully on the GPU when there is one, else in RAM — and is predicted "
+            "to generate at least {0} tokens/s at a {1}-token context.").format(f"{USABLE_TOKENS_PER_S:g}", DEFAULT_CTX)
+        self.rule_label = QLabel(self.tr("Rule: {0}").format(rule))
         self.rule_label.setObjectName("rule_label")
         self.rule_label.setWordWrap(True)
         self.rule_label.setStyleSheet("color: #555;")
