@@ -112,8 +112,12 @@ def _resources_check(report: _Report) -> tuple[bool, str]:
     catalogue_dir = root.joinpath("catalogue")
     for name in catalogue:  # every packaged JSON must parse, or the catalogue page would fail later
         json.loads(catalogue_dir.joinpath(name).read_text(encoding="utf-8"))
-    report.data["resources"] = {"translations": qm, "catalogue": catalogue}
-    return True, f"{len(qm)} translation(s), {len(catalogue)} catalogue file(s)"
+    from PySide6.QtCore import QTranslator  # noqa: PLC0415
+
+    broken = [n for n in qm if not QTranslator().load(root.joinpath("i18n").joinpath(n).read_bytes())]
+    report.data["resources"] = {"translations": qm, "catalogue": catalogue, "unreadable_translations": broken}
+    detail = f"{len(qm)} translation(s), {len(catalogue)} catalogue file(s)"
+    return not broken, detail + (f"; unreadable: {', '.join(broken)}" if broken else "")
 
 
 def _expected_lib_dir(choice: Any) -> Path | None:

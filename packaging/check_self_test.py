@@ -5,7 +5,8 @@
 APP is the executable (ModelNest, ModelNest.exe, ModelNest.app/Contents/MacOS/ModelNest). Checks on top of the
 app's own verdict: the report comes from a frozen app at APP's location, the window was shown, the engine ran,
 every llama/ggml library was loaded from DIR (default: APP's _internal/llama_cpp/lib, or Frameworks/... in a
-macOS bundle), and with --model that tokens were generated. Exit 0 when all hold; prints the report's timings.
+macOS bundle), every translation source of the repository is shipped compiled, and with --model that tokens
+were generated. Exit 0 when all hold; prints the report's timings.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lib-dir", type=Path, help="folder every llama/ggml library must come from")
     parser.add_argument("--env", action="append", default=[], help="extra KEY=VALUE for the app")
     parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument("--i18n-dir", type=Path, default=Path(__file__).resolve().parents[1] / "resources" / "i18n",
+                        help="every *.ts here must be shipped as .qm (default: the repository's)")
     args = parser.parse_args(argv)
 
     report_path = args.report or Path(tempfile.mkdtemp()) / "self-test.json"
@@ -78,6 +81,11 @@ def main(argv: list[str] | None = None) -> int:
         problems.append("no llama/ggml library was loaded in the engine")
     elif not any(all(same(Path(p).parent, d) for p in libs) for d in dirs):
         problems.append(f"libraries {libs} are not all in {' or '.join(map(str, dirs))}")
+    # Every translation source in the repository must be in the bundle, compiled.
+    shipped = set(report.get("resources", {}).get("translations", []))
+    for ts in sorted(args.i18n_dir.glob("*.ts")) if args.i18n_dir.is_dir() else []:
+        if ts.with_suffix(".qm").name not in shipped:
+            problems.append(f"translation {ts.stem} is not in the bundle (compile {ts.name} before freezing)")
     if args.model and report.get("generation", {}).get("tokens", 0) <= 0:
         problems.append("no tokens generated")
     print(json.dumps({"app": str(args.app), "wall_s": round(wall, 3), **report.get("timings", {})}, indent=2))

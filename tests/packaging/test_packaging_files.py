@@ -162,9 +162,12 @@ def test_checker_rejects_a_report_that_is_not_from_a_frozen_app(tmp_path: Path) 
     app = Path(sys.executable).with_name("modelnest")
     if not app.exists():
         pytest.skip("the modelnest console script is not installed in this environment")
+    i18n = tmp_path / "i18n"
+    i18n.mkdir()
+    (i18n / "modelnest_xx.ts").write_text("<TS/>")  # a translation source the app does not ship
     done = subprocess.run(
         [sys.executable, str(PKG / "check_self_test.py"), str(app), "--report", str(tmp_path / "r.json"),
-         "--env", f"MODELNEST_HOME={tmp_path / 'home'}"],
+         "--env", f"MODELNEST_HOME={tmp_path / 'home'}", "--i18n-dir", str(i18n)],
         capture_output=True,
         text=True,
         timeout=240,
@@ -173,6 +176,7 @@ def test_checker_rejects_a_report_that_is_not_from_a_frozen_app(tmp_path: Path) 
     assert json.loads((tmp_path / "r.json").read_text())["ok"] is True  # the app itself was fine
     assert "FAIL: the report does not come from a frozen app" in done.stdout
     assert "the engine's executable is" in done.stdout  # it ran from python, not from the checked file
+    assert "translation modelnest_xx is not in the bundle" in done.stdout
 
 
 # ---- release workflow ------------------------------------------------------------------------------------------------
