@@ -137,18 +137,28 @@ def refresh_catalogue(
     base = base or load_catalogue()
     report = RefreshReport(base)
 
+    first_error: dict[str, Exception] = {}
+
     def one(model: CatalogueModel) -> tuple[CatalogueModel, str | None]:
         try:
             new = refresh_model(model, endpoint=endpoint, token=token)
             error = None
         except (DownloadError, GGUFError) as exc:
             new, error = model, str(exc)
+            first_error.setdefault("exc", exc)
         if on_progress is not None:
             on_progress(model.id, error)
         return new, error
 
+    if not base.models:
+        raise HubAccessError("The catalogue has no entries to refresh.")
+    # One entry first: when the hub cannot be reached at all (no status code), stop now instead of waiting out
+    # every entry's retries (tens of seconds each).
+    first = one(base.models[0])
+    if first[1] is not None and isinstance(first_error.get("exc"), HubAccessError) and first_error["exc"].status is None:
+        raise first_error["exc"]
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        results = list(pool.map(one, base.models))
+        results = [first, *pool.map(one, base.models[1:])]
     models: list[CatalogueModel] = []
     for (new, error), old in zip(results, base.models):
         models.append(new)

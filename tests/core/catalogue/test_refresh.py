@@ -66,3 +66,19 @@ def test_refresh_offline_keeps_the_bundled_snapshot(monkeypatch: pytest.MonkeyPa
     with pytest.raises(OfflineError, match="bundled snapshot"):
         refresh_catalogue()
     assert load_catalogue().source == "bundled"
+
+
+def test_an_unreachable_hub_stops_after_the_first_entry(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on: connection refused at once
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{port}")
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setattr("modelnest.core.download.hub.METADATA_RETRY_DELAY", 0.01)
+    calls: list[str] = []
+    with pytest.raises(HubAccessError, match="Cannot reach"):
+        refresh_catalogue(on_progress=lambda i, e: calls.append(i))
+    assert calls == [bundled_catalogue().models[0].id]  # not 47 entries' worth of retries
+    assert load_catalogue().source == "bundled"
