@@ -859,7 +859,10 @@ class CatalogueView(QWidget):
             self.hub_button.setEnabled(True)
             self.hub_results.clear()
             for hit in result:
-                item = QListWidgetItem(self.tr("{0}  ({1} downloads)").format(hit.repo_id, hit.downloads or 0))
+                text = self.tr("{0}  ({1} downloads)").format(hit.repo_id, hit.downloads or 0)
+                if hit.gated:
+                    text += " · " + self.tr("gated: accept its license on the hub and set a token first")
+                item = QListWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, hit.repo_id)
                 self.hub_results.addItem(item)
             self.hub_status.setText(self.tr("{0} GGUF repositories found.").format(len(result)) if result
