@@ -11,6 +11,7 @@ from dataclasses import replace
 from modelnest.core.engine.client import EngineClient, TokenEvent
 from modelnest.core.engine.errors import EngineOutOfMemory, ModelLoadFailed
 from modelnest.core.engine.params import EngineParams, GenerationSummary, LoadReport, SamplingParams
+from modelnest.core.engine.runtime import RuntimeChoice, select_runtime
 from modelnest.core.hardware import probe
 from modelnest.core.plan import Calibration, ModelSpec, Plan, plan, run_class, step_down
 from modelnest.core.errors import UserInputError
@@ -30,18 +31,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object at the end")
 
 
-def planned(path: str, ctx: int | None, threads: int | None) -> tuple[ModelSpec, Plan, EngineParams]:
+def planned(path: str, ctx: int | None, threads: int | None) -> tuple[ModelSpec, Plan, EngineParams, RuntimeChoice]:
     """The planner's parameters for this machine; --ctx feeds the plan, --threads overrides it."""
     if ctx is not None and ctx < 16:
         raise UserInputError(f"--ctx {ctx} is too small (at least 16)")
     if threads is not None and threads < 1:
         raise UserInputError("--threads must be at least 1")
     spec = ModelSpec.from_header(read_file(path))
-    result = plan(spec, probe(with_sensors=False), ctx)
+    hardware = probe(with_sensors=False)
+    result = plan(spec, hardware, ctx)
     params = result.engine_params
     if threads is not None:
         params = replace(params, n_threads=threads, n_threads_batch=threads)
-    return spec, result, params
+    return spec, result, params, select_runtime(hardware.gpus)
 
 
 def load_stepping_down(engine: EngineClient, path: str, params: EngineParams, n_layer: int) -> tuple[LoadReport, EngineParams]:
@@ -60,13 +62,13 @@ def load_stepping_down(engine: EngineClient, path: str, params: EngineParams, n_
 def run(args: argparse.Namespace) -> int:
     if args.max_tokens < 1:
         raise UserInputError("--max-tokens must be at least 1")
-    spec, result, params = planned(args.model, args.ctx, args.threads)
+    spec, result, params, runtime = planned(args.model, args.ctx, args.threads)
     sampling = SamplingParams(
         temperature=args.temperature, seed=args.seed, max_tokens=args.max_tokens, ignore_eos=args.ignore_eos
     )
     messages = [{"role": "system", "content": args.system}] if args.system else []
     messages.append({"role": "user", "content": args.prompt})
-    with EngineClient() as engine:
+    with EngineClient(runtime=runtime) as engine:
         report, params = load_stepping_down(engine, args.model, params, spec.n_layer)
         for warning in engine.warnings:
             print(f"warning: {warning}", file=sys.stderr)
@@ -97,6 +99,7 @@ def run(args: argparse.Namespace) -> int:
             "stop_reason": summary.stop_reason,
             "params": params.to_dict(),
             "predicted": result.predicted.to_dict(),
+            "runtime": runtime.to_dict(),
             "load": {
                 "seconds": report.load_seconds,
                 "weights_bytes": report.weights_bytes,

@@ -30,6 +30,7 @@ from modelnest.core.engine.errors import (
 )
 from modelnest.core.engine.launch import engine_command
 from modelnest.core.engine.params import EngineParams, GenerationSummary, LoadReport, SamplingParams
+from modelnest.core.engine.runtime import RuntimeChoice, fallback_after_failure
 from modelnest.core.gguf import read_file
 
 _EOF = object()
@@ -87,12 +88,14 @@ class EngineClient:
         log_lines: int = 200,
         env: dict[str, str] | None = None,
         ledger: CrashLedger = LEDGER,
+        runtime: RuntimeChoice | None = None,
     ) -> None:
         self.hang_timeout = hang_timeout  # no heartbeat or event for this long: the engine is hung
         self.cancel_grace = cancel_grace  # a cancel not honoured within this: the engine is killed
         self._log: collections.deque[str] = collections.deque(maxlen=log_lines)
         self._env = env
         self._ledger = ledger
+        self.runtime = runtime  # which llama.cpp build the child loads (runtime.select_runtime); None: the built-in
         self._proc: subprocess.Popen[bytes] | None = None
         self._events: queue.Queue[Any] = queue.Queue()
         self._write_lock = threading.Lock()
@@ -116,9 +119,22 @@ class EngineClient:
         return "\n".join(list(self._log)[-lines:])
 
     def start(self, timeout: float = 60.0) -> dict[str, Any]:
+        """Start the engine child; a GPU build that cannot start is replaced by the CPU build, with the reason."""
         if self.alive:
             return self.info
+        try:
+            return self._start(timeout)
+        except EngineStartError as exc:
+            if self.runtime is None or self.runtime.lib_dir is None:
+                raise
+            self.runtime = fallback_after_failure(self.runtime, exc.explanation)
+            self.warnings.append(self.runtime.reason)
+            return self._start(timeout)
+
+    def _start(self, timeout: float) -> dict[str, Any]:
         env = dict(os.environ if self._env is None else self._env)
+        if self.runtime is not None:
+            env = self.runtime.env(env)
         env.setdefault("PYTHONUNBUFFERED", "1")
         self._events = queue.Queue()
         self._log.clear()
@@ -286,10 +302,10 @@ class EngineClient:
                 "This model crashed the engine twice, so it is not loaded again automatically.",
                 advice="Check the settings (context, GPU layers) and load it again yourself.",
             )
+        self.warnings = []
         self.start()
         rid = next(self._ids)
         self._active_id = rid
-        self.warnings = []
         self._send({"op": "load", "id": rid, "path": path, "params": params.to_dict()})
         try:
             while True:

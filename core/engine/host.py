@@ -118,6 +118,7 @@ class EngineHost:
                 "llama_cpp_version": getattr(self.ll, "__version__", "?"),
                 "system_info": self.ll.llama_print_system_info().decode("utf-8", errors="replace"),
                 "gpu_offload": bool(self.ll.llama_supports_gpu_offload()),
+                "libraries": _loaded_libraries(),
             }
         )
         handlers = {
@@ -404,6 +405,16 @@ class EngineHost:
             "stop_reason": reason,
         }
         self.send({"ev": "done", "id": rid, "summary": summary})
+
+
+def _loaded_libraries() -> list[str]:
+    """Which llama/ggml shared libraries this process really loaded (the self-test checks the build chosen)."""
+    try:
+        from modelnest.core.engine.runtime import loaded_libraries
+
+        return loaded_libraries()
+    except Exception:  # noqa: BLE001 - diagnostics only; never stop the engine for them
+        return []
 
 
 def main(argv: list[str] | None = None) -> int:

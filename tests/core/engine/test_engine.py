@@ -249,3 +249,18 @@ def test_engine_exits_when_parent_is_killed(tiny_model: Path, tmp_path: Path) ->
     finally:
         if parent.poll() is None:
             parent.kill()
+
+
+def test_gpu_build_that_cannot_start_falls_back_to_cpu_and_says_why(tmp_path: Path, tiny_model: Path) -> None:
+    from modelnest.core.engine.runtime import RuntimeChoice
+
+    broken = tmp_path / "cuda"
+    broken.mkdir()  # a GPU build folder without its libraries: the child cannot load llama.cpp from it
+    client = EngineClient(runtime=RuntimeChoice("cuda", broken, "NVIDIA GPU found: using the cuda build."))
+    try:
+        report = client.load(tiny_model, PARAMS)
+        assert report.n_layer == 2
+        assert client.runtime is not None and client.runtime.variant == "cpu" and client.runtime.lib_dir is None
+        assert any("cuda build could not start" in w for w in client.warnings)
+    finally:
+        client.shutdown()
