@@ -27,6 +27,10 @@ class MainWindow(QMainWindow):
         self._nav = QListWidget()
         self._nav.setFixedWidth(170)
         self._nav.setObjectName("navigation")
+        self._nav.setStyleSheet(
+            "QListWidget#navigation { border: none; background: palette(alternate-base); padding-top: 8px; }"
+            "QListWidget#navigation::item { padding: 9px 14px; }"
+        )
         self._pages = QStackedWidget()
         central = QWidget()
         layout = QHBoxLayout(central)

@@ -99,7 +99,8 @@ class MemoryBar(QWidget):
                 layers=plan.gpu_layers,
             )
         )
-        self._bar.segments = [("weights", m.weights_bytes), ("kv", m.kv_cache_bytes), ("compute", m.compute_bytes + m.output_bytes)]
+        weights = m.resident_weights_bytes  # what occupies memory: repacked weights count once
+        self._bar.segments = [("weights", weights), ("kv", m.kv_cache_bytes), ("compute", m.compute_bytes + m.output_bytes)]
         self._bar.budget = budget
         self._bar.update()
         self._legend.setText(
@@ -108,7 +109,7 @@ class MemoryBar(QWidget):
                 "&nbsp; <span style='color:{cc}'>■</span> compute {c} &nbsp; ┆ free"
             ).format(
                 cw=COLORS["weights"].name(), ck=COLORS["kv"].name(), cc=COLORS["compute"].name(),
-                w=_gb(m.weights_bytes), k=_gb(m.kv_cache_bytes), c=_gb(m.compute_bytes + m.output_bytes),
+                w=_gb(weights), k=_gb(m.kv_cache_bytes), c=_gb(m.compute_bytes + m.output_bytes),
             )
         )
         self._update_speed()

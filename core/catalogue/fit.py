@@ -65,7 +65,7 @@ def _result(p: Any, file_bytes: int | None, estimated: bool) -> FitResult:
         fit=str(p.fit),
         gpu_layers=int(p.gpu_layers),
         ctx=int(p.ctx),
-        total_bytes=int(mem.total_bytes),
+        total_bytes=int(mem.needed_bytes),  # RAM + GPU memory really needed (repacked weights once)
         host_bytes=int(mem.host_bytes),
         device_bytes=int(mem.device_bytes),
         decode_tps=getattr(pred, "decode_tokens_per_s", None),

@@ -68,7 +68,17 @@ class MemoryEstimate:
 
     @property
     def total_bytes(self) -> int:
+        """The sum of llama.cpp's buffers as it reports them (repacked weights count twice: mapped and copied)."""
         return self.weights_bytes + self.kv_cache_bytes + self.compute_bytes + self.output_bytes + self.overhead_bytes
+
+    @property
+    def needed_bytes(self) -> int:
+        """Memory the computer must really have: RAM plus GPU memory (repacked weights counted once)."""
+        return self.host_bytes + self.device_bytes
+
+    @property
+    def resident_weights_bytes(self) -> int:
+        return max(0, self.needed_bytes - self.kv_cache_bytes - self.compute_bytes - self.output_bytes - self.overhead_bytes)
 
     def to_dict(self) -> dict[str, int]:
         return {
@@ -80,6 +90,7 @@ class MemoryEstimate:
             "device_bytes": self.device_bytes,
             "overhead_bytes": self.overhead_bytes,
             "total_bytes": self.total_bytes,
+            "needed_bytes": self.needed_bytes,
         }
 
 
