@@ -17,6 +17,12 @@ setup() {
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "$wheel" -e ".[test]"
     printf '%s\n' "$want" > "$stamp"
   fi
+  # Qt needs a few system libraries that minimal Linux images lack; install them when we can (root + apt).
+  if ! "$VENV/bin/python" -c "import PySide6.QtGui" 2>/dev/null && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    echo "installing the system libraries Qt needs (apt-get)" >&2
+    apt-get update -qq >&2 && apt-get install -y -qq libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 \
+      libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 >&2
+  fi
   # Compiled translations are build products, not committed binaries.
   for ts in resources/i18n/*.ts; do
     [ -e "$ts" ] || continue
