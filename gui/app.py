@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
 from modelnest.gui.i18n import install_translator
@@ -16,21 +17,22 @@ def build_main_window() -> MainWindow:
     window = MainWindow()
     from modelnest.gui.hardware_card import HardwareCard
 
-    window.add_page("hardware", window.tr("This computer"), HardwareCard())
+    # Page titles are translated in the window's context; lupdate cannot see the context of window.tr() from here.
+    window.add_page("hardware", QCoreApplication.translate("MainWindow", "This computer"), HardwareCard())
     from modelnest.gui.catalogue_view import CatalogueView
     from modelnest.gui.downloads_panel import DownloadsPanel
 
     catalogue = CatalogueView()  # probes and plans in a worker thread
     downloads = DownloadsPanel()  # offers leftover partial downloads at start-up
-    window.add_page("catalogue", window.tr("Models"), catalogue)
-    window.add_page("downloads", window.tr("Downloads"), downloads)
+    window.add_page("catalogue", QCoreApplication.translate("MainWindow", "Models"), catalogue)
+    window.add_page("downloads", QCoreApplication.translate("MainWindow", "Downloads"), downloads)
     catalogue.download_requested.connect(downloads.request)
     catalogue.download_requested.connect(lambda *_: window.show_page("downloads"))
     downloads.model_installed.connect(catalogue.rescan_downloaded)
     from modelnest.gui.chat import ChatPage
 
     chat = ChatPage()  # opens the history; the engine starts only on the first Load
-    window.add_page("chat", window.tr("Chat"), chat)
+    window.add_page("chat", QCoreApplication.translate("MainWindow", "Chat"), chat)
     app = QApplication.instance()
     if app is not None:
         app.aboutToQuit.connect(chat.shutdown)  # end the engine child and wait for the chat threads

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib import resources
 
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 SUPPORTED = ("en", "zh_CN")
 
@@ -21,8 +21,23 @@ def install_translator(app: QCoreApplication, language: str | None = None) -> st
         return lang
     qm = resources.files("modelnest.resources").joinpath("i18n", f"modelnest_{lang}.qm")
     translator = QTranslator(app)
-    if qm.is_file() and translator.load(qm.read_bytes()):
-        app.installTranslator(translator)
-        _installed.append(translator)
-        return lang
-    return "en"
+    # Load from a file path, never from bytes: QTranslator.load(bytes) keeps a pointer into the buffer without a
+    # reference (PySide6 6.11), so a temporary bytes object leaves it reading freed memory (checked: every lookup
+    # then falls back to English). From a path Qt maps or copies the file itself. as_file gives the real path for
+    # an installed or frozen app (PyInstaller unpacks resources to disk) and a temporary copy only from a zip;
+    # Qt has read or mapped it before that copy is removed.
+    if not qm.is_file():
+        return "en"
+    with resources.as_file(qm) as path:
+        loaded = translator.load(str(path))
+    if not loaded:
+        return "en"
+    app.installTranslator(translator)
+    _installed.append(translator)
+    # Qt's own strings (standard buttons such as OK/Cancel, file dialogs) come from Qt's translations; best
+    # effort, as a trimmed bundle may lack them.
+    qtbase = QTranslator(app)
+    if qtbase.load(QLocale(lang), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(qtbase)
+        _installed.append(qtbase)
+    return lang
