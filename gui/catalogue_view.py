@@ -12,7 +12,16 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt, Signal, Slot
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    Qt,
+    Signal,
+    Slot,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -64,6 +73,27 @@ from modelnest.gui.catalogue_model import (
     CatalogueTableModel,
     params_text,
     speed_text,
+)
+
+# core's quantization notes (core/catalogue/quants.py, no Qt there) written out so lupdate extracts them; shown through
+# QCoreApplication.translate, and tests/gui/test_translations.py checks that every note of core is listed here.
+QUANT_NOTES = (
+    QT_TRANSLATE_NOOP("CatalogueView", "very large quality loss; only for machines that can fit nothing larger"),
+    QT_TRANSLATE_NOOP("CatalogueView", "large quality loss; a last resort when nothing larger fits"),
+    QT_TRANSLATE_NOOP("CatalogueView", "noticeable quality loss"),
+    QT_TRANSLATE_NOOP("CatalogueView", "noticeable quality loss, a bit less than Q3_K_M"),
+    QT_TRANSLATE_NOOP("CatalogueView", "noticeable quality loss; fine for casual chat"),
+    QT_TRANSLATE_NOOP("CatalogueView", "some quality loss"),
+    QT_TRANSLATE_NOOP("CatalogueView", "small quality loss, smaller than Q4_K_M"),
+    QT_TRANSLATE_NOOP("CatalogueView", "older 4-bit format; a little worse than Q4_K_M, fast on CPUs"),
+    QT_TRANSLATE_NOOP("CatalogueView", "small quality loss"),
+    QT_TRANSLATE_NOOP("CatalogueView", "small quality loss; the usual balance of size and quality"),
+    QT_TRANSLATE_NOOP("CatalogueView", "very small quality loss (older format)"),
+    QT_TRANSLATE_NOOP("CatalogueView", "very small quality loss"),
+    QT_TRANSLATE_NOOP("CatalogueView", "almost indistinguishable from the original"),
+    QT_TRANSLATE_NOOP("CatalogueView", "practically lossless; about twice the size of Q4"),
+    QT_TRANSLATE_NOOP("CatalogueView", "original weights; largest and slowest"),
+    QT_TRANSLATE_NOOP("CatalogueView", "full precision; rarely worth it for running a model"),
 )
 
 Plans = dict[tuple[str, str], FitResult | None]
@@ -744,7 +774,7 @@ class CatalogueView(QWidget):
         else:
             self.d_size.setText(format_bytes(size))
         info = quant_info(r.quant)
-        self.d_quality.setText(self.tr(info.note) if info else "")
+        self.d_quality.setText(QCoreApplication.translate("CatalogueView", info.note) if info else "")
         p = r.plan
         if p is None:
             self.d_badge.setText(self.tr("unknown (needs the planner)") if not planner_available() else "")
