@@ -511,7 +511,7 @@ class HardwareCard(QWidget):
             lines.extend(" " * len(prefix) + extra for extra in value_lines[1:])
         if self._live_rows:
             lines.append("")
-            lines.append(f"[{self.tr('Live')}]")
+            lines.append("[" + self.tr("Live") + "]")  # outside an f-string, where lupdate can see it
             lines.extend(f"{label}: {value}" for label, value in self._live_rows)
         return "\n".join(lines) + "\n"
 
