@@ -66,6 +66,7 @@ from modelnest.core.catalogue.quants import normalize_quant, quant_rank
 from modelnest.core.download import format_bytes
 from modelnest.core.errors import ModelNestError
 from modelnest.core.hardware import HardwareSnapshot
+from modelnest.gui.memory_bar import MemoryBar
 from modelnest.gui.catalogue_model import (
     FIT_COLORS,
     CatalogueFilterProxy,
@@ -378,6 +379,8 @@ class CatalogueView(QWidget):
         self.d_quality = QLabel()
         self.d_quality.setObjectName("detail_quality")
         self.d_quality.setWordWrap(True)
+        self.memory_bar = MemoryBar(compact=True)  # weights / KV / compute against free memory; follows the slider
+        self.memory_bar.setObjectName("memory_bar")
         self.d_notes = QLabel()
         self.d_notes.setObjectName("detail_notes")
         self.d_notes.setWordWrap(True)
@@ -398,6 +401,7 @@ class CatalogueView(QWidget):
         layout.addWidget(self.d_meta)
         layout.addWidget(self.d_arch)
         layout.addLayout(form)
+        layout.addWidget(self.memory_bar)
         layout.addWidget(self.d_notes)
         layout.addStretch(1)
         layout.addWidget(self.download_button)
@@ -794,6 +798,9 @@ class CatalogueView(QWidget):
                 if p.calibration_runs else self.tr("not yet calibrated on this computer")
             self.d_speed.setText(self.tr("{0} predicted ({1})").format(speed_text(p), runs))
             self.d_notes.setText("\n".join(p.notes))
+            if p.plan is not None:
+                self.memory_bar.set_plan(p.plan)
+        self.memory_bar.setVisible(p is not None and p.plan is not None)
         self.download_button.setText(self.tr("Download {0} {1}").format(m.name, r.quant))
 
     @Slot(int)

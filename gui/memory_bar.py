@@ -7,6 +7,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from modelnest.core.download.disk import format_bytes
 from modelnest.core.plan import Plan
 
 GIB = 1024**3
@@ -15,7 +16,7 @@ BADGE_COLORS = {"full_gpu": "#2e7d32", "partial_gpu": "#f9a825", "cpu_only": "#1
 
 
 def _gb(n: float) -> str:
-    return f"{n / GIB:.1f} GB" if n >= GIB / 10 else f"{n / 2**20:.0f} MB"
+    return format_bytes(n)  # decimal units, like the file sizes they are compared with
 
 
 class _Bar(QWidget):
@@ -51,7 +52,9 @@ class _Bar(QWidget):
 
 
 class MemoryBar(QWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    """`compact`: only the bar and its legend, for panels that show the badge and speed themselves."""
+
+    def __init__(self, parent: QWidget | None = None, *, compact: bool = False) -> None:
         super().__init__(parent)
         self._badge = QLabel()
         self._badge.setObjectName("fitBadge")
@@ -59,8 +62,11 @@ class MemoryBar(QWidget):
         self._summary.setWordWrap(True)
         self._bar = _Bar()
         self._legend = QLabel()
+        self._legend.setWordWrap(True)
         self._speed = QLabel()
         self._speed.setWordWrap(True)
+        for label in (self._badge, self._summary, self._speed):
+            label.setVisible(not compact)
         top = QHBoxLayout()
         top.addWidget(self._badge)
         top.addWidget(self._summary, 1)

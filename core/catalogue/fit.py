@@ -7,7 +7,7 @@ it, and states the "Recommended for this computer" rule in one place so the UI a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from modelnest.core.catalogue.entries import CatalogueModel
@@ -44,6 +44,11 @@ class FitResult:
     file_bytes: int | None
     file_bytes_estimated: bool
     notes: tuple[str, ...] = ()
+    plan: Any = field(default=None, compare=False, repr=False)  # the full Plan, for the memory bar
+
+    def to_json(self) -> dict[str, Any]:
+        """The figures, without the Plan object itself (its own to_dict() is what `modelnest plan` prints)."""
+        return {k: v for k, v in self.__dict__.items() if k != "plan"}
 
     @property
     def fits_fully(self) -> bool:
@@ -75,6 +80,7 @@ def _result(p: Any, file_bytes: int | None, estimated: bool) -> FitResult:
         file_bytes=file_bytes,
         file_bytes_estimated=estimated,
         notes=tuple(getattr(p, "notes", ()) or ()),
+        plan=p,
     )
 
 

@@ -110,7 +110,7 @@ def _run_local(args: argparse.Namespace) -> int:
             continue
         rows.append((m, plan))
     if args.json:
-        print(json.dumps({"models": [{**m.to_json(), "plan": p.__dict__ if p else None} for m, p in rows]},
+        print(json.dumps({"models": [{**m.to_json(), "plan": p.to_json() if p else None} for m, p in rows]},
                          indent=1, default=list))
         return 0
     if not rows:
@@ -164,7 +164,7 @@ def run(args: argparse.Namespace) -> int:
                     "quant": row["quant"],
                     "file_bytes": row["size"],
                     "file_bytes_estimated": row["size_estimated"],
-                    "plan": row["plan"].__dict__ if row["plan"] else None,
+                    "plan": row["plan"].to_json() if row["plan"] else None,
                 }
                 for row in rows
             ],

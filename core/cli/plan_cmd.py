@@ -88,7 +88,9 @@ def _remote_header(repo: str, filename: str, endpoint: str | None) -> tuple[Any,
 
 
 def _gb(n: int) -> str:
-    return f"{n / 1024**3:.2f} GB" if n >= 1024**3 else f"{n / 1024**2:.1f} MB"
+    from modelnest.core.download.disk import format_bytes
+
+    return format_bytes(n)
 
 
 def run(args: argparse.Namespace) -> int:
