@@ -6,6 +6,7 @@ only reacts to the controller's signals. History reads for display use the GUI t
 
 from __future__ import annotations
 
+import functools
 import math
 import tempfile
 from pathlib import Path
@@ -137,6 +138,9 @@ class ChatPage(QWidget):
         self._live: ReplyDelta | None = None
         self._build(loaded.settings)
         self._connect()
+        # Deleted without shutdown() (no close event reaches a child page): still stop the threads and the
+        # engine. The partial keeps the controller alive until then.
+        self.destroyed.connect(functools.partial(ChatController.shutdown, self.controller))
         self.refresh_conversations()
         self._opened_first = False  # the latest conversation is rendered when the page is first shown
         if self.store.notice is not None:
@@ -593,21 +597,14 @@ class ChatPage(QWidget):
         if event.reply.conversation_id != self.conversation_id:
             return
         self._live = None
-        if event.user is not None and not self._last_is(event.user.id):
-            if self.view.message_ids() and event.user.id <= self.view.message_ids()[-1]:
-                self.view.show_conversation([m for m in self.store.list_messages(self.conversation_id)
-                                             if m.id != event.reply.id])  # edit: later messages are gone
-            else:
-                self.view.append_message(event.user)
-        elif event.user is None:  # regenerate / retry: the old reply is gone
+        if event.user is None or event.user.id in self.view.message_ids():
+            # Regenerate / Retry / edit: the end of the conversation changed; show it as stored now.
             self.view.show_conversation([m for m in self.store.list_messages(self.conversation_id)
                                          if m.id != event.reply.id])
+        else:
+            self.view.append_message(event.user)
         self.view.begin_streaming(event.reply)
         self.refresh_conversations()  # the first message names the conversation
-
-    def _last_is(self, message_id: int) -> bool:
-        ids = self.view.message_ids()
-        return bool(ids) and ids[-1] == message_id
 
     @Slot(object)
     def _on_reply_delta(self, event: ReplyDelta) -> None:

@@ -424,3 +424,14 @@ def test_a_history_from_a_newer_version_is_left_alone_and_the_user_told(make_pag
     assert page.store.path != path and path.read_bytes() == before  # untouched
     page.new_conversation()  # the chat still works, in a scratch history
     assert len(page.conversation_ids()) == 1
+
+
+def test_page_deleted_without_shutdown_still_ends_engine_and_threads(qtbot: QtBot, tiny_model: Path) -> None:
+    page = ChatPage(engine_factory=_engine)
+    load(qtbot, page, tiny_model)
+    controller = page.controller
+    pid = controller.engine_pid()
+    assert pid is not None and controller._thread is not None and controller._sensor_thread is not None
+    page.deleteLater()
+    qtbot.waitUntil(lambda: controller._thread is None and controller._sensor_thread is None, timeout=20_000)
+    assert gone(pid)
