@@ -14,7 +14,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QAbstractProxyModel, QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractProxyModel,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QColor
 
 from modelnest.core.catalogue import CatalogueModel, FitResult, quality_score, quant_info
@@ -27,6 +36,19 @@ FIT_ROLE = Qt.ItemDataRole.UserRole + 2  # "full_gpu" | ... | None without the p
 COLUMNS = ("model", "params", "quant", "size", "fit", "memory", "speed", "tasks", "license", "downloaded")
 SORT_KEYS = ("speed", "size", "quality", "popularity")
 FIT_COLORS = {"full_gpu": "#1b7f3a", "cpu_only": "#1f5fa8", "partial_gpu": "#b26a00", "too_large": "#a12622"}
+# The catalogue data's task tags, shown in the user's language (a tag not listed here is shown as it is).
+TASK_NAMES = {
+    "chat": QT_TRANSLATE_NOOP("CatalogueTableModel", "chat"),
+    "code": QT_TRANSLATE_NOOP("CatalogueTableModel", "code"),
+    "reasoning": QT_TRANSLATE_NOOP("CatalogueTableModel", "reasoning"),
+    "vision": QT_TRANSLATE_NOOP("CatalogueTableModel", "vision"),
+}
+
+
+def tasks_text(tasks: Iterable[str]) -> str:
+    """"chat, code" in the UI language."""
+    names = (QCoreApplication.translate("CatalogueTableModel", TASK_NAMES[t]) if t in TASK_NAMES else t for t in tasks)
+    return QCoreApplication.translate("CatalogueTableModel", ", ", "separator of a list of task names").join(names)
 
 
 @dataclass
@@ -196,7 +218,7 @@ class CatalogueTableModel(QAbstractTableModel):
         if col == "speed":
             return speed_text(r.plan)
         if col == "tasks":
-            return ", ".join(m.tasks)
+            return tasks_text(m.tasks)
         if col == "license":
             return m.license
         if col == "downloaded":

@@ -74,6 +74,7 @@ from modelnest.gui.catalogue_model import (
     CatalogueTableModel,
     params_text,
     speed_text,
+    tasks_text,
 )
 
 # core's quantization notes (core/catalogue/quants.py, no Qt there) written out so lupdate extracts them; shown through
@@ -751,7 +752,7 @@ class CatalogueView(QWidget):
         self.d_name.setText(m.name)
         zh = " · " + self.tr("Chinese-capable") if m.chinese else ""
         self.d_meta.setText(self.tr("{0} · {1} parameters · license {2} · {3}{4}").format(
-            m.repo, params_text(m.n_params), m.license, ", ".join(m.tasks), zh))
+            m.repo, params_text(m.n_params), m.license, tasks_text(m.tasks), zh))
         heads = f"{a.n_head}/{a.n_head_kv}"
         window = self.tr(", sliding window {0}").format(a.sliding_window) if a.sliding_window else ""
         self.d_arch.setText(self.tr("{0}: {1} layers, embedding {2}, heads/KV heads {3}, vocabulary {4}, "

@@ -401,12 +401,12 @@ class HardwareCard(QWidget):
                 fits = self.tr("{0}B models at 4-bit on the processor").format(t.full_b) if t.full_b else self.tr(
                     "only small models"
                 )
-            text = f"{head}: {fits}"
+            text = self.tr("{0}: {1}").format(head, fits)  # punctuation differs in Chinese (full-width)
             if t.partial_b and t.partial_b != t.full_b:
                 text += self.tr("; {0}B partly offloaded to system memory").format(t.partial_b)
             if t.tokens_per_s_7b and t.full_b and t.full_b >= 7:
                 text += self.tr(". A 7B model: about {0:g} tokens/s (predicted)").format(t.tokens_per_s_7b)
-            text += "."
+            text += self.tr(".", "end of the estimate sentence")
         label = self.tr(
             "Estimate from the planner: reference models at 4-bit (Q4_K_M), 4096-token context, "
             "file sizes estimated from parameter counts"

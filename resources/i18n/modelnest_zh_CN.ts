@@ -4,6 +4,27 @@
 <context>
     <name>CatalogueTableModel</name>
     <message>
+        <source>chat</source>
+        <translation>聊天</translation>
+    </message>
+    <message>
+        <source>code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <source>reasoning</source>
+        <translation>推理</translation>
+    </message>
+    <message>
+        <source>vision</source>
+        <translation>视觉</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <comment>separator of a list of task names</comment>
+        <translation>、</translation>
+    </message>
+    <message>
         <source>Model</source>
         <translation>模型</translation>
     </message>
@@ -1095,12 +1116,21 @@
         <translation>4 位量化的 {0}B 模型可在处理器上运行</translation>
     </message>
     <message>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
+    <message>
         <source>; {0}B partly offloaded to system memory</source>
         <translation>；{0}B 模型可部分放在系统内存中</translation>
     </message>
     <message>
         <source>. A 7B model: about {0:g} tokens/s (predicted)</source>
         <translation>。7B 模型：约 {0:g} tokens/s（预测）</translation>
+    </message>
+    <message>
+        <source>.</source>
+        <comment>end of the estimate sentence</comment>
+        <translation>。</translation>
     </message>
     <message>
         <source>Estimate from the planner: reference models at 4-bit (Q4_K_M), 4096-token context, file sizes estimated from parameter counts</source>
