@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from importlib import resources
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
@@ -11,15 +12,19 @@ SUPPORTED = ("en", "zh_CN")
 _installed: list[QTranslator] = []
 
 
-def install_translator(app: QCoreApplication, language: str | None = None) -> str:
-    """Install the translator for `language` ("en", "zh_CN", or None for the system locale); returns the one used."""
+def install_translator(app: QCoreApplication, language: str | None = None, qm_dir: Path | None = None) -> str:
+    """Install the translator for `language` ("en", "zh_CN", or None for the system locale); returns the one used.
+
+    The .qm files come from modelnest.resources/i18n, or from `qm_dir` (tests compile the .ts there).
+    """
     for old in _installed:
         app.removeTranslator(old)
     _installed.clear()
     lang = language or ("zh_CN" if QLocale.system().name().startswith("zh") else "en")
     if lang == "en":
         return lang
-    qm = resources.files("modelnest.resources").joinpath("i18n", f"modelnest_{lang}.qm")
+    name = f"modelnest_{lang}.qm"
+    qm = qm_dir / name if qm_dir is not None else resources.files("modelnest.resources").joinpath("i18n", name)
     translator = QTranslator(app)
     # Load from a file path, never from bytes: QTranslator.load(bytes) keeps a pointer into the buffer without a
     # reference (PySide6 6.11), so a temporary bytes object leaves it reading freed memory (checked: every lookup

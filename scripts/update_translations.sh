@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # Refresh the translation sources from the GUI code (Qt Linguist workflow): existing translations are kept,
-# new strings appear as unfinished, vanished ones are dropped. Translate with `pyside6-linguist` or any .ts editor;
-# scripts/dev.sh compiles .ts to .qm at install time.
+# new strings appear as unfinished, vanished ones are dropped. Translate with `pyside6-linguist` or any .ts editor
+# (docs/translating.md has the glossary), then run this again: it also compiles the .qm next to the .ts so a
+# development run shows the change (scripts/dev.sh compiles them at install time; .qm files are not committed).
+# tests/gui/test_translations.py fails while the .ts is behind the code or has unfinished entries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV="${MODELNEST_VENV:-.venv}"
 mapfile -t sources < <(find gui -name '*.py' | sort)
-"$VENV/bin/pyside6-lupdate" -no-obsolete -locations none "${sources[@]}" -ts resources/i18n/modelnest_zh_CN.ts
+for ts in resources/i18n/modelnest_*.ts; do
+    "$VENV/bin/pyside6-lupdate" -no-obsolete -locations none "${sources[@]}" -ts "$ts"
+    "$VENV/bin/pyside6-lrelease" -silent "$ts" -qm "${ts%.ts}.qm"
+done
