@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
@@ -133,7 +133,9 @@ class DownloadTask:
             self.error = str(exc)
             self.state = DownloadState.FAILED
         except Exception as exc:  # noqa: BLE001 - shown to the user instead of dying silently in a thread
-            self.error = f"Unexpected error: {type(exc).__name__}: {exc}"
+            # QCoreApplication.translate is safe from this worker thread.
+            self.error = QCoreApplication.translate("DownloadsPanel", "Unexpected error: {0}: {1}").format(
+                type(exc).__name__, exc)
             self.state = DownloadState.FAILED
 
     def _discard_partials(self) -> None:

@@ -881,6 +881,10 @@
 <context>
     <name>DownloadsPanel</name>
     <message>
+        <source>Unexpected error: {0}: {1}</source>
+        <translation>意外错误：{0}：{1}</translation>
+    </message>
+    <message>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
