@@ -533,7 +533,7 @@
     </message>
     <message>
         <source>{0}  ({1} downloads)</source>
-        <translation>{0}  （{1} 次下载）</translation>
+        <translation>{0}（{1} 次下载）</translation>
     </message>
     <message>
         <source>gated: accept its license on the hub and set a token first</source>
@@ -784,7 +784,7 @@
     </message>
     <message>
         <source>GPU load n/a</source>
-        <translation>GPU 负载 不可用</translation>
+        <translation>GPU 负载不可用</translation>
     </message>
     <message>
         <source>CPU {0:.0f} °C</source>
@@ -804,7 +804,7 @@
     </message>
     <message>
         <source>CPU load n/a</source>
-        <translation>CPU 负载 不可用</translation>
+        <translation>CPU 负载不可用</translation>
     </message>
 </context>
 <context>
@@ -847,7 +847,7 @@
     </message>
     <message>
         <source>prompt {0:.1f} t/s</source>
-        <translation>提示词 {0:.1f} t/s</translation>
+        <translation>提示词处理 {0:.1f} t/s</translation>
     </message>
     <message>
         <source>generation {0:.1f} t/s</source>
@@ -863,7 +863,7 @@
     </message>
     <message>
         <source>max</source>
-        <translation>最大</translation>
+        <translation>最大 token</translation>
     </message>
     <message>
         <source>seed</source>
@@ -1312,7 +1312,7 @@
     </message>
     <message>
         <source>Needs {need} of {where}; {free} free to use · context {ctx} tokens · {layers} GPU layers</source>
-        <translation>需要 {need} {where}；可用 {free} · 上下文 {ctx} token · {layers} 层在 GPU</translation>
+        <translation>需要 {need} {where}；可用 {free} · 上下文 {ctx} token · GPU 层数 {layers}</translation>
     </message>
     <message>
         <source>&lt;span style=&apos;color:{cw}&apos;&gt;■&lt;/span&gt; weights {w} &amp;nbsp; &lt;span style=&apos;color:{ck}&apos;&gt;■&lt;/span&gt; KV cache {k} &amp;nbsp; &lt;span style=&apos;color:{cc}&apos;&gt;■&lt;/span&gt; compute {c} &amp;nbsp; ┆ free</source>

@@ -100,6 +100,32 @@ def test_placeholder_check_catches_a_lost_field() -> None:
     assert Counter(PLACEHOLDER.findall("<b>{0}</b> at {1}")) == Counter(PLACEHOLDER.findall("<b>{0}</b>（{1}）"))
 
 
+def _tr_inside_fstrings(source: str) -> list[int]:
+    """Lines where tr()/translate() is called inside an f-string: lupdate skips those, so they stay English."""
+    import ast
+
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.JoinedStr):
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Call):
+                    func = inner.func
+                    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                    if name in ("tr", "translate"):
+                        lines.append(inner.lineno)
+    return lines
+
+
+def test_no_tr_call_hides_inside_an_f_string() -> None:
+    assert _tr_inside_fstrings('x = f"[{self.tr(\'Live\')}]"\ny = "[" + self.tr("Live") + "]"\n') == [1]
+    hidden = {
+        str(path.relative_to(ROOT)): found
+        for path in sorted((ROOT / "gui").rglob("*.py"))
+        if (found := _tr_inside_fstrings(path.read_text(encoding="utf-8")))
+    }
+    assert hidden == {}, "move these tr() calls out of the f-strings (lupdate cannot extract them)"
+
+
 def test_core_quant_notes_are_all_translatable(committed: dict[Key, ET.Element]) -> None:
     """core keeps the quantization notes (no Qt there); the catalogue page lists them for lupdate."""
     from modelnest.core.catalogue.quants import QUANTS
