@@ -71,9 +71,10 @@ class ChatView(QTextBrowser):
     # ---- rendering ----------------------------------------------------------------------------------------
     def _header(self, m: Message, last: bool) -> str:
         role = {"user": self.tr("You"), "assistant": self.tr("Assistant"), "system": self.tr("Note")}[m.role]
-        links = [f'<a href="copy:{m.id}">{self.tr("Copy")}</a>']
+        copy, edit = self.tr("Copy"), self.tr("Edit")  # outside f-strings: lupdate does not look inside them
+        links = [f'<a href="copy:{m.id}">{html.escape(copy)}</a>']
         if m.role == "user" and last and m.status == "complete":
-            links.append(f'<a href="edit:{m.id}">{self.tr("Edit")}</a>')
+            links.append(f'<a href="edit:{m.id}">{html.escape(edit)}</a>')
         color = _ROLE_COLORS.get(m.role, "#333333")
         return (f'<p style="margin-top:12px;"><b style="color:{color};">{html.escape(role)}</b>'
                 f'&nbsp;&nbsp;<span style="font-size:small;">{"&nbsp;&nbsp;".join(links)}</span></p>')
@@ -88,7 +89,8 @@ class ChatView(QTextBrowser):
             error = m.stats.get("error")
             parts.append(self.tr("Error: {0}").format(html.escape(str(error))) if error else self.tr("Error."))
         if m.status in ("interrupted", "error", "stopped") and last and m.role == "assistant":
-            parts.append(f'<a href="retry:{m.id}">{self.tr("Retry")}</a>')
+            retry = self.tr("Retry")
+            parts.append(f'<a href="retry:{m.id}">{html.escape(retry)}</a>')
         stats = self.stats_text(m)
         if stats:
             parts.append(html.escape(stats))
