@@ -1496,7 +1496,7 @@
     </message>
     <message>
         <source>Verifying the checksum…</source>
-        <translation>正在校验文件…</translation>
+        <translation>正在校验文件完整性…</translation>
     </message>
     <message>
         <source>Connection problem, retrying: {0}</source>
