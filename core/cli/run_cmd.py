@@ -9,11 +9,11 @@ import sys
 from dataclasses import replace
 
 from modelnest.core.engine.client import EngineClient, TokenEvent
-from modelnest.core.engine.errors import EngineOutOfMemory, ModelLoadFailed
-from modelnest.core.engine.params import EngineParams, GenerationSummary, LoadReport, SamplingParams
+from modelnest.core.engine.params import EngineParams, GenerationSummary, SamplingParams
 from modelnest.core.engine.runtime import RuntimeChoice, select_runtime
 from modelnest.core.hardware import probe
-from modelnest.core.plan import Calibration, ModelSpec, Plan, plan, run_class, step_down
+from modelnest.core.plan import Calibration, ModelSpec, Plan, plan, run_class
+from modelnest.core.plan.loader import load_stepping_down
 from modelnest.core.errors import UserInputError
 from modelnest.core.gguf import read_file
 
@@ -46,19 +46,6 @@ def planned(path: str, ctx: int | None, threads: int | None) -> tuple[ModelSpec,
     return spec, result, params, select_runtime(hardware.gpus)
 
 
-def load_stepping_down(engine: EngineClient, path: str, params: EngineParams, n_layer: int) -> tuple[LoadReport, EngineParams]:
-    """Load; if memory runs out, step down (fewer GPU layers → smaller context → quantized KV → CPU) and say why."""
-    while True:
-        try:
-            return engine.load(path, params), params
-        except (ModelLoadFailed, EngineOutOfMemory) as exc:
-            step = step_down(params, n_layer)
-            if step is None:
-                raise
-            params, why = step
-            print(f"note: loading failed ({exc.explanation.rstrip('.')}); retrying with {why}", file=sys.stderr)
-
-
 def run(args: argparse.Namespace) -> int:
     if args.max_tokens < 1:
         raise UserInputError("--max-tokens must be at least 1")
@@ -69,7 +56,9 @@ def run(args: argparse.Namespace) -> int:
     messages = [{"role": "system", "content": args.system}] if args.system else []
     messages.append({"role": "user", "content": args.prompt})
     with EngineClient(runtime=runtime) as engine:
-        report, params = load_stepping_down(engine, args.model, params, spec.n_layer)
+        report, params = load_stepping_down(
+            engine, args.model, params, spec.n_layer, on_step=lambda why: print(f"note: {why}", file=sys.stderr)
+        )
         for warning in engine.warnings:
             print(f"warning: {warning}", file=sys.stderr)
         summary: GenerationSummary | None = None

@@ -1,0 +1,37 @@
+"""Load a model with the planned parameters; if memory still runs out, step down and say why.
+
+Shared by `modelnest run`, `modelnest chat` and the app: fewer GPU layers → smaller context → quantized KV → CPU.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from modelnest.core.engine.client import EngineClient
+from modelnest.core.engine.errors import EngineOutOfMemory, ModelLoadFailed
+from modelnest.core.engine.params import EngineParams, LoadReport
+from modelnest.core.plan.planner import step_down
+
+
+def load_stepping_down(
+    engine: EngineClient,
+    path: str | Path,
+    params: EngineParams,
+    n_layer: int,
+    *,
+    on_step: Callable[[str], None] | None = None,
+    **load_kwargs: Any,
+) -> tuple[LoadReport, EngineParams]:
+    """(report, the parameters that worked). `on_step(message)` hears each retry, in plain words."""
+    while True:
+        try:
+            return engine.load(path, params, **load_kwargs), params
+        except (ModelLoadFailed, EngineOutOfMemory) as exc:
+            step = step_down(params, n_layer)
+            if step is None:
+                raise
+            params, why = step
+            if on_step is not None:
+                on_step(f"Loading failed ({exc.explanation.rstrip('.')}); trying again with {why}.")
