@@ -105,8 +105,15 @@ class _ChatWorker(QObject):
         try:
             if self._engine.loaded is not None:
                 self._engine.unload()
-            report = self._engine.load(request.path, request.params, force=request.force,
-                                       on_progress=self._progress)
+            from modelnest.core.gguf import read_file
+            from modelnest.core.plan.loader import load_stepping_down
+
+            steps: list[str] = []
+            n_layer = int(read_file(request.path).arch_value("block_count", 0) or 0)
+            report, _params = load_stepping_down(self._engine, request.path, request.params, n_layer,
+                                                 on_step=steps.append, force=request.force,
+                                                 on_progress=self._progress)
+            self._engine.warnings.extend(steps)  # shown with the load report
         except ModelNestError as exc:
             emit(self.load_failed, exc)
             return

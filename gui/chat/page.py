@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -102,6 +102,14 @@ class _Banner(QFrame):
         self.setVisible(True)
 
 
+def default_engine() -> EngineClient:
+    """An engine on the llama.cpp build that suits this machine's GPU (CPU build otherwise, with the reason)."""
+    from modelnest.core.engine.runtime import select_runtime
+    from modelnest.core.hardware import probe
+
+    return EngineClient(runtime=select_runtime(probe(with_sensors=False).gpus))
+
+
 class ChatPage(QWidget):
     """The chat feature; `shutdown()` (also on close) ends the engine and waits for the threads."""
 
@@ -111,7 +119,7 @@ class ChatPage(QWidget):
         self,
         store: HistoryStore | None = None,
         settings_store: SettingsStore | None = None,
-        engine_factory: EngineFactory = EngineClient,
+        engine_factory: EngineFactory | None = None,
         *,
         delta_interval_s: float = 0.05,
         sensor_interval_ms: int = 1000,
@@ -131,7 +139,7 @@ class ChatPage(QWidget):
         self.interrupted = self.store.recover_interrupted()  # before any generation (history.py rule)
         self.settings_store = settings_store or SettingsStore()
         loaded = self.settings_store.load()
-        self.controller = ChatController(self.store, engine_factory, delta_interval_s=delta_interval_s,
+        self.controller = ChatController(self.store, engine_factory or default_engine, delta_interval_s=delta_interval_s,
                                          sensor_interval_ms=sensor_interval_ms)
         self.conversation_id: int | None = None
         self._editing = False
@@ -626,12 +634,32 @@ class ChatPage(QWidget):
                                    if math.isfinite(summary.decode_tokens_per_s) else self.tr("– tokens/s"))
             self.gauge_ttft.setText(self.tr("first token {0:.0f} ms").format(summary.ttft_s * 1000))
             self.gauge_tokens.setText(self.tr("{0} tokens").format(summary.tokens))
+            self._learn_from(summary)
         if event.message.conversation_id == self.conversation_id:
             self.view.finish_streaming(event.message)
         if event.status == "stopped":
             self.show_status(self.tr("Stopped; the partial reply was kept."))
         self.refresh_conversations()
         self._update_buttons()
+
+    def _learn_from(self, summary: Any) -> None:
+        """Show the measured speed beside the prediction and record it, so the next prediction starts from it."""
+        planned = self.panel.current_plan
+        report = self.controller.report
+        if planned is None or report is None or summary.tokens < 8 or not math.isfinite(summary.decode_tokens_per_s):
+            return
+        self.panel.memory_bar.set_measured(summary.decode_tokens_per_s)
+        if report.params.get("n_gpu_layers") != planned.gpu_layers or report.params.get("n_ctx") != planned.ctx:
+            return  # the user ran something else than the plan: not comparable
+        from modelnest.core.gguf import read_file
+        from modelnest.core.plan import Calibration, run_class
+
+        predicted = planned.predicted
+        quant = read_file(report.path).file_type
+        klass = run_class(planned.backend, planned.gpu_layers, report.n_layer, quant)
+        QThreadPool.globalInstance().start(functools.partial(
+            Calibration.default().record, klass, predicted.uncalibrated_decode_tokens_per_s,
+            summary.decode_tokens_per_s, predicted.uncalibrated_prefill_tokens_per_s, summary.prefill_tokens_per_s))
 
     @Slot(object)
     def _on_engine_failed(self, error: EngineError) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -25,6 +25,10 @@ from modelnest.core import paths
 from modelnest.core.chat.settings import ChatSettings, SamplingSettings
 from modelnest.core.engine.client import default_threads
 from modelnest.core.engine.params import EngineParams, SamplingParams
+from modelnest.core.errors import ModelNestError
+from modelnest.core.plan import Plan
+from modelnest.gui.chat.compat import emit
+from modelnest.gui.memory_bar import MemoryBar
 
 __all__ = ["ModelPanel", "find_models"]
 
@@ -45,9 +49,21 @@ class ModelPanel(QWidget):
     load_clicked = Signal()
     unload_clicked = Signal()
 
+    _planned = Signal(object, object)  # (request key, Plan or ModelNestError), from a pool thread
+
     def __init__(self, settings: ChatSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("model_panel")
+        self.current_plan: Plan | None = None  # the planner's choice for the selected model (memory bar, params)
+        self._plan_key: tuple[str | None, int | None] | None = None
+        self._user_ctx = False  # the user typed a context length: plan for it instead of choosing one
+        self._user_threads = False
+        self._hardware: object | None = None
+        self._plan_timer = QTimer(self)
+        self._plan_timer.setSingleShot(True)
+        self._plan_timer.setInterval(250)  # debounce typing in the context box
+        self._plan_timer.timeout.connect(self._start_planning)
+        self._planned.connect(self._on_planned)
         self.setMinimumWidth(260)
         layout = QVBoxLayout(self)
 
@@ -92,6 +108,10 @@ class ModelPanel(QWidget):
         self.progress.setRange(0, 100)
         self.progress.setVisible(False)
         model_layout.addWidget(self.progress)
+        self.memory_bar = MemoryBar()
+        self.memory_bar.setObjectName("chat_memory_bar")
+        self.memory_bar.setVisible(False)
+        model_layout.addWidget(self.memory_bar)
         layout.addWidget(model_box)
 
         prompt_box = QGroupBox(self.tr("System prompt"))
@@ -124,6 +144,10 @@ class ModelPanel(QWidget):
         self._settings = settings
         self.ignore_eos = False  # not in the UI: benchmarks and tests set it to get replies of exact length
         self.refresh_models(settings.last_model_path)
+        self.model_combo.currentIndexChanged.connect(self._model_changed)
+        self.n_ctx.valueChanged.connect(self._ctx_edited)
+        self.threads.valueChanged.connect(self._threads_edited)
+        self.schedule_plan()
 
     def _double(self, low: float, high: float, step: float, value: float, name: str) -> QDoubleSpinBox:
         box = QDoubleSpinBox()
@@ -169,11 +193,84 @@ class ModelPanel(QWidget):
         data = self.model_combo.currentData()
         return str(data) if data else None
 
+    # ---- the planner ----------------------------------------------------------------------------------
+    @Slot()
+    def _model_changed(self) -> None:
+        self._user_ctx = False  # a new model gets the planner's context until the user types one
+        self.schedule_plan()
+
+    @Slot()
+    def _ctx_edited(self) -> None:
+        if not self.n_ctx.signalsBlocked():
+            self._user_ctx = True
+            self.schedule_plan()
+
+    @Slot()
+    def _threads_edited(self) -> None:
+        self._user_threads = True
+
+    def schedule_plan(self) -> None:
+        self._plan_timer.start()
+
+    @Slot()
+    def _start_planning(self) -> None:
+        path = self.model_path()
+        key = (path, self.n_ctx.value() if self._user_ctx else None)
+        self._plan_key = key
+        if path is None:
+            self.current_plan = None
+            self.memory_bar.setVisible(False)
+            return
+
+        def work() -> None:  # in a pool thread: reading a header and probing must not block the window
+            try:
+                from modelnest.core.gguf import read_file
+                from modelnest.core.hardware import probe
+                from modelnest.core.plan import ModelSpec, plan
+
+                if self._hardware is None:
+                    self._hardware = probe(with_sensors=False)
+                result: object = plan(ModelSpec.from_header(read_file(key[0])), self._hardware, key[1])
+            except ModelNestError as exc:
+                result = exc
+            except OSError as exc:
+                result = ModelNestError(str(exc))
+            emit(self._planned, key, result)
+
+        QThreadPool.globalInstance().start(work)
+
+    @Slot(object, object)
+    def _on_planned(self, key: object, result: object) -> None:
+        if key != self._plan_key:
+            return  # an older request; a newer one is on its way
+        if not isinstance(result, Plan):
+            self.current_plan = None
+            self.memory_bar.setVisible(False)
+            self.model_combo.setToolTip(str(result))
+            return
+        self.current_plan = result
+        self.memory_bar.set_plan(result)
+        self.memory_bar.setVisible(True)
+        if not self._user_ctx:
+            self.n_ctx.blockSignals(True)
+            self.n_ctx.setValue(result.ctx)
+            self.n_ctx.blockSignals(False)
+        if not self._user_threads:
+            self.threads.blockSignals(True)
+            self.threads.setValue(result.threads)
+            self.threads.blockSignals(False)
+
     # ---- values -----------------------------------------------------------------------------------------
     def engine_params(self) -> EngineParams:
+        """The planner's parameters for the selected model, with the context and threads shown in the panel."""
         n_ctx = self.n_ctx.value()
         n_batch = min(512, n_ctx)
         threads = self.threads.value()
+        planned = self.current_plan
+        if planned is not None and self._plan_key is not None and self._plan_key[0] == self.model_path():
+            return replace(planned.engine_params, n_ctx=n_ctx, n_batch=min(planned.engine_params.n_batch, n_ctx),
+                           n_ubatch=min(planned.engine_params.n_ubatch, n_ctx), n_threads=threads,
+                           n_threads_batch=threads)
         return EngineParams(n_ctx=n_ctx, n_batch=n_batch, n_ubatch=n_batch, n_threads=threads,
                             n_threads_batch=threads)
 

@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
+from modelnest.core import paths
 from modelnest.core.chat.history import HistoryStore
 from modelnest.core.chat.session import ReplyDelta, ReplyFinished
 from modelnest.core.engine.client import CrashLedger, EngineClient
@@ -435,3 +436,32 @@ def test_page_deleted_without_shutdown_still_ends_engine_and_threads(qtbot: QtBo
     page.deleteLater()
     qtbot.waitUntil(lambda: controller._thread is None and controller._sensor_thread is None, timeout=20_000)
     assert gone(pid)
+
+
+def test_plan_drives_the_load_and_measured_speed_is_learned(
+    qtbot: QtBot, make_page: Callable[..., ChatPage], tiny_model: Path
+) -> None:
+    page = make_page()
+    page.show()
+    page.panel.add_model(str(tiny_model))
+    qtbot.waitUntil(lambda: page.panel.current_plan is not None, timeout=30_000)
+    planned = page.panel.current_plan
+    assert page.panel.memory_bar.isVisible()
+    assert page.panel.n_ctx.value() == planned.ctx == 4096  # the model's trained context, chosen by the planner
+    assert page.panel.memory_bar._badge.text() == "CPU only"
+    page.panel.max_tokens.setValue(64)
+    page.panel.ignore_eos = True
+    with qtbot.waitSignal(page.controller.model_loaded, timeout=60_000) as loaded:
+        qtbot.mouseClick(page.panel.load_button, Qt.MouseButton.LeftButton)
+    report = loaded.args[0]
+    for key in ("n_ctx", "n_gpu_layers", "flash_attn", "type_k", "n_threads"):
+        assert report.params[key] == planned.engine_params.to_dict()[key], key
+    assert report.kv_cache_bytes == planned.memory.kv_cache_bytes  # the plan's KV figure is exact
+    type_and_send(qtbot, page, "hello")
+    done = finish(qtbot, page)
+    assert done.summary is not None and done.summary.tokens == 64
+    assert "measured:" in page.panel.memory_bar._speed.text()
+    calibration = paths.data_dir() / "calibration.json"
+    qtbot.waitUntil(calibration.exists, timeout=10_000)
+    records = json.loads(calibration.read_text())["records"]
+    assert records[-1]["measured_decode"] == pytest.approx(done.summary.decode_tokens_per_s)
