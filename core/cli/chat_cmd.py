@@ -17,10 +17,11 @@ from typing import Any, TextIO
 from modelnest.core.chat.history import HistoryStore
 from modelnest.core.chat.session import ChatSession, ReplyDelta, ReplyFinished, SessionEvent, StoreWarning
 from modelnest.core.chat.settings import SettingsStore
-from modelnest.core.engine.client import EngineClient, default_threads
+from modelnest.core.cli.run_cmd import planned
+from modelnest.core.engine.client import EngineClient
+from modelnest.core.plan.loader import load_stepping_down
 from modelnest.core.engine.errors import EngineError
-from modelnest.core.engine.params import EngineParams, SamplingParams
-from modelnest.core.gguf import read_file
+from modelnest.core.engine.params import SamplingParams
 from modelnest.core.errors import ModelNestError, UserInputError
 
 HELP = """Commands:
@@ -64,21 +65,6 @@ def _sampling(args: argparse.Namespace, saved: Any) -> SamplingParams:
     if not 0 <= sampling.top_p <= 1:
         raise UserInputError("--top-p must be between 0 and 1")
     return sampling
-
-
-def engine_params_for(path: str, ctx: int | None, threads: int | None) -> EngineParams:
-    """Context: as asked, capped at what the model was trained for; threads: physical cores unless given."""
-    header = read_file(path)  # validates the file before the engine sees it; raises a plain GGUFError
-    trained = header.context_length or 4096
-    n_ctx = min(ctx or 4096, trained)
-    if n_ctx < 16:
-        raise UserInputError(f"--ctx {n_ctx} is too small (at least 16)")
-    n_threads = threads if threads is not None else default_threads()
-    if n_threads < 1:
-        raise UserInputError("--threads must be at least 1")
-    n_batch = min(512, n_ctx)
-    return EngineParams(n_ctx=n_ctx, n_batch=n_batch, n_ubatch=n_batch, n_threads=n_threads,
-                        n_threads_batch=n_threads)
 
 
 def stats_line(finished: ReplyFinished) -> str:
@@ -144,7 +130,8 @@ def run(args: argparse.Namespace, stdin: TextIO | None = None, out: TextIO | Non
         err.write(f"note: {loaded.notice}\n")
     saved = loaded.settings
     sampling = _sampling(args, saved)
-    params = engine_params_for(args.model, args.ctx if args.ctx is not None else saved.n_ctx, args.threads)
+    # The planner's parameters (context, threads, GPU layers, KV) for this machine; --ctx/--threads override.
+    spec, _plan, params, runtime = planned(args.model, args.ctx, args.threads)
     store = HistoryStore.open()
     try:
         if store.notice is not None:
@@ -158,9 +145,10 @@ def run(args: argparse.Namespace, stdin: TextIO | None = None, out: TextIO | Non
                 model_path=str(Path(args.model).resolve()), model_name=model_name,
                 system_prompt=args.system if args.system is not None else saved.system_prompt,
                 settings={**sampling.to_dict(), "n_ctx": params.n_ctx})
-        with EngineClient() as engine:
-            report = engine.load(args.model, params)
-            for warning in engine.warnings:
+        with EngineClient(runtime=runtime) as engine:
+            steps: list[str] = []
+            report, params = load_stepping_down(engine, args.model, params, spec.n_layer, on_step=steps.append)
+            for warning in [*steps, *engine.warnings]:
                 err.write(f"warning: {warning}\n")
             err.write(f"{model_name} loaded: llama.cpp allocated {report.total_bytes / 2**20:.1f} MiB "
                       f"(context {report.n_ctx}). Conversation {conversation.id}. /help for commands.\n")
