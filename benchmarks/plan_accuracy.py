@@ -25,7 +25,7 @@ from modelnest.core.engine.client import EngineClient, TokenEvent  # noqa: E402
 from modelnest.core.engine.params import SamplingParams  # noqa: E402
 from modelnest.core.gguf import read_file  # noqa: E402
 from modelnest.core.hardware import probe  # noqa: E402
-from modelnest.core.plan import Calibration, ModelSpec, plan, run_class  # noqa: E402
+from modelnest.core.plan import Calibration, ModelSpec, learn_from_run, plan, predict, run_class  # noqa: E402
 from modelnest.core.plan.exact import measure_file  # noqa: E402
 
 MIB = 2**20
@@ -46,7 +46,11 @@ def pct(a: float, b: float) -> float:
     return 100.0 * (a - b) / b if b else 0.0
 
 
-def decode_speed(engine: EngineClient, n: int = 48) -> float:
+PROMPT_TOKENS = 4  # "hello world" with BOS, as this vocabulary tokenizes it (about)
+DECODE_TOKENS = 48
+
+
+def decode_speed(engine: EngineClient, n: int = DECODE_TOKENS) -> float:
     times = []
     for event in engine.generate(prompt="hello world", sampling=SamplingParams(temperature=0, max_tokens=n, ignore_eos=True)):
         if isinstance(event, TokenEvent):
@@ -90,12 +94,14 @@ def main() -> None:
                     t_abs = m.total_bytes - real.total_bytes
                     total_ok = abs(t_abs) <= max(0.02 * real.total_bytes, 16 * MIB)
                     exact_equal = exact.total_bytes == real.total_bytes
-                    raw_err = pct(p.predicted.uncalibrated_decode_tokens_per_s, measured)
-                    cal_err = pct(p.predicted.decode_tokens_per_s, measured) if p.predicted.calibration_runs else float("nan")
+                    # Compare like with like: the prediction for exactly this run's context fill.
+                    fill = PROMPT_TOKENS + DECODE_TOKENS // 2
+                    factors = calibration.factors(run_class("cpu", 0, spec.n_layer, spec.quant))
+                    at_fill = predict(spec, p.engine_params, hw, fill_tokens=fill, calibration=factors)
+                    raw_err = pct(at_fill.uncalibrated_decode_tokens_per_s, measured)
+                    cal_err = pct(at_fill.decode_tokens_per_s, measured) if factors else float("nan")
                     if i == 0:  # the first run of each file calibrates the rest
-                        calibration.record(run_class("cpu", 0, spec.n_layer, spec.quant),
-                                           p.predicted.uncalibrated_decode_tokens_per_s, measured,
-                                           p.predicted.uncalibrated_prefill_tokens_per_s, 0.0)
+                        learn_from_run(p, p.engine_params, measured, 0.0, fill, calibration)
                     worst["weights"] = max(worst["weights"], abs(w_err))
                     worst["kv"] = max(worst["kv"], abs(kv_err))
                     worst["total_ok"] &= total_ok

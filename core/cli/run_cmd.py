@@ -12,7 +12,7 @@ from modelnest.core.engine.client import EngineClient, TokenEvent
 from modelnest.core.engine.params import EngineParams, GenerationSummary, SamplingParams
 from modelnest.core.engine.runtime import RuntimeChoice, select_runtime
 from modelnest.core.hardware import probe
-from modelnest.core.plan import Calibration, ModelSpec, Plan, plan, run_class
+from modelnest.core.plan import ModelSpec, Plan, learn_from_run, plan
 from modelnest.core.plan.loader import load_stepping_down
 from modelnest.core.errors import UserInputError
 from modelnest.core.gguf import read_file
@@ -69,14 +69,10 @@ def run(args: argparse.Namespace) -> int:
             elif isinstance(event, GenerationSummary):
                 summary = event
     assert summary is not None
-    if summary.tokens >= 8 and params == result.engine_params:
+    if summary.tokens >= 8:
         # Learn: the next prediction for this kind of run starts from what this machine really did.
-        predicted = result.predicted
-        Calibration.default().record(
-            run_class(result.backend, params.n_gpu_layers, spec.n_layer, spec.quant),
-            predicted.uncalibrated_decode_tokens_per_s, summary.decode_tokens_per_s,
-            predicted.uncalibrated_prefill_tokens_per_s, summary.prefill_tokens_per_s,
-        )
+        learn_from_run(result, params, summary.decode_tokens_per_s, summary.prefill_tokens_per_s,
+                       summary.prompt_tokens + summary.tokens // 2)
     if args.json:
         out = {
             "text": summary.text,

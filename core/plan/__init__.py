@@ -9,7 +9,7 @@
 
 from modelnest.core.plan.calibration import Calibration, run_class
 from modelnest.core.plan.memory import MemoryEstimate, estimate
-from modelnest.core.plan.planner import FITS, Plan, plan, step_down
+from modelnest.core.plan.planner import FITS, Plan, learn_from_run, plan, step_down
 from modelnest.core.plan.speed import SpeedPrediction, predict
 from modelnest.core.plan.spec import ModelSpec
 
@@ -21,6 +21,7 @@ __all__ = [
     "Plan",
     "SpeedPrediction",
     "estimate",
+    "learn_from_run",
     "plan",
     "predict",
     "run_class",

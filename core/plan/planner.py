@@ -39,6 +39,8 @@ class Plan:
     host_budget_bytes: int
     device_budget_bytes: int
     notes: list[str] = field(default_factory=list)
+    spec: ModelSpec | None = field(default=None, repr=False, compare=False)  # kept to learn from real runs
+    hardware: HardwareSnapshot | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -205,8 +207,34 @@ def plan(
     return Plan(
         fit=fit, gpu_layers=n_gpu, threads=threads, threads_batch=threads, ctx=n_ctx, memory=mem, predicted=speed,
         engine_params=params, backend=backend if n_gpu else "cpu", host_budget_bytes=host_budget,
-        device_budget_bytes=device_budget, notes=notes + mem.notes,
+        device_budget_bytes=device_budget, notes=notes + mem.notes, spec=spec, hardware=hw,
     )
+
+
+def learn_from_run(
+    result: Plan,
+    params: EngineParams,
+    measured_decode: float,
+    measured_prefill: float,
+    context_used: int,
+    calibration: Calibration | None = None,
+) -> bool:
+    """Record a real run against the uncalibrated prediction for exactly that run (its parameters and how much
+    context it attended to), so calibration compares like with like. Returns False when not recordable."""
+    if result.spec is None or result.hardware is None or measured_decode <= 0:
+        return False
+    backend = result.backend if params.n_gpu_layers else "cpu"
+    gpu = choose_gpu(result.hardware)
+    raw = predict(
+        result.spec, params, result.hardware, backend=backend,
+        gpu_bandwidth_gb_s=gpu.bandwidth_gb_s if gpu else None, fill_tokens=context_used,
+    )
+    klass = run_class(backend, params.n_gpu_layers, result.spec.n_layer, result.spec.quant)
+    (calibration or Calibration.default()).record(
+        klass, raw.uncalibrated_decode_tokens_per_s, measured_decode, raw.uncalibrated_prefill_tokens_per_s,
+        measured_prefill,
+    )
+    return True
 
 
 def step_down(current: EngineParams, n_layer: int) -> tuple[EngineParams, str] | None:

@@ -73,14 +73,16 @@ def predict(
     backend: str = "cpu",
     gpu_bandwidth_gb_s: float | None = None,
     calibration: tuple[float, float, int] | None = None,
+    fill_tokens: int | None = None,
 ) -> SpeedPrediction:
-    """`calibration` is (decode factor, prefill factor, runs) measured on this machine for this class of run."""
+    """`calibration` is (decode factor, prefill factor, runs) measured on this machine for this class of run;
+    `fill_tokens` is how much context each new token attends to (default: a typical chat turn)."""
     layers, embd, out = spec.layer_bytes()
     n_layer = spec.n_layer
     n_gpu = min(params.n_gpu_layers, n_layer + 1) if backend != "cpu" else 0
     gpu_start = n_layer + 1 - n_gpu if n_gpu else n_layer + 1
     kv = kv_bytes_per_layer(spec, params)
-    fill = min(TYPICAL_FILL, params.n_ctx) / padded_ctx(params.n_ctx)
+    fill = min(fill_tokens if fill_tokens is not None else TYPICAL_FILL, params.n_ctx) / padded_ctx(params.n_ctx)
     host_read = sum(layers[il] + kv[il] * fill for il in range(min(gpu_start, n_layer))) + (out if n_gpu <= n_layer else 0)
     dev_read = sum(layers[il] + kv[il] * fill for il in range(gpu_start, n_layer)) + (out if n_gpu > n_layer else 0)
     host_share = host_read / max(1.0, host_read + dev_read)

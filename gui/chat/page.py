@@ -649,17 +649,12 @@ class ChatPage(QWidget):
         if planned is None or report is None or summary.tokens < 8 or not math.isfinite(summary.decode_tokens_per_s):
             return
         self.panel.memory_bar.set_measured(summary.decode_tokens_per_s)
-        if report.params.get("n_gpu_layers") != planned.gpu_layers or report.params.get("n_ctx") != planned.ctx:
-            return  # the user ran something else than the plan: not comparable
-        from modelnest.core.gguf import read_file
-        from modelnest.core.plan import Calibration, run_class
+        from modelnest.core.engine.params import EngineParams
+        from modelnest.core.plan import learn_from_run
 
-        predicted = planned.predicted
-        quant = read_file(report.path).file_type
-        klass = run_class(planned.backend, planned.gpu_layers, report.n_layer, quant)
         QThreadPool.globalInstance().start(functools.partial(
-            Calibration.default().record, klass, predicted.uncalibrated_decode_tokens_per_s,
-            summary.decode_tokens_per_s, predicted.uncalibrated_prefill_tokens_per_s, summary.prefill_tokens_per_s))
+            learn_from_run, planned, EngineParams.from_dict(report.params), summary.decode_tokens_per_s,
+            summary.prefill_tokens_per_s, summary.prompt_tokens + summary.tokens // 2))
 
     @Slot(object)
     def _on_engine_failed(self, error: EngineError) -> None:
