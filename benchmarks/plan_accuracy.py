@@ -26,6 +26,7 @@ from modelnest.core.engine.params import SamplingParams  # noqa: E402
 from modelnest.core.gguf import read_file  # noqa: E402
 from modelnest.core.hardware import probe  # noqa: E402
 from modelnest.core.plan import Calibration, ModelSpec, learn_from_run, plan, predict, run_class  # noqa: E402
+from modelnest.core.plan.planner import model_key  # noqa: E402
 from modelnest.core.plan.exact import measure_file  # noqa: E402
 
 MIB = 2**20
@@ -96,7 +97,7 @@ def main() -> None:
                     exact_equal = exact.total_bytes == real.total_bytes
                     # Compare like with like: the prediction for exactly this run's context fill.
                     fill = PROMPT_TOKENS + DECODE_TOKENS // 2
-                    factors = calibration.factors(run_class("cpu", 0, spec.n_layer, spec.quant))
+                    factors = calibration.factors(run_class("cpu", 0, spec.n_layer, spec.quant), model_key(spec))
                     at_fill = predict(spec, p.engine_params, hw, fill_tokens=fill, calibration=factors)
                     raw_err = pct(at_fill.uncalibrated_decode_tokens_per_s, measured)
                     cal_err = pct(at_fill.decode_tokens_per_s, measured) if factors else float("nan")

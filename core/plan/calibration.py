@@ -20,7 +20,7 @@ from modelnest.core import paths
 
 MAX_RECORDS = 500
 # Bumped whenever speed.py's formula changes: factors measured against an older formula no longer apply.
-SPEED_MODEL_VERSION = 2
+SPEED_MODEL_VERSION = 3
 
 
 def run_class(backend: str, gpu_layers: int, n_layer: int, quant: str) -> str:
@@ -49,7 +49,7 @@ class Calibration:
             return []  # missing or damaged: start again (calibration is an optimisation, never required)
 
     def record(self, klass: str, predicted_decode: float, measured_decode: float,
-               predicted_prefill: float, measured_prefill: float) -> None:
+               predicted_prefill: float, measured_prefill: float, model: str = "") -> None:
         if predicted_decode <= 0 or measured_decode <= 0:
             return
         records = self._load()
@@ -57,6 +57,7 @@ class Calibration:
             {
                 "machine": machine_id(),
                 "class": klass,
+                "model": model,
                 "speed_model": SPEED_MODEL_VERSION,
                 "predicted_decode": predicted_decode,
                 "measured_decode": measured_decode,
@@ -74,12 +75,15 @@ class Calibration:
             os.fsync(f.fileno())
         os.replace(tmp, self.path)
 
-    def factors(self, klass: str) -> tuple[float, float, int] | None:
-        """(decode factor, prefill factor, runs) from this machine's runs of this class; None without any."""
+    def factors(self, klass: str, model: str = "") -> tuple[float, float, int] | None:
+        """(decode factor, prefill factor, runs) from this machine's runs of this model in this class, else of any
+        model in the class (the formula's bias differs a little between architectures); None without any."""
         mine = [
             r for r in self._load()
             if r.get("machine") == machine_id() and r.get("class") == klass and r.get("speed_model") == SPEED_MODEL_VERSION
         ]
+        same_model = [r for r in mine if model and r.get("model") == model]
+        mine = same_model or mine
         if not mine:
             return None
         decode = statistics.median(r["measured_decode"] / r["predicted_decode"] for r in mine)

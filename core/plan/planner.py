@@ -199,7 +199,7 @@ def plan(
         notes.append("no usable GPU found: runs on the CPU")
     params = params_for(n_ctx, n_gpu, kv)
     cal = calibration or Calibration.default()
-    factors = cal.factors(run_class(backend if n_gpu else "cpu", n_gpu, spec.n_layer, spec.quant))
+    factors = cal.factors(run_class(backend if n_gpu else "cpu", n_gpu, spec.n_layer, spec.quant), model_key(spec))
     speed = predict(
         spec, params, hw, backend=backend if n_gpu else "cpu",
         gpu_bandwidth_gb_s=gpu.bandwidth_gb_s if gpu else None, calibration=factors,
@@ -232,9 +232,14 @@ def learn_from_run(
     klass = run_class(backend, params.n_gpu_layers, result.spec.n_layer, result.spec.quant)
     (calibration or Calibration.default()).record(
         klass, raw.uncalibrated_decode_tokens_per_s, measured_decode, raw.uncalibrated_prefill_tokens_per_s,
-        measured_prefill,
+        measured_prefill, model_key(result.spec),
     )
     return True
+
+
+def model_key(spec: ModelSpec) -> str:
+    """Which model a calibration record is about: its shape, whatever the file or quantization."""
+    return f"{spec.arch}:{spec.n_layer}x{spec.n_embd}:{spec.n_params // 10**6}M"
 
 
 def step_down(current: EngineParams, n_layer: int) -> tuple[EngineParams, str] | None:

@@ -78,6 +78,8 @@ def predict(
     """`calibration` is (decode factor, prefill factor, runs) measured on this machine for this class of run;
     `fill_tokens` is how much context each new token attends to (default: a typical chat turn)."""
     layers, embd, out = spec.layer_bytes()
+    if spec.tied_embeddings and not out:
+        out = embd  # the output projection multiplies by the (shared) embedding matrix: read every token
     n_layer = spec.n_layer
     n_gpu = min(params.n_gpu_layers, n_layer + 1) if backend != "cpu" else 0
     gpu_start = n_layer + 1 - n_gpu if n_gpu else n_layer + 1
