@@ -144,6 +144,10 @@ class ChatPage(QWidget):
         self.conversation_id: int | None = None
         self._editing = False
         self._live: ReplyDelta | None = None
+        from modelnest.core.hardware import ThrottleDetector
+
+        self._throttle = ThrottleDetector()
+        self._throttle_warned = False
         self._build(loaded.settings)
         self._connect()
         # Deleted without shutdown() (no close event reaches a child page): still stop the threads and the
@@ -602,6 +606,7 @@ class ChatPage(QWidget):
 
     @Slot(object)
     def _on_reply_started(self, event: ReplyStarted) -> None:
+        self._throttle_warned = False  # warn at most once per reply
         if event.reply.conversation_id != self.conversation_id:
             return
         self._live = None
@@ -687,10 +692,30 @@ class ChatPage(QWidget):
             self.gauge_temp.setText(self.tr("temperature –"))
             self.gauge_load.setText(self.tr("load –"))
 
+    def _watch_throttling(self, reading: Any, gpu: Any) -> None:
+        """Warn once per reply when the machine slows itself down because it is hot (temperature up, speed down)."""
+        if not self.controller.busy or self._live is None:
+            return
+        from modelnest.core.hardware import ThrottleSample
+
+        sample = ThrottleSample(
+            t=reading.timestamp,
+            temperature_c=gpu.temperature_c if gpu is not None else reading.cpu_temperature_c,
+            clock_mhz=(gpu.graphics_clock_mhz if gpu is not None else reading.cpu_freq_mhz),
+            tokens_per_s=self._live.decode_tokens_per_s,
+            thermal_reasons=bool(gpu is not None and any("thermal" in r.lower() for r in gpu.throttle_reasons)),
+        )
+        verdict = self._throttle.add(sample)
+        if verdict.throttling and not self._throttle_warned:
+            self._throttle_warned = True
+            self.show_status(self.tr("Your computer is slowing down to cool off ({0}); replies will be slower.").format(
+                verdict.reason), 15000)
+
     @Slot(object)
     def _on_sensors(self, reading: Any) -> None:
         gpu_used = self.controller.report is not None and self.controller.report.gpu_layers_offloaded > 0
         gpu = next((g for g in reading.gpus if g.temperature_c is not None), None) if gpu_used else None
+        self._watch_throttling(reading, gpu)
         if gpu is not None:
             self.gauge_temp.setText(self.tr("GPU {0:.0f} °C").format(gpu.temperature_c))
             load = gpu.utilization_percent

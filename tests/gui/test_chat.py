@@ -465,3 +465,22 @@ def test_plan_drives_the_load_and_measured_speed_is_learned(
     qtbot.waitUntil(calibration.exists, timeout=10_000)
     records = json.loads(calibration.read_text())["records"]
     assert records[-1]["measured_decode"] == pytest.approx(done.summary.decode_tokens_per_s)
+
+
+def test_sustained_throttling_while_generating_is_reported(qtbot: QtBot, page: ChatPage) -> None:
+    """Recorded sensor answers of a laptop heating up (this VM has no temperature sensor): CPU temperature
+    climbs, its clock and the reply speed fall for longer than the detector's 10 s; the user is told once."""
+    page.panel.max_tokens.setValue(100_000)
+    with qtbot.waitSignal(page.controller.reply_delta, timeout=REPLY_TIMEOUT):
+        type_and_send(qtbot, page, "a long answer please")
+    base = time.time()
+    for i in range(30):
+        hot = i >= 8
+        reading = SensorReading(timestamp=base + i, cpu_percent=100.0, cpu_freq_mhz=1400.0 if hot else 3400.0,
+                                cpu_temperature_c=97.0 if hot else 62.0)
+        if page._live is not None:
+            page._live = ReplyDelta(**{**page._live.__dict__, "decode_tokens_per_s": 40.0 if hot else 90.0})
+        page._on_sensors(reading)
+    assert "slowing down to cool off" in page.status_message.text()
+    page.controller.stop()
+    finish(qtbot, page)
