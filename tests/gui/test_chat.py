@@ -10,7 +10,6 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import psutil
 import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QGuiApplication
@@ -22,6 +21,7 @@ from modelnest.core.chat.session import ReplyDelta, ReplyFinished
 from modelnest.core.engine.client import CrashLedger, EngineClient
 from modelnest.core.hardware import GpuSensors, SensorReading
 from modelnest.gui.chat import ChatPage
+from support.processes import gone
 
 # The offscreen platform plugin warns on every top-level show(); it says nothing about our code.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -30,16 +30,6 @@ LOAD_TIMEOUT = 60_000
 REPLY_TIMEOUT = 60_000
 
 
-def gone(pid: int, timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
-                return True
-        except psutil.NoSuchProcess:
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def _engine() -> EngineClient:

@@ -15,7 +15,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from modelnest.core.engine.client import CrashLedger, EngineClient, ProgressEvent, TokenEvent
+from modelnest.core.engine.client import CrashLedger, EngineClient, TokenEvent
 from modelnest.core.engine.errors import (
     EngineCrashed,
     EngineHung,
@@ -25,22 +25,12 @@ from modelnest.core.engine.errors import (
 )
 from modelnest.core.engine.params import EngineParams, GenerationSummary, SamplingParams
 from modelnest.core.gguf import GGUFError
+from support.processes import gone
 
 PARAMS = EngineParams(n_ctx=2048, n_batch=512, n_ubatch=512, n_threads=2, n_threads_batch=2)
 LONG = SamplingParams(max_tokens=1900, ignore_eos=True, seed=3)
 
 
-def gone(pid: int, timeout: float = 10.0) -> bool:
-    """The process has exited (a zombie awaiting its reaper counts as exited)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
-                return True
-        except psutil.NoSuchProcess:
-            return True
-        time.sleep(0.05)
-    return False
 
 
 @pytest.fixture
