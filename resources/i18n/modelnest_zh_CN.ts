@@ -775,6 +775,10 @@
         <translation>负载 –</translation>
     </message>
     <message>
+        <source>Your computer is slowing down to cool off ({0}); replies will be slower.</source>
+        <translation>你的电脑正在降频散热（{0}）；回复会变慢。</translation>
+    </message>
+    <message>
         <source>GPU {0:.0f} °C</source>
         <translation>GPU {0:.0f} °C</translation>
     </message>
