@@ -68,6 +68,12 @@ class _LimitedEnvironment(ImmutableSandboxedEnvironment):
         super().__init__(**options)
         self.filters = {name: _guarded(f) for name, f in self.filters.items()}
 
+    def wrap_str_format(self, value: Any) -> Any:
+        # Jinja hands str.format / format_map a wrapper of its own, so `call()` never sees the format string.
+        if getattr(value, "__name__", "") in ("format", "format_map") and isinstance(getattr(value, "__self__", None), str):
+            _check_format_string(value.__self__)
+        return super().wrap_str_format(value)
+
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
         _check_arguments(getattr(__obj, "__self__", None), getattr(__obj, "__name__", ""), args, kwargs)
         return super().call(__context, __obj, *args, **kwargs)
@@ -171,7 +177,7 @@ class ChatTemplate:
         except TemplateRejected:
             raise
         except Exception as exc:  # noqa: BLE001 - whatever untrusted code raises, it only means "not usable"
-            raise TemplateRejected(f"the chat template failed: {exc}") from exc
+            raise TemplateRejected(f"the chat template failed ({type(exc).__name__}: {exc})") from exc
         finally:
             sys.settrace(previous)
         return "".join(parts)
