@@ -727,8 +727,8 @@ class ChatPage(QWidget):
             self.gauge_temp.setToolTip("")
         else:
             reason = reading.missing.get("cpu_temperature_c", self.tr("not available"))
-            self.gauge_temp.setText(self.tr("CPU temperature n/a ({0})").format(reason))
-            self.gauge_temp.setToolTip("")
+            self.gauge_temp.setText(self.tr("CPU temperature n/a"))
+            self.gauge_temp.setToolTip(reason)  # the why, without widening the gauge row
         if reading.cpu_percent is not None:
             self.gauge_load.setText(self.tr("CPU load {0:.0f} %").format(reading.cpu_percent))
         else:

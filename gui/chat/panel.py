@@ -65,6 +65,7 @@ class ModelPanel(QWidget):
         self._plan_timer.timeout.connect(self._start_planning)
         self._planned.connect(self._on_planned)
         self.setMinimumWidth(260)
+        self.setMaximumWidth(330)  # the memory bar wraps its text rather than widening the window
         layout = QVBoxLayout(self)
 
         model_box = QGroupBox(self.tr("Model"))
