@@ -30,9 +30,22 @@ setup() {
   done
 }
 
+# The packaging tests lint the Windows installer (makensis), the shell scripts (shellcheck) and the Linux menu
+# entry (desktop-file-validate): install those Debian tools for the test run when we can.
+test_tools() {
+  local missing=()
+  command -v makensis >/dev/null || missing+=(nsis)
+  command -v shellcheck >/dev/null || missing+=(shellcheck)
+  command -v desktop-file-validate >/dev/null || missing+=(desktop-file-utils)
+  if [ ${#missing[@]} -gt 0 ] && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    echo "installing test tools: ${missing[*]} (apt-get)" >&2
+    apt-get update -qq >&2 && apt-get install -y -qq "${missing[@]}" >&2 || echo "could not install ${missing[*]}" >&2
+  fi
+}
+
 case "${1:-}" in
   app)  shift; setup; exec "$VENV/bin/modelnest" "$@" ;;
-  test) shift; setup; export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"; exec "$VENV/bin/python" -m pytest "$@" ;;
+  test) shift; setup; test_tools; export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"; exec "$VENV/bin/python" -m pytest "$@" ;;
   setup) setup ;;
   *) echo "usage: scripts/dev.sh app|test|setup [args]" >&2; exit 2 ;;
 esac
