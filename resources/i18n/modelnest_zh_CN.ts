@@ -799,8 +799,8 @@
         <translation>不可用</translation>
     </message>
     <message>
-        <source>CPU temperature n/a ({0})</source>
-        <translation>CPU 温度不可用（{0}）</translation>
+        <source>CPU temperature n/a</source>
+        <translation>CPU 温度不可用</translation>
     </message>
     <message>
         <source>CPU load {0:.0f} %</source>
