@@ -11,7 +11,7 @@ setup() {
   local wheel stamp want
   wheel=$(PYTHON="$VENV/bin/python" scripts/build_llama_wheel.sh)
   # Reinstall only when the project's requirements or the engine wheel changed (keeps reruns fast).
-  want=$(cat pyproject.toml "$0" | sha256sum | cut -c1-16)-$(basename "$(dirname "$wheel")")
+  want=$("$VENV/bin/python" -c 'import hashlib, sys; print(hashlib.sha256(open(sys.argv[1], "rb").read() + open(sys.argv[2], "rb").read()).hexdigest()[:16])' pyproject.toml "$0")-$(basename "$(dirname "$wheel")")
   stamp="$VENV/.modelnest-installed"
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "$wheel" -e ".[test]"
