@@ -17,17 +17,25 @@ setup() {
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "$wheel" -e ".[test]"
     printf '%s\n' "$want" > "$stamp"
   fi
-  # Qt needs a few system libraries that minimal Linux images lack; install them when we can (root + apt).
-  if ! "$VENV/bin/python" -c "import PySide6.QtGui" 2>/dev/null && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
-    echo "installing the system libraries Qt needs (apt-get)" >&2
-    apt-get update -qq >&2 && apt-get install -y -qq libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 \
-      libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 >&2
-  fi
   # Compiled translations are build products, not committed binaries.
   for ts in resources/i18n/*.ts; do
     [ -e "$ts" ] || continue
     "$VENV/bin/pyside6-lrelease" -silent "$ts" -qm "${ts%.ts}.qm"
   done
+}
+
+# Qt's window system plugin (xcb) needs libraries that minimal Debian/Ubuntu images lack; install the missing
+# ones when we can (root + apt). Headless tests use the offscreen plugin and need none of them.
+qt_system_libs() {
+  [ "$(uname -s)" = Linux ] && command -v dpkg >/dev/null && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ] || return 0
+  local want=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libxcb-cursor0 libxcb-icccm4
+              libxcb-keysyms1 libxcb-shape0 libxcb-image0 libxcb-randr0 libxcb-render-util0 libxcb-xinerama0 libxcb-xkb1)
+  local missing=()
+  for pkg in "${want[@]}"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing the system libraries Qt needs: ${missing[*]} (apt-get)" >&2
+    apt-get update -qq >&2 && apt-get install -y -qq "${missing[@]}" >&2 || echo "could not install them" >&2
+  fi
 }
 
 # The packaging tests lint the Windows installer (makensis), the shell scripts (shellcheck) and the Linux menu
@@ -44,7 +52,7 @@ test_tools() {
 }
 
 case "${1:-}" in
-  app)  shift; setup; exec "$VENV/bin/modelnest" "$@" ;;
+  app)  shift; setup; qt_system_libs; exec "$VENV/bin/modelnest" "$@" ;;
   test) shift; setup; test_tools; export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"; exec "$VENV/bin/python" -m pytest "$@" ;;
   setup) setup ;;
   *) echo "usage: scripts/dev.sh app|test|setup [args]" >&2; exit 2 ;;
