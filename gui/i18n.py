@@ -7,6 +7,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
+from modelnest.core.messages import CONTEXT, Text, render, text_of
+
 SUPPORTED = ("en", "zh_CN")
 
 _installed: list[QTranslator] = []
@@ -46,3 +48,16 @@ def install_translator(app: QCoreApplication, language: str | None = None, qm_di
         app.installTranslator(qtbase)
         _installed.append(qtbase)
     return lang
+
+
+def _translate_core(template: str) -> str:
+    return QCoreApplication.translate(CONTEXT, template)
+
+
+def tr_text(value: Text | BaseException) -> str:
+    """A core message (or an error carrying one) in the UI language; plain strings pass through unchanged.
+
+    Core messages are declared for lupdate in ``gui/core_messages.py`` (generated; see core/messages.py).
+    """
+    text = text_of(value) if isinstance(value, BaseException) else value
+    return render(text, _translate_core)

@@ -1,0 +1,97 @@
+"""Messages core builds for people (planner notes, crash explanations, download errors), translatable by the GUI.
+
+Core never imports Qt, yet the Chinese UI must show a planner note or a crash explanation in Chinese. We follow
+gettext's convention: the English template is the key. Core writes ``msg("context reduced from {old} to {new}
+tokens", old=8192, new=4096)``; ``str()`` of it is the English sentence (the CLI, logs, JSON); the GUI looks the
+template up in the "core" translation context and fills in the same parameters (``modelnest.gui.i18n.tr``).
+
+Rules for templates, checked by tests/gui/test_translations.py:
+- the first argument of ``msg`` is a string literal (the extractor reads it from the source, like xgettext);
+- parameters are numbers, names, paths or other ``Message`` objects, never English words to splice into a
+  sentence (write two messages instead), so the translator sees whole sentences;
+- placeholders use str.format syntax (``{name}``, ``{value:.1f}``) and are kept as they are in translations.
+
+``scripts/update_translations.sh`` collects every template into ``gui/core_messages.py`` (as QT_TRANSLATE_NOOP
+entries, so Qt Linguist's lupdate sees them) and from there into the .ts files.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["CONTEXT", "Message", "Text", "msg", "render", "text_of"]
+
+CONTEXT = "core"  # the Qt translation context of every core message
+
+
+@dataclass(frozen=True)
+class Message:
+    """An English ``template`` with named ``params``; ``str()`` renders it in English."""
+
+    template: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def render(self, translate: Callable[[str], str] | None = None) -> str:
+        """The sentence, with ``translate`` (template → translated template) applied to it and to nested messages."""
+        return render(self, translate)
+
+    def __str__(self) -> str:
+        return render(self)
+
+    def to_json(self) -> dict[str, Any]:
+        """The id and parameters for machine-readable output (``--json``), plus the English text."""
+        return {
+            "text": str(self),
+            "template": self.template,
+            "params": {k: v.to_json() if isinstance(v, Message) else v for k, v in self.params.items()},
+        }
+
+
+Text = Message | str  # what an API that shows text to people accepts and returns
+
+
+def msg(template: str, /, **params: Any) -> Message:
+    """A translatable message; ``template`` must be a literal (see the module docstring)."""
+    return Message(template, params)
+
+
+class _Lenient(string.Formatter):
+    """str.format that leaves an unknown or malformed field visible instead of raising.
+
+    A translation with a typo in a placeholder must never turn an error dialog into a second error.
+    """
+
+    def get_value(self, key: int | str, args: Any, kwargs: Mapping[str, Any]) -> Any:
+        if isinstance(key, str) and key in kwargs:
+            return kwargs[key]
+        return "{" + str(key) + "}"
+
+
+_FORMATTER = _Lenient()
+
+
+def render(text: Text, translate: Callable[[str], str] | None = None) -> str:
+    """A Message (or plain text) as a sentence, translated when ``translate`` is given."""
+    if not isinstance(text, Message):
+        return text
+    template = translate(text.template) if translate is not None else text.template
+    params = {k: render(v, translate) if isinstance(v, Message) else v for k, v in text.params.items()}
+    try:
+        return _FORMATTER.vformat(template, (), params)
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+        if translate is not None:  # a broken translation: fall back to the English template
+            return render(text)
+        return template
+
+
+def text_of(value: object) -> Text:
+    """The Message an exception (or anything) carries for people, else its plain ``str``."""
+    message = getattr(value, "message", None)
+    if isinstance(message, Message):
+        return message
+    if isinstance(value, Message):
+        return value
+    return str(value)
