@@ -1,0 +1,28 @@
+"""An AppContext for GUI tests: the real services, on a recorded machine, in the test's own folders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from modelnest.core.hardware.recorded import load_machine
+from modelnest.gui.context import AppContext
+
+MACHINES = Path(__file__).resolve().parents[1] / "data" / "machines"
+DEFAULT_MACHINE = "i7_no_gpu_16gb"  # a CPU-only desktop: tests never depend on what this host has
+
+
+def recorded_context(tmp_path: Path, machine: str = DEFAULT_MACHINE, *, sensor_interval_ms: int = 100) -> AppContext:
+    """Settings, history and models under ``tmp_path``; hardware replayed from ``tests/data/machines``.
+
+    Call ``ctx.shutdown()`` at the end of the test (the ``app_context`` fixture does).
+    """
+    sources = load_machine(MACHINES / f"{machine}.json", tmp_path / "machine")
+    models = tmp_path / "models"
+    models.mkdir(parents=True, exist_ok=True)
+    return AppContext.create(
+        settings_path=tmp_path / "config" / "settings.json",
+        history_path=tmp_path / "data" / "history.sqlite3",
+        sources=sources,
+        models_dir=models,
+        sensor_interval_ms=sensor_interval_ms,
+    )
