@@ -20,10 +20,10 @@ from dataclasses import replace
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication
 
-from modelnest.core.chat.history import Message  # noqa: E402
-from modelnest.gui.chat.view import ChatView  # noqa: E402
+from modelnest.core.chat.history import Message
+from modelnest.gui.chat.view import ChatView
 
 WORDS = ["The", " model", " runs", " on", " your", " own", " computer", ",", " token", " by", " token", ".", "\n"]
 EARLIER = (

@@ -22,13 +22,13 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt  # noqa: E402
-from PySide6.QtWidgets import QApplication, QTableView  # noqa: E402
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import QApplication, QTableView
 
-from modelnest.core.catalogue import bundled_catalogue, plan_entry  # noqa: E402
-from modelnest.core.hardware import probe  # noqa: E402
-from modelnest.core.hardware.recorded import load_machine  # noqa: E402
-from modelnest.gui.catalogue_model import CatalogueFilterProxy, CatalogueRow, CatalogueTableModel  # noqa: E402
+from modelnest.core.catalogue import bundled_catalogue, plan_entry
+from modelnest.core.hardware import probe
+from modelnest.core.hardware.recorded import load_machine
+from modelnest.gui.catalogue_model import CatalogueFilterProxy, CatalogueRow, CatalogueTableModel
 
 ROOT = Path(__file__).resolve().parents[1]
 SORT_ROLE = Qt.ItemDataRole.UserRole + 10

@@ -17,10 +17,10 @@ import time
 
 os.environ.setdefault("MODELNEST_HOME", tempfile.mkdtemp(prefix="modelnest-bench-"))
 
-import psutil  # noqa: E402
+import psutil
 
-from modelnest.core.hardware import probe  # noqa: E402
-from modelnest.core.hardware.bandwidth import measure_ram_bandwidth, table_figure  # noqa: E402
+from modelnest.core.hardware import probe
+from modelnest.core.hardware.bandwidth import measure_ram_bandwidth, table_figure
 
 
 def timed(fn, runs: int) -> list[float]:  # type: ignore[no-untyped-def]

@@ -26,8 +26,8 @@ from modelnest.core.engine.params import SamplingParams  # noqa: E402
 from modelnest.core.gguf import read_file  # noqa: E402
 from modelnest.core.hardware import probe  # noqa: E402
 from modelnest.core.plan import Calibration, ModelSpec, learn_from_run, plan, predict, run_class  # noqa: E402
-from modelnest.core.plan.planner import model_key  # noqa: E402
 from modelnest.core.plan.exact import measure_file  # noqa: E402
+from modelnest.core.plan.planner import model_key  # noqa: E402
 
 MIB = 2**20
 VOCAB = 32000 - 292  # the builder's base vocabulary is 292 entries

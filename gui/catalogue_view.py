@@ -66,7 +66,6 @@ from modelnest.core.catalogue.quants import normalize_quant, quant_rank
 from modelnest.core.download import format_bytes
 from modelnest.core.errors import ModelNestError
 from modelnest.core.hardware import HardwareSnapshot
-from modelnest.gui.memory_bar import MemoryBar
 from modelnest.gui.catalogue_model import (
     FIT_COLORS,
     CatalogueFilterProxy,
@@ -76,6 +75,7 @@ from modelnest.gui.catalogue_model import (
     speed_text,
     tasks_text,
 )
+from modelnest.gui.memory_bar import MemoryBar
 
 # core's quantization notes (core/catalogue/quants.py, no Qt there) written out so lupdate extracts them; shown through
 # QCoreApplication.translate, and tests/gui/test_translations.py checks that every note of core is listed here.

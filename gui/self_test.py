@@ -48,7 +48,7 @@ class _Report:
 def _process_age() -> float | None:
     """Seconds since this process was created (for cold start: includes the bootloader and all imports)."""
     try:
-        import psutil  # noqa: PLC0415
+        import psutil
 
         return max(0.0, time.time() - psutil.Process().create_time())
     except Exception:  # noqa: BLE001 - psutil missing or no permission: the figure is just absent
@@ -56,11 +56,11 @@ def _process_age() -> float | None:
 
 
 def _window_check(report: _Report) -> tuple[bool, str]:
-    from PySide6.QtCore import QDeadlineTimer, QEventLoop  # noqa: PLC0415 - Qt only after QT_QPA_PLATFORM is set
-    from PySide6.QtWidgets import QApplication, QListWidget  # noqa: PLC0415
+    from PySide6.QtCore import QDeadlineTimer, QEventLoop  # Qt only after QT_QPA_PLATFORM is set
+    from PySide6.QtWidgets import QApplication, QListWidget
 
-    from modelnest.gui.app import build_main_window  # noqa: PLC0415
-    from modelnest.gui.i18n import install_translator  # noqa: PLC0415
+    from modelnest.gui.app import build_main_window
+    from modelnest.gui.i18n import install_translator
 
     started = time.perf_counter()
     app = QApplication.instance() or QApplication([sys.argv[0]])
@@ -112,7 +112,7 @@ def _resources_check(report: _Report) -> tuple[bool, str]:
     catalogue_dir = root.joinpath("catalogue")
     for name in catalogue:  # every packaged JSON must parse, or the catalogue page would fail later
         json.loads(catalogue_dir.joinpath(name).read_text(encoding="utf-8"))
-    from PySide6.QtCore import QTranslator  # noqa: PLC0415
+    from PySide6.QtCore import QTranslator
 
     broken = [n for n in qm if not QTranslator().load(root.joinpath("i18n").joinpath(n).read_bytes())]
     report.data["resources"] = {"translations": qm, "catalogue": catalogue, "unreadable_translations": broken}
@@ -154,12 +154,12 @@ def run_self_test(model: Path | None = None, *, tokens: int = 8, engine_timeout:
     report.check("window", lambda: _window_check(report))
     report.check("resources", lambda: _resources_check(report))
 
-    from modelnest.core.engine import runtime  # noqa: PLC0415
+    from modelnest.core.engine import runtime
 
     state: dict[str, Any] = {}
 
     def probe() -> tuple[bool, str]:
-        from modelnest.core.hardware import probe as hw_probe  # noqa: PLC0415
+        from modelnest.core.hardware import probe as hw_probe
 
         snap = hw_probe(with_sensors=False)
         state["gpus"] = snap.gpus
@@ -181,7 +181,7 @@ def run_self_test(model: Path | None = None, *, tokens: int = 8, engine_timeout:
     report.check("hardware", probe)
     report.check("runtime", choose)
 
-    from modelnest.core.engine.client import EngineClient  # noqa: PLC0415
+    from modelnest.core.engine.client import EngineClient
 
     choice = state.get("choice") or runtime.select_runtime([])
     client = EngineClient(env=choice.env())
@@ -229,7 +229,7 @@ def run_self_test(model: Path | None = None, *, tokens: int = 8, engine_timeout:
     if engine_ok and model is not None:
 
         def generate() -> tuple[bool, str]:
-            from modelnest.core.engine.params import EngineParams, SamplingParams  # noqa: PLC0415
+            from modelnest.core.engine.params import EngineParams, SamplingParams
 
             t0 = time.perf_counter()
             loaded = client.load(model, EngineParams(n_ctx=256, n_batch=64, n_ubatch=64))

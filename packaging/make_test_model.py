@@ -8,7 +8,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from support.gguf_models import quantize, write_model  # noqa: E402 - after the path set-up above
+from support.gguf_models import quantize, write_model
 
 
 def main() -> int:

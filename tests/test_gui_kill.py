@@ -21,11 +21,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+from support.processes import gone
 
 from modelnest.core.chat.session import ReplyFinished
 from modelnest.core.engine.client import CrashLedger, EngineClient
 from modelnest.gui.chat import ChatPage
-from support.processes import gone
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 

@@ -73,7 +73,7 @@ def search_hub(
     api = HfApi(endpoint=base, token=token)
     try:
         hits = list(api.list_models(filter="gguf", search=text.strip() or None, sort="downloads", limit=limit))
-    except Exception as exc:  # noqa: BLE001 - mapped to a plain-language message
+    except Exception as exc:  # any failure is mapped to a plain-language message
         raise _hub_error(exc, f"search {text!r}", base) from exc
     out: list[HubRepo] = []
     for m in hits:

@@ -40,8 +40,8 @@ def resolve(model: str, endpoint: str | None) -> tuple[ModelSpec, bytes | None, 
     """(spec, header prefix if read, description) for any accepted MODEL form."""
     path = Path(model)
     if path.suffix.lower() == ".gguf" or path.exists():
-        from modelnest.core.plan.exact import header_prefix
         from modelnest.core.gguf import read_file
+        from modelnest.core.plan.exact import header_prefix
 
         header = read_file(path)
         prefix, _ = header_prefix(path)
@@ -79,7 +79,7 @@ def _remote_header(repo: str, filename: str, endpoint: str | None) -> tuple[Any,
     url = hf_hub_url(repo, filename, endpoint=endpoint)
     try:
         meta = get_hf_file_metadata(url)
-    except Exception as exc:  # noqa: BLE001 - any hub failure becomes one plain line
+    except Exception as exc:  # any hub failure becomes one plain line
         raise UserInputError(f"cannot read {repo}/{filename} on the hub: {exc}") from exc
     size = int(meta.size or 0)
     header, _fetched = fetch_header(meta.location or url, size)

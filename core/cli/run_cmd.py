@@ -5,17 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-
 from dataclasses import replace
 
 from modelnest.core.engine.client import EngineClient, TokenEvent
 from modelnest.core.engine.params import EngineParams, GenerationSummary, SamplingParams
 from modelnest.core.engine.runtime import RuntimeChoice, select_runtime
+from modelnest.core.errors import UserInputError
+from modelnest.core.gguf import read_file
 from modelnest.core.hardware import probe
 from modelnest.core.plan import ModelSpec, Plan, learn_from_run, plan
 from modelnest.core.plan.loader import load_stepping_down
-from modelnest.core.errors import UserInputError
-from modelnest.core.gguf import read_file
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

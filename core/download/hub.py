@@ -174,7 +174,7 @@ def list_repo_files(
         try:
             info = api.model_info(repo_id, revision=revision, files_metadata=True, timeout=30)
             break
-        except Exception as exc:  # noqa: BLE001 - mapped to a plain message below
+        except Exception as exc:  # mapped to a plain message below
             if attempt < attempts and _retryable(exc):
                 time.sleep(delay)
                 delay *= 2
@@ -193,7 +193,7 @@ def list_repo_files(
                 continue
             try:
                 meta = get_hf_file_metadata(url, token=token, endpoint=base, timeout=30)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 raise _hub_error(exc, repo_id, base) from exc
             size = meta.size if size is None else size
             etag = (meta.etag or "").strip('"')

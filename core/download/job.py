@@ -39,7 +39,6 @@ from modelnest.core.download.errors import (
     TransferFailedError,
 )
 from modelnest.core.download.hub import RemoteFile, ensure_online
-from modelnest.core.download.transport import StreamResponse, TransportError, open_stream
 from modelnest.core.download.partial import (
     FilePaths,
     PartialDownload,
@@ -50,6 +49,7 @@ from modelnest.core.download.partial import (
     record_verified,
     write_json_atomic,
 )
+from modelnest.core.download.transport import StreamResponse, TransportError, open_stream
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +125,7 @@ class _Checksum:
         if self.remote.sha256:
             self._h = hashlib.sha256()
         else:
-            self._h = hashlib.sha1(f"blob {self.remote.size}\0".encode())  # noqa: S324 - git's object id
+            self._h = hashlib.sha1(f"blob {self.remote.size}\0".encode())  # git's object id, not a security hash
         self.length = 0
 
     def update(self, data: bytes | memoryview) -> None:

@@ -278,7 +278,7 @@ def loaded_libraries(pid: int | None = None) -> list[str]:
     psutil reads memory maps on Linux and Windows; macOS has no such API in psutil, so `lsof` (always present
     there) lists the mapped dylibs.
     """
-    import psutil  # noqa: PLC0415 - only needed here
+    import psutil  # only needed here
 
     pid = os.getpid() if pid is None else pid
     paths: set[str] = set()

@@ -90,7 +90,7 @@ def open_nvml(nvml: Any) -> str | None:
 def close_nvml(nvml: Any) -> None:
     try:
         nvml.nvmlShutdown()
-    except Exception:  # noqa: BLE001, S110 - shutting down a failed library has nothing to report
+    except Exception:  # noqa: BLE001 - shutting down a failed library has nothing to report
         pass
 
 

@@ -59,7 +59,7 @@ def probe_gpus(src: Sources, cpu: CpuInfo, memory: MemoryInfo) -> tuple[list[Gpu
             problems += why
     except Exception as exc:  # noqa: BLE001
         problems.append(f"GPU listing failed ({type(exc).__name__}: {exc})")
-    if not nvidia_found and (any(g.vendor == "nvidia" for g in gpus) or src.system == "Windows" and not gpus):
+    if not nvidia_found and (any(g.vendor == "nvidia" for g in gpus) or (src.system == "Windows" and not gpus)):
         # NVML's failure matters only when an NVIDIA card is there (or we cannot tell): then it explains
         # why the card shows no memory figures. On a PC without one, "no NVIDIA driver" is just normal.
         problems = nvml_problems + problems

@@ -10,8 +10,8 @@
 from modelnest.core.plan.calibration import Calibration, run_class
 from modelnest.core.plan.memory import MemoryEstimate, estimate
 from modelnest.core.plan.planner import FITS, Plan, learn_from_run, plan, step_down
-from modelnest.core.plan.speed import SpeedPrediction, predict
 from modelnest.core.plan.spec import ModelSpec
+from modelnest.core.plan.speed import SpeedPrediction, predict
 
 __all__ = [
     "FITS",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
 from modelnest.core.gguf import ArraySummary, GGUFHeader, TensorInfo
 
 # Sliding-window layer patterns as llama.cpp sets them per architecture (llama-model.cpp, `set_swa_pattern`):

@@ -14,6 +14,7 @@ import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
+from support.processes import gone
 
 from modelnest.core import paths
 from modelnest.core.chat.history import HistoryStore
@@ -21,7 +22,6 @@ from modelnest.core.chat.session import ReplyDelta, ReplyFinished
 from modelnest.core.engine.client import CrashLedger, EngineClient
 from modelnest.core.hardware import GpuSensors, SensorReading
 from modelnest.gui.chat import ChatPage
-from support.processes import gone
 
 # The offscreen platform plugin warns on every top-level show(); it says nothing about our code.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")

@@ -20,10 +20,10 @@ from modelnest.core.download import (
     DownloadState,
     NotEnoughDiskSpaceError,
     TransferSettings,
+    disk,
     find_partial_downloads,
     resolve_pull,
 )
-from modelnest.core.download import disk
 from modelnest.core.download import job as job_module
 
 NAME = "tiny-Q4_K_M.gguf"
@@ -53,8 +53,8 @@ def test_the_check_counts_only_the_bytes_still_missing(hub: HubServer, monkeypat
     monkeypatch.setattr(job_module.disk, "ensure_free_space", lambda d, needed, margin=None: asked.append(needed) or real(d, needed, margin=margin))
     job = Download(files, settings=TransferSettings(disk_margin=0))
     # Leave 40 000 bytes of a previous attempt on disk.
-    from modelnest.core.download.partial import FilePaths, make_sidecar, write_json_atomic
     from modelnest.core import paths
+    from modelnest.core.download.partial import FilePaths, make_sidecar, write_json_atomic
 
     fp = FilePaths.for_file(paths.models_dir(), REPO, NAME)
     fp.final.parent.mkdir(parents=True)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+from support.processes import gone
 
 from modelnest.core.engine.client import CrashLedger, EngineClient, TokenEvent
 from modelnest.core.engine.errors import (
@@ -25,7 +26,6 @@ from modelnest.core.engine.errors import (
 )
 from modelnest.core.engine.params import EngineParams, GenerationSummary, SamplingParams
 from modelnest.core.gguf import GGUFError
-from support.processes import gone
 
 PARAMS = EngineParams(n_ctx=2048, n_batch=512, n_ubatch=512, n_threads=2, n_threads_batch=2)
 LONG = SamplingParams(max_tokens=1900, ignore_eos=True, seed=3)
@@ -140,7 +140,7 @@ def test_child_death_mid_generation_is_a_typed_error(
         for event in engine.generate([{"role": "user", "content": "go"}], LONG):
             if isinstance(event, TokenEvent) and event.n == 3:
                 os.kill(pid, sig)
-    assert words in info.value.explanation
+    assert words in str(info.value.explanation)
     assert info.value.exit_code == -sig
     assert "llama" in info.value.log_tail  # the tail of llama.cpp's own log comes along
     assert gone(pid)

@@ -121,10 +121,8 @@ def test_nvml_sensor_errors_and_old_throttle_call(tmp_path: Path) -> None:
 
 def test_psutil_access_denied_on_a_mac(tmp_path: Path) -> None:
     data = recording("m1pro_16gb")
-    data["psutil"]["errors"] = {
-        name: "AccessDenied"
-        for name in ("virtual_memory", "swap_memory", "disk_usage", "disk_partitions", "cpu_percent", "cpu_freq", "cpu_count")
-    }
+    calls = ("virtual_memory", "swap_memory", "disk_usage", "disk_partitions", "cpu_percent", "cpu_freq", "cpu_count")
+    data["psutil"]["errors"] = dict.fromkeys(calls, "AccessDenied")
     snap = probe(load_machine(data, tmp_path), models_dir=tmp_path)
     # sysctl still knows the memory size; what psutil would have said is explained.
     assert snap.memory.total_bytes == 16 * GIB
