@@ -12,6 +12,9 @@ from modelnest.core.messages import CONTEXT, Text, render, text_of
 SUPPORTED = ("en", "zh_CN")
 
 _installed: list[QTranslator] = []
+# Where compiled .qm files are looked for when no qm_dir is passed; None = modelnest.resources/i18n. Tests point it
+# at a fresh compile of the committed .ts.
+QM_DIR: Path | None = None
 
 
 def install_translator(app: QCoreApplication, language: str | None = None, qm_dir: Path | None = None) -> str:
@@ -22,6 +25,7 @@ def install_translator(app: QCoreApplication, language: str | None = None, qm_di
     for old in _installed:
         app.removeTranslator(old)
     _installed.clear()
+    qm_dir = qm_dir if qm_dir is not None else QM_DIR
     lang = language or ("zh_CN" if QLocale.system().name().startswith("zh") else "en")
     if lang == "en":
         return lang
