@@ -32,7 +32,7 @@ from modelnest.core.hardware import (
 )
 from modelnest.core.hardware.bandwidth import build_bandwidth
 from modelnest.core.hardware.model import BandwidthInfo
-from modelnest.core.hardware.tier import estimate_tier
+from modelnest.core.plan.tier import estimate_tier
 
 ProbeFn = Callable[[], HardwareSnapshot]
 SamplerFactory = Callable[[HardwareSnapshot], Any]  # -> object with read() and close()
@@ -40,7 +40,7 @@ MeasureFn = Callable[[HardwareSnapshot], BandwidthInfo]
 
 
 def _default_probe() -> HardwareSnapshot:
-    from modelnest.core.hardware.engine_features import engine_features
+    from modelnest.core.engine.features import engine_features
 
     snapshot = probe(with_sensors=False)
     snapshot.cpu.engine_features = engine_features()  # asks the engine process; cached after the first time

@@ -18,15 +18,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from modelnest.core.hardware import probe
     from modelnest.core.hardware.text import format_snapshot
+    from modelnest.core.plan.tier import estimate_tier, tier_line
 
     snapshot = probe(measure=args.measure)
     if not args.no_engine:
-        from modelnest.core.hardware.engine_features import engine_features
+        from modelnest.core.engine.features import engine_features
 
         snapshot.cpu.engine_features = engine_features()
     if args.json:
         json.dump(snapshot.to_dict(), sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
-        print(format_snapshot(snapshot))
+        tier = estimate_tier(snapshot)
+        print(format_snapshot(snapshot, tier_line(tier) if tier is not None else None))
     return 0

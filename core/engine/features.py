@@ -2,6 +2,7 @@
 
 The CPU may advertise more than the build uses (this project's build machines advertise AMX that the portable
 build must not use), so the card shows both. Cached per engine version: starting the engine costs ~0.3 s.
+Lives in the engine package (it starts the engine); the hardware package only parses the text.
 """
 
 from __future__ import annotations
@@ -10,7 +11,12 @@ import json
 from importlib import metadata
 
 from modelnest.core import paths
+from modelnest.core.atomic import atomic_write_json
+from modelnest.core.engine.client import EngineClient
+from modelnest.core.engine.errors import EngineError
 from modelnest.core.hardware.cpu import parse_llama_system_info
+
+__all__ = ["engine_features"]
 
 
 def _version() -> str:
@@ -28,9 +34,6 @@ def engine_features(use_cache: bool = True) -> dict[str, bool] | None:
             return {str(k): bool(v) for k, v in json.loads(cache.read_text()).items()}
         except (OSError, ValueError, AttributeError):
             pass
-    from modelnest.core.engine.client import EngineClient
-    from modelnest.core.engine.errors import EngineError
-
     try:
         with EngineClient(hang_timeout=30) as engine:
             text = str(engine.info.get("system_info", ""))
@@ -38,7 +41,7 @@ def engine_features(use_cache: bool = True) -> dict[str, bool] | None:
         return None
     features = parse_llama_system_info(text)
     try:
-        cache.write_text(json.dumps(features))
+        atomic_write_json(cache, features, indent=None)  # a killed write must not leave half a cache to parse
     except OSError:
         pass
     return features

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from modelnest.core.hardware.model import HardwareSnapshot
-from modelnest.core.hardware.tier import estimate_tier
+from modelnest.core.units import format_gib
 
 
 def gib(value: int | None) -> str:
-    return "not detected" if value is None else f"{value / 1024**3:.1f} GiB"
+    return "not detected" if value is None else format_gib(value)
 
 
 def _missing(missing: dict[str, str], key: str) -> str:
     return f"not detected ({missing[key]})" if key in missing else "not detected"
 
 
-def format_snapshot(s: HardwareSnapshot) -> str:
+def format_snapshot(s: HardwareSnapshot, estimate: str | None = None) -> str:
+    """The snapshot as aligned lines; ``estimate`` is the planner's tier line (modelnest.core.plan.tier.tier_line),
+    passed in because the hardware package does not run the planner."""
     lines: list[str] = []
     c = s.cpu
     lines.append(f"CPU:        {c.brand or _missing(c.missing, 'brand')} ({c.arch})")
@@ -71,13 +73,8 @@ def format_snapshot(s: HardwareSnapshot) -> str:
     lines.append(f"Disk:       {disk}")
     if d.warning:
         lines.append(f"Warning:    {d.warning}")
-    t = estimate_tier(s)
-    if t is not None:
-        where = {"gpu": "on the GPU", "unified": "in unified memory", "cpu": "on the CPU"}[t.device]
-        text = f"up to {t.full_b}B-parameter models at 4-bit {where}" if t.full_b else "only very small models"
-        if t.partial_b and t.partial_b != t.full_b:
-            text += f"; {t.partial_b}B partly offloaded to system memory"
-        lines.append(f"Estimate:   {text} (rough estimate)")
+    if estimate:
+        lines.append(f"Estimate:   {estimate}")
     if s.sensors is not None:
         r = s.sensors
         parts = [f"CPU {r.cpu_percent:.0f} %" if r.cpu_percent is not None else ""]

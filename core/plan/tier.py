@@ -2,13 +2,19 @@
 
 Reference shapes are published configurations (Llama 3.2 1B/3B, Qwen2.5 7B/14B/32B, Llama 3.1 8B/70B) at
 Q4_K_M and a 4096-token context; their file sizes are estimated from parameter counts (labelled so in the UI).
+It lives in the planner (it runs the planner); the hardware package below it knows nothing about models.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from modelnest.core.hardware.model import HardwareSnapshot
+from modelnest.core.plan.fit import PARTIAL_GPU, fits_fully
+from modelnest.core.plan.planner import choose_gpu, plan
+from modelnest.core.plan.spec import ModelSpec
+
+__all__ = ["OS_RESERVE_BYTES", "REFERENCE_MODELS", "TIER_CTX", "TierEstimate", "estimate_tier", "tier_line"]
 
 TIER_CTX = 4096
 OS_RESERVE_BYTES = int(1.5 * 1024**3)  # everyday programs; the planner keeps its own 1 GiB margin on top
@@ -37,13 +43,9 @@ class TierEstimate:
 
 def estimate_tier(snapshot: HardwareSnapshot) -> TierEstimate | None:
     """None when not even the memory size is known."""
-    from modelnest.core.plan import ModelSpec, plan  # the planner builds on this package
-
     if not snapshot.memory.total_bytes:
         return None
     # "What can this computer run" is about the machine, not this moment: plan for it idle.
-    from dataclasses import replace
-
     idle_memory = replace(snapshot.memory, available_bytes=max(0, snapshot.memory.total_bytes - OS_RESERVE_BYTES))
     idle_gpus = [replace(g, vram_free_bytes=g.vram_total_bytes) for g in snapshot.gpus]
     snapshot = replace(snapshot, memory=idle_memory, gpus=idle_gpus)
@@ -55,16 +57,23 @@ def estimate_tier(snapshot: HardwareSnapshot) -> TierEstimate | None:
             n_ctx_train=32768, quant="Q4_K_M", n_params=params,
         )
         result = plan(spec, snapshot, TIER_CTX)
-        if result.fit in ("full_gpu", "cpu_only") and result.ctx == TIER_CTX:
+        if fits_fully(result.fit) and result.ctx == TIER_CTX:
             full_b = size_b
-        elif result.fit == "partial_gpu" and result.ctx == TIER_CTX:
+        elif result.fit == PARTIAL_GPU and result.ctx == TIER_CTX:
             partial_b = size_b
         if size_b == 7:
             speed_7b = round(result.predicted.decode_tokens_per_s, 1)
-    from modelnest.core.plan.planner import choose_gpu
-
     gpu = choose_gpu(snapshot)
     if gpu is not None and gpu.vram_total_bytes:
         device = "unified" if gpu.unified_memory else "gpu"
         return TierEstimate(device, gpu.name, gpu.vram_total_bytes, full_b, partial_b, speed_7b)
     return TierEstimate("cpu", snapshot.cpu.brand or "CPU", snapshot.memory.total_bytes, full_b, None, speed_7b)
+
+
+def tier_line(t: TierEstimate) -> str:
+    """The estimate in one English line for `modelnest probe` (the GUI builds its own, translated text)."""
+    where = {"gpu": "on the GPU", "unified": "in unified memory", "cpu": "on the CPU"}[t.device]
+    text = f"up to {t.full_b}B-parameter models at 4-bit {where}" if t.full_b else "only very small models"
+    if t.partial_b and t.partial_b != t.full_b:
+        text += f"; {t.partial_b}B partly offloaded to system memory"
+    return f"{text} (rough estimate)"

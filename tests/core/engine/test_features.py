@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from modelnest.core import paths
-from modelnest.core.hardware.engine_features import engine_features
+from modelnest.core.engine.features import engine_features
 
 
 def test_engine_reports_the_portable_build(modelnest_home: Path) -> None:

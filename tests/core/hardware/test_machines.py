@@ -11,7 +11,7 @@ import pytest
 from modelnest.core.hardware import HardwareSnapshot, probe
 from modelnest.core.hardware.recorded import load_machine
 from modelnest.core.hardware.text import format_snapshot
-from modelnest.core.hardware.tier import estimate_tier
+from modelnest.core.plan.tier import estimate_tier
 
 MACHINES = Path(__file__).resolve().parents[2] / "data" / "machines"
 MIB = 1024**2
