@@ -1,18 +1,22 @@
-"""Where ModelNest keeps models, history and settings (platformdirs), overridable with MODELNEST_HOME."""
+"""Where ModelNest keeps models, history and settings (platformdirs), overridable with MODELNEST_HOME.
+
+The overrides are read through modelnest.core.config (every environment variable in one place), at each call,
+so a test or a portable install that sets MODELNEST_HOME takes effect at once.
+"""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import platformdirs
+
+from modelnest.core import config
 
 APP_NAME = "ModelNest"
 
 
 def _root_override() -> Path | None:
-    home = os.environ.get("MODELNEST_HOME")
-    return Path(home) if home else None
+    return config.home_override()
 
 
 def data_dir() -> Path:
@@ -39,9 +43,9 @@ def cache_dir() -> Path:
 
 def models_dir() -> Path:
     """Downloaded GGUF files; MODELNEST_MODELS_DIR moves them (e.g. to a bigger disk)."""
-    override = os.environ.get("MODELNEST_MODELS_DIR")
-    if override:
-        path = Path(override)
+    override = config.models_dir_override()
+    if override is not None:
+        path = override
     else:
         root = _root_override()
         path = root / "models" if root else Path(platformdirs.user_documents_dir()) / APP_NAME / "models"

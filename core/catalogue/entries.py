@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from modelnest.core import paths
+from modelnest.core.atomic import atomic_write_json
 from modelnest.core.catalogue.quants import estimate_file_bytes, quant_info, sort_quants
 from modelnest.core.errors import ModelNestError
 
@@ -184,20 +185,7 @@ def load_catalogue() -> Catalogue:
 
 
 def save_catalogue(catalogue: Catalogue, path: Path | None = None) -> Path:
-    """Write atomically (temp file + rename) so a crash mid-write leaves the previous snapshot."""
-    import os
-    import tempfile
-
+    """Write atomically (modelnest.core.atomic) so a crash mid-write leaves the previous snapshot."""
     target = path or refreshed_path()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".snapshot-", suffix=".json")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(catalogue.to_json(), fh, indent=1, ensure_ascii=False)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_json(target, catalogue.to_json(), indent=1)
     return target

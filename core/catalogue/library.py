@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from modelnest.core import paths
+from modelnest.core.atomic import atomic_write_json
 from modelnest.core.download import quant_of, split_info
 from modelnest.core.gguf import GGUFError, GGUFHeader, read_file
 
@@ -109,10 +110,8 @@ def user_folders() -> list[Path]:
 
 
 def _save_user_folders(folders: list[Path]) -> None:
-    path = _settings_path()
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"folders": [str(p) for p in folders]}, indent=1), encoding="utf-8")
-    os.replace(tmp, path)
+    # Was a plain write + rename without fsync: a crash could leave an empty library.json behind the new name.
+    atomic_write_json(_settings_path(), {"folders": [str(p) for p in folders]}, indent=1)
 
 
 def add_user_folder(folder: str | Path) -> list[Path]:

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
 
-from modelnest.core.chat.atomic import atomic_write_text
+from modelnest.core.atomic import atomic_write_text
 from modelnest.core.chat.history import Conversation, HistoryStore, Message
 from modelnest.core.errors import UserInputError
 

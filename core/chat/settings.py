@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from modelnest.core import paths
-from modelnest.core.chat.atomic import atomic_write_text
+from modelnest.core.atomic import atomic_write_text, stale_temp_files
 from modelnest.core.errors import UserInputError
 
 __all__ = [
@@ -216,7 +216,7 @@ class SettingsStore:
 
     def _remove_stale_temp_files(self) -> None:
         # Temp files of a save that was killed before os.replace (see atomic.py); they never hold the settings.
-        for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+        for stale in stale_temp_files(self.path):
             with contextlib.suppress(OSError):
                 stale.unlink()
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import asdict, dataclass
 from urllib.parse import urlsplit
 
+from modelnest.core import config
 from modelnest.core.download.errors import HubAccessError, NoMatchingFileError, OfflineError
 from modelnest.core.download.names import (
     matches_quant,
@@ -19,7 +19,6 @@ from modelnest.core.download.names import (
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 METADATA_RETRY_DELAY = 1.0  # seconds before the first retry of a failed metadata request (doubles each time)
-_TRUE = {"1", "on", "yes", "true"}
 
 
 def resolve_endpoint(endpoint: str | None = None) -> str:
@@ -28,7 +27,7 @@ def resolve_endpoint(endpoint: str | None = None) -> str:
     Read at call time, not import time (huggingface_hub freezes HF_ENDPOINT when it is imported), so a mirror
     chosen in the settings takes effect without a restart.
     """
-    value = (endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).strip().rstrip("/")
+    value = (endpoint or config.hf_endpoint() or DEFAULT_ENDPOINT).strip().rstrip("/")
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise HubAccessError(f"The hub address {value!r} is not an http(s) URL (check HF_ENDPOINT or the mirror setting).")
@@ -39,8 +38,8 @@ def is_offline() -> bool:
     """True when HF_HUB_OFFLINE (or TRANSFORMERS_OFFLINE) asks never to contact the hub."""
     from huggingface_hub import constants
 
-    env = (os.environ.get("HF_HUB_OFFLINE") or os.environ.get("TRANSFORMERS_OFFLINE") or "").strip().lower()
-    return env in _TRUE or bool(constants.HF_HUB_OFFLINE)
+    # constants.HF_HUB_OFFLINE was frozen when huggingface_hub was imported; config reads the variable now.
+    return config.hf_offline() or bool(constants.HF_HUB_OFFLINE)
 
 
 def ensure_online() -> None:

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from modelnest.core import paths
+from modelnest.core.atomic import fsync_dir
 from modelnest.core.download import disk
 from modelnest.core.download.errors import (
     ChecksumMismatchError,
@@ -621,7 +622,7 @@ class Download:
         with open(fp.part, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(fp.part, fp.final)
-        _fsync_dir(fp.final.parent)
+        fsync_dir(fp.final.parent)  # the rename itself survives a power cut
         record_verified(fp.repo_folder, remote)
         fp.sidecar.unlink(missing_ok=True)
 
@@ -666,14 +667,3 @@ def _retry_after(value: str | None) -> float | None:
         return max(0.0, float(value)) if value else None
     except ValueError:
         return None
-
-
-def _fsync_dir(directory: Path) -> None:
-    """Make the rename durable (POSIX); Windows has no directory fsync and needs none."""
-    if os.name != "posix":
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

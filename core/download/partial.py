@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import socket
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +15,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from modelnest.core import paths
+from modelnest.core.atomic import atomic_write_json
 from modelnest.core.download.errors import DownloadBusyError, UnsafeFileNameError
 from modelnest.core.download.hub import RemoteFile
 from modelnest.core.download.names import repo_dir_name, validate_remote_filename
@@ -67,18 +67,8 @@ def writer_identity() -> dict[str, Any]:
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
-    """Write JSON so a crash leaves either the old or the new content, never half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=1, sort_keys=True)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write JSON so a crash leaves either the old or the new content, never half a file (modelnest.core.atomic)."""
+    atomic_write_json(path, data, indent=1, sort_keys=True)
 
 
 def read_json(path: Path) -> Any | None:

@@ -26,11 +26,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from modelnest.core import config
 from modelnest.core.hardware.model import GpuInfo
 
-LIB_PATH_ENV = "LLAMA_CPP_LIB_PATH"  # read by llama_cpp.llama_cpp at import time
-OVERRIDE_ENV = "MODELNEST_RUNTIME"  # auto (default) | cpu | vulkan | cuda: the user's explicit choice
-RUNTIMES_DIR_ENV = "MODELNEST_RUNTIMES_DIR"  # where optional builds live when not frozen (developers, tests)
+LIB_PATH_ENV = config.LLAMA_CPP_LIB_PATH  # read by llama_cpp.llama_cpp at import time
+OVERRIDE_ENV = config.MODELNEST_RUNTIME  # auto (default) | cpu | vulkan | cuda: the user's explicit choice
+RUNTIMES_DIR_ENV = config.MODELNEST_RUNTIMES_DIR  # where optional builds live when not frozen (developers, tests)
 MANIFEST = "runtime.json"
 GPU_VARIANTS = ("cuda", "vulkan")  # preference order: CUDA is faster than Vulkan on NVIDIA cards
 _VULKAN_VENDORS = ("nvidia", "amd", "intel")
@@ -49,9 +50,9 @@ def library_names(system: str | None = None) -> tuple[str, ...]:
 
 def default_runtimes_dir() -> Path | None:
     """`_internal/runtimes` in the frozen app, MODELNEST_RUNTIMES_DIR otherwise (None: no optional builds)."""
-    override = os.environ.get(RUNTIMES_DIR_ENV)
-    if override:
-        return Path(override)
+    override = config.read().runtimes_dir
+    if override is not None:
+        return override
     bundle = getattr(sys, "_MEIPASS", None)
     return Path(bundle) / "runtimes" if bundle else None
 
@@ -202,11 +203,11 @@ def select_runtime(
     vulkan_ok: Callable[[], bool] | None = None,
 ) -> RuntimeChoice:
     """Pick the build for this machine from the probed GPUs; never raises."""
-    environ = os.environ if environ is None else environ
+    settings = config.read(environ)
     system = system or platform.system()
     machine = machine or platform.machine()
     builtin = _builtin_variant(system, machine)
-    custom = environ.get(LIB_PATH_ENV)
+    custom = settings.llama_lib_path
     if custom:
         return RuntimeChoice("custom", Path(custom), f"{LIB_PATH_ENV} is set, so the engine loads {custom}.")
     passed_over: list[str] = []
@@ -217,7 +218,7 @@ def select_runtime(
         found = list(builds)
     bindings = bindings if bindings is not None else bindings_version()
     vulkan_check = vulkan_ok or (lambda: vulkan_loader_present(system))
-    wanted = (environ.get(OVERRIDE_ENV) or "auto").strip().lower()
+    wanted = settings.runtime
     if wanted in ("cpu", builtin):
         return RuntimeChoice(builtin, None, f"Using {_builtin_name(builtin)}, as chosen with {OVERRIDE_ENV}={wanted}.")
     by_variant = {b.variant: b for b in found}

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from modelnest.core import paths
+from modelnest.core.atomic import atomic_write_json
 from modelnest.core.hardware.model import BandwidthInfo, CpuInfo, Figure, GpuInfo, MemoryInfo
 from modelnest.core.hardware.tables import apple_chip_memory, cpu_memory
 
@@ -90,9 +91,7 @@ def _store(fingerprint: str, figure: Figure) -> None:
     except (OSError, ValueError):
         data = {}
     data[fingerprint] = {"gb_s": figure.value, "source": figure.source, "measured_at": time.time()}
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
-    tmp.replace(path)
+    atomic_write_json(path, data, indent=1)  # was write + rename without fsync
 
 
 def build_bandwidth(

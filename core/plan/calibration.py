@@ -10,13 +10,13 @@ import json
 import os
 import platform
 import statistics
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from modelnest.core import paths
+from modelnest.core.atomic import atomic_write_json
 
 MAX_RECORDS = 500
 # Bumped whenever speed.py's formula changes: factors measured against an older formula no longer apply.
@@ -67,13 +67,7 @@ class Calibration:
             }
         )
         records = records[-MAX_RECORDS:]
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".calibration-")
-        with os.fdopen(fd, "w") as f:
-            json.dump({"records": records}, f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, self.path)
+        atomic_write_json(self.path, {"records": records}, indent=None)
 
     def factors(self, klass: str, model: str = "") -> tuple[float, float, int] | None:
         """(decode factor, prefill factor, runs) from this machine's runs of this model in this class, else of any

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from modelnest.core import paths
-from modelnest.core.chat import atomic
+from modelnest.core import atomic
 from modelnest.core.chat.settings import ChatSettings, SamplingSettings, SettingsStore
 from modelnest.core.errors import UserInputError
 
