@@ -42,12 +42,33 @@ class Message:
         return render(self)
 
     def to_json(self) -> dict[str, Any]:
-        """The id and parameters for machine-readable output (``--json``), plus the English text."""
+        """The id and parameters for machine-readable output (``--json``, the engine pipe), plus the English text.
+
+        Parameters that JSON cannot hold (paths, ...) become their ``str``."""
         return {
             "text": str(self),
             "template": self.template,
-            "params": {k: v.to_json() if isinstance(v, Message) else v for k, v in self.params.items()},
+            "params": {k: _json_param(v) for k, v in self.params.items()},
         }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Message:
+        """The Message ``to_json`` described (nested messages included); raises ValueError if it is not one."""
+        template = data.get("template")
+        params = data.get("params", {})
+        if not isinstance(template, str) or not isinstance(params, Mapping):
+            raise ValueError("not a message")
+        return cls(template, {
+            k: cls.from_json(v) if isinstance(v, Mapping) and "template" in v else v for k, v in params.items()
+        })
+
+
+def _json_param(value: Any) -> Any:
+    if isinstance(value, Message):
+        return value.to_json()
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
 
 
 Text = Message | str  # what an API that shows text to people accepts and returns

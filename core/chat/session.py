@@ -25,6 +25,8 @@ from modelnest.core.chat.history import HistoryError, HistoryStore, Message, Rep
 from modelnest.core.engine.client import EngineClient, ProgressEvent, TokenEvent
 from modelnest.core.engine.errors import EngineCrashed, EngineError, EngineHung, EngineStartError
 from modelnest.core.engine.params import GenerationSummary, SamplingParams
+from modelnest.core.messages import Message as CoreMessage
+from modelnest.core.messages import Text, msg, text_of
 
 __all__ = [
     "ChatSession",
@@ -66,7 +68,7 @@ class ReplyDelta:
 class StoreWarning:
     """The history could not be written (e.g. disk full); streaming goes on, the text stays buffered."""
 
-    message: str
+    message: Text
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,13 @@ SessionEvent = ReplyStarted | ReplyDelta | ProgressEvent | StoreWarning | ReplyF
 
 def status_for_stop_reason(stop_reason: str) -> Status:
     return "stopped" if stop_reason == "cancelled" else "complete"
+
+
+def error_extra(error: EngineError | None) -> dict[str, Any]:
+    """What a failed reply stores besides the English error: the Message, so the GUI can show it translated."""
+    if error is not None and isinstance(error.explanation, CoreMessage):
+        return {"error_message": error.explanation.to_json()}
+    return {}
 
 
 def status_for_error(error: BaseException) -> Status:
@@ -157,7 +166,7 @@ class ChatSession:
     def _require_user_last(self, conversation_id: int) -> None:
         messages = self.store.list_messages(conversation_id)
         if not messages or messages[-1].role != "user":
-            raise HistoryError("There is no message of yours to answer in this conversation.")
+            raise HistoryError(msg("There is no message of yours to answer in this conversation."))
 
     def _reply(self, conversation_id: int, sampling: SamplingParams, user: Message | None,
                extra_settings: Mapping[str, Any] | None) -> Iterator[SessionEvent]:
@@ -205,7 +214,7 @@ class ChatSession:
                     except HistoryError as exc:
                         if not warned:  # the text stays buffered in the store and is retried
                             warned = True
-                            yield StoreWarning(str(exc))
+                            yield StoreWarning(text_of(exc))
                     now = self._clock()
                     if now - last_emit >= self.delta_interval_s:
                         last_emit = now
@@ -234,8 +243,8 @@ class ChatSession:
             completion_tokens=summary.tokens if summary else tokens,
             model=model,
             settings=settings,
-            error=error.explanation if error is not None else None,
-            extra={"stop_reason": summary.stop_reason} if summary else {},
+            error=str(error.explanation) if error is not None else None,
+            extra={"stop_reason": summary.stop_reason} if summary else error_extra(error),
         )
         message = self.store.finish_reply(reply.id, status, stats)
         yield ReplyFinished(message, status, summary, error, stats.to_dict())

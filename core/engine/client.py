@@ -32,6 +32,7 @@ from modelnest.core.engine.launch import engine_command
 from modelnest.core.engine.params import EngineParams, GenerationSummary, LoadReport, SamplingParams
 from modelnest.core.engine.runtime import RuntimeChoice, fallback_after_failure
 from modelnest.core.gguf import read_file
+from modelnest.core.messages import Message, Text, msg
 
 _EOF = object()
 
@@ -77,6 +78,17 @@ class CrashLedger:
 LEDGER = CrashLedger()
 
 
+def event_text(event: dict[str, Any]) -> Text:
+    """An engine event's message for people: the Message the engine sent (``msg``), else its English ``message``."""
+    sent = event.get("msg")
+    if isinstance(sent, dict):
+        try:
+            return Message.from_json(sent)
+        except ValueError:
+            pass
+    return str(event.get("message"))
+
+
 class EngineClient:
     """Runs one engine child process. Raises EngineError subclasses; never lets the child's death escape raw."""
 
@@ -104,7 +116,7 @@ class EngineClient:
         self._active_id: int | None = None
         self.info: dict[str, Any] = {}
         self.loaded: LoadReport | None = None
-        self.warnings: list[str] = []
+        self.warnings: list[Text] = []
 
     # ---- process ------------------------------------------------------------------------------------------
     @property
@@ -150,7 +162,7 @@ class EngineClient:
                 creationflags=creationflags,
             )
         except OSError as exc:
-            raise EngineStartError(f"The engine could not be started: {exc}.") from exc
+            raise EngineStartError(msg("The engine could not be started: {error}.", error=str(exc))) from exc
         threading.Thread(target=self._read_events, args=(self._proc,), daemon=True, name="engine-events").start()
         threading.Thread(target=self._read_log, args=(self._proc,), daemon=True, name="engine-log").start()
         try:
@@ -159,7 +171,7 @@ class EngineClient:
             raise EngineStartError(exc.explanation, advice=exc.advice, log_tail=exc.log_tail) from exc
         if ready.get("ev") != "ready":
             self.kill()
-            raise EngineStartError(f"The engine answered {ready.get('ev')!r} instead of starting.")
+            raise EngineStartError(msg("The engine answered {event!r} instead of starting.", event=ready.get("ev")))
         self.info = ready
         return ready
 
@@ -180,7 +192,7 @@ class EngineClient:
     def _send(self, message: dict[str, Any]) -> None:
         proc = self._proc
         if proc is None or proc.stdin is None:
-            raise EngineStartError("The engine is not running.")
+            raise EngineStartError(msg("The engine is not running."))
         with self._write_lock:
             try:
                 proc.stdin.write(protocol.encode(message))
@@ -215,8 +227,8 @@ class EngineClient:
                 self.kill()
                 self._drain()
                 raise EngineHung(
-                    f"The engine showed no sign of life for {limit:.0f} seconds and was stopped.",
-                    advice="Load the model again; if it keeps happening, try a smaller context or model.",
+                    msg("The engine showed no sign of life for {seconds:.0f} seconds and was stopped.", seconds=limit),
+                    advice=msg("Load the model again; if it keeps happening, try a smaller context or model."),
                     log_tail=self.log_tail(),
                 ) from None
             if event is _EOF:
@@ -224,7 +236,7 @@ class EngineClient:
             if event.get("ev") == "heartbeat":
                 continue
             if event.get("ev") == "warning":
-                self.warnings.append(str(event.get("message")))
+                self.warnings.append(event_text(event))
                 continue
             return event
 
@@ -299,8 +311,8 @@ class EngineClient:
         read_file(path)  # raises GGUFError before any engine sees a bad file
         if not force and self._ledger.count(path) >= CrashLedger.LIMIT:
             raise ModelRefused(
-                "This model crashed the engine twice, so it is not loaded again automatically.",
-                advice="Check the settings (context, GPU layers) and load it again yourself.",
+                msg("This model crashed the engine twice, so it is not loaded again automatically."),
+                advice=msg("Check the settings (context, GPU layers) and load it again yourself."),
             )
         self.warnings = []
         self.start()
@@ -317,8 +329,8 @@ class EngineClient:
                     on_progress(float(event.get("fraction", 0.0)))
                 elif kind == "error":
                     raise ModelLoadFailed(
-                        f"The model could not be loaded: {event.get('message')}.",
-                        advice="Try a smaller context length or fewer GPU layers."
+                        msg("The model could not be loaded: {reason}.", reason=event_text(event)),
+                        advice=msg("Try a smaller context length or fewer GPU layers.")
                         if event.get("kind") == "load_failed"
                         else "",
                         log_tail=self.log_tail(),
@@ -354,7 +366,7 @@ class EngineClient:
     ) -> Iterator[Event]:
         """Stream a reply: TokenEvent / ProgressEvent items, then one GenerationSummary."""
         if self.loaded is None:
-            raise GenerationFailed("No model is loaded.")
+            raise GenerationFailed(msg("No model is loaded."))
         rid = next(self._ids)
         request: dict[str, Any] = {"op": "generate", "id": rid, "sampling": (sampling or SamplingParams()).to_dict()}
         if prompt is not None:
@@ -374,8 +386,8 @@ class EngineClient:
                 except EngineHung:
                     if self._cancel_sent_at is not None:
                         raise EngineHung(
-                            "The engine did not stop when asked, so it was stopped by force.",
-                            advice="Load the model again.",
+                            msg("The engine did not stop when asked, so it was stopped by force."),
+                            advice=msg("Load the model again."),
                             log_tail=self.log_tail(),
                         ) from None
                     raise
@@ -391,7 +403,7 @@ class EngineClient:
                     yield GenerationSummary.from_dict(event["summary"])
                     return
                 elif kind == "error":
-                    raise GenerationFailed(str(event.get("message")), log_tail=self.log_tail())
+                    raise GenerationFailed(event_text(event), log_tail=self.log_tail())
         finally:
             self._active_id = None
 

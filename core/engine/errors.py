@@ -16,17 +16,24 @@ import signal
 import sys
 
 from modelnest.core.errors import ModelNestError
+from modelnest.core.messages import Message, Text, msg
 
-MEMORY_ADVICE = "Try fewer GPU layers, a smaller context length, or a smaller quantization of the model."
+MEMORY_ADVICE = msg("Try fewer GPU layers, a smaller context length, or a smaller quantization of the model.")
 
 
 class EngineError(ModelNestError):
+    """``explanation`` and ``advice`` are Messages (or plain text); ``str(err)`` is both, in English."""
+
     kind = "engine_error"
 
-    def __init__(self, explanation: str, *, advice: str = "", log_tail: str = "", exit_code: int | None = None) -> None:
-        super().__init__(explanation if not advice else f"{explanation} {advice}")
-        self.explanation = explanation
-        self.advice = advice
+    def __init__(
+        self, explanation: Text, *, advice: Text = "", log_tail: str = "", exit_code: int | None = None
+    ) -> None:
+        super().__init__(
+            msg("{explanation} {advice}", explanation=explanation, advice=advice) if advice else explanation
+        )
+        self.explanation: Text = explanation
+        self.advice: Text = advice
         self.log_tail = log_tail
         self.exit_code = exit_code
 
@@ -107,50 +114,60 @@ def explain_exit(exit_code: int | None, log_tail: str, *, killed_by_us: bool = F
     tail_lower = log_tail.lower()
     oom_in_log = any(marker.lower() in tail_lower for marker in _OOM_MARKERS)
     cause = _signal_of(exit_code) if exit_code is not None else None
-    code_text = f" (exit code {exit_code})" if exit_code is not None else ""
+
+    def sentence(what: Message) -> Message:
+        """`what` as a sentence, with the exit code when there is one."""
+        if exit_code is None:
+            return msg("{what}.", what=what)
+        return msg("{what} (exit code {code}).", what=what, code=exit_code)
+
+    again = msg("Load the model again.")
     if oom_in_log or cause == "out_of_memory":
         return EngineOutOfMemory(
-            f"The engine ran out of memory{code_text}.", advice=MEMORY_ADVICE, log_tail=log_tail, exit_code=exit_code
+            sentence(msg("The engine ran out of memory")), advice=MEMORY_ADVICE, log_tail=log_tail,
+            exit_code=exit_code,
         )
     if cause == "killed" and not killed_by_us:
         return EngineOutOfMemory(
-            "The engine was killed by the operating system, most likely because the computer ran out of memory"
-            f"{code_text}.",
+            sentence(msg(
+                "The engine was killed by the operating system, most likely because the computer ran out of memory"
+            )),
             advice=MEMORY_ADVICE,
             log_tail=log_tail,
             exit_code=exit_code,
         )
     messages = {
         "abort": (
-            "llama.cpp stopped itself because something was wrong (an internal check failed), often a model "
-            "file or a setting it cannot handle",
-            "Look at the details below; try another quantization or file of this model, or a smaller context.",
+            msg("llama.cpp stopped itself because something was wrong (an internal check failed), often a model "
+                "file or a setting it cannot handle"),
+            msg("Look at the details below; try another quantization or file of this model, or a smaller context."),
         ),
         "illegal_instruction": (
-            "The engine used a processor instruction this CPU does not support",
-            "This build of the engine does not match your processor; install the build for your computer.",
+            msg("The engine used a processor instruction this CPU does not support"),
+            msg("This build of the engine does not match your processor; install the build for your computer."),
         ),
         "memory_fault": (
-            "The engine crashed with a memory access error, often caused by a damaged model file or a bug in "
-            "llama.cpp",
-            "Try downloading the model again, or another quantization of it.",
+            msg("The engine crashed with a memory access error, often caused by a damaged model file or a bug in "
+                "llama.cpp"),
+            msg("Try downloading the model again, or another quantization of it."),
         ),
-        "stack_overflow": ("The engine crashed with a stack overflow", "Try a smaller context or another model file."),
-        "arithmetic_fault": ("The engine crashed with an arithmetic error", "Try another model file."),
-        "terminated": ("The engine was stopped by another program", "Load the model again."),
-        "killed": ("The engine was stopped because it did not respond", "Load the model again."),
+        "stack_overflow": (
+            msg("The engine crashed with a stack overflow"), msg("Try a smaller context or another model file.")
+        ),
+        "arithmetic_fault": (msg("The engine crashed with an arithmetic error"), msg("Try another model file.")),
+        "terminated": (msg("The engine was stopped by another program"), again),
+        "killed": (msg("The engine was stopped because it did not respond"), again),
     }
     if cause in messages:
         text, advice = messages[cause]
-        return EngineCrashed(f"{text}{code_text}.", advice=advice, log_tail=log_tail, exit_code=exit_code)
+        return EngineCrashed(sentence(text), advice=advice, log_tail=log_tail, exit_code=exit_code)
     if cause is not None:
         return EngineCrashed(
-            f"The engine stopped unexpectedly ({cause}){code_text}.",
-            advice="Load the model again.",
+            sentence(msg("The engine stopped unexpectedly ({cause})", cause=cause)),
+            advice=again,
             log_tail=log_tail,
             exit_code=exit_code,
         )
     return EngineCrashed(
-        f"The engine stopped unexpectedly{code_text}.", advice="Load the model again.", log_tail=log_tail,
-        exit_code=exit_code,
+        sentence(msg("The engine stopped unexpectedly")), advice=again, log_tail=log_tail, exit_code=exit_code,
     )

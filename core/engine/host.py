@@ -22,11 +22,25 @@ from typing import Any, BinaryIO
 
 from modelnest.core.engine import protocol
 from modelnest.core.engine.params import EngineParams, LoadReport, SamplingParams
-from modelnest.core.engine.templates import ChatTemplate, TemplateRejected, load_template, render_conversation
+from modelnest.core.engine.templates import (
+    ChatTemplate,
+    TemplateRejected,
+    load_template_message,
+    render_conversation,
+)
 from modelnest.core.gguf import GGUFError, read_file
+from modelnest.core.messages import Message, Text, msg
 
 _KV_GGML_TYPE = {"f16": 1, "q8_0": 8, "q4_0": 2}
 _DECODE_ABORTED = 2  # llama_decode's return value when the abort callback fired
+
+
+def said(text: Text) -> dict[str, Any]:
+    """An event's text for people: English in ``message`` (logs, old readers) and the Message in ``msg``, so the
+    parent can show it in the user's language."""
+    if isinstance(text, Message):
+        return {"message": str(text), "msg": text.to_json()}
+    return {"message": text}
 
 
 class _Cancelled(Exception):
@@ -175,7 +189,8 @@ class EngineHost:
         try:
             header = read_file(path)  # defence in depth: llama.cpp never sees a file our validator rejects
         except GGUFError as exc:
-            self.send({"ev": "error", "id": request.get("id"), "kind": "invalid_model", "message": str(exc)})
+            error = said(exc.message or str(exc))
+            self.send({"ev": "error", "id": request.get("id"), "kind": "invalid_model", **error})
             return
         params = EngineParams.from_dict(request.get("params", {}))
         report = LoadReport(path=path, params=params.to_dict())
@@ -200,7 +215,7 @@ class EngineHost:
                     "ev": "error",
                     "id": request.get("id"),
                     "kind": "cancelled" if cancelled else "load_failed",
-                    "message": "loading was cancelled" if cancelled else "llama.cpp could not load the model",
+                    **said(msg("loading was cancelled") if cancelled else msg("llama.cpp could not load the model")),
                 }
             )
             return
@@ -228,7 +243,9 @@ class EngineHost:
                     "ev": "error",
                     "id": request.get("id"),
                     "kind": "load_failed",
-                    "message": "llama.cpp could not create a context with these settings (often: not enough memory)",
+                    **said(
+                        msg("llama.cpp could not create a context with these settings (often: not enough memory)")
+                    ),
                 }
             )
             return
@@ -238,14 +255,15 @@ class EngineHost:
         self.cached_tokens = []
         bos = self._token_text(ll.llama_vocab_bos(self.vocab))
         eos = self._token_text(ll.llama_vocab_eos(self.vocab))
-        self.template, report.template_warning = load_template(header.chat_template, bos, eos)
+        self.template, template_warning = load_template_message(header.chat_template, bos, eos)
+        report.template_warning = str(template_warning) if template_warning else None
         report.load_seconds = time.perf_counter() - start
         report.n_ctx = ll.llama_n_ctx(ctx)
         report.n_layer = ll.llama_model_n_layer(model)
         report.n_params = ll.llama_model_n_params(model)
         report.system_info = ll.llama_print_system_info().decode("utf-8", errors="replace")
-        if report.template_warning:
-            self.send({"ev": "warning", "id": request.get("id"), "message": report.template_warning})
+        if template_warning:
+            self.send({"ev": "warning", "id": request.get("id"), **said(template_warning)})
         self.send({"ev": "loaded", "id": request.get("id"), "report": report.to_dict()})
 
     # ---- generation -----------------------------------------------------------------------------------------
@@ -310,14 +328,14 @@ class EngineHost:
     def generate(self, request: dict[str, Any]) -> None:
         rid = request.get("id")
         if self.ctx is None or self.params is None or self.template is None:
-            self.send({"ev": "error", "id": rid, "kind": "no_model", "message": "no model is loaded"})
+            self.send({"ev": "error", "id": rid, "kind": "no_model", **said(msg("no model is loaded"))})
             return
         t0 = time.perf_counter()
         sampling = SamplingParams.from_dict(request.get("sampling", {}))
         try:
             prompt = request["prompt"] if "prompt" in request else render_conversation(self.template, request["messages"])
         except TemplateRejected as exc:
-            self.send({"ev": "error", "id": rid, "kind": "template", "message": str(exc)})
+            self.send({"ev": "error", "id": rid, "kind": "template", **said(exc.message or str(exc))})
             return
         bos = self.template.bos_token
         tokens = self.tokenize(prompt, add_special=not (bos and prompt.startswith(bos)))
@@ -328,8 +346,11 @@ class EngineHost:
                     "ev": "error",
                     "id": rid,
                     "kind": "context_full",
-                    "message": f"the conversation is {len(tokens):,} tokens long, more than the context of "
-                    f"{n_ctx:,} tokens; start a new conversation or load the model with a longer context",
+                    **said(msg(
+                        "the conversation is {tokens:,} tokens long, more than the context of {ctx:,} tokens; "
+                        "start a new conversation or load the model with a longer context",
+                        tokens=len(tokens), ctx=n_ctx,
+                    )),
                 }
             )
             return

@@ -12,6 +12,7 @@ from typing import Any
 from modelnest.core.engine.client import EngineClient
 from modelnest.core.engine.errors import EngineOutOfMemory, ModelLoadFailed
 from modelnest.core.engine.params import EngineParams, LoadReport
+from modelnest.core.messages import Message, msg
 from modelnest.core.plan.planner import step_down
 
 
@@ -21,7 +22,7 @@ def load_stepping_down(
     params: EngineParams,
     n_layer: int,
     *,
-    on_step: Callable[[str], None] | None = None,
+    on_step: Callable[[Message], None] | None = None,
     **load_kwargs: Any,
 ) -> tuple[LoadReport, EngineParams]:
     """(report, the parameters that worked). `on_step(message)` hears each retry, in plain words."""
@@ -34,4 +35,4 @@ def load_stepping_down(
                 raise
             params, why = step
             if on_step is not None:
-                on_step(f"Loading failed ({exc.explanation.rstrip('.')}); trying again with {why}.")
+                on_step(msg("Loading failed: {reason} Trying again with {change}.", reason=exc.explanation, change=why))

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from modelnest.core.engine.params import EngineParams
+from modelnest.core.messages import Message, msg
 from modelnest.core.plan.spec import ModelSpec
 
 MIB = 1024 * 1024
@@ -64,7 +65,7 @@ class MemoryEstimate:
     device_bytes: int  # on the GPU(s): offloaded weights, their KV, device compute, backend overhead
     overhead_bytes: int = 0
     per_device: list[int] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
 
     @property
     def total_bytes(self) -> int:
@@ -149,7 +150,7 @@ def estimate(
     host_layers = [il for il in range(n_layer) if il < gpu_start]
     device_weights = sum(layers[il] for il in range(n_layer) if il >= gpu_start) + (out_bytes if output_on_gpu else 0)
     host_weight_bytes = sum(layers[il] for il in host_layers) + embd_bytes + (0 if output_on_gpu else out_bytes)
-    notes: list[str] = []
+    notes: list[Message] = []
     if spec.tensors:
         on_cpu = set()
         repacked = set()
@@ -177,9 +178,9 @@ def estimate(
         repack = spec.repacked_bytes(repack_types) if n_gpu == 0 else 0
         reported_weights = host_weight_bytes + repack + device_weights
         host_resident = host_weight_bytes
-        notes.append("weights per layer estimated from the file size (no tensor table read)")
+        notes.append(msg("weights per layer estimated from the file size (no tensor table read)"))
     if spec.file_bytes_estimated:
-        notes.append("file size estimated from the parameter count and typical bits per weight")
+        notes.append(msg("file size estimated from the parameter count and typical bits per weight"))
 
     # KV cache: on the device for offloaded layers when offload_kqv, else on the host.
     kv_device = sum(kv_layers[il] for il in range(n_layer) if il >= gpu_start) if params.offload_kqv else 0
@@ -190,7 +191,7 @@ def estimate(
     output = spec.n_vocab * 4
     overhead = BACKEND_OVERHEAD.get(backend, 0) if n_gpu else 0
     if n_gpu:
-        notes.append(f"GPU compute buffer and {backend} overhead are modelled, not measured")
+        notes.append(msg("GPU compute buffer and {backend} overhead are modelled, not measured", backend=backend))
         device = device_weights + kv_device + compute + overhead
         host_compute = min(compute, n_ub_host(spec, params))
         host = host_resident + kv_host + host_compute + output

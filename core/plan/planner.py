@@ -12,6 +12,7 @@ from typing import Any
 
 from modelnest.core.engine.params import EngineParams
 from modelnest.core.hardware import GpuInfo, HardwareSnapshot
+from modelnest.core.messages import Message, msg
 from modelnest.core.plan.calibration import Calibration, run_class
 from modelnest.core.plan.memory import MIB, MemoryEstimate, estimate, repack_types_for
 from modelnest.core.plan.speed import SpeedPrediction, predict
@@ -38,7 +39,7 @@ class Plan:
     backend: str
     host_budget_bytes: int
     device_budget_bytes: int
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
     spec: ModelSpec | None = field(default=None, repr=False, compare=False)  # kept to learn from real runs
     hardware: HardwareSnapshot | None = field(default=None, repr=False, compare=False)
 
@@ -58,7 +59,7 @@ class Plan:
                 if k in ("n_ctx", "n_batch", "n_ubatch", "n_gpu_layers", "n_threads", "n_threads_batch",
                          "flash_attn", "type_k", "type_v", "offload_kqv", "use_mmap")
             },
-            "notes": list(self.notes),
+            "notes": [str(n) for n in self.notes],
         }
 
 
@@ -125,10 +126,11 @@ def plan(
     unified = bool(gpu and gpu.unified_memory)
     host_budget, device_budget = budgets(hw, gpu)
     repack = repack_types_for(hw.cpu.arch, hw.cpu.engine_features)
-    notes: list[str] = []
+    notes: list[Message] = []
     wanted = min(ctx or min(spec.n_ctx_train, DEFAULT_CTX), max(spec.n_ctx_train, 16))
     if ctx and ctx > spec.n_ctx_train:
-        notes.append(f"context {ctx} is longer than the model was trained for ({spec.n_ctx_train}); using {wanted}")
+        notes.append(msg("context {ctx} is longer than the model was trained for ({trained}); using {used}",
+                         ctx=ctx, trained=spec.n_ctx_train, used=wanted))
     floor = min(CTX_FLOOR, wanted)
     contexts = [wanted]
     while contexts[-1] // 2 >= floor:
@@ -144,7 +146,8 @@ def plan(
         # Several GPUs: llama.cpp splits layers in proportion to tensor_split; we use each one's free memory.
         shares = [gpu_budget(g) for g in peers]
         split = tuple(round(x / max(1, sum(shares)), 4) for x in shares)
-        notes.append(f"layers split over {len(peers)} GPUs in proportion to their free memory: {list(split)}")
+        notes.append(msg("layers split over {n} GPUs in proportion to their free memory: {split}",
+                         n=len(peers), split=", ".join(str(x) for x in split)))
 
     def params_for(n_ctx: int, n_gpu: int, kv: str) -> EngineParams:
         n_batch = min(512, n_ctx)
@@ -181,22 +184,28 @@ def plan(
         n_gpu, mem = best_layers(contexts[-1], kv_types[-1])
         n_ctx, kv, fit = contexts[-1], kv_types[-1], "too_large"
         need = mem.host_bytes + (mem.device_bytes if unified else 0)
-        notes.append(
-            f"needs about {need / 1024**3:.1f} GB of RAM"
-            + (f" and {mem.device_bytes / 1024**3:.1f} GB of GPU memory" if mem.device_bytes and not unified else "")
-            + f" even at {n_ctx} tokens of context; {host_budget / 1024**3:.1f} GB of RAM is free to use"
-        )
+        if mem.device_bytes and not unified:
+            notes.append(msg(
+                "needs about {ram:.1f} GB of RAM and {vram:.1f} GB of GPU memory even at {ctx} tokens of context; "
+                "{free:.1f} GB of RAM is free to use",
+                ram=need / 1024**3, vram=mem.device_bytes / 1024**3, ctx=n_ctx, free=host_budget / 1024**3,
+            ))
+        else:
+            notes.append(msg(
+                "needs about {ram:.1f} GB of RAM even at {ctx} tokens of context; {free:.1f} GB of RAM is free to use",
+                ram=need / 1024**3, ctx=n_ctx, free=host_budget / 1024**3,
+            ))
     else:
         n_ctx, n_gpu, kv, mem = chosen
         fit = "full_gpu" if gpu and n_gpu >= max_layers else ("partial_gpu" if n_gpu > 0 else "cpu_only")
         if n_ctx < wanted:
-            notes.append(f"context reduced from {wanted} to {n_ctx} tokens to fit in memory")
+            notes.append(msg("context reduced from {old} to {new} tokens to fit in memory", old=wanted, new=n_ctx))
         if kv != "f16" and not kv_type:
-            notes.append("KV cache stored as q8_0 (half the memory of f16, slightly lower quality) to fit")
+            notes.append(msg("KV cache stored as q8_0 (half the memory of f16, slightly lower quality) to fit"))
         if fit == "partial_gpu":
-            notes.append(f"{n_gpu} of {max_layers} layers on the GPU; the rest run on the CPU")
+            notes.append(msg("{n} of {total} layers on the GPU; the rest run on the CPU", n=n_gpu, total=max_layers))
     if gpu is None:
-        notes.append("no usable GPU found: runs on the CPU")
+        notes.append(msg("no usable GPU found: runs on the CPU"))
     params = params_for(n_ctx, n_gpu, kv)
     cal = calibration or Calibration.default()
     factors = cal.factors(run_class(backend if n_gpu else "cpu", n_gpu, spec.n_layer, spec.quant), model_key(spec))
@@ -242,22 +251,23 @@ def model_key(spec: ModelSpec) -> str:
     return f"{spec.arch}:{spec.n_layer}x{spec.n_embd}:{spec.n_params // 10**6}M"
 
 
-def step_down(current: EngineParams, n_layer: int) -> tuple[EngineParams, str] | None:
+def step_down(current: EngineParams, n_layer: int) -> tuple[EngineParams, Message] | None:
     """After a load failed for memory: fewer GPU layers → smaller context → quantized KV → CPU, with the reason."""
     from dataclasses import replace
 
     quarter = max(1, (n_layer + 1) // 4)
     if current.n_gpu_layers > quarter:
         fewer = current.n_gpu_layers - quarter
-        return replace(current, n_gpu_layers=fewer), f"fewer GPU layers ({current.n_gpu_layers} → {fewer})"
+        why = msg("fewer GPU layers ({old} → {new})", old=current.n_gpu_layers, new=fewer)
+        return replace(current, n_gpu_layers=fewer), why
     if current.n_ctx > CTX_FLOOR:
         smaller = max(CTX_FLOOR, current.n_ctx // 2)
         batch = min(current.n_batch, smaller)
         return replace(current, n_ctx=smaller, n_batch=batch, n_ubatch=min(current.n_ubatch, batch)), (
-            f"smaller context ({current.n_ctx} → {smaller} tokens)"
+            msg("smaller context ({old} → {new} tokens)", old=current.n_ctx, new=smaller)
         )
     if current.type_k == "f16":
-        return replace(current, type_k="q8_0", type_v="q8_0", flash_attn=True), "quantized KV cache (q8_0)"
+        return replace(current, type_k="q8_0", type_v="q8_0", flash_attn=True), msg("quantized KV cache (q8_0)")
     if current.n_gpu_layers > 0:
-        return replace(current, n_gpu_layers=0), "CPU only"
+        return replace(current, n_gpu_layers=0), msg("CPU only")
     return None

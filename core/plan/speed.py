@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from modelnest.core.engine.params import EngineParams
 from modelnest.core.hardware import HardwareSnapshot
+from modelnest.core.messages import Text, msg
 from modelnest.core.plan.memory import kv_bytes_per_layer, padded_ctx
 from modelnest.core.plan.spec import ModelSpec
 
@@ -40,7 +41,7 @@ class SpeedPrediction:
     calibration_runs: int = 0
     uncalibrated_decode_tokens_per_s: float = 0.0
     uncalibrated_prefill_tokens_per_s: float = 0.0
-    basis: str = ""
+    basis: Text = ""
 
     def to_dict(self) -> dict[str, float | int | str]:
         return {
@@ -50,7 +51,7 @@ class SpeedPrediction:
             "high": round(self.high, 2),
             "calibration_runs": self.calibration_runs,
             "uncalibrated_decode_tokens_per_s": round(self.uncalibrated_decode_tokens_per_s, 2),
-            "basis": self.basis,
+            "basis": str(self.basis),
         }
 
 
@@ -59,10 +60,10 @@ def _cpu_class(hw: HardwareSnapshot) -> str:
     return "arm64" if arch in ("arm64", "aarch64") else "x86_64"
 
 
-def ram_bandwidth(hw: HardwareSnapshot) -> tuple[float, str]:
+def ram_bandwidth(hw: HardwareSnapshot) -> tuple[float, Text]:
     if hw.bandwidth.ram_gb_s:
         return float(hw.bandwidth.ram_gb_s), hw.bandwidth.source or "probe"
-    return ASSUMED_RAM_GB_S, "assumed (memory speed unknown; run the memory benchmark)"
+    return ASSUMED_RAM_GB_S, msg("assumed (memory speed unknown; run the memory benchmark)")
 
 
 def predict(
@@ -118,7 +119,8 @@ def predict(
         prefill *= calibration[1]
         runs = calibration[2]
     spread = 0.35 if runs == 0 else max(0.10, 0.35 / math.sqrt(runs + 1))
-    basis = f"RAM {ram_gb_s:.0f} GB/s ({ram_source})"
+    basis = msg("RAM {ram:.0f} GB/s ({source})", ram=ram_gb_s, source=ram_source)
     if gpu_bandwidth_gb_s and n_gpu:
-        basis += f", GPU {gpu_bandwidth_gb_s:.0f} GB/s"
+        basis = msg("RAM {ram:.0f} GB/s ({source}), GPU {gpu:.0f} GB/s", ram=ram_gb_s, source=ram_source,
+                    gpu=gpu_bandwidth_gb_s)
     return SpeedPrediction(decode, prefill, decode * (1 - spread), decode * (1 + spread), runs, raw, raw_prefill, basis)

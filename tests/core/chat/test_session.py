@@ -123,7 +123,7 @@ def test_engine_death_marks_reply_interrupted_with_everything_shown(engine: Engi
     assert isinstance(result.error, EngineCrashed)
     stored = store.get_message(result.message.id)
     assert stored.status == "interrupted" and stored.content == "".join(shown) and stored.content
-    assert stored.stats["error"] == result.error.explanation
+    assert stored.stats["error"] == str(result.error.explanation)
     assert store.list_messages(conv.id)[0].content == "talk"
 
 
@@ -157,9 +157,9 @@ def test_prompt_too_long_for_context_is_an_error_reply(tiny_model: Path, store: 
         conv = store.create_conversation()
         result = list(ChatSession(client, store).send(conv.id, "word " * 400, SamplingParams(max_tokens=5)))[-1]
         assert isinstance(result, ReplyFinished) and result.status == "error"
-        assert isinstance(result.error, GenerationFailed) and "context" in result.error.explanation
+        assert isinstance(result.error, GenerationFailed) and "context" in str(result.error.explanation)
         stored = store.get_message(result.message.id)
-        assert stored.status == "error" and stored.stats["error"] == result.error.explanation
+        assert stored.status == "error" and stored.stats["error"] == str(result.error.explanation)
         assert client.alive and client.loaded is not None  # a refused request leaves the model loaded
     finally:
         client.shutdown()
