@@ -108,6 +108,10 @@ class Job(Generic[T]):
     def running(self) -> bool:
         return not self.done
 
+    def wait(self, timeout_ms: int = 10_000) -> bool:
+        """Block until the job's thread has ended (shutdown of a page); False if it did not within the time."""
+        return self._thread.wait(timeout_ms)
+
 
 class Background(QObject):
     """Owns every background job of the GUI; ``shutdown()`` cancels them and waits for their threads."""

@@ -24,7 +24,7 @@ from modelnest.core.chat.settings import SettingsStore
 from modelnest.core.hardware.sources import Sources
 from modelnest.core.messages import Text, msg
 from modelnest.gui.background import Background
-from modelnest.gui.hardware_service import HardwareService
+from modelnest.gui.hardware_service import HardwareService, MeasureFn
 from modelnest.gui.messages import MessageBridge
 from modelnest.gui.settings_service import SettingsService
 
@@ -50,6 +50,7 @@ class AppContext:
         models_dir: Path | None = None,
         hardware: HardwareService | None = None,
         sensor_interval_ms: int = 1000,
+        measure_fn: MeasureFn | None = None,
         parent: QObject | None = None,
     ) -> AppContext:
         """The real services (paths default to the user's folders); ``sources`` replays a recorded machine."""
@@ -58,7 +59,8 @@ class AppContext:
         settings = SettingsService(SettingsStore(settings_path), parent)
         if hardware is None:
             hardware = HardwareService(
-                background, sources=sources, models_dir=models_dir, interval_ms=sensor_interval_ms, parent=parent
+                background, sources=sources, models_dir=models_dir, measure_fn=measure_fn,
+                interval_ms=sensor_interval_ms, parent=parent,
             )
         problem: Text | None = None
         try:

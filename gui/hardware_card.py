@@ -1,13 +1,16 @@
-"""The hardware card: the machine at a glance, live sensors each second, a rough tier line, and "Copy as text"."""
+"""The hardware card: the machine at a glance, live sensors each second, a rough tier line, and "Copy as text".
+
+The card has no probe, thread or timer of its own: the snapshot, the live readings and the RAM speed measurement
+come from the one hardware service in the application context (``ctx.hardware``), which the catalogue and the
+chat page share, so the machine is probed once and every page shows the same figures.
+"""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
 
-import shiboken6
-from PySide6.QtCore import QCoreApplication, QMetaObject, QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -25,124 +28,51 @@ from PySide6.QtWidgets import (
 from modelnest.core.hardware import (
     HardwareSnapshot,
     SensorReading,
-    SensorSampler,
     ThrottleDetector,
     ThrottleSample,
-    probe,
+    ThrottleVerdict,
 )
-from modelnest.core.hardware.bandwidth import build_bandwidth
 from modelnest.core.hardware.model import BandwidthInfo
 from modelnest.core.plan.tier import estimate_tier
+from modelnest.core.units import format_gib
+from modelnest.gui.context import AppContext
+from modelnest.gui.hardware_service import HardwareService
+from modelnest.gui.i18n import tr_text
+from modelnest.gui.retranslate import Retranslator
 
-ProbeFn = Callable[[], HardwareSnapshot]
-SamplerFactory = Callable[[HardwareSnapshot], Any]  # -> object with read() and close()
-MeasureFn = Callable[[HardwareSnapshot], BandwidthInfo]
-
-
-def _default_probe() -> HardwareSnapshot:
-    from modelnest.core.engine.features import engine_features
-
-    snapshot = probe(with_sensors=False)
-    snapshot.cpu.engine_features = engine_features()  # asks the engine process; cached after the first time
-    return snapshot
+__all__ = ["HardwareCard"]
 
 
-def _default_sampler(snapshot: HardwareSnapshot) -> SensorSampler:
-    return SensorSampler(gpus=snapshot.gpus)
+class _SensorLease:
+    """The card's claim on live sensors; released on hide, and also if the card is deleted while shown.
+
+    A deleted widget gets no hide event in Python, so ``destroyed`` is connected to a partial holding this object
+    (not to a method of the card, which is gone by then): sampling never outlives the card.
+    """
+
+    def __init__(self, hardware: HardwareService) -> None:
+        self._hardware = hardware
+        self.held = False
+
+    def acquire(self) -> None:
+        if not self.held:
+            self.held = True
+            self._hardware.acquire_sensors()
+
+    def release(self, *_: object) -> None:
+        if self.held:
+            self.held = False
+            self._hardware.release_sensors()
 
 
-def _default_measure(snapshot: HardwareSnapshot) -> BandwidthInfo:
-    return build_bandwidth(snapshot.cpu, snapshot.memory, snapshot.gpus, measure=True)
-
-
-class _HardwareWorker(QObject):
-    """Lives in its own thread: probes once, then samples sensors every interval; never touches widgets."""
-
-    snapshot_ready = Signal(object)
-    reading_ready = Signal(object)
-    bandwidth_ready = Signal(object)
-
-    def __init__(
-        self,
-        probe_fn: ProbeFn,
-        sampler_factory: SamplerFactory,
-        measure_fn: MeasureFn,
-        interval_ms: int,
-        snapshot: HardwareSnapshot | None,
-        measure_if_missing: bool,
-        measure_delay_ms: int,
-    ) -> None:
-        super().__init__()  # parentless: it is moved to the worker thread
-        self._probe_fn, self._sampler_factory, self._measure_fn = probe_fn, sampler_factory, measure_fn
-        self._interval_ms = interval_ms
-        self._snapshot = snapshot
-        self._measure_if_missing = measure_if_missing
-        self._sampler: Any = None
-        self._timer: QTimer | None = None
-        self._measure_timer: QTimer | None = None
-        self._measure_delay_ms = measure_delay_ms
-        self._own_thread: QThread | None = None
-
-    @Slot()
-    def start(self) -> None:
-        self._own_thread = QThread.currentThread()
-        if self._snapshot is None:
-            self._snapshot = self._probe_fn()
-            self.snapshot_ready.emit(self._snapshot)
-        try:
-            self._sampler = self._sampler_factory(self._snapshot)
-        except Exception:  # noqa: BLE001 - no live sensors is survivable; the card says so
-            self._sampler = None
-        self._timer = QTimer(self)  # created here, so it belongs to (and fires in) the worker thread
-        self._timer.setInterval(self._interval_ms)
-        self._timer.timeout.connect(self._tick)
-        self._timer.start()
-        self._tick()
-        if self._measure_if_missing and not any(
-            f.source.startswith("measured") for f in self._snapshot.bandwidth.figures
-        ):
-            # First visit on this machine: measure RAM speed once (~0.5 s), a moment after the card
-            # appears so start-up stays quick; the result is cached, so later visits skip this.
-            self._measure_timer = QTimer(self)
-            self._measure_timer.setSingleShot(True)
-            self._measure_timer.timeout.connect(self.measure)
-            self._measure_timer.start(self._measure_delay_ms)
-
-    @Slot()
-    def _tick(self) -> None:
-        if self._sampler is not None:
-            self.reading_ready.emit(self._sampler.read())
-
-    @Slot()
-    def measure(self) -> None:
-        if self._snapshot is not None:
-            self.bandwidth_ready.emit(self._measure_fn(self._snapshot))
-
-    @Slot()
-    def stop(self) -> None:
-        """Runs in the worker thread: stop the timer here (Qt timers cannot be stopped from another thread)."""
-        if self._measure_timer is not None:
-            self._measure_timer.stop()
-            self._measure_timer = None
-        if self._timer is not None:
-            self._timer.stop()  # the stopped timer moves with its parent, the worker, below
-            self._timer = None
-        if self._sampler is not None:
-            self._sampler.close()
-            self._sampler = None
-        thread = QThread.currentThread()
-        if self._own_thread is None or shiboken6.getCppPointer(thread) != shiboken6.getCppPointer(self._own_thread):
-            return  # already stopped and handed back to the GUI thread: never quit the GUI's event loop
-        app = QCoreApplication.instance()
-        if app is not None:
-            self.moveToThread(app.thread())  # so the GUI thread may delete us after the thread ends
-        thread.quit()
-
-
-def _stop_thread(thread: QThread, worker: _HardwareWorker, *_: object) -> None:
-    if thread.isRunning():
-        QMetaObject.invokeMethod(worker, "stop", Qt.ConnectionType.QueuedConnection)
-        thread.wait()
+def _throttle_sample(reading: SensorReading) -> ThrottleSample:
+    """The hottest device of this sample: the first GPU with a temperature, else the CPU."""
+    # TODO(lead): use core's one throttle rule (core/hardware/sensors.py) once it lands, so card and chat agree.
+    gpu = next((g for g in reading.gpus if g.temperature_c is not None), None)
+    if gpu is not None:
+        thermal = any("thermal" in r.lower() or r == "hardware slowdown" for r in gpu.throttle_reasons)
+        return ThrottleSample(reading.timestamp, gpu.temperature_c, gpu.graphics_clock_mhz, thermal_reasons=thermal)
+    return ThrottleSample(reading.timestamp, reading.cpu_temperature_c, reading.cpu_freq_mhz)
 
 
 class HardwareCard(QWidget):
@@ -151,41 +81,44 @@ class HardwareCard(QWidget):
     snapshot_shown = Signal()
     reading_shown = Signal()
     bandwidth_shown = Signal()
-    _stop_requested = Signal()
-    _measure_requested = Signal()
 
     def __init__(
         self,
-        probe_fn: ProbeFn | None = None,
-        sampler_factory: SamplerFactory | None = None,
-        measure_fn: MeasureFn | None = None,
-        interval_ms: int = 1000,
+        ctx: AppContext,
+        parent: QWidget | None = None,
+        *,
         measure_if_missing: bool = True,
         measure_delay_ms: int = 3000,
-        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("hardware_card")
-        self._probe_fn = probe_fn or _default_probe
-        self._sampler_factory = sampler_factory or _default_sampler
-        self._measure_fn = measure_fn or _default_measure
-        self._interval_ms = interval_ms
+        self.ctx = ctx
+        self._hardware = ctx.hardware
         self._measure_if_missing = measure_if_missing
         self._measure_delay_ms = measure_delay_ms
         self.snapshot: HardwareSnapshot | None = None
         self.latest_reading: SensorReading | None = None
-        self._engine_features: dict[str, bool] | None = None
-        self._thread: QThread | None = None
-        self._worker: _HardwareWorker | None = None
         self._rows: list[tuple[str, str, str]] = []  # (section, label, value) for "Copy as text"
         self._live_rows: list[tuple[str, str]] = []
         self._live_names: list[str] = []
         self._live_labels: dict[str, QLabel] = {}
         self._throttle = ThrottleDetector()
+        self._verdict = ThrottleVerdict(False)
+        self._status: Callable[[], str] = lambda: ""  # re-run on a language change
+        self._measuring = False
+        self._lease = _SensorLease(self._hardware)
+        self.destroyed.connect(functools.partial(_SensorLease.release, self._lease))
+        # The first-visit RAM speed measurement waits a moment after the card appears, so start-up stays quick.
+        self._measure_timer = QTimer(self)
+        self._measure_timer.setSingleShot(True)
+        self._measure_timer.timeout.connect(self._measure_first_visit)
+        self._texts = Retranslator(self)
         self._build()
-        app = QCoreApplication.instance()
-        if app is not None:
-            app.aboutToQuit.connect(self.stop)
+        self._texts.add(self._rerender)
+        self._hardware.bandwidth_ready.connect(self.show_bandwidth)
+        self._hardware.probe_failed.connect(self._probe_failed)
+        self._hardware.when_ready(self.show_snapshot)
+        self._hardware.start()  # idempotent: one probe for every page
 
     # ---- layout -------------------------------------------------------------------------------
 
@@ -202,15 +135,16 @@ class HardwareCard(QWidget):
         layout.setContentsMargins(18, 14, 18, 14)
         layout.setSpacing(10)
 
-        title = QLabel(self.tr("This computer"))
+        title = QLabel()
         title.setObjectName("hardware_title")
         font = title.font()
         font.setPointSizeF(font.pointSizeF() * 1.5)
         font.setBold(True)
         title.setFont(font)
+        self._texts.add(lambda: title.setText(self.tr("This computer")))
         layout.addWidget(title)
 
-        self._tier = QLabel(self.tr("Looking at your hardware\u2026"))
+        self._tier = QLabel()
         self._tier.setObjectName("tier")
         self._tier.setWordWrap(True)
         self._tier.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -221,10 +155,18 @@ class HardwareCard(QWidget):
         grid = QGridLayout()
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(10)
-        self._cpu_box, self._cpu_form = self._group(self.tr("Processor"))
-        self._mem_box, self._mem_form = self._group(self.tr("Memory and storage"))
-        self._gpu_box, self._gpu_form = self._group(self.tr("Graphics"))
-        self._live_box, self._live_form = self._group(self.tr("Live (updated every second)"))
+        self._cpu_box, self._cpu_form = self._group()
+        self._mem_box, self._mem_form = self._group()
+        self._gpu_box, self._gpu_form = self._group()
+        self._live_box, self._live_form = self._group()
+
+        def titles() -> None:
+            self._cpu_box.setTitle(self.tr("Processor"))
+            self._mem_box.setTitle(self.tr("Memory and storage"))
+            self._gpu_box.setTitle(self.tr("Graphics"))
+            self._live_box.setTitle(self.tr("Live (updated every second)"))
+
+        self._texts.add(titles)
         grid.addWidget(self._cpu_box, 0, 0)
         grid.addWidget(self._mem_box, 0, 1)
         grid.addWidget(self._gpu_box, 1, 0)
@@ -234,27 +176,36 @@ class HardwareCard(QWidget):
         layout.addLayout(grid)
 
         buttons = QHBoxLayout()
-        self._copy_button = QPushButton(self.tr("Copy as text"))
+        self._copy_button = QPushButton()
         self._copy_button.setObjectName("copy_as_text")
-        self._copy_button.setToolTip(self.tr("Copy this card as plain text, e.g. to ask for help on a forum"))
         self._copy_button.clicked.connect(self._copy)
-        self._measure_button = QPushButton(self.tr("Measure memory speed again"))
+        self._measure_button = QPushButton()
         self._measure_button.setObjectName("measure_again")
         self._measure_button.clicked.connect(self.measure_again)
         self._measure_button.setEnabled(False)
-        self._status = QLabel()
-        self._status.setObjectName("hardware_status")
+
+        def button_texts() -> None:
+            self._copy_button.setText(self.tr("Copy as text"))
+            self._copy_button.setToolTip(self.tr("Copy this card as plain text, e.g. to ask for help on a forum"))
+            self._measure_button.setText(self.tr("Measure memory speed again"))
+
+        self._texts.add(button_texts)
+        self._status_label = QLabel()
+        self._status_label.setObjectName("hardware_status")
+        self._status_label.setWordWrap(True)
         buttons.addWidget(self._copy_button)
         buttons.addWidget(self._measure_button)
-        buttons.addWidget(self._status, 1)
+        buttons.addWidget(self._status_label, 1)
         layout.addLayout(buttons)
         layout.addStretch(1)
 
-    def _group(self, title: str) -> tuple[QGroupBox, QFormLayout]:
-        box = QGroupBox(title)
+    @staticmethod
+    def _group() -> tuple[QGroupBox, QFormLayout]:
+        box = QGroupBox()
         form = QFormLayout(box)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         return box, form
 
     @staticmethod
@@ -272,22 +223,28 @@ class HardwareCard(QWidget):
             self._rows.append((section, label, value))
         return field
 
+    def _set_status(self, text: Callable[[], str]) -> None:
+        self._status = text
+        self._status_label.setText(text())
+
     # ---- formatting ---------------------------------------------------------------------------
 
     def _gib(self, value: int | None) -> str:
-        return self.tr("not detected") if value is None else self.tr("{0:.1f} GB").format(value / 1024**3)
+        return self.tr("not detected") if value is None else format_gib(value)
 
     def _missing(self, missing: dict[str, str], key: str) -> str:
         reason = missing.get(key)
         return self.tr("not detected ({0})").format(reason) if reason else self.tr("not detected")
+
+    def _gb_s(self, value: float, source: str) -> str:
+        # Bandwidth stays in decimal GB/s, as makers quote it (core/units.py explains why).
+        return self.tr("{0:g} GB/s \u2014 {1}").format(value, source)
 
     # ---- snapshot -----------------------------------------------------------------------------
 
     @Slot(object)
     def show_snapshot(self, snapshot: HardwareSnapshot) -> None:
         self.snapshot = snapshot
-        if self._engine_features is not None:
-            snapshot.cpu.engine_features = self._engine_features
         self._rows = []
         for form in (self._cpu_form, self._mem_form, self._gpu_form):
             self._clear(form)
@@ -295,11 +252,27 @@ class HardwareCard(QWidget):
         self._render_memory(snapshot)
         self._render_gpus(snapshot)
         self._render_tier(snapshot)
-        self._measure_button.setEnabled(True)
-        self._status.setText(
-            self.tr("Detected in {0:.0f} ms").format(snapshot.probe_seconds * 1000) if snapshot.probe_seconds else ""
-        )
+        self._measure_button.setEnabled(not self._measuring)
+        if not self._measuring:
+            seconds = snapshot.probe_seconds
+            self._set_status(lambda: self.tr("Detected in {0:.0f} ms").format(seconds * 1000) if seconds else "")
+        if self.isVisible():
+            self._schedule_first_measurement()
         self.snapshot_shown.emit()
+
+    def _probe_failed(self, error: BaseException) -> None:
+        self._set_status(lambda: self.tr("Could not look at this computer: {0}").format(tr_text(error)))
+
+    def _rerender(self) -> None:
+        """After a language change: every data-rendered text again, in the new language."""
+        if self.snapshot is None:
+            self._tier.setText(self.tr("Looking at your hardware\u2026"))
+        else:
+            self.show_snapshot(self.snapshot)
+        if self.latest_reading is not None:
+            self._live_names = []  # labels changed language: rebuild the rows
+            self._render_reading(self.latest_reading)
+        self._status_label.setText(self._status())
 
     def _render_cpu(self, s: HardwareSnapshot) -> None:
         c, f, sec = s.cpu, self._cpu_form, self.tr("Processor")
@@ -318,7 +291,7 @@ class HardwareCard(QWidget):
             used = " ".join(k.upper() for k, v in c.engine_features.items() if v) or self.tr("none")
             self._add(f, sec, self.tr("Used by the engine"), used, "engine_features")
         for i, note in enumerate(c.notes):
-            self._add(f, sec, self.tr("Note"), note, f"cpu_note{i}")
+            self._add(f, sec, self.tr("Note"), tr_text(note), f"cpu_note{i}")
 
     def _render_memory(self, s: HardwareSnapshot) -> None:
         m, f, sec = s.memory, self._mem_form, self.tr("Memory")
@@ -327,7 +300,7 @@ class HardwareCard(QWidget):
             ram += " " + self.tr("(container limit; the computer has {0})").format(self._gib(m.host_total_bytes))
         self._add(f, sec, self.tr("RAM"), ram, "ram")
         self._add(f, sec, self.tr("Swap"), self._gib(m.swap_total_bytes), "swap")
-        self._bandwidth_label = self._add(f, sec, self.tr("Memory speed"), self._bandwidth_text(s.bandwidth), "bandwidth")
+        self._add(f, sec, self.tr("Memory speed"), self._bandwidth_text(s.bandwidth), "bandwidth")
         d = s.disk
         if d.free_bytes is None:
             disk = self._missing(d.missing, "free_bytes")
@@ -335,14 +308,15 @@ class HardwareCard(QWidget):
             disk = self.tr("{0} free in {1}").format(self._gib(d.free_bytes), d.models_dir)
         if d.filesystem:
             disk += f" ({d.filesystem})"
-        self._add(f, self.tr("Storage"), self.tr("Models folder"), disk, "disk")
+        storage = self.tr("Storage")
+        self._add(f, storage, self.tr("Models folder"), disk, "disk")
         if d.warning:
-            self._add(f, self.tr("Storage"), self.tr("Warning"), d.warning, "disk_warning")
+            self._add(f, storage, self.tr("Warning"), tr_text(d.warning), "disk_warning")
 
     def _bandwidth_text(self, b: BandwidthInfo) -> str:
         if not b.figures:
             return self._missing(b.missing, "ram_gb_s")
-        return "\n".join(self.tr("{0:g} GB/s \u2014 {1}").format(fig.value, fig.source) for fig in b.figures)
+        return "\n".join(self._gb_s(fig.value, fig.source) for fig in b.figures)
 
     def _render_gpus(self, s: HardwareSnapshot) -> None:
         f, sec = self._gpu_form, self.tr("Graphics")
@@ -363,7 +337,7 @@ class HardwareCard(QWidget):
             self._add(f, sec, self.tr("GPU {0}").format(i + 1), f"{g.name} ({g.backend or '?'})", f"gpu{i}_name")
             self._add(f, sec, self.tr("Memory"), memory, f"gpu{i}_vram")
             if g.bandwidth_gb_s:
-                speed = self.tr("{0:g} GB/s \u2014 {1}").format(g.bandwidth_gb_s, g.bandwidth_source)
+                speed = self._gb_s(g.bandwidth_gb_s, g.bandwidth_source)
             else:
                 speed = self._missing(g.missing, "bandwidth_gb_s")
             self._add(f, sec, self.tr("Memory speed"), speed, f"gpu{i}_bandwidth")
@@ -376,9 +350,10 @@ class HardwareCard(QWidget):
                 g.pcie or "",
             ]
             if any(details):
-                self._add(f, sec, self.tr("Details"), ", ".join(d for d in details if d), f"gpu{i}_details")
+                separator = self.tr(", ", "separator of a list of GPU details")
+                self._add(f, sec, self.tr("Details"), separator.join(d for d in details if d), f"gpu{i}_details")
         for i, problem in enumerate(s.gpu_problems):
-            self._add(f, sec, self.tr("Problem"), problem, f"gpu_problem{i}")
+            self._add(f, sec, self.tr("Problem"), tr_text(problem), f"gpu_problem{i}")
 
     def _render_tier(self, s: HardwareSnapshot) -> None:
         t = estimate_tier(s)
@@ -418,7 +393,12 @@ class HardwareCard(QWidget):
 
     @Slot(object)
     def show_reading(self, reading: SensorReading) -> None:
+        """A new live sample: into the throttle verdict, then onto the card."""
         self.latest_reading = reading
+        self._verdict = self._throttle.add(_throttle_sample(reading))
+        self._render_reading(reading)
+
+    def _render_reading(self, reading: SensorReading) -> None:
         na = self.tr("not available on this system")
         rows: list[tuple[str, str, str]] = []  # (object name, label, value)
         cpu = self.tr("{0:.0f} %").format(reading.cpu_percent) if reading.cpu_percent is not None else na
@@ -430,7 +410,9 @@ class HardwareCard(QWidget):
             temp = self.tr("thermal state: {0}").format(reading.thermal_state)
         rows.append(("live_cpu_temp", self.tr("Processor temperature"), temp))
         if reading.ram_used_bytes is not None:
-            ram = self.tr("{0} of {1} in use").format(self._gib(reading.ram_used_bytes), self._gib(reading.ram_total_bytes))
+            ram = self.tr("{0} of {1} in use").format(
+                self._gib(reading.ram_used_bytes), self._gib(reading.ram_total_bytes)
+            )
         else:
             ram = na
         rows.append(("live_ram", self.tr("RAM"), ram))
@@ -448,14 +430,16 @@ class HardwareCard(QWidget):
                 parts.append(self.tr("{0} MHz").format(g.graphics_clock_mhz))
             if g.throttle_reasons:
                 parts.append(self.tr("slowed down: {0}").format(", ".join(g.throttle_reasons)))
-            rows.append((f"live_gpu{g.index}_{g.name[:3].lower()}", g.name, ", ".join(parts) or na))
-        verdict = self._throttle.add(self._throttle_sample(reading))
+            separator = self.tr(", ", "separator of a list of GPU readings")
+            rows.append((f"live_gpu{g.index}_{g.name[:3].lower()}", g.name, separator.join(parts) or na))
+        verdict = self._verdict
         if verdict.throttling:
-            rows.append(("live_throttling", self.tr("Warning"), self.tr("running hot and slowing down: {0}").format(verdict.reason)))
+            rows.append(("live_throttling", self.tr("Warning"),
+                         self.tr("running hot and slowing down: {0}").format(tr_text(verdict.reason))))
         names = [name for name, _, _ in rows]
         if names != self._live_names:
-            # The set of rows changed (first reading, a GPU appeared): rebuild; otherwise update in place,
-            # so a once-a-second refresh never re-creates widgets.
+            # The set of rows changed (first reading, a GPU appeared, a language change): rebuild; otherwise
+            # update in place, so a once-a-second refresh never re-creates widgets.
             self._clear(self._live_form)
             self._live_labels = {name: self._add(self._live_form, "", label, value, name) for name, label, value in rows}
             self._live_names = names
@@ -465,35 +449,42 @@ class HardwareCard(QWidget):
         self._live_rows = [(label, value) for _, label, value in rows]
         self.reading_shown.emit()
 
-    def _throttle_sample(self, reading: SensorReading) -> ThrottleSample:
-        """The hottest device of this sample: the first GPU with a temperature, else the CPU."""
-        gpu = next((g for g in reading.gpus if g.temperature_c is not None), None)
-        if gpu is not None:
-            thermal = any("thermal" in r or r == "hardware slowdown" for r in gpu.throttle_reasons)
-            return ThrottleSample(reading.timestamp, gpu.temperature_c, gpu.graphics_clock_mhz, thermal_reasons=thermal)
-        return ThrottleSample(reading.timestamp, reading.cpu_temperature_c, reading.cpu_freq_mhz)
-
     @Slot(object)
     def show_bandwidth(self, bandwidth: BandwidthInfo) -> None:
+        self._measuring = False
         if self.snapshot is None:
             return
-        self.snapshot.bandwidth = bandwidth
-        self.show_snapshot(self.snapshot)
+        # The service replaced its snapshot with one carrying the new figures; show that one.
+        self.show_snapshot(self._hardware.snapshot or self.snapshot)
         self._measure_button.setEnabled(True)
         self.bandwidth_shown.emit()
 
     @Slot()
     def measure_again(self) -> None:
-        if self._worker is not None:
-            self._measure_button.setEnabled(False)
-            self._status.setText(self.tr("Measuring memory speed\u2026"))
-            self._measure_requested.emit()
+        if self.snapshot is None or self._measuring:
+            return
+        self._measure_timer.stop()
+        self._measuring = True
+        self._measure_button.setEnabled(False)
+        self._set_status(lambda: self.tr("Measuring memory speed\u2026"))
+        self._hardware.measure_bandwidth()
 
-    def set_engine_features(self, features: dict[str, bool]) -> None:
-        """What the bundled llama.cpp build uses, as the engine process reported it."""
-        self._engine_features = dict(features)
-        if self.snapshot is not None:
-            self.show_snapshot(self.snapshot)
+    def _schedule_first_measurement(self) -> None:
+        """First visit on this machine: measure RAM speed once (~0.5 s, cached, so later visits skip this)."""
+        snapshot = self.snapshot
+        if (
+            self._measure_if_missing
+            and snapshot is not None
+            and not self._measuring
+            and not self._measure_timer.isActive()
+            and not any(f.source.startswith("measured") for f in snapshot.bandwidth.figures)
+        ):
+            self._measure_timer.start(self._measure_delay_ms)
+
+    @Slot()
+    def _measure_first_visit(self) -> None:
+        self._measure_if_missing = False  # once per card, whatever the outcome
+        self.measure_again()
 
     # ---- copy -----------------------------------------------------------------------------
 
@@ -518,58 +509,26 @@ class HardwareCard(QWidget):
     @Slot()
     def _copy(self) -> None:
         QGuiApplication.clipboard().setText(self.copy_text())
-        self._status.setText(self.tr("Copied to the clipboard."))
+        self._set_status(lambda: self.tr("Copied to the clipboard."))
 
-    # ---- thread lifecycle -----------------------------------------------------------------------
-
-    def start(self) -> None:
-        if self._thread is not None:
-            return
-        thread = QThread()  # parentless, and always wait()ed on: see DESIGN.md threading pitfalls
-        thread.setObjectName("hardware-sensors")
-        worker = _HardwareWorker(
-            self._probe_fn,
-            self._sampler_factory,
-            self._measure_fn,
-            self._interval_ms,
-            self.snapshot,
-            self._measure_if_missing,
-            self._measure_delay_ms,
-        )
-        worker.moveToThread(thread)
-        thread.started.connect(worker.start)
-        worker.snapshot_ready.connect(self.show_snapshot)
-        worker.reading_ready.connect(self.show_reading)
-        worker.bandwidth_ready.connect(self.show_bandwidth)
-        self._stop_requested.connect(worker.stop)
-        self._measure_requested.connect(worker.measure)
-        self._thread, self._worker = thread, worker
-        # If the card is deleted while sampling (no hide event reaches Python then), stop the thread from
-        # the destroyed signal; the partial keeps thread and worker alive until they are done.
-        self._on_destroyed = functools.partial(_stop_thread, thread, worker)
-        self.destroyed.connect(self._on_destroyed)
-        thread.start()
-
-    @Slot()
-    def stop(self) -> None:
-        """Stop sampling and wait for the worker thread (at most one probe or sample long)."""
-        thread, worker = self._thread, self._worker
-        if thread is None or worker is None:
-            return
-        self._stop_requested.emit()
-        thread.wait()
-        self._stop_requested.disconnect(worker.stop)
-        self._measure_requested.disconnect(worker.measure)
-        self.destroyed.disconnect(self._on_destroyed)
-        self._thread = self._worker = None
+    # ---- visibility: live readings only while the card is shown ----------------------------------
 
     def is_running(self) -> bool:
-        return self._thread is not None
+        """True while this card holds the live sensors."""
+        return self._lease.held
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
-        self.start()
+        if not self._lease.held:
+            self._hardware.reading.connect(self.show_reading)
+            self._lease.acquire()
+            if self._hardware.latest_reading is not None and self._hardware.sampling:
+                self.show_reading(self._hardware.latest_reading)
+        self._schedule_first_measurement()
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override
-        self.stop()
+        if self._lease.held:
+            self._hardware.reading.disconnect(self.show_reading)
+            self._lease.release()
+        self._measure_timer.stop()
         super().hideEvent(event)

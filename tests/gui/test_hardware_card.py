@@ -2,36 +2,49 @@
 
 from __future__ import annotations
 
+import gc
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
+from support.app_context import recorded_context
 
-from modelnest.core.hardware import HardwareSnapshot, SensorSampler, probe
+from modelnest.core.hardware import HardwareSnapshot, probe
 from modelnest.core.hardware.bandwidth import build_bandwidth
 from modelnest.core.hardware.model import BandwidthInfo, Figure
 from modelnest.core.hardware.recorded import load_machine
+from modelnest.gui.context import AppContext
 from modelnest.gui.hardware_card import HardwareCard
+from modelnest.gui.hardware_service import HardwareService
 
 MACHINES = Path(__file__).resolve().parents[1] / "data" / "machines"
 # Showing a top-level widget on the offscreen platform logs this warning from Qt itself; not our bug.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
 
-def recorded_card(name: str, tmp_path: Path, **kwargs: object) -> tuple[HardwareCard, list[int]]:
-    src = load_machine(MACHINES / f"{name}.json", tmp_path)
-    probes: list[int] = []
+@pytest.fixture
+def contexts(tmp_path: Path) -> Iterator[list[AppContext]]:
+    """Contexts a test builds for specific recorded machines; shut down (threads joined) afterwards."""
+    made: list[AppContext] = []
+    yield made
+    for ctx in made:
+        ctx.shutdown()
 
-    def probe_fn() -> HardwareSnapshot:
-        probes.append(1)
-        return probe(src, models_dir=tmp_path, with_sensors=False)
 
-    options: dict[str, object] = {"measure_if_missing": False, "interval_ms": 100}
-    options.update(kwargs)
-    card = HardwareCard(probe_fn=probe_fn, sampler_factory=lambda snap: SensorSampler(src, snap.gpus), **options)  # type: ignore[arg-type]
-    return card, probes
+def card_on(
+    qtbot: QtBot, contexts: list[AppContext], tmp_path: Path, machine: str, **options: object
+) -> HardwareCard:
+    measure_fn = options.pop("measure_fn", None)
+    ctx = recorded_context(tmp_path / machine, machine, measure_fn=measure_fn)  # type: ignore[arg-type]
+    contexts.append(ctx)
+    options.setdefault("measure_if_missing", False)
+    card = HardwareCard(ctx, **options)  # type: ignore[arg-type]
+    qtbot.addWidget(card)
+    return card
 
 
 def text(card: HardwareCard, name: str) -> str:
@@ -40,9 +53,8 @@ def text(card: HardwareCard, name: str) -> str:
     return label.text()
 
 
-def test_rtx3060_card_at_a_glance(qtbot: QtBot, tmp_path: Path) -> None:
-    card, _ = recorded_card("rtx3060_desktop", tmp_path)
-    qtbot.addWidget(card)
+def test_rtx3060_card_at_a_glance(qtbot: QtBot, tmp_path: Path, contexts: list[AppContext]) -> None:
+    card = card_on(qtbot, contexts, tmp_path, "rtx3060_desktop")
     card.resize(1000, 720)
     with qtbot.waitSignal(card.snapshot_shown, timeout=5000):
         card.show()
@@ -51,12 +63,13 @@ def test_rtx3060_card_at_a_glance(qtbot: QtBot, tmp_path: Path) -> None:
     assert text(card, "cpu_cores") == "6 cores, 12 threads"
     assert "AVX2" in text(card, "cpu_features") and "AVX512" not in text(card, "cpu_features")
     assert text(card, "gpu0_name") == "NVIDIA GeForce RTX 3060 (cuda)"
-    assert text(card, "gpu0_vram") == "12.0 GB VRAM, 11.6 GB free"
+    # Binary units, labelled as such (the card used to print GiB values as "GB").
+    assert text(card, "gpu0_vram") == "12.0 GiB VRAM, 11.6 GiB free"
     assert text(card, "gpu0_bandwidth").startswith("360 GB/s \u2014 NVML: 192-bit bus")
     assert "compute 8.6" in text(card, "gpu0_details")
     assert text(card, "bandwidth").startswith("51.2 GB/s \u2014 table: Ryzen 5 5600X")
     tier = text(card, "tier")
-    assert "12.0 GB GPU (NVIDIA GeForce RTX 3060): 14B models at 4-bit fully on the GPU" in tier
+    assert "12.0 GiB GPU (NVIDIA GeForce RTX 3060): 14B models at 4-bit fully on the GPU" in tier
     assert "32B partly offloaded" in tier and "Estimate" in tier
     assert text(card, "live_cpu_temp") == "49 \u00b0C"
     assert "41 \u00b0C" in text(card, "live_gpu0_nvi") and "17 W" in text(card, "live_gpu0_nvi")
@@ -64,15 +77,13 @@ def test_rtx3060_card_at_a_glance(qtbot: QtBot, tmp_path: Path) -> None:
     label = card.findChild(QLabel, "live_cpu")
     qtbot.waitSignal(card.reading_shown, timeout=5000).wait()
     assert card.findChild(QLabel, "live_cpu") is label
-    qtbot.wait(20)  # let queued layout/show events run before taking the picture
-    card.grab().save("/tmp/hardware_card.png")
 
 
-def test_copy_as_text(qtbot: QtBot, tmp_path: Path) -> None:
-    card, _ = recorded_card("m1pro_16gb", tmp_path)
-    qtbot.addWidget(card)
+def test_copy_as_text(qtbot: QtBot, tmp_path: Path, contexts: list[AppContext]) -> None:
+    card = card_on(qtbot, contexts, tmp_path, "m1pro_16gb")
     with qtbot.waitSignal(card.reading_shown, timeout=5000):
         card.show()
+    qtbot.waitUntil(lambda: card.snapshot is not None, timeout=5000)
     button = card.findChild(QPushButton, "copy_as_text")
     assert button is not None
     button.click()
@@ -81,80 +92,91 @@ def test_copy_as_text(qtbot: QtBot, tmp_path: Path) -> None:
     assert "Apple M1 Pro (arm64)" in copied
     assert "10 cores, 10 threads (8 performance + 2 efficiency)" in copied
     assert "200 GB/s \u2014 table: Apple M1 Pro" in copied
-    assert "unified memory: up to 10.7 GB for the GPU" in copied
+    assert "unified memory: up to 10.7 GiB for the GPU" in copied
     assert "thermal state: nominal" in copied  # the live section is included
     assert "Copied" in text(card, "hardware_status")
 
 
 def test_gui_never_waits_for_the_probe(qtbot: QtBot, tmp_path: Path) -> None:
     release = threading.Event()
-    src = load_machine(MACHINES / "i7_no_gpu_16gb.json", tmp_path)
+    src = load_machine(MACHINES / "i7_no_gpu_16gb.json", tmp_path / "machine")
 
     def slow_probe() -> HardwareSnapshot:
         release.wait(10)  # the probe is stuck until the test lets it go
         return probe(src, models_dir=tmp_path, with_sensors=False)
 
-    card = HardwareCard(probe_fn=slow_probe, sampler_factory=lambda s: SensorSampler(src, s.gpus), measure_if_missing=False)
-    qtbot.addWidget(card)
-    card.show()
-    qtbot.wait(50)  # the event loop keeps running while the probe is stuck
-    assert "Looking at your hardware" in text(card, "tier")
-    with qtbot.waitSignal(card.snapshot_shown, timeout=5000):
+    base = recorded_context(tmp_path)
+    hardware = HardwareService(base.background, sources=src, probe_fn=slow_probe)
+    ctx = AppContext(base.settings, hardware, base.history, base.messages, base.background)
+    try:
+        card = HardwareCard(ctx, measure_if_missing=False)
+        qtbot.addWidget(card)
+        card.show()
+        # The event loop keeps running while the probe is stuck: a queued event is processed meanwhile.
+        ticks: list[int] = []
+        QTimer.singleShot(0, lambda: ticks.append(1))
+        qtbot.waitUntil(lambda: ticks == [1], timeout=2000)
+        assert "Looking at your hardware" in text(card, "tier")
+        with qtbot.waitSignal(card.snapshot_shown, timeout=5000):
+            release.set()
+        assert "No usable GPU, 15.3 GiB RAM: 14B models at 4-bit on the processor" in text(card, "tier")
+        assert text(card, "gpu_none").startswith("none found")
+    finally:
         release.set()
-    assert "No usable GPU, 15.3 GB RAM: 14B models at 4-bit on the processor" in text(card, "tier")
-    assert text(card, "gpu_none").startswith("none found")
+        ctx.shutdown()
 
 
-def test_sensors_stop_when_hidden_and_resume_without_probing_again(qtbot: QtBot, tmp_path: Path) -> None:
-    card, probes = recorded_card("rx7900xtx_linux", tmp_path)
-    qtbot.addWidget(card)
+def test_sensors_stop_when_hidden_and_resume_without_probing_again(
+    qtbot: QtBot, tmp_path: Path, contexts: list[AppContext]
+) -> None:
+    card = card_on(qtbot, contexts, tmp_path, "rx7900xtx_linux")
+    hardware = card.ctx.hardware
     with qtbot.waitSignal(card.reading_shown, timeout=5000):
         card.show()
-    assert card.is_running()
+    assert card.is_running() and hardware.sampling
     card.hide()
-    assert not card.is_running()
+    assert not card.is_running() and not hardware.sampling
     with qtbot.waitSignal(card.reading_shown, timeout=5000):
         card.show()
-    assert probes == [1]
+    assert hardware.probe_count == 1
     assert "45 \u00b0C" in text(card, "live_gpu0_rad") and "28 W" in text(card, "live_gpu0_rad")
     assert text(card, "gpu1_vram") == "shares system memory"
-    card.stop()
 
 
-def test_measure_again_and_engine_features(qtbot: QtBot, tmp_path: Path) -> None:
+def test_measure_on_first_visit_and_again(qtbot: QtBot, tmp_path: Path, contexts: list[AppContext]) -> None:
     calls: list[int] = []
 
-    def fake_measure(snap: HardwareSnapshot) -> BandwidthInfo:
+    def recorded_measure(snap: HardwareSnapshot) -> BandwidthInfo:
+        # This host's RAM is not the recorded machine's: the measurement is replayed, like the machine.
         calls.append(1)
         info = build_bandwidth(snap.cpu, snap.memory, snap.gpus)
         info.figures.append(Figure(12.5 + len(calls), "measured: test"))
         return info
 
-    card, _ = recorded_card("rpi5_8gb", tmp_path, measure_fn=fake_measure, measure_if_missing=True, measure_delay_ms=0)
-    qtbot.addWidget(card)
+    card = card_on(qtbot, contexts, tmp_path, "rpi5_8gb", measure_fn=recorded_measure, measure_if_missing=True,
+                   measure_delay_ms=0)
     with qtbot.waitSignal(card.bandwidth_shown, timeout=5000):
         card.show()  # first visit: measured automatically
     assert "13.5 GB/s \u2014 measured: test" in text(card, "bandwidth")
     assert text(card, "bandwidth").startswith("17.1 GB/s \u2014 table: Raspberry Pi 5")
+    button = card.findChild(QPushButton, "measure_again")
+    assert button is not None and button.isEnabled()
     with qtbot.waitSignal(card.bandwidth_shown, timeout=5000):
-        button = card.findChild(QPushButton, "measure_again")
-        assert button is not None and button.isEnabled()
         button.click()
+        assert not button.isEnabled() and "Measuring" in text(card, "hardware_status")
     assert "14.5 GB/s" in text(card, "bandwidth") and calls == [1, 1]
-    card.set_engine_features({"neon": True, "dotprod": True, "sve": False, "openmp": True})
-    assert text(card, "engine_features") == "NEON DOTPROD OPENMP"
-    assert card.snapshot is not None and card.snapshot.cpu.engine_features == {
-        "neon": True, "dotprod": True, "sve": False, "openmp": True
-    }
+    # The measurement went into the shared snapshot, so every page plans with it.
+    assert card.ctx.hardware.snapshot is not None
+    assert any(f.source == "measured: test" for f in card.ctx.hardware.snapshot.bandwidth.figures)
 
 
 @pytest.mark.parametrize("name", ["m2max_64gb", "optimus_rtx3050_laptop", "intel_igpu_laptop", "gtx1660_desktop"])
-def test_other_machines_render(qtbot: QtBot, tmp_path: Path, name: str) -> None:
-    card, _ = recorded_card(name, tmp_path)
-    qtbot.addWidget(card)
+def test_other_machines_render(qtbot: QtBot, tmp_path: Path, contexts: list[AppContext], name: str) -> None:
+    card = card_on(qtbot, contexts, tmp_path, name)
     card.resize(1000, 620)
     with qtbot.waitSignal(card.reading_shown, timeout=5000):
         card.show()
+    qtbot.waitUntil(lambda: card.snapshot is not None, timeout=5000)
     assert card.snapshot is not None
     for i, gpu in enumerate(card.snapshot.gpus):
         assert text(card, f"gpu{i}_name").startswith(gpu.name)
@@ -162,34 +184,39 @@ def test_other_machines_render(qtbot: QtBot, tmp_path: Path, name: str) -> None:
             assert text(card, f"gpu{i}_bandwidth").startswith(f"{gpu.bandwidth_gb_s:g} GB/s")
     if name == "gtx1660_desktop":
         assert "no tensor cores" in text(card, "gpu0_details")
-    qtbot.wait(20)
     assert card.grab().save(str(tmp_path / f"hardware_card_{name}.png"))
 
 
-def test_main_window_opens_on_the_hardware_card(qtbot: QtBot) -> None:
+def test_main_window_opens_on_the_hardware_card(qtbot: QtBot, app_context: AppContext) -> None:
     from modelnest.gui.app import build_main_window
 
-    window = build_main_window()
+    window = build_main_window(app_context)
     qtbot.addWidget(window)
-    assert window.current_page_key() == "hardware"
-    card = window.page("hardware")
-    assert isinstance(card, HardwareCard)
-    with qtbot.waitSignal(card.snapshot_shown, timeout=10000):
-        window.show()
-    assert card.snapshot is not None and card.snapshot.cpu.logical_cores
-    window.close()
-    assert not card.is_running()
+    try:
+        assert window.current_page_key() == "hardware"
+        card = window.page("hardware")
+        assert isinstance(card, HardwareCard)
+        with qtbot.waitSignal(card.reading_shown, timeout=10000):
+            window.show()
+        qtbot.waitUntil(lambda: card.snapshot is not None, timeout=10000)
+        assert card.snapshot is not None and card.snapshot.cpu.logical_cores
+        window.close()
+        assert not card.is_running()
+    finally:
+        window.page("downloads").shutdown()  # type: ignore[attr-defined]
+        window.page("chat").shutdown()  # type: ignore[attr-defined]
 
 
-def test_card_deleted_while_sampling_stops_its_thread(qtbot: QtBot, tmp_path: Path) -> None:
-    """No hide event reaches Python when the last reference goes: the destroyed hook stops the thread."""
-    import gc
-
-    card, _ = recorded_card("rtx4090_desktop", tmp_path, interval_ms=10)
+def test_card_deleted_while_sampling_releases_the_sensors(
+    qtbot: QtBot, tmp_path: Path, contexts: list[AppContext]
+) -> None:
+    """No hide event reaches Python when the last reference goes: the destroyed hook releases the sensors."""
+    ctx = recorded_context(tmp_path, "rtx4090_desktop", sensor_interval_ms=10)
+    contexts.append(ctx)
+    card = HardwareCard(ctx, measure_if_missing=False)
     with qtbot.waitSignal(card.reading_shown, timeout=5000):
         card.show()
-    thread = card._thread
-    assert thread is not None and thread.isRunning()
+    assert ctx.hardware.sampling
     del card
     gc.collect()
-    assert not thread.isRunning()  # would abort the process ("QThread: Destroyed while ... running") otherwise
+    assert not ctx.hardware.sampling

@@ -6,13 +6,22 @@ from pathlib import Path
 
 from modelnest.core.hardware.recorded import load_machine
 from modelnest.gui.context import AppContext
+from modelnest.gui.hardware_service import MeasureFn
 
 MACHINES = Path(__file__).resolve().parents[1] / "data" / "machines"
 DEFAULT_MACHINE = "i7_no_gpu_16gb"  # a CPU-only desktop: tests never depend on what this host has
 
 
-def recorded_context(tmp_path: Path, machine: str = DEFAULT_MACHINE, *, sensor_interval_ms: int = 100) -> AppContext:
+def recorded_context(
+    tmp_path: Path,
+    machine: str = DEFAULT_MACHINE,
+    *,
+    sensor_interval_ms: int = 100,
+    measure_fn: MeasureFn | None = None,
+) -> AppContext:
     """Settings, history and models under ``tmp_path``; hardware replayed from ``tests/data/machines``.
+
+    ``measure_fn`` stands in for the RAM speed measurement (it would measure this host, not the recorded machine).
 
     Call ``ctx.shutdown()`` at the end of the test (the ``app_context`` fixture does).
     """
@@ -25,4 +34,5 @@ def recorded_context(tmp_path: Path, machine: str = DEFAULT_MACHINE, *, sensor_i
         sources=sources,
         models_dir=models,
         sensor_interval_ms=sensor_interval_ms,
+        measure_fn=measure_fn,
     )
