@@ -18,9 +18,9 @@ def filesystem_of(src: Sources, path: Path) -> str | None:
     for part in src.psutil.disk_partitions(all=True):
         mount = str(part.mountpoint)
         prefix = mount if mount.endswith(("/", "\\")) else mount + ("\\" if "\\" in mount else "/")
-        if resolved == mount or resolved.startswith(prefix) or resolved.lower().startswith(prefix.lower()):
-            if best is None or len(mount) > best[0]:
-                best = (len(mount), str(part.fstype))
+        inside = resolved == mount or resolved.startswith(prefix) or resolved.lower().startswith(prefix.lower())
+        if inside and (best is None or len(mount) > best[0]):
+            best = (len(mount), str(part.fstype))
     return best[1] if best else None
 
 

@@ -152,7 +152,7 @@ class HardwareSnapshot:
     def from_dict(cls, d: dict[str, Any]) -> HardwareSnapshot:
         """Read a `probe --json` document (from this or another machine); unknown keys are ignored."""
 
-        def build(kind: type, data: dict[str, Any] | None) -> Any:
+        def build(kind: type[Any], data: dict[str, Any] | None) -> Any:
             data = data or {}
             return kind(**{k: v for k, v in data.items() if k in kind.__dataclass_fields__})
 

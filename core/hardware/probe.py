@@ -93,7 +93,9 @@ def probe(
             # Integrated GPUs read the same memory as the CPU: their bandwidth is the RAM's.
             gpu.bandwidth_gb_s = bandwidth.ram_gb_s
             gpu.bandwidth_source = f"shares system memory ({bandwidth.source})"
-    snapshot = HardwareSnapshot(cpu=cpu, memory=memory, gpus=gpus, disk=disk, bandwidth=bandwidth, gpu_problems=problems)
+    snapshot = HardwareSnapshot(
+        cpu=cpu, memory=memory, gpus=gpus, disk=disk, bandwidth=bandwidth, gpu_problems=problems
+    )
     if with_sensors:
 
         def read() -> None:

@@ -160,7 +160,8 @@ class RecordedPsutil:
 
     def cpu_count(self, logical: bool = True) -> int | None:
         self._check("cpu_count")
-        return self.data.get("cpu_count", {}).get("logical" if logical else "physical")
+        count: int | None = self.data.get("cpu_count", {}).get("logical" if logical else "physical")
+        return count
 
     def cpu_percent(self, interval: float | None = None) -> float:
         self._check("cpu_percent")

@@ -118,7 +118,9 @@ def parse_pmset_therm(text: str) -> str:
 def _real_adapters() -> list[dict[str, Any]]:
     # Win32_VideoController.AdapterRAM is a 32-bit field (caps at 4 GiB); the driver's registry key
     # holds the real 64-bit HardwareInformation.qwMemorySize.
-    import winreg  # type: ignore[import-not-found]
+    if sys.platform != "win32":  # only local_sources() on Windows calls this; the check also informs the type checker
+        raise OSError("the Windows registry exists only on Windows")
+    import winreg
 
     adapters: list[dict[str, Any]] = []
     with winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, _DISPLAY_CLASS) as cls:
@@ -167,7 +169,9 @@ def _real_win_features(name: str) -> bool:
 
 
 def _real_win_cpu() -> dict[str, Any]:
-    import winreg  # type: ignore[import-not-found]
+    if sys.platform != "win32":  # only local_sources() on Windows calls this; the check also informs the type checker
+        raise OSError("the Windows registry exists only on Windows")
+    import winreg
 
     with winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, r"HARDWARE\DESCRIPTION\System\CentralProcessor\0") as key:
         return {"ProcessorNameString": winreg.QueryValueEx(key, "ProcessorNameString")[0]}

@@ -82,16 +82,16 @@ def format_snapshot(s: HardwareSnapshot, estimate: str | None = None) -> str:
             parts.append(f"{r.cpu_temperature_c:.0f} \u00b0C")
         if r.thermal_state:
             parts.append(f"thermal {r.thermal_state}")
-        for g in r.gpus:
-            bits = [g.name]
-            if g.utilization_percent is not None:
-                bits.append(f"{g.utilization_percent:.0f} %")
-            if g.temperature_c is not None:
-                bits.append(f"{g.temperature_c:.0f} \u00b0C")
-            if g.power_w is not None:
-                bits.append(f"{g.power_w:.0f} W")
-            if g.throttle_reasons:
-                bits.append("slowed by " + ", ".join(g.throttle_reasons))
+        for gs in r.gpus:
+            bits = [gs.name]
+            if gs.utilization_percent is not None:
+                bits.append(f"{gs.utilization_percent:.0f} %")
+            if gs.temperature_c is not None:
+                bits.append(f"{gs.temperature_c:.0f} \u00b0C")
+            if gs.power_w is not None:
+                bits.append(f"{gs.power_w:.0f} W")
+            if gs.throttle_reasons:
+                bits.append("slowed by " + ", ".join(gs.throttle_reasons))
             parts.append(" ".join(bits))
         lines.append("Sensors:    " + "; ".join(p for p in parts if p))
     if s.probe_seconds is not None:
