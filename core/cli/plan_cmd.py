@@ -13,6 +13,7 @@ from typing import Any
 
 from modelnest.core.errors import UserInputError
 from modelnest.core.plan import ModelSpec, Plan, plan
+from modelnest.core.units import format_bytes
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -87,12 +88,6 @@ def _remote_header(repo: str, filename: str, endpoint: str | None) -> tuple[Any,
     return header, prefix
 
 
-def _gb(n: int) -> str:
-    from modelnest.core.download.disk import format_bytes
-
-    return format_bytes(n)
-
-
 def run(args: argparse.Namespace) -> int:
     gpu_layers = None if str(args.gpu_layers) == "auto" else int(args.gpu_layers)
     if args.ctx is not None and args.ctx < 16:
@@ -124,9 +119,11 @@ def run(args: argparse.Namespace) -> int:
     print(f"{what}")
     print(f"fit: {result.fit}   backend: {result.backend}   GPU layers: {result.gpu_layers}/{spec.n_layer + 1}")
     print(f"context {result.ctx} · threads {result.threads} · KV {result.engine_params.type_k} · flash attention on")
+    size = format_bytes  # binary units, as llama.cpp reports its buffers
     print(
-        f"memory: weights {_gb(m.weights_bytes)} + KV {_gb(m.kv_cache_bytes)} + compute {_gb(m.compute_bytes)} "
-        f"+ output {_gb(m.output_bytes)} = {_gb(m.total_bytes)}  (RAM {_gb(m.host_bytes)}, GPU {_gb(m.device_bytes)})"
+        f"memory: weights {size(m.weights_bytes)} + KV {size(m.kv_cache_bytes)} + compute {size(m.compute_bytes)} "
+        f"+ output {size(m.output_bytes)} = {size(m.total_bytes)}  "
+        f"(RAM {size(m.host_bytes)}, GPU {size(m.device_bytes)})"
     )
     runs = f"{p.calibration_runs} measured runs" if p.calibration_runs else "not yet calibrated on this computer"
     print(
@@ -135,8 +132,8 @@ def run(args: argparse.Namespace) -> int:
     )
     if "exact_cpu" in out:
         e = out["exact_cpu"]
-        print(f"exact (llama.cpp, CPU): weights {_gb(e['weights_bytes'])} KV {_gb(e['kv_cache_bytes'])} "
-              f"compute {_gb(e['compute_bytes'])} total {_gb(e['total_bytes'])}")
+        print(f"exact (llama.cpp, CPU): weights {size(e['weights_bytes'])} KV {size(e['kv_cache_bytes'])} "
+              f"compute {size(e['compute_bytes'])} total {size(e['total_bytes'])}")
     for note in result.notes:
         print(f"note: {note}")
     return 0

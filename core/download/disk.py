@@ -6,6 +6,9 @@ import shutil
 from pathlib import Path
 
 from modelnest.core.download.errors import NotEnoughDiskSpaceError
+from modelnest.core.units import format_bytes  # re-exported: the one size format (binary units), see units.py
+
+__all__ = ["default_margin", "ensure_free_space", "format_bytes", "free_bytes"]
 
 MIN_MARGIN_BYTES = 256 * 1024 * 1024
 MARGIN_FRACTION = 0.02
@@ -19,15 +22,6 @@ def free_bytes(path: Path) -> int:
 def default_margin(download_bytes: int) -> int:
     """Room left after the download: 256 MiB or 2 % of it, whichever is larger (the OS, logs and history need space)."""
     return max(MIN_MARGIN_BYTES, int(download_bytes * MARGIN_FRACTION))
-
-
-def format_bytes(n: float) -> str:
-    """Decimal units as disk makers and file managers show them: 1.2 GB, 350.0 MB, 12 KB."""
-    n = float(n)
-    for unit, size in (("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
-        if abs(n) >= size:
-            return f"{n / size:.1f} {unit}" if unit != "KB" else f"{n / size:.0f} {unit}"
-    return f"{int(n)} bytes"
 
 
 def ensure_free_space(directory: Path, needed: int, *, margin: int | None = None) -> None:

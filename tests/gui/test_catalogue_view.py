@@ -223,7 +223,7 @@ def test_hub_search_lists_quants_and_checks_fit_from_the_header(
     qtbot.waitUntil(lambda: view.hub_files.item(0, 3) is not None and view.hub_files.item(0, 3).text() != "",
                     timeout=10_000)
     assert view.hub_files.item(0, 3).text() == "Runs on CPU" and "t/s" in view.hub_files.item(0, 5).text()
-    assert view.hub_files.item(0, 4).text().endswith("MB")
+    assert view.hub_files.item(0, 4).text().endswith("MiB")
     assert "of the file's header" in view.hub_status.text()
     assert all(r.range for r in hub.gets_for("tiny-Q4_K_M.gguf"))  # header only, by Range
     with qtbot.waitSignal(view.download_requested) as sig:

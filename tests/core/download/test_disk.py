@@ -38,8 +38,8 @@ def test_refusal_before_start_says_how_much_is_missing(hub: HubServer, monkeypat
     with pytest.raises(NotEnoughDiskSpaceError) as info:
         Download(big).run()
     message = str(info.value)
-    assert "needs 4.0 GB plus 268.4 MB to spare" in message
-    assert "only 1.5 GB is free" in message and "Free up 2.8 GB" in message
+    assert "needs 3.7 GiB plus 256.0 MiB to spare" in message  # binary units, as everywhere (core.units)
+    assert "only 1.4 GiB is free" in message and "Free up 2.6 GiB" in message
     assert info.value.missing_bytes == 4_000_000_000 + disk.default_margin(4_000_000_000) - 1_500_000_000
     assert hub.gets_for(NAME) == []  # not a byte requested
     assert find_partial_downloads() == []
@@ -122,7 +122,7 @@ def test_disk_full_mid_download_with_a_patched_write(hub: HubServer, monkeypatch
         real_write(fh, data, remote, offset)
 
     monkeypatch.setattr(job_module.Download, "_write", staticmethod(failing_write))
-    with pytest.raises(NotEnoughDiskSpaceError, match=r"disk filled up while downloading tiny-Q4_K_M.gguf \(\d.* of 2.0 MB written\)"):
+    with pytest.raises(NotEnoughDiskSpaceError, match=r"disk filled up while downloading tiny-Q4_K_M.gguf \(\d.* of 1.9 MiB written\)"):
         Download(files, settings=TransferSettings(disk_margin=0)).run()
     (partial,) = find_partial_downloads()
     assert partial.bytes_on_disk == written["n"] > 0
@@ -134,10 +134,11 @@ def test_disk_full_mid_download_with_a_patched_write(hub: HubServer, monkeypatch
 
 
 def test_byte_formatting() -> None:
-    assert disk.format_bytes(4_000_000_000) == "4.0 GB"
-    assert disk.format_bytes(268_435_456) == "268.4 MB"
-    assert disk.format_bytes(12_345) == "12 KB"
-    assert disk.format_bytes(12) == "12 bytes"
+    # the app-wide convention (modelnest.core.units): binary units, labelled as such
+    assert disk.format_bytes(4_000_000_000) == "3.7 GiB"
+    assert disk.format_bytes(268_435_456) == "256.0 MiB"
+    assert disk.format_bytes(12_345) == "12 KiB"
+    assert disk.format_bytes(12) == "12 B"
 
 
 if sys.platform == "win32":  # pragma: no cover

@@ -28,8 +28,8 @@ def test_pull_prints_progress_and_the_installed_path(hub: HubServer, capsys: pyt
     out, err = capsys.readouterr()
     final = paths.models_dir() / "acme__tiny-GGUF" / NAME
     assert out.strip() == str(final.resolve())
-    assert f"Downloading {NAME} from {hub.endpoint}/{REPO} (2.0 MB)" in err
-    assert "100.0% 2.0 MB / 2.0 MB" in err and "Verified against the hub's checksum" in err
+    assert f"Downloading {NAME} from {hub.endpoint}/{REPO} (1.9 MiB)" in err
+    assert "100.0% 1.9 MiB / 1.9 MiB" in err and "Verified against the hub's checksum" in err
     assert hashlib.sha256(final.read_bytes()).hexdigest() == hosted.sha256
 
 
