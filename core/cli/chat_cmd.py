@@ -46,6 +46,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--repeat-penalty", type=float, default=None)
     parser.add_argument("--max-tokens", type=int, default=None)
     parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--ignore-eos", action="store_true",
+                        help="never end a reply before --max-tokens (tests and benchmarks)")
 
 
 def _sampling(args: argparse.Namespace, saved: Any) -> SamplingParams:
@@ -57,7 +59,8 @@ def _sampling(args: argparse.Namespace, saved: Any) -> SamplingParams:
     sampling = SamplingParams(
         temperature=pick(args.temperature, s.temperature), top_p=pick(args.top_p, s.top_p),
         top_k=pick(args.top_k, s.top_k), repeat_penalty=pick(args.repeat_penalty, s.repeat_penalty),
-        max_tokens=pick(args.max_tokens, s.max_tokens), seed=pick(args.seed, s.seed))
+        max_tokens=pick(args.max_tokens, s.max_tokens), seed=pick(args.seed, s.seed),
+        ignore_eos=args.ignore_eos)
     if sampling.max_tokens < 1:
         raise UserInputError("--max-tokens must be at least 1")
     if not 0 <= sampling.temperature <= 5:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import ctypes
+import math
 import os
 import queue
 import signal
@@ -64,6 +65,7 @@ class EngineHost:
         self.template: ChatTemplate | None = None
         self.params: EngineParams | None = None
         self.cached_tokens: list[int] = []
+        self._eog_tokens: list[int] | None = None  # the loaded vocabulary's end-of-generation tokens, found once
         self._log_sink: LoadReport | None = None
         self._log_partial = ""
         # ctypes callbacks must stay referenced for as long as C may call them.
@@ -177,6 +179,7 @@ class EngineHost:
             self.ll.llama_model_free(self.model)
             self.model = None
         self.vocab = None
+        self._eog_tokens = None
         self.template = None
         self.cached_tokens = []
         if request is not None:
@@ -304,10 +307,21 @@ class EngineHost:
         self.ll.llama_memory_clear(self.ll.llama_get_memory(self.ctx), True)
         self.cached_tokens = []
 
+    def _end_tokens(self) -> list[int]:
+        if self._eog_tokens is None:
+            n_vocab = self.ll.llama_vocab_n_tokens(self.vocab)
+            self._eog_tokens = [t for t in range(n_vocab) if self.ll.llama_vocab_is_eog(self.vocab, t)]
+        return self._eog_tokens
+
     def _sampler(self, s: SamplingParams) -> Any:
         ll = self.ll
         chain = ll.llama_sampler_chain_init(ll.llama_sampler_chain_default_params())
         n_vocab = ll.llama_vocab_n_tokens(self.vocab)
+        if s.ignore_eos and (end := self._end_tokens()):
+            # First in the chain: no end-of-generation token can be picked at all, so the reply runs to
+            # max_tokens with real text (skipping an EOG token after sampling would emit and decode it).
+            biases = (ll.llama_logit_bias * len(end))(*(ll.llama_logit_bias(t, -math.inf) for t in end))
+            ll.llama_sampler_chain_add(chain, ll.llama_sampler_init_logit_bias(n_vocab, len(end), biases))
         if s.temperature > 0 and s.top_k > 0:
             # top-k first: llama.cpp warns that penalties over the full vocabulary are slow
             ll.llama_sampler_chain_add(chain, ll.llama_sampler_init_top_k(s.top_k))

@@ -64,7 +64,9 @@ class SamplingParams:
     repeat_last_n: int = 64
     seed: int = -1  # -1: a new random seed per reply
     max_tokens: int = 1024
-    ignore_eos: bool = False  # benchmarks: generate exactly max_tokens
+    # Benchmarks and tests: no end-of-generation token is ever sampled, so the reply is exactly max_tokens long
+    # (or ends at a full context) - a random test model cannot end it before the test interrupts it.
+    ignore_eos: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -54,8 +54,14 @@ def _vocab(extra: int = 0) -> tuple[list[str], list[float], list[int]]:
     return tokens, scores, types
 
 
-def write_model(path: Path, shape: ModelShape = TINY, *, seed: int = 0, chat_template: str | None = CHAT_TEMPLATE) -> Path:
-    """Write an F32/F16 random model to `path` (F16 matrices, F32 norms, like a real conversion)."""
+def write_model(path: Path, shape: ModelShape = TINY, *, seed: int = 0, chat_template: str | None = CHAT_TEMPLATE,
+                favourites: tuple[str, ...] = ()) -> Path:
+    """Write an F32/F16 random model to `path` (F16 matrices, F32 norms, like a real conversion).
+
+    `favourites`: vocabulary entries (e.g. "</s>", "\u2581hello") this model predicts next after any text, in
+    that order and by a wide margin, whatever the sampler's randomness: ("</s>",) makes a model whose every reply
+    ends at once, which tests use to prove that `ignore_eos` really keeps end-of-generation tokens out.
+    """
     import gguf
 
     rng = np.random.default_rng(seed)
@@ -92,7 +98,15 @@ def write_model(path: Path, shape: ModelShape = TINY, *, seed: int = 0, chat_tem
     def norm(n: int) -> np.ndarray:
         return np.ones(n, dtype=np.float32)
 
-    writer.add_tensor("token_embd.weight", mat(n_vocab, shape.n_embd))
+    if favourites and shape.tied_embeddings:
+        raise ValueError("favourite tokens need a separate output matrix")
+    embd = mat(n_vocab, shape.n_embd)  # drawn in the same order as always: same seed, same weights
+    if favourites:
+        # Every embedding gets a large common direction (all ones) that dominates the residual stream over the
+        # small random layers, so the final normalised state is close to it after any input; each favourite's
+        # output row (below) points along it: logits of about 128, 102, 77 ... against about +-1 for the rest.
+        embd = (embd.astype(np.float32) + 10.0).astype(np.float16)
+    writer.add_tensor("token_embd.weight", embd)
     for i in range(shape.n_layer):
         writer.add_tensor(f"blk.{i}.attn_norm.weight", norm(shape.n_embd))
         if shape.arch == "phi3":
@@ -115,7 +129,10 @@ def write_model(path: Path, shape: ModelShape = TINY, *, seed: int = 0, chat_tem
         writer.add_tensor(f"blk.{i}.ffn_down.weight", mat(shape.n_embd, shape.n_ff))
     writer.add_tensor("output_norm.weight", norm(shape.n_embd))
     if not shape.tied_embeddings:
-        writer.add_tensor("output.weight", mat(n_vocab, shape.n_embd))
+        out = mat(n_vocab, shape.n_embd)
+        for rank, token in enumerate(favourites):
+            out[tokens.index(token)] = np.float16(0.5 - 0.1 * rank)
+        writer.add_tensor("output.weight", out)
     writer.write_header_to_file()
     writer.write_kv_data_to_file()
     writer.write_tensors_to_file()

@@ -26,8 +26,10 @@ from modelnest.core.engine.client import CrashLedger, EngineClient
 from modelnest.core.engine.errors import EngineCrashed, EngineHung, EngineOutOfMemory, GenerationFailed
 from modelnest.core.engine.params import EngineParams, SamplingParams
 
-PARAMS = EngineParams(n_ctx=2048, n_batch=512, n_ubatch=512, n_threads=2, n_threads_batch=2)
-LONG = SamplingParams(max_tokens=1900, ignore_eos=True, seed=7)
+PARAMS = EngineParams(n_ctx=4096, n_batch=512, n_ubatch=512, n_threads=2, n_threads_batch=2)
+# Replies that tests interrupt: they cannot end early (ignore_eos), and end by themselves after 4000 tokens
+# (seconds even for the tiny model), so a test that failed to interrupt one fails instead of hanging.
+LONG = SamplingParams(max_tokens=4000, ignore_eos=True, seed=7)
 
 
 @pytest.fixture
@@ -170,18 +172,19 @@ def test_prompt_too_long_for_context_is_an_error_reply(tiny_model: Path, store: 
 
 def _chat_cli(model: Path, *extra: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "modelnest.gui.launcher", "chat", str(model), "--ctx", "2048", "--threads", "2", *extra],
+        [sys.executable, "-m", "modelnest.gui.launcher", "chat", str(model), "--ctx", "4096", "--threads", "2", *extra],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ))
 
 
 def test_cli_chat_saves_the_conversation_and_prints_a_stats_line(tiny_model: Path) -> None:
-    proc = _chat_cli(tiny_model, "--max-tokens", "12", "--seed", "4", "--system", "Be terse.")
+    # --ignore-eos: every reply is exactly 12 tokens, whatever this random model would have said
+    proc = _chat_cli(tiny_model, "--max-tokens", "12", "--ignore-eos", "--seed", "4", "--system", "Be terse.")
     out, err = proc.communicate(b"first question\n/regen\nsecond question\n/quit\n", timeout=120)
     assert proc.returncode == 0, err.decode()
     lines = [line for line in err.decode().splitlines() if line.startswith("[")]
     assert len(lines) == 3
     assert all(re.fullmatch(r"\[12 tokens · first token \d+ ms · prompt [\d.]+ t/s · generation [\d.]+ t/s"
-                            r"( · stop: length)?\]", line) for line in lines)
+                            r" · stop: length\]", line) for line in lines), lines
     with HistoryStore.open() as store:
         (conv,) = store.list_conversations()
         assert conv.system_prompt == "Be terse." and conv.title == "first question"
@@ -189,15 +192,18 @@ def test_cli_chat_saves_the_conversation_and_prints_a_stats_line(tiny_model: Pat
         assert [(m.role, m.status) for m in messages] == [("user", "complete"), ("assistant", "complete")] * 2
         assert messages[2].content == "second question"
         assert messages[1].stats["settings"]["seed"] == 4 and messages[1].stats["model"] == tiny_model.name
+        assert messages[1].stats["settings"]["ignore_eos"] is True
         assert out.decode("utf-8", "replace").count("\n") >= 3
 
 
 def test_cli_ctrl_c_stops_the_reply_and_keeps_it(tiny_model: Path) -> None:
-    proc = _chat_cli(tiny_model, "--max-tokens", "100000")
+    # The reply cannot end before Ctrl-C (ignore_eos: the random model once ended it after 102 tokens), and
+    # ends by itself at 4000 tokens, so a Ctrl-C that does nothing fails the test instead of hanging it.
+    proc = _chat_cli(tiny_model, "--max-tokens", "4000", "--ignore-eos")
     assert proc.stdin is not None and proc.stdout is not None
     proc.stdin.write(b"never stop talking\n")
     proc.stdin.flush()
-    assert proc.stdout.read(1)  # the reply is streaming
+    assert proc.stdout.read(1)  # the reply is streaming: the first text is out
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(b"/quit\n", timeout=120)
     assert proc.returncode == 0, err.decode()
@@ -206,6 +212,7 @@ def test_cli_ctrl_c_stops_the_reply_and_keeps_it(tiny_model: Path) -> None:
         (conv,) = store.list_conversations()
         reply = store.list_messages(conv.id)[1]
         assert reply.status == "stopped" and reply.content and reply.stats["stop_reason"] == "cancelled"
+        assert reply.stats["completion_tokens"] < 4000
 
 
 def test_cli_chat_refuses_a_bad_file_with_one_line(tmp_path: Path) -> None:
