@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 from modelnest.core.download.errors import NotEnoughDiskSpaceError
+from modelnest.core.messages import msg
 from modelnest.core.units import format_bytes  # re-exported: the one size format (binary units), see units.py
 
 __all__ = ["default_margin", "ensure_free_space", "format_bytes", "free_bytes"]
@@ -34,8 +35,9 @@ def ensure_free_space(directory: Path, needed: int, *, margin: int | None = None
         return
     missing = needed + margin - free
     raise NotEnoughDiskSpaceError(
-        f"Not enough free disk space in {directory}: the download needs {format_bytes(needed)} plus "
-        f"{format_bytes(margin)} to spare, but only {format_bytes(free)} is free. Free up "
-        f"{format_bytes(missing)} or choose another models folder.",
+        msg("Not enough free disk space in {folder}: the download needs {needed} plus {margin} to spare, but only "
+            "{free} is free. Free up {missing} or choose another models folder.", folder=directory,
+            needed=format_bytes(needed), margin=format_bytes(margin), free=format_bytes(free),
+            missing=format_bytes(missing)),
         missing_bytes=missing,
     )

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 from modelnest.core.errors import ModelNestError, UserInputError
+from modelnest.core.messages import Text
 
 
 class DownloadError(ModelNestError):
@@ -36,7 +37,7 @@ class OfflineError(DownloadError):
 class HubAccessError(DownloadError):
     """The hub (or mirror) answered with a refusal or could not be reached."""
 
-    def __init__(self, message: str, status: int | None = None) -> None:
+    def __init__(self, message: Text, status: int | None = None) -> None:
         super().__init__(message)
         self.status = status
 
@@ -44,7 +45,7 @@ class HubAccessError(DownloadError):
 class NotEnoughDiskSpaceError(DownloadError):
     """Not enough free disk space, before the start or in the middle of a download."""
 
-    def __init__(self, message: str, missing_bytes: int | None = None) -> None:
+    def __init__(self, message: Text, missing_bytes: int | None = None) -> None:
         super().__init__(message)
         self.missing_bytes = missing_bytes
 

@@ -16,6 +16,7 @@ from modelnest.core.download.names import (
     validate_remote_filename,
     validate_repo_id,
 )
+from modelnest.core.messages import msg
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 METADATA_RETRY_DELAY = 1.0  # seconds before the first retry of a failed metadata request (doubles each time)
@@ -30,7 +31,10 @@ def resolve_endpoint(endpoint: str | None = None) -> str:
     value = (endpoint or config.hf_endpoint() or DEFAULT_ENDPOINT).strip().rstrip("/")
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise HubAccessError(f"The hub address {value!r} is not an http(s) URL (check HF_ENDPOINT or the mirror setting).")
+        raise HubAccessError(
+            msg("The hub address {address!r} is not an http(s) URL (check HF_ENDPOINT or the mirror setting).",
+                address=value)
+        )
     return value
 
 
@@ -45,10 +49,10 @@ def is_offline() -> bool:
 def ensure_online() -> None:
     """Raise OfflineError with the way out when offline mode is on."""
     if is_offline():
-        raise OfflineError(
+        raise OfflineError(msg(
             "Offline mode is on (HF_HUB_OFFLINE is set), so nothing can be downloaded. "
             "Unset HF_HUB_OFFLINE to download, or use a model that is already on disk."
-        )
+        ))
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,7 @@ class RemoteFile:
         validate_repo_id(self.repo_id)
         validate_remote_filename(self.filename)
         if self.size < 0:
-            raise HubAccessError(f"The hub reported a negative size for {self.filename}.")
+            raise HubAccessError(msg("The hub reported a negative size for {file}.", file=self.filename))
 
     def to_json(self) -> dict[str, object]:
         return asdict(self)
@@ -112,31 +116,45 @@ def _hub_error(exc: Exception, repo_id: str, endpoint: str) -> HubAccessError:
     page = f"{endpoint}/{repo_id}"
     if isinstance(exc, hf_errors.GatedRepoError):
         return HubAccessError(
-            f"{repo_id} is gated: accept its license at {page} with your account, then set HF_TOKEN "
-            "(or run `hf auth login`) so ModelNest can use your access.",
+            msg("{repo} is gated: accept its license at {page} with your account, then set HF_TOKEN "
+                "(or run `hf auth login`) so ModelNest can use your access.", repo=repo_id, page=page),
             status,
         )
     if isinstance(exc, hf_errors.RepositoryNotFoundError):
         return HubAccessError(
-            f"Repository {repo_id} was not found on {endpoint}. Check the name; if it is private, set HF_TOKEN "
-            "(or run `hf auth login`) with an account that can see it.",
+            msg("Repository {repo} was not found on {endpoint}. Check the name; if it is private, set HF_TOKEN "
+                "(or run `hf auth login`) with an account that can see it.", repo=repo_id, endpoint=endpoint),
             status,
         )
     if isinstance(exc, hf_errors.RevisionNotFoundError):
-        return HubAccessError(f"That revision of {repo_id} does not exist on {endpoint}.", status)
+        return HubAccessError(
+            msg("That revision of {repo} does not exist on {endpoint}.", repo=repo_id, endpoint=endpoint), status
+        )
     if status == 401:
-        return HubAccessError(f"{endpoint} asks for a login to see {repo_id}: set HF_TOKEN or run `hf auth login`.", 401)
+        return HubAccessError(
+            msg("{endpoint} asks for a login to see {repo}: set HF_TOKEN or run `hf auth login`.",
+                endpoint=endpoint, repo=repo_id),
+            401,
+        )
     if status == 403:
         return HubAccessError(
-            f"Access to {repo_id} was refused (403). If the model is gated, accept its license at {page}; "
-            "check that HF_TOKEN belongs to that account.",
+            msg("Access to {repo} was refused (403). If the model is gated, accept its license at {page}; "
+                "check that HF_TOKEN belongs to that account.", repo=repo_id, page=page),
             403,
         )
     if status == 429:
-        return HubAccessError(f"{endpoint} is rate-limiting requests (429). Wait a few minutes and try again.", 429)
+        return HubAccessError(
+            msg("{endpoint} is rate-limiting requests (429). Wait a few minutes and try again.", endpoint=endpoint),
+            429,
+        )
     if status is not None:
-        return HubAccessError(f"{endpoint} answered {status} for {repo_id}.", status)
-    return HubAccessError(f"Cannot reach {endpoint} ({type(exc).__name__}: {exc}). Check the connection or the mirror setting.")
+        return HubAccessError(
+            msg("{endpoint} answered {status} for {repo}.", endpoint=endpoint, status=status, repo=repo_id), status
+        )
+    return HubAccessError(
+        msg("Cannot reach {endpoint} ({kind}: {error}). Check the connection or the mirror setting.",
+            endpoint=endpoint, kind=type(exc).__name__, error=str(exc))
+    )
 
 
 def _retryable(exc: Exception) -> bool:
@@ -220,7 +238,8 @@ def _complete_group(listing: RepoListing, key: str) -> list[RemoteFile]:
     info = split_info(parts[0].filename)
     if info and len(parts) != info.count:
         raise NoMatchingFileError(
-            f"{listing.repo_id} lists {len(parts)} of the {info.count} parts of {key}; the model cannot be assembled."
+            msg("{repo} lists {found} of the {count} parts of {model}; the model cannot be assembled.",
+                repo=listing.repo_id, found=len(parts), count=info.count, model=key)
         )
     return parts
 
@@ -228,33 +247,48 @@ def _complete_group(listing: RepoListing, key: str) -> list[RemoteFile]:
 def select_model_files(listing: RepoListing, *, quant: str | None = None, filename: str | None = None) -> list[RemoteFile]:
     """The file(s) of one model: by exact name (any split part selects the whole set) or by quantization tag."""
     if quant and filename:
-        raise NoMatchingFileError("Give either a quantization or a file name, not both.")
+        raise NoMatchingFileError(msg("Give either a quantization or a file name, not both."))
     ggufs = listing.gguf_files()
     if filename:
         validate_remote_filename(filename)
         exact = [f for f in listing.files if f.filename == filename]
         if not exact:
+            if ggufs:
+                raise NoMatchingFileError(
+                    msg("{repo} has no file {file!r}. GGUF files: {files}.", repo=listing.repo_id, file=filename,
+                        files=", ".join(f.filename for f in ggufs))
+                )
             raise NoMatchingFileError(
-                f"{listing.repo_id} has no file {filename!r}. GGUF files: {', '.join(f.filename for f in ggufs) or 'none'}."
+                msg("{repo} has no file {file!r} and no GGUF files.", repo=listing.repo_id, file=filename)
             )
         if not filename.lower().endswith(".gguf"):
             return exact
         return _complete_group(listing, model_key(filename))
     if not ggufs:
-        raise NoMatchingFileError(f"{listing.repo_id} has no GGUF files.")
+        raise NoMatchingFileError(msg("{repo} has no GGUF files.", repo=listing.repo_id))
     if quant:
         keys = sorted({model_key(f.filename) for f in ggufs if matches_quant(f.filename, quant)})
         if not keys:
+            if listing.quants():
+                raise NoMatchingFileError(
+                    msg("{repo} has no {quant} file. Available: {quants}.", repo=listing.repo_id, quant=quant,
+                        quants=", ".join(listing.quants()))
+                )
             raise NoMatchingFileError(
-                f"{listing.repo_id} has no {quant} file. Available: {', '.join(listing.quants()) or 'none recognised'}."
+                msg("{repo} has no {quant} file, and none of its quantizations was recognised.",
+                    repo=listing.repo_id, quant=quant)
             )
     else:
         keys = sorted({model_key(f.filename) for f in ggufs})
     if len(keys) > 1:
-        what = f"Several {quant} models" if quant else "Several models"
-        hint = "" if quant else f" (quantizations: {', '.join(listing.quants())})"
+        if quant:
+            raise NoMatchingFileError(
+                msg("Several {quant} models in {repo}: {models}. Choose one with --quant or --file.",
+                    quant=quant, repo=listing.repo_id, models=", ".join(keys))
+            )
         raise NoMatchingFileError(
-            f"{what} in {listing.repo_id}: {', '.join(keys)}{hint}. Choose one with --quant or --file."
+            msg("Several models in {repo}: {models} (quantizations: {quants}). Choose one with --quant or --file.",
+                repo=listing.repo_id, models=", ".join(keys), quants=", ".join(listing.quants()))
         )
     return _complete_group(listing, keys[0])
 

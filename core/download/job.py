@@ -51,6 +51,7 @@ from modelnest.core.download.partial import (
     write_json_atomic,
 )
 from modelnest.core.download.transport import StreamResponse, TransportError, open_stream
+from modelnest.core.messages import Message, Text, msg, text_of
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +84,7 @@ class DownloadProgress:
     bytes_total: int
     speed: float  # bytes per second over the last few seconds
     eta: float | None  # seconds, None while the speed is unknown
-    message: str = ""
+    message: Text = ""  # a Message from the job (the GUI translates it), "" when there is nothing to say
 
     @property
     def fraction(self) -> float:
@@ -110,8 +111,9 @@ class _Interrupted(Exception):
 class _Transient(Exception):
     """A failure worth retrying (dropped connection, stall, 429, 5xx)."""
 
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: Message, retry_after: float | None = None) -> None:
+        super().__init__(str(message))
+        self.message = message
         self.retry_after = retry_after
 
 
@@ -211,7 +213,7 @@ class Download:
         settings: TransferSettings | None = None,
     ) -> None:
         if not files:
-            raise DownloadError("Nothing to download.")
+            raise DownloadError(msg("Nothing to download."))
         self.files = list(files)
         self.models_dir = models_dir
         self.token = token
@@ -233,7 +235,9 @@ class Download:
     def from_partial(cls, partial: PartialDownload, **kwargs: Any) -> Download:
         """Resume a leftover found by find_partial_downloads() (with every part of its split set)."""
         if partial.remote is None:
-            raise DownloadError(f"{partial.part.name} has no readable description; it can only be deleted.")
+            raise DownloadError(
+                msg("{file} has no readable description; it can only be deleted.", file=partial.part.name)
+            )
         return cls(list(partial.group) or [partial.remote], **kwargs)
 
     # --- control, from any thread ---------------------------------------------------------------------------
@@ -263,7 +267,7 @@ class Download:
     def run(self) -> DownloadState:
         """Download, verify and install every file; see the class docstring for the outcomes."""
         if not self._run_lock.acquire(blocking=False):
-            raise DownloadError("This download is already running.")
+            raise DownloadError(msg("This download is already running."))
         try:
             return self._run()
         except _Interrupted:
@@ -271,13 +275,16 @@ class Download:
             self._emit(state, force=True)
             return state
         except DownloadError as exc:
-            self._emit(DownloadState.FAILED, message=str(exc), force=True)
+            self._emit(DownloadState.FAILED, message=text_of(exc), force=True)
             raise
         except OSError as exc:
             # Permissions, a vanished folder, a file held open by another program (Windows): still one plain line.
-            where = f" ({exc.filename})" if exc.filename else ""
-            error = DownloadError(f"Could not write the model to disk{where}: {exc.strerror or exc}.")
-            self._emit(DownloadState.FAILED, message=str(error), force=True)
+            reason = exc.strerror or str(exc)
+            error = DownloadError(
+                msg("Could not write the model to disk ({path}): {reason}.", path=exc.filename, reason=reason)
+                if exc.filename else msg("Could not write the model to disk: {reason}.", reason=reason)
+            )
+            self._emit(DownloadState.FAILED, message=text_of(error), force=True)
             raise error from exc
         finally:
             self._fetch = None
@@ -289,7 +296,7 @@ class Download:
     def discard_partials(self) -> None:
         """Delete the `.part` files of this job (e.g. "cancel" pressed while paused); refused while it runs."""
         if self._run_lock.locked():
-            raise DownloadError("Cancel the running download instead; it deletes its own partial file.")
+            raise DownloadError(msg("Cancel the running download instead; it deletes its own partial file."))
         root = self.models_dir or paths.models_dir()
         for remote in self.files:
             fp = FilePaths.for_file(root, remote.repo_id, remote.filename)
@@ -342,7 +349,8 @@ class Download:
         if entry and (entry.get("sha256") or entry.get("git_sha1") or "").lower() == expected:
             return True
         checksum = _Checksum(remote)
-        self._emit(DownloadState.VERIFYING, message=f"checking {remote.filename} already on disk", force=True)
+        self._emit(DownloadState.VERIFYING, message=msg("checking {file} already on disk", file=remote.filename),
+                   force=True)
         with open(fp.final, "rb") as fh:
             self._hash_prefix(fh, checksum, remote.size)
         if checksum.hexdigest() == expected:
@@ -367,7 +375,8 @@ class Download:
     def _download_one(self, headers: dict[str, str], remote: RemoteFile, fp: FilePaths, base_done: int) -> None:
         if not (remote.sha256 or remote.git_sha1):
             raise DownloadError(
-                f"The hub published no checksum for {remote.filename}; ModelNest does not install unverified models."
+                msg("The hub published no checksum for {file}; ModelNest does not install unverified models.",
+                    file=remote.filename)
             )
         offset = self._reusable_bytes(remote, fp)
         if offset == 0:
@@ -427,13 +436,15 @@ class Download:
                     fh.truncate(0)
                 if checksum.length != offset:
                     if offset:
-                        self._emit(DownloadState.CHECKING, message=f"re-reading {disk.format_bytes(offset)} already downloaded", force=True)
+                        self._emit(DownloadState.CHECKING, force=True, message=msg(
+                            "re-reading {size} already downloaded", size=disk.format_bytes(offset)))
                     self._hash_prefix(fh, checksum, offset)
                 self._set(bytes_done=base_done + offset)
                 if offset == remote.size:
                     return
                 if offset:
-                    self._emit(DownloadState.DOWNLOADING, message=f"resuming {remote.filename} from {disk.format_bytes(offset)}", force=True)
+                    self._emit(DownloadState.DOWNLOADING, force=True, message=msg(
+                        "resuming {file} from {size}", file=remote.filename, size=disk.format_bytes(offset)))
                 else:
                     self._emit(DownloadState.DOWNLOADING, force=True)
                 before = offset
@@ -444,16 +455,18 @@ class Download:
                     now = os.fstat(fh.fileno()).st_size
                     failures = 0 if now > before else failures + 1
                     if failures > self.settings.max_retries:
-                        raise TransferFailedError(
-                            f"Downloading {remote.filename} kept failing ({exc}); gave up after "
-                            f"{self.settings.max_retries} retries. {disk.format_bytes(now)} are kept and the next "
-                            "attempt continues from there."
-                        ) from None
+                        raise TransferFailedError(msg(
+                            "Downloading {file} kept failing ({reason}); gave up after {retries} retries. "
+                            "{size} are kept and the next attempt continues from there.",
+                            file=remote.filename, reason=exc.message, retries=self.settings.max_retries,
+                            size=disk.format_bytes(now),
+                        )) from None
                     delay = min(self.settings.backoff_max, self.settings.backoff_initial * 2 ** max(failures - 1, 0))
                     if exc.retry_after is not None:
                         delay = min(max(delay, exc.retry_after), self.settings.backoff_max * 4)
                     log.info("%s: %s; retrying in %.1f s", remote.filename, exc, delay)
-                    self._emit(DownloadState.RETRYING, message=f"{exc}; retrying in {delay:.0f} s", force=True)
+                    self._emit(DownloadState.RETRYING, force=True, message=msg(
+                        "{reason}; retrying in {seconds:.0f} s", reason=exc.message, seconds=delay))
                     self._sleep(delay)
 
     def _sleep(self, seconds: float) -> None:
@@ -488,10 +501,10 @@ class Download:
                             hashing.popleft().result()
                         fh.truncate(0)
                         checksum.reset()
-                        raise DownloadError(
-                            f"The server sent more than the {remote.size} bytes the hub announced for {remote.filename}; "
-                            "the partial file was deleted."
-                        )
+                        raise DownloadError(msg(
+                            "The server sent more than the {size} bytes the hub announced for {file}; "
+                            "the partial file was deleted.", size=remote.size, file=remote.filename,
+                        ))
                     if len(value) >= _PARALLEL_HASH_MIN:
                         # Hash on another core while this thread writes (both release the GIL), up to a few chunks
                         # behind; a chunk whose write fails is still hashed, which the re-hash at the next attempt
@@ -509,7 +522,8 @@ class Download:
                     self._bytes(base_done + offset)
                 elif kind == "end":
                     if offset != remote.size:
-                        raise _Transient(f"the connection ended after {disk.format_bytes(offset)} of {disk.format_bytes(remote.size)}")
+                        raise _Transient(msg("the connection ended after {done} of {total}",
+                                             done=disk.format_bytes(offset), total=disk.format_bytes(remote.size)))
                     return
                 else:
                     raise self._as_transient(value)
@@ -527,15 +541,17 @@ class Download:
                 return fetch.items.get(timeout=min(0.2, max(deadline - time.monotonic(), 0.001)))
             except queue.Empty:
                 if time.monotonic() >= deadline:
-                    raise _Transient(f"no data for {self.settings.stall_timeout:.0f} s (stalled)") from None
+                    raise _Transient(
+                        msg("no data for {seconds:.0f} s (stalled)", seconds=self.settings.stall_timeout)
+                    ) from None
 
     @staticmethod
     def _as_transient(exc: Exception) -> Exception:
         if isinstance(exc, TransportError):
-            return _Transient(f"connection problem ({exc})")
+            return _Transient(msg("connection problem ({error})", error=str(exc)))
         if isinstance(exc, DownloadError):
             return exc
-        return _Transient(f"unexpected error ({type(exc).__name__}: {exc})")
+        return _Transient(msg("unexpected error ({kind}: {error})", kind=type(exc).__name__, error=str(exc)))
 
     def _check_response(self, response: StreamResponse, remote: RemoteFile, fh: BinaryIO, offset: int, checksum: _Checksum) -> int:
         """Validate status and Content-Range; returns the offset the body starts at (0 when Range was ignored)."""
@@ -543,24 +559,28 @@ class Download:
         if status == 206:
             match = _CONTENT_RANGE.match(response.headers.get("Content-Range", "").strip())
             if not match or int(match[1]) != offset:
-                raise _Transient(f"the server answered a different range ({response.headers.get('Content-Range')!r})")
+                raise _Transient(msg("the server answered a different range ({range!r})",
+                                     range=response.headers.get("Content-Range")))
             if match[3] != "*" and int(match[3]) != remote.size:
-                raise DownloadError(
-                    f"The server's copy of {remote.filename} is {match[3]} bytes, the hub announced {remote.size}; "
-                    "the file may have changed. Try again later."
-                )
+                raise DownloadError(msg(
+                    "The server's copy of {file} is {size} bytes, the hub announced {announced}; "
+                    "the file may have changed. Try again later.", file=remote.filename, size=match[3],
+                    announced=remote.size,
+                ))
             return offset
         if status == 200:
             length = response.headers.get("Content-Length")
             if length is not None and int(length) != remote.size:
-                raise DownloadError(
-                    f"The server's copy of {remote.filename} is {length} bytes, the hub announced {remote.size}; "
-                    "the file may have changed. Try again later."
-                )
+                raise DownloadError(msg(
+                    "The server's copy of {file} is {size} bytes, the hub announced {announced}; "
+                    "the file may have changed. Try again later.", file=remote.filename, size=length,
+                    announced=remote.size,
+                ))
             if offset:
                 # The server ignored Range and is sending the whole file: start over cleanly, never append.
                 log.warning("%s: server ignored Range; restarting from zero", remote.filename)
-                self._emit(DownloadState.DOWNLOADING, message="the server cannot resume; restarting from zero", force=True)
+                self._emit(DownloadState.DOWNLOADING, message=msg("the server cannot resume; restarting from zero"),
+                           force=True)
             fh.truncate(0)
             fh.seek(0)
             checksum.reset()
@@ -569,26 +589,36 @@ class Download:
         if status == 416:
             fh.truncate(0)
             checksum.reset()
-            raise _Transient("the server refused the resume range; restarting from zero")
+            raise _Transient(msg("the server refused the resume range; restarting from zero"))
         retry_after = _retry_after(response.headers.get("Retry-After"))
         if status == 429:
-            raise _Transient("the server is rate-limiting (429)", retry_after=retry_after)
+            raise _Transient(msg("the server is rate-limiting (429)"), retry_after=retry_after)
         if status >= 500 or status == 408:
-            raise _Transient(f"server error {status}", retry_after=retry_after)
+            raise _Transient(msg("server error {status}", status=status), retry_after=retry_after)
         page = f"{remote.endpoint}/{remote.repo_id}"
         if status == 401:
             raise HubAccessError(
-                f"{remote.endpoint} asks for a login to download {remote.filename}: set HF_TOKEN or run `hf auth login`.", 401
+                msg("{endpoint} asks for a login to download {file}: set HF_TOKEN or run `hf auth login`.",
+                    endpoint=remote.endpoint, file=remote.filename),
+                401,
             )
         if status == 403:
             raise HubAccessError(
-                f"Access to {remote.filename} was refused (403). If {remote.repo_id} is gated, accept its license at "
-                f"{page} and check that HF_TOKEN belongs to that account.",
+                msg("Access to {file} was refused (403). If {repo} is gated, accept its license at {page} and check "
+                    "that HF_TOKEN belongs to that account.", file=remote.filename, repo=remote.repo_id, page=page),
                 403,
             )
         if status == 404:
-            raise HubAccessError(f"{remote.filename} is no longer on {remote.endpoint} (404) at revision {remote.revision[:12]}.", 404)
-        raise HubAccessError(f"{remote.endpoint} answered {status} for {remote.filename}.", status)
+            raise HubAccessError(
+                msg("{file} is no longer on {endpoint} (404) at revision {revision}.", file=remote.filename,
+                    endpoint=remote.endpoint, revision=remote.revision[:12]),
+                404,
+            )
+        raise HubAccessError(
+            msg("{endpoint} answered {status} for {file}.", endpoint=remote.endpoint, status=status,
+                file=remote.filename),
+            status,
+        )
 
     @staticmethod
     def _write(fh: BinaryIO, data: bytes, remote: RemoteFile, offset: int) -> None:
@@ -600,12 +630,15 @@ class Download:
         except OSError as exc:
             if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
                 raise NotEnoughDiskSpaceError(
-                    f"The disk filled up while downloading {remote.filename} ({disk.format_bytes(offset)} of "
-                    f"{disk.format_bytes(remote.size)} written). The partial file is kept: free up at least "
-                    f"{disk.format_bytes(remote.size - offset)} and start the download again to continue.",
+                    msg("The disk filled up while downloading {file} ({done} of {total} written). The partial file "
+                        "is kept: free up at least {missing} and start the download again to continue.",
+                        file=remote.filename, done=disk.format_bytes(offset), total=disk.format_bytes(remote.size),
+                        missing=disk.format_bytes(remote.size - offset)),
                     missing_bytes=remote.size - offset,
                 ) from None
-            raise DownloadError(f"Could not write {remote.filename}: {exc.strerror or exc}.") from None
+            raise DownloadError(
+                msg("Could not write {file}: {reason}.", file=remote.filename, reason=exc.strerror or str(exc))
+            ) from None
 
     def _install(self, remote: RemoteFile, fp: FilePaths, checksum: _Checksum) -> None:
         """Verify, fsync, then atomically rename into place; a mismatch deletes the file."""
@@ -614,11 +647,11 @@ class Download:
         if checksum.length != remote.size or actual != checksum.expected:
             fp.part.unlink(missing_ok=True)
             fp.sidecar.unlink(missing_ok=True)
-            raise ChecksumMismatchError(
-                f"{remote.filename} is damaged: its {checksum.kind} is {actual[:16]}…, the hub says "
-                f"{checksum.expected[:16]}…. The downloaded file was deleted; try again (if it happens again, the "
-                "mirror may be serving a bad copy)."
-            )
+            raise ChecksumMismatchError(msg(
+                "{file} is damaged: its {kind} is {actual}…, the hub says {expected}…. The downloaded file was "
+                "deleted; try again (if it happens again, the mirror may be serving a bad copy).",
+                file=remote.filename, kind=checksum.kind, actual=actual[:16], expected=checksum.expected[:16],
+            ))
         with open(fp.part, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(fp.part, fp.final)
@@ -645,7 +678,7 @@ class Download:
             self._progress = replace(self._progress, bytes_done=bytes_done, speed=speed, eta=eta)
         self._emit(DownloadState.DOWNLOADING)
 
-    def _emit(self, state: DownloadState, *, message: str | None = None, force: bool = False) -> None:
+    def _emit(self, state: DownloadState, *, message: Text | None = None, force: bool = False) -> None:
         now = time.monotonic()
         with self._state_lock:
             changed = state != self._progress.state

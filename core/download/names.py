@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from modelnest.core.download.errors import UnsafeFileNameError
+from modelnest.core.messages import Message, msg
 
 # Hub repo ids are "owner/name" made of letters, digits, "-", "_", "."; anything else is refused outright.
 _REPO_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}$")
@@ -21,11 +22,12 @@ def validate_repo_id(repo_id: str) -> str:
     """Return repo_id if it is a plain "owner/name", else raise UnsafeFileNameError."""
     parts = repo_id.split("/") if isinstance(repo_id, str) else []
     if len(parts) != 2 or not all(_REPO_PART.match(p) for p in parts) or any(p in (".", "..") for p in parts):
-        raise UnsafeFileNameError(
-            f"{repo_id!r} is not a valid repository id; expected the form owner/name (for example Qwen/Qwen2.5-0.5B-Instruct-GGUF)."
-        )
+        raise UnsafeFileNameError(msg(
+            "{repo!r} is not a valid repository id; expected the form owner/name "
+            "(for example Qwen/Qwen2.5-0.5B-Instruct-GGUF).", repo=repo_id,
+        ))
     if any(".." in p for p in parts):
-        raise UnsafeFileNameError(f"{repo_id!r} is not a valid repository id: it contains '..'.")
+        raise UnsafeFileNameError(msg("{repo!r} is not a valid repository id: it contains '..'.", repo=repo_id))
     return repo_id
 
 
@@ -43,36 +45,38 @@ def validate_remote_filename(filename: str) -> str:
     characters are refused before anything touches the disk.
     """
 
-    def refuse(why: str) -> UnsafeFileNameError:
-        return UnsafeFileNameError(f"Refusing file name {filename!r}: {why}. It could write outside the models folder.")
+    def refuse(why: Message) -> UnsafeFileNameError:
+        return UnsafeFileNameError(
+            msg("Refusing file name {name!r}: {why}. It could write outside the models folder.", name=filename, why=why)
+        )
 
     if not isinstance(filename, str) or not filename:
-        raise refuse("it is empty")
+        raise refuse(msg("it is empty"))
     if len(filename) > _MAX_PATH:
-        raise refuse("it is too long")
+        raise refuse(msg("it is too long"))
     if "\x00" in filename:
-        raise refuse("it contains a NUL character")
+        raise refuse(msg("it contains a NUL character"))
     if any(ord(c) < 32 or ord(c) == 127 for c in filename):
-        raise refuse("it contains control characters")
+        raise refuse(msg("it contains control characters"))
     if "\\" in filename:
-        raise refuse("it contains a backslash (a Windows path separator)")
+        raise refuse(msg("it contains a backslash (a Windows path separator)"))
     if filename.startswith("/"):
-        raise refuse("it is an absolute path")
+        raise refuse(msg("it is an absolute path"))
     if re.match(r"^[A-Za-z]:", filename):
-        raise refuse("it starts with a drive letter")
+        raise refuse(msg("it starts with a drive letter"))
     for part in filename.split("/"):
         if part in ("", ".", ".."):
-            raise refuse("it contains an empty, '.' or '..' path component")
+            raise refuse(msg("it contains an empty, '.' or '..' path component"))
         if ":" in part:
-            raise refuse("it contains ':' (a drive letter or an alternate data stream on Windows)")
+            raise refuse(msg("it contains ':' (a drive letter or an alternate data stream on Windows)"))
         if part.endswith((" ", ".")):
-            raise refuse("a path component ends with a space or a dot (Windows would silently change it)")
+            raise refuse(msg("a path component ends with a space or a dot (Windows would silently change it)"))
         if part.split(".")[0].upper() in _WINDOWS_DEVICES:
-            raise refuse("it uses a reserved Windows device name")
+            raise refuse(msg("it uses a reserved Windows device name"))
         if len(part) > _MAX_COMPONENT:
-            raise refuse("a path component is too long")
+            raise refuse(msg("a path component is too long"))
         if part.endswith((".part", ".lock")) or part.endswith(".part.json"):
-            raise refuse("it ends like ModelNest's own temporary files")
+            raise refuse(msg("it ends like ModelNest's own temporary files"))
     return filename
 
 

@@ -19,6 +19,7 @@ from modelnest.core.atomic import atomic_write_json
 from modelnest.core.download.errors import DownloadBusyError, UnsafeFileNameError
 from modelnest.core.download.hub import RemoteFile
 from modelnest.core.download.names import repo_dir_name, validate_remote_filename
+from modelnest.core.messages import msg
 
 PART_SUFFIX = ".part"
 SIDECAR_SUFFIX = ".part.json"
@@ -47,7 +48,9 @@ class FilePaths:
         final = (repo_dir / filename).resolve()
         # Second line of defence after the name check: the resolved path must stay inside the repo folder.
         if repo_dir not in final.parents:
-            raise UnsafeFileNameError(f"Refusing file name {filename!r}: it resolves outside {repo_dir}.")
+            raise UnsafeFileNameError(
+                msg("Refusing file name {name!r}: it resolves outside {folder}.", name=filename, folder=repo_dir)
+            )
         return cls(
             final=final,
             part=final.with_name(final.name + PART_SUFFIX),
@@ -102,9 +105,11 @@ def exclusive(fp: FilePaths) -> Iterator[None]:
         lock.acquire()
     except Timeout:
         writer = (read_json(fp.sidecar) or {}).get("writer") or {}
-        who = f" (process {writer.get('pid')} on {writer.get('host')})" if writer else ""
         raise DownloadBusyError(
-            f"{fp.final.name} is already being downloaded by another ModelNest{who}; wait for it to finish."
+            msg("{file} is already being downloaded by another ModelNest (process {pid} on {host}); wait for it to "
+                "finish.", file=fp.final.name, pid=writer.get("pid"), host=writer.get("host"))
+            if writer else
+            msg("{file} is already being downloaded by another ModelNest; wait for it to finish.", file=fp.final.name)
         ) from None
     try:
         yield
