@@ -140,14 +140,19 @@ def test_exact_mode_equals_the_real_load(tiny_model: Path) -> None:
     assert [(b.kind, b.device, b.bytes) for b in exact.buffers] == [(b.kind, b.device, b.bytes) for b in real.buffers]
 
 
-def test_calibration_narrows_and_moves_the_prediction(tmp_path: Path, tiny_model: Path, calibration: Calibration) -> None:
-    hw = probe(with_sensors=False)
+# Recorded machines, not this host: the plan (and so the class of run) must not depend on whether a GPU is here.
+@pytest.mark.parametrize(("name", "fit"), [("i7_no_gpu_16gb", "cpu_only"), ("rtx3060_desktop", "full_gpu")])
+def test_calibration_narrows_and_moves_the_prediction(
+    tmp_path: Path, tiny_model: Path, calibration: Calibration, name: str, fit: str
+) -> None:
+    hw = machine(name, tmp_path)
     model = ModelSpec.from_header(read_file(tiny_model))
     before = plan(model, hw, 1024, calibration=calibration)
-    assert before.predicted.calibration_runs == 0
+    assert before.predicted.calibration_runs == 0 and before.fit == fit
     from modelnest.core.plan import run_class
 
-    klass = run_class("cpu", 0, model.n_layer, model.quant)
+    backend = before.backend if before.gpu_layers else "cpu"  # as the planner names the class it looks up
+    klass = run_class(backend, before.gpu_layers, model.n_layer, model.quant)
     for _ in range(3):
         calibration.record(klass, before.predicted.decode_tokens_per_s, before.predicted.decode_tokens_per_s * 0.5,
                            before.predicted.prefill_tokens_per_s, before.predicted.prefill_tokens_per_s * 2)
