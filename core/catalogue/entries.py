@@ -1,4 +1,4 @@
-"""The curated catalogue: typed entries read from the bundled snapshot, or from a newer snapshot refreshed from the hub."""
+"""The curated catalogue: typed entries read from the bundled snapshot, or a newer snapshot refreshed from the hub."""
 
 from __future__ import annotations
 
@@ -79,7 +79,7 @@ class CatalogueModel:
         return next((f for f in self.files if f.quant == quant), None)
 
     def default_quant(self) -> str:
-        """Q4_K_M when offered (the usual balance), else the nearest offered quant of lower quality, else the smallest."""
+        """Q4_K_M when offered (the usual balance), else the nearest offered lower-quality quant, else the smallest."""
         quants = self.quants
         if "Q4_K_M" in quants:
             return "Q4_K_M"
@@ -162,7 +162,7 @@ def parse_catalogue(doc: Any, *, path: str | None = None) -> Catalogue:
 
 def bundled_catalogue() -> Catalogue:
     """The snapshot shipped with the app (read with importlib.resources, so it works frozen too)."""
-    text = resources.files("modelnest.resources").joinpath("catalogue", "snapshot.json").read_text(encoding="utf-8")
+    text = (resources.files("modelnest.resources") / "catalogue" / "snapshot.json").read_text(encoding="utf-8")
     return parse_catalogue(json.loads(text), path="bundled snapshot")
 
 
@@ -171,7 +171,7 @@ def refreshed_path() -> Path:
 
 
 def load_catalogue() -> Catalogue:
-    """The refreshed snapshot when there is a readable one that is not older than the bundled one, else the bundled one."""
+    """The refreshed snapshot when there is a readable one not older than the bundled one, else the bundled one."""
     bundled = bundled_catalogue()
     path = refreshed_path()
     if path.exists():

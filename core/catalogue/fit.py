@@ -2,22 +2,25 @@
 
 The planner gives the badge, the memory needed and a predicted decode speed range for one model file on one
 machine. This module adapts catalogue entries (architecture figures + a quantization) and remote/local headers to
-it, and states the "Recommended for this computer" rule in one place so the UI and the CLI quote the same text.
+it, and states the "Recommended for this computer" rule in one place so the UI and the CLI quote the same text,
+with the choice of quantization a model's row starts on (``initial_quant``). The badges themselves (names,
+colours, labels, "fits fully") are modelnest.core.plan.fit.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from modelnest.core.catalogue.entries import CatalogueModel
-from modelnest.core.catalogue.quants import quality_score
+from modelnest.core.catalogue.quants import quality_score, quant_rank
+from modelnest.core.plan.fit import FITS, TOO_LARGE, fits_fully, full_fit
 
 if TYPE_CHECKING:
     from modelnest.core.gguf import GGUFHeader
     from modelnest.core.hardware import HardwareSnapshot
 
-FITS = ("full_gpu", "partial_gpu", "cpu_only", "too_large")
 DEFAULT_CTX = 4096  # the context the catalogue plans for (stated in the UI)
 USABLE_TOKENS_PER_S = 10.0
 RECOMMENDATION_RULE = (
@@ -52,7 +55,7 @@ class FitResult:
 
     @property
     def fits_fully(self) -> bool:
-        return self.fit in ("full_gpu", "cpu_only")
+        return fits_fully(self.fit)
 
 
 def planner_available() -> bool:
@@ -84,7 +87,9 @@ def _result(p: Any, file_bytes: int | None, estimated: bool) -> FitResult:
     )
 
 
-def plan_entry(model: CatalogueModel, quant: str, hardware: HardwareSnapshot, ctx: int | None = None) -> FitResult | None:
+def plan_entry(
+    model: CatalogueModel, quant: str, hardware: HardwareSnapshot, ctx: int | None = None
+) -> FitResult | None:
     """Plan one catalogue entry at one quantization; None when the planner is missing or the size is unknown."""
     if not planner_available():
         return None
@@ -132,7 +137,7 @@ def recommend(
     min_tps: float = USABLE_TOKENS_PER_S,
 ) -> Recommendation | None:
     """Apply RECOMMENDATION_RULE to precomputed plans keyed by (model id, quant)."""
-    wanted_fit = "full_gpu" if has_gpu else "cpu_only"
+    wanted_fit = full_fit(has_gpu)
     best: tuple[float, float, Recommendation] | None = None
     for m in models:
         for q in m.quants:
@@ -145,6 +150,31 @@ def recommend(
     return best[2] if best else None
 
 
+def initial_quant(
+    model: CatalogueModel,
+    plans: Mapping[str, FitResult | None],
+    *,
+    has_gpu: bool,
+    min_tps: float = USABLE_TOKENS_PER_S,
+) -> str:
+    """The quantization a model's row starts on, from its plans keyed by quant:
+    the best quality that fits fully (``full_fit(has_gpu)``) at a usable speed; else the usual default
+    (Q4_K_M, ``CatalogueModel.default_quant``) when it fits at all; else the best that fits at all; else the
+    default (shown as too large)."""
+    full = full_fit(has_gpu)
+    usable = [
+        q for q in model.quants
+        if (p := plans.get(q)) is not None and p.fit == full and (p.decode_tps or 0.0) >= min_tps
+    ]
+    if usable:
+        return max(usable, key=quant_rank)
+    default = model.default_quant()
+    fitting = [q for q in model.quants if (p := plans.get(q)) is not None and p.fit != TOO_LARGE]
+    if default in fitting or not fitting:
+        return default
+    return max(fitting, key=quant_rank)
+
+
 __all__ = [
     "DEFAULT_CTX",
     "FITS",
@@ -152,6 +182,7 @@ __all__ = [
     "RECOMMENDATION_RULE",
     "Recommendation",
     "USABLE_TOKENS_PER_S",
+    "initial_quant",
     "plan_entry",
     "plan_header",
     "planner_available",

@@ -77,7 +77,10 @@ def default_locations(
     system = system or platform.system()
     out: list[Location] = []
     # LM Studio >= 0.3 keeps models in ~/.lmstudio/models on every OS; older versions used ~/.cache/lm-studio/models.
-    out += [Location("lmstudio", home / ".lmstudio" / "models"), Location("lmstudio", home / ".cache" / "lm-studio" / "models")]
+    out += [
+        Location("lmstudio", home / ".lmstudio" / "models"),
+        Location("lmstudio", home / ".cache" / "lm-studio" / "models"),
+    ]
     # GPT4All's default download folder is its app-data folder.
     if system == "Windows":
         local = Path(env.get("LOCALAPPDATA") or home / "AppData" / "Local")
@@ -243,13 +246,14 @@ def scan_ollama(root: Path) -> list[LocalModel]:
         except (OSError, ValueError) as exc:
             out.append(LocalModel(manifest, "ollama", name, 0, error=f"unreadable Ollama manifest: {exc}"))
             continue
-        model_layers = [l for l in layers if isinstance(l, dict) and l.get("mediaType") == OLLAMA_MODEL_MEDIA_TYPE]
+        model_layers = [x for x in layers if isinstance(x, dict) and x.get("mediaType") == OLLAMA_MODEL_MEDIA_TYPE]
         if not model_layers:
             continue  # not a language model (e.g. an embedding-less template-only manifest)
         digest = str(model_layers[0].get("digest", ""))
         algo, _, hexdigest = digest.partition(":")
         if algo != "sha256" or len(hexdigest) != 64 or not all(c in "0123456789abcdef" for c in hexdigest):
-            out.append(LocalModel(manifest, "ollama", name, 0, error=f"Ollama manifest names an invalid blob {digest!r}"))
+            error = f"Ollama manifest names an invalid blob {digest!r}"
+            out.append(LocalModel(manifest, "ollama", name, 0, error=error))
             continue
         blob = root / "blobs" / f"sha256-{hexdigest}"
         if not blob.is_file():
@@ -281,7 +285,7 @@ def scan_hf_cache(cache_dir: Path | None = None) -> list[LocalModel]:
                 seen.add(f.blob_path)
                 files.append((Path(f.file_path), repo.repo_id))
     out: list[LocalModel] = []
-    repo_of = {p: r for p, r in files}
+    repo_of = dict(files)
     for first, parts, problem in _group_parts([p for p, _ in files]):
         model = LocalModel(first, "huggingface", first.name, _size(parts), repo_of[first], quant_of(first.name), parts,
                            error=problem)

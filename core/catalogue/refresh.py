@@ -41,7 +41,7 @@ def _as_int(value: Any) -> int | None:
     if isinstance(value, int):
         return value
     if isinstance(value, (list, tuple)) and value and all(isinstance(v, int) for v in value):
-        return max(value)  # per-layer arrays (e.g. head_count_kv of some architectures): the largest
+        return max(int(v) for v in value)  # per-layer arrays (e.g. head_count_kv of some architectures): the largest
     return None
 
 
@@ -83,7 +83,9 @@ def _files(groups: list[QuantGroup]) -> tuple[QuantFile, ...]:
     return tuple(out)
 
 
-def refresh_model(model: CatalogueModel, *, endpoint: str | None = None, token: str | bool | None = None) -> CatalogueModel:
+def refresh_model(
+    model: CatalogueModel, *, endpoint: str | None = None, token: str | bool | None = None
+) -> CatalogueModel:
     """One entry rebuilt from the hub; raises DownloadError/GGUFError with a plain-language reason."""
     listing = list_repo_files(model.repo, endpoint=endpoint, token=token)
     groups = [g for g in group_by_quant(listing) if g.complete]
@@ -113,7 +115,8 @@ def _downloads(repo_id: str, *, endpoint: str | None, token: str | bool | None) 
     from modelnest.core.download import resolve_endpoint
 
     try:
-        info = HfApi(endpoint=resolve_endpoint(endpoint), token=token).model_info(repo_id, expand=["downloads"], timeout=30)
+        api = HfApi(endpoint=resolve_endpoint(endpoint), token=token)
+        info = api.model_info(repo_id, expand=["downloads"], timeout=30)
     except Exception:  # noqa: BLE001 - popularity is a nicety; the refresh itself succeeded
         return None
     value = getattr(info, "downloads", None)
@@ -155,26 +158,27 @@ def refresh_catalogue(
     # One entry first: when the hub cannot be reached at all (no status code), stop now instead of waiting out
     # every entry's retries (tens of seconds each).
     first = one(base.models[0])
-    if first[1] is not None and isinstance(first_error.get("exc"), HubAccessError) and first_error["exc"].status is None:
-        raise first_error["exc"]
+    first_exc = first_error.get("exc")
+    if first[1] is not None and isinstance(first_exc, HubAccessError) and first_exc.status is None:
+        raise first_exc
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         results = [first, *pool.map(one, base.models[1:])]
     models: list[CatalogueModel] = []
-    for (new, error), old in zip(results, base.models):
+    for (new, error), old in zip(results, base.models, strict=True):
         models.append(new)
         if error is None:
             report.updated.append(old.id)
         else:
             report.failed[old.id] = error
     if not report.updated:
-        first = next(iter(report.failed.values()), "no entries")
-        raise HubAccessError(f"No catalogue entry could be refreshed ({first}); the previous snapshot stays in use.")
+        reason = next(iter(report.failed.values()), "no entries")
+        raise HubAccessError(f"No catalogue entry could be refreshed ({reason}); the previous snapshot stays in use.")
     from modelnest.core.download import resolve_endpoint
 
     source = f"hub {resolve_endpoint(endpoint)}"
     report.catalogue = base.with_models(
         models,
-        snapshot_date=today or _dt.datetime.now(_dt.UTC).date().isoformat(),
+        snapshot_date=today or _dt.datetime.now(_dt.timezone.utc).date().isoformat(),
         source=source,
         note=f"{len(report.updated)} of {len(models)} entries refreshed from the hub.",
     )

@@ -78,12 +78,13 @@ def search_hub(
     out: list[HubRepo] = []
     for m in hits:
         last = getattr(m, "last_modified", None) or getattr(m, "lastModified", None)
+        when = last.isoformat() if last is not None and hasattr(last, "isoformat") else (str(last) if last else None)
         out.append(
             HubRepo(
                 repo_id=m.id,
                 downloads=getattr(m, "downloads", None),
                 likes=getattr(m, "likes", None),
-                last_modified=last.isoformat() if hasattr(last, "isoformat") else (str(last) if last else None),
+                last_modified=when,
                 gated=bool(getattr(m, "gated", False)),
             )
         )
@@ -165,7 +166,9 @@ def fetch_header(
             except TransportError as exc:
                 raise HubAccessError(f"Cannot read the header of {url}: {exc}") from exc
             if not more:
-                raise HubAccessError(f"The server sent no bytes for the header of {url} (asked from byte {len(prefix)}).")
+                raise HubAccessError(
+                    f"The server sent no bytes for the header of {url} (asked from byte {len(prefix)})."
+                )
             prefix += more
         try:
             return read_prefix(prefix, file_size), len(prefix)
@@ -175,7 +178,9 @@ def fetch_header(
                     f"The header of {url} is larger than {max_bytes // (1024 * 1024)} MiB; refusing to read it."
                 ) from None
             if len(prefix) < target:
-                raise HubAccessError(f"The server ended the header of {url} early (after {len(prefix)} bytes).") from None
+                raise HubAccessError(
+                    f"The server ended the header of {url} early (after {len(prefix)} bytes)."
+                ) from None
             # Ask for what the reader needs, at least doubling, so big vocabularies take few round trips.
             target = min(file_size, max(need.needed, len(prefix) * 2))
 
