@@ -15,6 +15,7 @@ from typing import Any, BinaryIO
 
 from modelnest.core.errors import UserInputError
 from modelnest.core.gguf.types import FILE_TYPES, GGML_TYPES
+from modelnest.core.messages import Message, Text, msg
 
 GGUF_MAGIC = b"GGUF"
 SUPPORTED_VERSIONS = (2, 3)
@@ -50,7 +51,7 @@ T_ARRAY = 9
 class GGUFError(UserInputError):
     """The file is not a GGUF model llama.cpp can safely read; `field` names what is wrong, `offset` where."""
 
-    def __init__(self, message: str, *, field: str = "", offset: int | None = None) -> None:
+    def __init__(self, message: Text, *, field: str = "", offset: int | None = None) -> None:
         super().__init__(message)
         self.field = field
         self.offset = offset
@@ -174,12 +175,13 @@ class _Cursor:
     def remaining(self) -> int:
         return self.file_size - self.pos
 
-    def take(self, n: int, what: str) -> bytes:
+    def take(self, n: int, what: Text) -> bytes:
         end = self.pos + n
         if end > self.file_size:
             raise GGUFError(
-                f"the file ends at byte {self.file_size:,} while reading {what} (it is truncated or damaged)",
-                field=what,
+                msg("the file ends at byte {size:,} while reading {field} (it is truncated or damaged)",
+                    size=self.file_size, field=what),
+                field=str(what),
                 offset=self.pos,
             )
         if end > self.available:
@@ -193,40 +195,41 @@ class _Cursor:
             if end > self._buf_start + len(self._buf):
                 # The stream was shorter than the size we were told: treat as truncation.
                 raise GGUFError(
-                    f"the file ends early while reading {what} (it is truncated or damaged)",
-                    field=what,
+                    msg("the file ends early while reading {field} (it is truncated or damaged)", field=what),
+                    field=str(what),
                     offset=self.pos,
                 )
         start = self.pos - self._buf_start
         self.pos = end
         return self._buf[start : start + n]
 
-    def skip(self, n: int, what: str) -> None:
+    def skip(self, n: int, what: Text) -> None:
         while n > 0:
             step = min(n, _CHUNK)
             self.take(step, what)
             n -= step
 
-    def u32(self, what: str) -> int:
+    def u32(self, what: Text) -> int:
         return struct.unpack("<I", self.take(4, what))[0]
 
-    def u64(self, what: str) -> int:
+    def u64(self, what: Text) -> int:
         return struct.unpack("<Q", self.take(8, what))[0]
 
-    def i64(self, what: str) -> int:
+    def i64(self, what: Text) -> int:
         return struct.unpack("<q", self.take(8, what))[0]
 
-    def string_length(self, what: str, limit: int) -> int:
-        length = self.u64(f"the length of {what}")
+    def string_length(self, what: Text, limit: int) -> int:
+        length = self.u64(msg("the length of {field}", field=what))
         if length > limit or length > self.remaining():
             raise GGUFError(
-                f"{what} claims {length:,} bytes, more than the file could hold (the file is truncated, damaged or hostile)",
-                field=what,
+                msg("{field} claims {length:,} bytes, more than the file could hold (the file is truncated, damaged "
+                    "or hostile)", field=what, length=length),
+                field=str(what),
                 offset=self.pos - 8,
             )
         return length
 
-    def string(self, what: str, limit: int = MAX_STRING_BYTES) -> str:
+    def string(self, what: Text, limit: int = MAX_STRING_BYTES) -> str:
         raw = self.take(self.string_length(what, limit), what)
         try:
             return raw.decode("utf-8")
@@ -234,54 +237,58 @@ class _Cursor:
             return raw.decode("utf-8", errors="replace")
 
 
-def _identify_other_format(head: bytes) -> str | None:
+def _identify_other_format(head: bytes) -> Message | None:
     """Name the format of a file that is not GGUF, so the message can say what the user actually has."""
     if head.startswith(b"PK\x03\x04"):
-        return "a ZIP archive (for example a PyTorch .bin/.pt checkpoint), not a GGUF model"
+        return msg("a ZIP archive (for example a PyTorch .bin/.pt checkpoint), not a GGUF model")
     if head[:1] == b"\x80" and len(head) > 1 and head[1] in range(2, 6):
-        return "a Python pickle (PyTorch checkpoint), not a GGUF model; pickles can run code, never load them"
+        return msg("a Python pickle (PyTorch checkpoint), not a GGUF model; pickles can run code, never load them")
     if len(head) >= 9 and head[8:9] == b"{" and struct.unpack("<Q", head[:8])[0] < 100_000_000:
-        return "a safetensors file, not a GGUF model; pick a .gguf file from the model's GGUF repository"
+        return msg("a safetensors file, not a GGUF model; pick a .gguf file from the model's GGUF repository")
     if head.startswith(b"version https://git-lfs"):
-        return "a Git LFS pointer, not the model itself; the download fetched the pointer instead of the file"
+        return msg("a Git LFS pointer, not the model itself; the download fetched the pointer instead of the file")
     lowered = head[:64].lstrip().lower()
     if lowered.startswith((b"<!doctype", b"<html", b"{\"error", b"{\"detail")):
-        return "a web page or error message saved under a .gguf name, not a model; download it again"
+        return msg("a web page or error message saved under a .gguf name, not a model; download it again")
     if head[:4] in (b"lmgg", b"fmgg", b"tjgg", b"ggml", b"ggmf", b"ggjt"):
-        return "an old GGML-format model that llama.cpp no longer reads; use a GGUF version of it"
+        return msg("an old GGML-format model that llama.cpp no longer reads; use a GGUF version of it")
     return None
 
 
-def _read_value(cur: _Cursor, type_id: int, what: str, depth: int = 0) -> tuple[Any, str]:
+def _read_value(cur: _Cursor, type_id: int, what: Message, depth: int = 0) -> tuple[Any, str]:
     if type_id in _SCALARS:
         name, size, fmt = _SCALARS[type_id]
         return struct.unpack(fmt, cur.take(size, what))[0], name
     if type_id == T_STRING:
         return cur.string(what), "string"
     if type_id == T_ARRAY:
+        nested = msg("{field} is an array of arrays, which llama.cpp does not accept", field=what)
         if depth > 0:
-            raise GGUFError(f"{what} is an array of arrays, which llama.cpp does not accept", field=what)
-        elem_type = cur.u32(f"the element type of {what}")
-        count = cur.u64(f"the length of {what}")
+            raise GGUFError(nested, field=str(what))
+        elem_type = cur.u32(msg("the element type of {field}", field=what))
+        count = cur.u64(msg("the length of {field}", field=what))
         if elem_type == T_ARRAY:
-            raise GGUFError(f"{what} is an array of arrays, which llama.cpp does not accept", field=what)
+            raise GGUFError(nested, field=str(what))
         if elem_type == T_STRING:
             min_size = 8
         elif elem_type in _SCALARS:
             min_size = _SCALARS[elem_type][1]
         else:
-            raise GGUFError(f"{what} has an unknown element type id {elem_type}", field=what)
+            raise GGUFError(
+                msg("{field} has an unknown element type id {type_id}", field=what, type_id=elem_type), field=str(what)
+            )
         if count * min_size > cur.remaining():
             raise GGUFError(
-                f"{what} claims {count:,} elements, more than the file could hold (the file is truncated, damaged or hostile)",
-                field=what,
+                msg("{field} claims {count:,} elements, more than the file could hold (the file is truncated, "
+                    "damaged or hostile)", field=what, count=count),
+                field=str(what),
                 offset=cur.pos - 8,
             )
         if elem_type == T_STRING:
             keep = count <= KEEP_STRING_ARRAY
             values: list[Any] = []
             for i in range(count):
-                n = cur.string_length(f"element {i} of {what}", MAX_STRING_BYTES)
+                n = cur.string_length(msg("element {index} of {field}", index=i, field=what), MAX_STRING_BYTES)
                 if keep:
                     values.append(cur.take(n, what).decode("utf-8", errors="replace"))
                 else:
@@ -293,7 +300,9 @@ def _read_value(cur: _Cursor, type_id: int, what: str, depth: int = 0) -> tuple[
             cur.skip(count * size, what)
             return ArraySummary(name, count), f"array[{name}]"
         return [v[0] for v in struct.iter_unpack(fmt, raw)], f"array[{name}]"
-    raise GGUFError(f"{what} has an unknown value type id {type_id}", field=what)
+    raise GGUFError(
+        msg("{field} has an unknown value type id {type_id}", field=what, type_id=type_id), field=str(what)
+    )
 
 
 def read_header(stream: BinaryIO, file_size: int, available: int | None = None) -> GGUFHeader:
@@ -304,109 +313,133 @@ def read_header(stream: BinaryIO, file_size: int, available: int | None = None) 
     """
     cur = _Cursor(stream, file_size, file_size if available is None else available)
     if file_size == 0:
-        raise GGUFError("the file is empty (0 bytes)", field="magic", offset=0)
-    head = cur.take(min(16, file_size), "the file signature") if file_size < 24 else None
+        raise GGUFError(msg("the file is empty (0 bytes)"), field="magic", offset=0)
+    signature = msg("the file signature")
+    head = cur.take(min(16, file_size), signature) if file_size < 24 else None
     if head is not None:
         raise GGUFError(
-            _identify_other_format(head) or f"the file is only {file_size} bytes long, too short to be a GGUF model",
+            _identify_other_format(head)
+            or msg("the file is only {size} bytes long, too short to be a GGUF model", size=file_size),
             field="magic",
             offset=0,
         )
-    magic = cur.take(4, "the file signature")
+    magic = cur.take(4, signature)
     if magic != GGUF_MAGIC:
-        rest = cur.take(min(60, cur.available - 4), "the file signature")
+        rest = cur.take(min(60, cur.available - 4), signature)
         other = _identify_other_format(magic + rest)
-        raise GGUFError(other or "this is not a GGUF file (it does not start with 'GGUF')", field="magic", offset=0)
-    version = cur.u32("the GGUF version")
+        raise GGUFError(
+            other or msg("this is not a GGUF file (it does not start with 'GGUF')"), field="magic", offset=0
+        )
+    version = cur.u32(msg("the GGUF version"))
     if version not in SUPPORTED_VERSIONS:
         if version & 0xFFFF == 0 and version >> 24 in SUPPORTED_VERSIONS:
-            msg = "this GGUF file is big-endian; this computer needs the little-endian version of the model"
+            reason = msg("this GGUF file is big-endian; this computer needs the little-endian version of the model")
         elif version == 1:
-            msg = "GGUF version 1 is no longer supported by llama.cpp; use a newer conversion of this model"
+            reason = msg("GGUF version 1 is no longer supported by llama.cpp; use a newer conversion of this model")
         else:
-            msg = f"unsupported GGUF version {version} (this app reads versions 2 and 3)"
-        raise GGUFError(msg, field="version", offset=4)
-    n_tensors = cur.u64("the tensor count")
-    n_kv = cur.u64("the metadata count")
+            reason = msg("unsupported GGUF version {version} (this app reads versions 2 and 3)", version=version)
+        raise GGUFError(reason, field="version", offset=4)
+    n_tensors = cur.u64(msg("the tensor count"))
+    n_kv = cur.u64(msg("the metadata count"))
     # Minimum bytes per entry: a KV is key length (8) + 1 key byte + type (4) + 1 value byte;
     # a tensor info is name length (8) + 1 + n_dims (4) + one dim (8) + type (4) + offset (8).
     if n_kv * 14 > cur.remaining():
         raise GGUFError(
-            f"the header claims {n_kv:,} metadata entries, more than the file could hold (the file is truncated, damaged or hostile)",
+            msg("the header claims {count:,} metadata entries, more than the file could hold (the file is truncated, "
+                "damaged or hostile)", count=n_kv),
             field="metadata count",
             offset=16,
         )
     if n_tensors > MAX_TENSORS or n_tensors * 33 > cur.remaining():
         raise GGUFError(
-            f"the header claims {n_tensors:,} tensors, more than the file could hold (the file is truncated, damaged or hostile)",
+            msg("the header claims {count:,} tensors, more than the file could hold (the file is truncated, damaged "
+                "or hostile)", count=n_tensors),
             field="tensor count",
             offset=8,
         )
     metadata: dict[str, Any] = {}
     metadata_types: dict[str, str] = {}
     for i in range(n_kv):
-        key = cur.string(f"metadata key #{i}", MAX_KEY_BYTES)
+        key = cur.string(msg("metadata key #{index}", index=i), MAX_KEY_BYTES)
         if not key:
-            raise GGUFError(f"metadata key #{i} is empty", field=f"metadata key #{i}", offset=cur.pos)
+            raise GGUFError(msg("metadata key #{index} is empty", index=i), field=f"metadata key #{i}", offset=cur.pos)
         if key in metadata:
-            raise GGUFError(f"metadata key '{key}' appears twice", field=key, offset=cur.pos)
-        type_id = cur.u32(f"the type of '{key}'")
-        metadata[key], metadata_types[key] = _read_value(cur, type_id, f"metadata '{key}'")
+            raise GGUFError(msg("metadata key '{key}' appears twice", key=key), field=key, offset=cur.pos)
+        type_id = cur.u32(msg("the type of '{key}'", key=key))
+        metadata[key], metadata_types[key] = _read_value(cur, type_id, msg("metadata '{key}'", key=key))
 
     alignment = metadata.get("general.alignment", DEFAULT_ALIGNMENT)
     if "general.alignment" in metadata and (
         metadata_types["general.alignment"] != "uint32" or alignment == 0 or alignment & (alignment - 1)
     ):
         raise GGUFError(
-            f"general.alignment is {alignment!r}; it must be a power of two stored as uint32",
+            msg("general.alignment is {value!r}; it must be a power of two stored as uint32", value=alignment),
             field="general.alignment",
         )
 
     tensors: list[TensorInfo] = []
     names: set[str] = set()
     for i in range(n_tensors):
-        name = cur.string(f"the name of tensor #{i}", MAX_TENSOR_NAME)
-        label = f"tensor '{name}'"
+        name = cur.string(msg("the name of tensor #{index}", index=i), MAX_TENSOR_NAME)
         if name in names:
-            raise GGUFError(f"{label} appears twice", field=name, offset=cur.pos)
+            raise GGUFError(msg("tensor '{name}' appears twice", name=name), field=name, offset=cur.pos)
         names.add(name)
-        n_dims = cur.u32(f"the dimension count of {label}")
+        n_dims = cur.u32(msg("the dimension count of tensor '{name}'", name=name))
         if not 1 <= n_dims <= MAX_DIMS:
-            raise GGUFError(f"{label} has {n_dims} dimensions (1 to {MAX_DIMS} allowed)", field=name)
-        shape = tuple(cur.i64(f"a dimension of {label}") for _ in range(n_dims))
+            raise GGUFError(
+                msg("tensor '{name}' has {n} dimensions (1 to {max} allowed)", name=name, n=n_dims, max=MAX_DIMS),
+                field=name,
+            )
+        shape = tuple(cur.i64(msg("a dimension of tensor '{name}'", name=name)) for _ in range(n_dims))
         if any(d <= 0 for d in shape):
-            raise GGUFError(f"{label} has a zero or negative dimension {list(shape)}", field=name)
+            raise GGUFError(
+                msg("tensor '{name}' has a zero or negative dimension {shape}", name=name, shape=list(shape)),
+                field=name,
+            )
         n_elements = 1
         for d in shape:
             n_elements *= d
             if n_elements > INT64_MAX:
-                raise GGUFError(f"{label} has dimensions {list(shape)} whose product overflows", field=name)
-        type_id = cur.u32(f"the type of {label}")
+                raise GGUFError(
+                    msg("tensor '{name}' has dimensions {shape} whose product overflows", name=name, shape=list(shape)),
+                    field=name,
+                )
+        type_id = cur.u32(msg("the type of tensor '{name}'", name=name))
         ggml_type = GGML_TYPES.get(type_id)
         if ggml_type is None:
-            raise GGUFError(f"{label} has an unknown or unsupported tensor type id {type_id}", field=name)
-        if shape[0] % ggml_type.block_size:
             raise GGUFError(
-                f"{label} has rows of {shape[0]} values, not a multiple of {ggml_type.name}'s block of "
-                f"{ggml_type.block_size}",
+                msg("tensor '{name}' has an unknown or unsupported tensor type id {type_id}", name=name,
+                    type_id=type_id),
                 field=name,
             )
-        offset = cur.u64(f"the data offset of {label}")
+        if shape[0] % ggml_type.block_size:
+            raise GGUFError(
+                msg("tensor '{name}' has rows of {n} values, not a multiple of {type}'s block of {block}",
+                    name=name, n=shape[0], type=ggml_type.name, block=ggml_type.block_size),
+                field=name,
+            )
+        offset = cur.u64(msg("the data offset of tensor '{name}'", name=name))
         if offset % alignment:
-            raise GGUFError(f"{label} starts at offset {offset}, not aligned to {alignment} bytes", field=name)
+            raise GGUFError(
+                msg("tensor '{name}' starts at offset {offset}, not aligned to {alignment} bytes", name=name,
+                    offset=offset, alignment=alignment),
+                field=name,
+            )
         n_bytes = n_elements // ggml_type.block_size * ggml_type.type_size
         tensors.append(TensorInfo(name, shape, type_id, offset, n_bytes))
 
     data_offset = -(-cur.pos // alignment) * alignment
     data_size = file_size - data_offset
     if data_size < 0:
-        raise GGUFError("the file ends inside the header padding (it is truncated)", field="data", offset=file_size)
+        raise GGUFError(
+            msg("the file ends inside the header padding (it is truncated)"), field="data", offset=file_size
+        )
     previous: TensorInfo | None = None
     for t in sorted(tensors, key=lambda t: t.offset):
         if t.offset + t.n_bytes > data_size:
             raise GGUFError(
-                f"tensor '{t.name}' ends at byte {data_offset + t.offset + t.n_bytes:,}, past the end of the "
-                f"file ({file_size:,} bytes): the file is truncated or damaged",
+                msg("tensor '{name}' ends at byte {end:,}, past the end of the file ({size:,} bytes): the file is "
+                    "truncated or damaged", name=t.name, end=data_offset + t.offset + t.n_bytes, size=file_size),
                 field=t.name,
             )
         if previous is not None and t.offset < previous.offset + previous.n_bytes:
@@ -419,17 +452,17 @@ def read_file(path: str | Path) -> GGUFHeader:
     """Validate a local file; raises GGUFError with a plain-language reason. llama.cpp sees only files that pass."""
     p = Path(path)
     if not p.exists():
-        raise GGUFError(f"{p} does not exist", field="path")
+        raise GGUFError(msg("{path} does not exist", path=p), field="path")
     if p.is_dir():
-        raise GGUFError(f"{p} is a folder, not a GGUF file", field="path")
+        raise GGUFError(msg("{path} is a folder, not a GGUF file", path=p), field="path")
     try:
         with p.open("rb") as stream:
             size = p.stat().st_size
             return read_header(stream, size)
     except PermissionError as exc:
-        raise GGUFError(f"cannot read {p}: permission denied", field="path") from exc
+        raise GGUFError(msg("cannot read {path}: permission denied", path=p), field="path") from exc
     except IsADirectoryError as exc:
-        raise GGUFError(f"{p} is a folder, not a GGUF file", field="path") from exc
+        raise GGUFError(msg("{path} is a folder, not a GGUF file", path=p), field="path") from exc
 
 
 def read_prefix(prefix: bytes, file_size: int) -> GGUFHeader:
