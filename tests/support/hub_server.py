@@ -98,6 +98,7 @@ class HubServer:
         self.requests: list[RequestRecord] = []
         self._lock = threading.Lock()
         self.stopping = threading.Event()
+        self.stalled = threading.Event()  # set when a "stall" fault has sent its bytes and gone silent
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -399,6 +400,7 @@ class _HubHandler(BaseHTTPRequestHandler):
                 break
             if fault.kind in ("drop", "stall") and pos >= cut:
                 if fault.kind == "stall":
+                    self.hub.stalled.set()
                     self.hub.stopping.wait(fault.seconds)
                 self.close_connection = True
                 try:
@@ -418,7 +420,7 @@ class _HubHandler(BaseHTTPRequestHandler):
                 return
             pos += len(block)
             if fault.kind == "drip":
-                time.sleep(fault.interval)
+                time.sleep(fault.interval)  # the fault itself: a slow link, not a wait for anything
 
 
 def make_repo(server: HubServer, repo_id: str, files: dict[str, int], *, seed: int = 0) -> dict[str, HostedFile]:

@@ -130,7 +130,7 @@ def test_killed_during_saves_always_leaves_a_loadable_file(tmp_path: Path) -> No
     for delay in (0.01, 0.03, 0.05, 0.08, 0.12):
         child = subprocess.Popen([sys.executable, "-c", CHILD, str(path)], stdout=subprocess.PIPE, text=True)
         assert child.stdout is not None and child.stdout.readline().strip() == "ready"
-        time.sleep(delay)
+        time.sleep(delay)  # where the kill lands is what is under test (after "ready", a save is always under way)
         os.kill(child.pid, signal.SIGKILL)
         child.communicate()  # reaps it and closes the pipe
         loaded = SettingsStore(path).load()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-import time
 
 import pytest
 from support.hub_server import REPO, Fault, HubServer
+from support.waiting import wait_until
 
 from modelnest.core import paths
 from modelnest.core.download import (
@@ -28,10 +28,7 @@ def _paused_partial(hub: HubServer, fast: TransferSettings, at_least: int = 100_
     job = Download(resolve_pull(REPO, endpoint=hub.endpoint), settings=fast)
     thread = threading.Thread(target=job.run)
     thread.start()
-    deadline = time.monotonic() + 20
-    while job.progress.bytes_done < at_least:
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
+    wait_until(lambda: job.progress.bytes_done >= at_least, f"{at_least} bytes downloaded", timeout=20)
     job.pause()
     thread.join(timeout=5)
     assert job.progress.state is DownloadState.PAUSED
@@ -45,8 +42,7 @@ def test_two_downloads_of_one_file_never_write_together(hub: HubServer, fast: Tr
     first = Download(files, settings=fast)
     thread = threading.Thread(target=first.run)
     thread.start()
-    while first.progress.bytes_done == 0:
-        time.sleep(0.01)
+    wait_until(lambda: first.progress.bytes_done > 0, "the first download to start writing")
     second = Download(files, settings=fast)
     with pytest.raises(DownloadBusyError, match=r"already being downloaded by another ModelNest \(process \d+ on "):
         second.run()
@@ -64,8 +60,7 @@ def test_a_job_cannot_run_twice_at_once(hub: HubServer, fast: TransferSettings) 
     job = Download(resolve_pull(REPO, endpoint=hub.endpoint), settings=fast)
     thread = threading.Thread(target=job.run)
     thread.start()
-    while job.progress.bytes_done == 0:
-        time.sleep(0.01)
+    wait_until(lambda: job.progress.bytes_done > 0, "the download to start writing")
     with pytest.raises(Exception, match="already running"):
         job.run()
     job.cancel()
@@ -102,8 +97,7 @@ def test_a_partial_being_written_is_reported_in_use_and_cannot_be_discarded(hub:
     job = Download(resolve_pull(REPO, endpoint=hub.endpoint), settings=fast)
     thread = threading.Thread(target=job.run)
     thread.start()
-    while job.progress.bytes_done == 0:
-        time.sleep(0.01)
+    wait_until(lambda: job.progress.bytes_done > 0, "the download to start writing")
     (partial,) = find_partial_downloads()
     assert partial.in_use and not partial.resumable
     with pytest.raises(DownloadBusyError):

@@ -7,11 +7,11 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from support.hub_server import REPO, Fault, HubServer
+from support.waiting import wait_until
 
 from modelnest.core import paths
 from modelnest.core.cli import main
@@ -56,13 +56,6 @@ def test_offline_and_bad_repo_are_one_line_errors(hub: HubServer, capsys: pytest
     assert "Offline mode is on" in capsys.readouterr().err
 
 
-def _wait(predicate, what: str, timeout: float = 30) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.01)
-
-
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX; TerminateProcess would do on Windows")
 def test_killed_mid_download_then_rerun_resumes_from_the_saved_offset(hub: HubServer, tmp_path: Path) -> None:
     size = 2_000_000
@@ -71,7 +64,7 @@ def test_killed_mid_download_then_rerun_resumes_from_the_saved_offset(hub: HubSe
     part = paths.models_dir() / "acme__tiny-GGUF" / (NAME + ".part")
     proc = subprocess.Popen([*CLI, "pull", REPO, "--endpoint", hub.endpoint], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        _wait(lambda: part.exists() and part.stat().st_size >= 200_000, "200 KB on disk")
+        wait_until(lambda: part.exists() and part.stat().st_size >= 200_000, "200 KB on disk")
         # While it runs: the file is locked by that process, and the lock names it.
         (partial,) = find_partial_downloads()
         assert partial.in_use and partial.writer_pid == proc.pid

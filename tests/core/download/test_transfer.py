@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import threading
-import time
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from support.hub_server import REPO, Fault, HostedFile, HubServer
+from support.waiting import wait_until
 
 from modelnest.core import paths
 from modelnest.core.download import (
@@ -206,10 +206,7 @@ def _run_in_thread(job: Download) -> tuple[threading.Thread, list[object]]:
 
 
 def _wait_for_bytes(job: Download, at_least: int) -> None:
-    deadline = time.monotonic() + 20
-    while job.progress.bytes_done < at_least:
-        assert time.monotonic() < deadline, "download made no progress"
-        time.sleep(0.01)
+    wait_until(lambda: job.progress.bytes_done >= at_least, f"{at_least} bytes downloaded", timeout=20)
 
 
 def test_cancel_is_honoured_within_a_second_and_removes_the_partial(hub: HubServer, fast: TransferSettings) -> None:
@@ -218,10 +215,8 @@ def test_cancel_is_honoured_within_a_second_and_removes_the_partial(hub: HubServ
     job = start(hub, TransferSettings(stall_timeout=60, disk_margin=0))
     thread, outcome = _run_in_thread(job)
     _wait_for_bytes(job, 8192)
-    deadline = time.monotonic() + 10
-    while not (job.progress.speed > 0 and job.progress.eta):  # a GUI shows speed and time left
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
+    # a GUI shows speed and time left
+    wait_until(lambda: job.progress.speed > 0 and job.progress.eta, "a speed and time left", timeout=10)
     snapshot = job.progress
     assert snapshot.state is DownloadState.DOWNLOADING and 0 < snapshot.fraction < 1
     assert snapshot.eta == pytest.approx((SIZE - snapshot.bytes_done) / snapshot.speed)
@@ -238,8 +233,9 @@ def test_cancel_during_a_silent_server_is_still_prompt(hub: HubServer) -> None:
     hub.set_fault(REPO, NAME, Fault("stall", at=0.1, seconds=60))
     job = start(hub, TransferSettings(stall_timeout=60, disk_margin=0))
     thread, outcome = _run_in_thread(job)
+    # Everything before the silence has arrived and the server has gone quiet: the job can only be waiting.
+    wait_until(hub.stalled.is_set, "the server to go silent", timeout=20)
     _wait_for_bytes(job, int(SIZE * 0.1))
-    time.sleep(0.3)  # now blocked waiting for bytes that never come
     job.cancel()
     thread.join(timeout=1.5)
     assert not thread.is_alive() and outcome == [DownloadState.CANCELLED]
