@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from modelnest.core.engine import protocol
 from modelnest.core.engine.errors import (
@@ -114,6 +114,7 @@ class EngineClient:
         self._ids = itertools.count(1)
         self._killed_by_us = False
         self._active_id: int | None = None
+        self._cancel_sent_at: float | None = None  # when cancel() asked the engine to stop the current request
         self.info: dict[str, Any] = {}
         self.loaded: LoadReport | None = None
         self.warnings: list[Text] = []
@@ -238,7 +239,7 @@ class EngineClient:
             if event.get("ev") == "warning":
                 self.warnings.append(event_text(event))
                 continue
-            return event
+            return cast("dict[str, Any]", event)  # the queue holds decoded events and the _EOF marker
 
     def _drain(self) -> None:
         if self._proc is not None:
@@ -373,7 +374,7 @@ class EngineClient:
             request["prompt"] = prompt
         else:
             request["messages"] = list(messages or [])
-        self._cancel_sent_at: float | None = None
+        self._cancel_sent_at = None
         self._active_id = rid
         self._send(request)
         try:

@@ -28,6 +28,7 @@ from typing import Any
 
 from modelnest.core import config
 from modelnest.core.hardware.model import GpuInfo
+from modelnest.core.messages import Text
 
 LIB_PATH_ENV = config.LLAMA_CPP_LIB_PATH  # read by llama_cpp.llama_cpp at import time
 OVERRIDE_ENV = config.MODELNEST_RUNTIME  # auto (default) | cpu | vulkan | cuda: the user's explicit choice
@@ -257,7 +258,7 @@ def select_runtime(
     return RuntimeChoice(builtin, None, reason, tuple(passed_over))
 
 
-def fallback_after_failure(choice: RuntimeChoice, explanation: str) -> RuntimeChoice:
+def fallback_after_failure(choice: RuntimeChoice, explanation: Text) -> RuntimeChoice:
     """The CPU choice to retry with when the engine could not start on a GPU build; says what happened."""
     return RuntimeChoice(
         "cpu",
