@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from modelnest.core.catalogue.entries import CatalogueModel
 from modelnest.core.catalogue.quants import quality_score, quant_rank
+from modelnest.core.messages import Text
 from modelnest.core.plan.fit import FITS, TOO_LARGE, fits_fully, full_fit
 
 if TYPE_CHECKING:
@@ -46,12 +47,14 @@ class FitResult:
     calibration_runs: int
     file_bytes: int | None
     file_bytes_estimated: bool
-    notes: tuple[str, ...] = ()
+    notes: tuple[Text, ...] = ()  # the planner's notes, translatable (modelnest.core.messages)
     plan: Any = field(default=None, compare=False, repr=False)  # the full Plan, for the memory bar
 
     def to_json(self) -> dict[str, Any]:
         """The figures, without the Plan object itself (its own to_dict() is what `modelnest plan` prints)."""
-        return {k: v for k, v in self.__dict__.items() if k != "plan"}
+        out = {k: v for k, v in self.__dict__.items() if k != "plan"}
+        out["notes"] = [str(n) for n in self.notes]  # English, like `modelnest plan --json`
+        return out
 
     @property
     def fits_fully(self) -> bool:

@@ -13,7 +13,7 @@ from modelnest.core.engine.runtime import RuntimeChoice, select_runtime
 from modelnest.core.errors import UserInputError
 from modelnest.core.gguf import read_file
 from modelnest.core.hardware import probe
-from modelnest.core.plan import ModelSpec, Plan, learn_from_run, plan
+from modelnest.core.plan import ModelSpec, Plan, learn_from_summary, plan
 from modelnest.core.plan.loader import load_stepping_down
 
 
@@ -68,10 +68,9 @@ def run(args: argparse.Namespace) -> int:
             elif isinstance(event, GenerationSummary):
                 summary = event
     assert summary is not None
-    if summary.tokens >= 8:
-        # Learn: the next prediction for this kind of run starts from what this machine really did.
-        learn_from_run(result, params, summary.decode_tokens_per_s, summary.prefill_tokens_per_s,
-                       summary.prompt_tokens + summary.tokens // 2)
+    # Learn: the next prediction for this kind of run starts from what this machine really did (if the
+    # calibration policy says this reply teaches anything; see modelnest.core.plan.calibration).
+    learn_from_summary(result, params, summary)
     if args.json:
         out = {
             "text": summary.text,

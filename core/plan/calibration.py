@@ -2,11 +2,20 @@
 
 Stored as a small JSON file in the data directory, written atomically. A class is where the weights run and in
 what format (e.g. "cpu:Q4_K"): speeds of one quantization family on one placement scale together.
+
+The policy for which real runs are recorded (``measured_run``) lives here too, so the chat page and
+``modelnest run`` record the same runs:
+- a reply of fewer than MIN_TOKENS tokens is not recorded: its time is mostly the first token's overhead;
+- its decode speed must be a finite, positive figure;
+- its prompt speed counts only when at least MIN_TOKENS prompt tokens were really evaluated (a turn that reused
+  the KV cache of the previous one evaluates a handful, and their speed says nothing); else it is left out;
+- it is recorded against the context it attended to on average while decoding: the prompt plus half the reply.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import platform
 import statistics
@@ -17,8 +26,10 @@ from typing import Any
 
 from modelnest.core import paths
 from modelnest.core.atomic import atomic_write_json
+from modelnest.core.engine.params import GenerationSummary
 
 MAX_RECORDS = 500
+MIN_TOKENS = 8  # replies (and evaluated prompts) shorter than this are not timed reliably enough to learn from
 # Bumped whenever speed.py's formula changes: factors measured against an older formula no longer apply.
 SPEED_MODEL_VERSION = 3
 
@@ -27,6 +38,26 @@ def run_class(backend: str, gpu_layers: int, n_layer: int, quant: str) -> str:
     placement = "cpu" if gpu_layers == 0 else ("gpu" if gpu_layers > n_layer else "split")
     family = quant.split("_")[0] if quant.startswith(("Q", "IQ")) else quant
     return f"{backend}:{placement}:{family}"
+
+
+@dataclass(frozen=True)
+class MeasuredRun:
+    """What a finished reply teaches calibration (see the policy in the module docstring)."""
+
+    decode_tokens_per_s: float
+    prefill_tokens_per_s: float  # 0.0: not measured well enough to learn from (calibration then ignores it)
+    context_used: int  # tokens attended on average while decoding
+
+
+def measured_run(summary: GenerationSummary) -> MeasuredRun | None:
+    """The run to record for this reply, or None when the policy says it teaches nothing."""
+    decode = summary.decode_tokens_per_s
+    if summary.tokens < MIN_TOKENS or not math.isfinite(decode) or decode <= 0:
+        return None
+    prefill = summary.prefill_tokens_per_s
+    evaluated = summary.prompt_tokens_evaluated
+    usable_prefill = evaluated >= MIN_TOKENS and math.isfinite(prefill) and prefill > 0
+    return MeasuredRun(decode, prefill if usable_prefill else 0.0, summary.prompt_tokens + summary.tokens // 2)
 
 
 def machine_id() -> str:
@@ -72,15 +103,19 @@ class Calibration:
     def factors(self, klass: str, model: str = "") -> tuple[float, float, int] | None:
         """(decode factor, prefill factor, runs) from this machine's runs of this model in this class, else of any
         model in the class (the formula's bias differs a little between architectures); None without any."""
+        here = machine_id()
         mine = [
             r for r in self._load()
-            if r.get("machine") == machine_id() and r.get("class") == klass and r.get("speed_model") == SPEED_MODEL_VERSION
+            if r.get("machine") == here and r.get("class") == klass and r.get("speed_model") == SPEED_MODEL_VERSION
         ]
         same_model = [r for r in mine if model and r.get("model") == model]
         mine = same_model or mine
         if not mine:
             return None
         decode = statistics.median(r["measured_decode"] / r["predicted_decode"] for r in mine)
-        prefills = [r["measured_prefill"] / r["predicted_prefill"] for r in mine if r.get("predicted_prefill", 0) > 0 and r.get("measured_prefill", 0) > 0]
+        prefills = [
+            r["measured_prefill"] / r["predicted_prefill"] for r in mine
+            if r.get("predicted_prefill", 0) > 0 and r.get("measured_prefill", 0) > 0
+        ]
         prefill = statistics.median(prefills) if prefills else 1.0
         return decode, prefill, len(mine)

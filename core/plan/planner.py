@@ -10,25 +10,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from modelnest.core.engine.params import EngineParams
+from modelnest.core.engine.params import EngineParams, GenerationSummary
 from modelnest.core.hardware import GpuInfo, HardwareSnapshot
 from modelnest.core.messages import Message, msg
-from modelnest.core.plan.calibration import Calibration, run_class
+from modelnest.core.plan.calibration import Calibration, MeasuredRun, measured_run, run_class
+from modelnest.core.plan.fit import PARTIAL_GPU, TOO_LARGE, Fit, classify
 from modelnest.core.plan.memory import MIB, MemoryEstimate, estimate, repack_types_for
-from modelnest.core.plan.speed import SpeedPrediction, predict
 from modelnest.core.plan.spec import ModelSpec
+from modelnest.core.plan.speed import SpeedPrediction, predict
+from modelnest.core.units import format_gib
 
 DEFAULT_CTX = 8192
 CTX_FLOOR = 2048
 HOST_MARGIN = 1024 * MIB  # left for the OS and the app itself
 DEVICE_MARGIN_SHARE = 0.05  # of VRAM, at least DEVICE_MARGIN_MIN, for fragmentation and the display
 DEVICE_MARGIN_MIN = 256 * MIB
-FITS = ("full_gpu", "partial_gpu", "cpu_only", "too_large")
 
 
 @dataclass
 class Plan:
-    fit: str
+    fit: Fit  # the badge: modelnest.core.plan.fit
     gpu_layers: int
     threads: int
     threads_batch: int
@@ -182,27 +183,27 @@ def plan(
             break
     if chosen is None:
         n_gpu, mem = best_layers(contexts[-1], kv_types[-1])
-        n_ctx, kv, fit = contexts[-1], kv_types[-1], "too_large"
+        n_ctx, kv, fit = contexts[-1], kv_types[-1], TOO_LARGE
         need = mem.host_bytes + (mem.device_bytes if unified else 0)
         if mem.device_bytes and not unified:
             notes.append(msg(
-                "needs about {ram:.1f} GB of RAM and {vram:.1f} GB of GPU memory even at {ctx} tokens of context; "
-                "{free:.1f} GB of RAM is free to use",
-                ram=need / 1024**3, vram=mem.device_bytes / 1024**3, ctx=n_ctx, free=host_budget / 1024**3,
+                "needs about {ram} of RAM and {vram} of GPU memory even at {ctx} tokens of context; "
+                "{free} of RAM is free to use",
+                ram=format_gib(need), vram=format_gib(mem.device_bytes), ctx=n_ctx, free=format_gib(host_budget),
             ))
         else:
             notes.append(msg(
-                "needs about {ram:.1f} GB of RAM even at {ctx} tokens of context; {free:.1f} GB of RAM is free to use",
-                ram=need / 1024**3, ctx=n_ctx, free=host_budget / 1024**3,
+                "needs about {ram} of RAM even at {ctx} tokens of context; {free} of RAM is free to use",
+                ram=format_gib(need), ctx=n_ctx, free=format_gib(host_budget),
             ))
     else:
         n_ctx, n_gpu, kv, mem = chosen
-        fit = "full_gpu" if gpu and n_gpu >= max_layers else ("partial_gpu" if n_gpu > 0 else "cpu_only")
+        fit = classify(fits_in_memory=True, has_gpu=gpu is not None, gpu_layers=n_gpu, total_layers=max_layers)
         if n_ctx < wanted:
             notes.append(msg("context reduced from {old} to {new} tokens to fit in memory", old=wanted, new=n_ctx))
         if kv != "f16" and not kv_type:
             notes.append(msg("KV cache stored as q8_0 (half the memory of f16, slightly lower quality) to fit"))
-        if fit == "partial_gpu":
+        if fit == PARTIAL_GPU:
             notes.append(msg("{n} of {total} layers on the GPU; the rest run on the CPU", n=n_gpu, total=max_layers))
     if gpu is None:
         notes.append(msg("no usable GPU found: runs on the CPU"))
@@ -244,6 +245,19 @@ def learn_from_run(
         measured_prefill, model_key(result.spec),
     )
     return True
+
+
+def learn_from_summary(
+    result: Plan, params: EngineParams, summary: GenerationSummary, calibration: Calibration | None = None
+) -> MeasuredRun | None:
+    """Apply the calibration policy (calibration.measured_run) to a finished reply and record it; the run recorded,
+    or None when the policy or the plan says there is nothing to learn. Writes a file: call it off the GUI thread."""
+    run = measured_run(summary)
+    if run is None:
+        return None
+    recorded = learn_from_run(result, params, run.decode_tokens_per_s, run.prefill_tokens_per_s, run.context_used,
+                              calibration)
+    return run if recorded else None
 
 
 def model_key(spec: ModelSpec) -> str:
