@@ -112,9 +112,9 @@ def _core_packages() -> list[str]:
     return sorted(f"modelnest.core.{p.parent.name}" for p in (ROOT / "core").glob("*/__init__.py"))
 
 
-# Known violations, each to be removed by the change that fixes it (issue 10, point 5: the tier line belongs to the
-# planner, the engine's instruction-set query to the engine). Keyed by file and imported module, so any *new* edge,
-# even from these files, still fails; an entry that no longer matches anything fails too, so the list only shrinks.
+# Known violations, each to be removed by the change that fixes it, keyed by file and imported module, so any *new*
+# edge, even from a listed file, still fails; an entry that no longer matches anything fails too, so the list only
+# shrinks. (Issue 10 point 5 emptied it: the tier line moved to the planner, the instruction-set query to the engine.)
 KNOWN_VIOLATIONS: set[tuple[str, str]] = set()  # tier.py moved to plan/, engine_features.py to engine/features.py
 
 
@@ -227,7 +227,7 @@ def test_core_never_loads_qt_or_llama_cpp() -> None:
 
 def test_gui_never_loads_llama_cpp() -> None:
     modules = _modules("gui")
-    assert "modelnest.gui.chat.page" in modules and "modelnest.gui.catalogue_view" in modules, modules
+    assert len(modules) > 20 and "modelnest.gui.app" in modules, modules  # every gui module, not just the entry
     loaded = _loaded_after_importing(modules, ("llama_cpp",))
     assert loaded == [], f"importing every gui module loaded: {loaded}"
 
