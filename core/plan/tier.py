@@ -43,10 +43,11 @@ class TierEstimate:
 
 def estimate_tier(snapshot: HardwareSnapshot) -> TierEstimate | None:
     """None when not even the memory size is known."""
-    if not snapshot.memory.total_bytes:
+    total = snapshot.memory.total_bytes
+    if not total:
         return None
     # "What can this computer run" is about the machine, not this moment: plan for it idle.
-    idle_memory = replace(snapshot.memory, available_bytes=max(0, snapshot.memory.total_bytes - OS_RESERVE_BYTES))
+    idle_memory = replace(snapshot.memory, available_bytes=max(0, total - OS_RESERVE_BYTES))
     idle_gpus = [replace(g, vram_free_bytes=g.vram_total_bytes) for g in snapshot.gpus]
     snapshot = replace(snapshot, memory=idle_memory, gpus=idle_gpus)
     full_b = partial_b = None
@@ -67,7 +68,7 @@ def estimate_tier(snapshot: HardwareSnapshot) -> TierEstimate | None:
     if gpu is not None and gpu.vram_total_bytes:
         device = "unified" if gpu.unified_memory else "gpu"
         return TierEstimate(device, gpu.name, gpu.vram_total_bytes, full_b, partial_b, speed_7b)
-    return TierEstimate("cpu", snapshot.cpu.brand or "CPU", snapshot.memory.total_bytes, full_b, None, speed_7b)
+    return TierEstimate("cpu", snapshot.cpu.brand or "CPU", total, full_b, None, speed_7b)
 
 
 def tier_line(t: TierEstimate) -> str:
