@@ -1,6 +1,6 @@
 """Benchmark: filtering and sorting 5,000 catalogue entries, time per change (goal: < 50 ms).
 
-Our proxy (gui/catalogue_model.CatalogueFilterProxy: one Python pass over precomputed keys, then a model reset) is
+Our proxy (gui/catalogue/model.CatalogueFilterProxy: one Python pass over precomputed keys, then a model reset) is
 timed beside the obvious Qt way, a QSortFilterProxyModel whose filterAcceptsRow is Python and which sorts on a
 sort role, on the same 5,000 rows with the same sequence of changes. Each change is timed until a shown QTableView
 has processed the resulting events (layout and paint of the visible rows included). The rows are the bundled
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QApplication, QTableView
 from modelnest.core.catalogue import bundled_catalogue, plan_entry
 from modelnest.core.hardware import probe
 from modelnest.core.hardware.recorded import load_machine
-from modelnest.gui.catalogue_model import CatalogueFilterProxy, CatalogueRow, CatalogueTableModel
+from modelnest.gui.catalogue.model import CatalogueFilterProxy, CatalogueRow, CatalogueTableModel
 
 ROOT = Path(__file__).resolve().parents[1]
 SORT_ROLE = Qt.ItemDataRole.UserRole + 10

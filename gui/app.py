@@ -37,7 +37,7 @@ def build_main_window(ctx: AppContext | None = None) -> MainWindow:
     from modelnest.gui.hardware_card import HardwareCard
 
     window.add_page("hardware", PAGE_TITLES["hardware"], HardwareCard(ctx))
-    from modelnest.gui.catalogue_view import CatalogueView
+    from modelnest.gui.catalogue import CatalogueView
     from modelnest.gui.downloads_panel import DownloadsPanel
 
     catalogue = CatalogueView(ctx)  # plans in the background once the hardware service has probed

@@ -7,16 +7,19 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from modelnest.core.download.disk import format_bytes
 from modelnest.core.plan import Plan
+from modelnest.core.plan.fit import FULL_GPU, fit_color, fit_label
+from modelnest.core.units import format_bytes
+from modelnest.gui.i18n import tr_text
+from modelnest.gui.retranslate import Retranslator
 
-GIB = 1024**3
+__all__ = ["MemoryBar"]
+
 COLORS = {"weights": QColor("#4c78a8"), "kv": QColor("#f58518"), "compute": QColor("#54a24b")}
-BADGE_COLORS = {"full_gpu": "#2e7d32", "partial_gpu": "#f9a825", "cpu_only": "#1565c0", "too_large": "#c62828"}
 
 
 def _gb(n: float) -> str:
-    return format_bytes(n)  # decimal units, like the file sizes they are compared with
+    return format_bytes(n)  # binary units, like every size the app shows (core/units.py)
 
 
 class _Bar(QWidget):
@@ -78,27 +81,28 @@ class MemoryBar(QWidget):
         layout.addWidget(self._speed)
         self._plan: Plan | None = None
         self._measured: float | None = None
-
-    def badge_text(self, fit: str) -> str:
-        return {
-            "full_gpu": self.tr("Full GPU"),
-            "partial_gpu": self.tr("Partial GPU offload"),
-            "cpu_only": self.tr("CPU only"),
-            "too_large": self.tr("Too large"),
-        }.get(fit, fit)
+        self._texts = Retranslator(self)
+        self._texts.add(self._render)
 
     def set_plan(self, plan: Plan) -> None:
         self._plan = plan
         self._measured = None
+        self._render()
+
+    def _render(self) -> None:
+        """Every text from the plan, in the UI language (again after a language change)."""
+        plan = self._plan
+        if plan is None:
+            return
         m = plan.memory
-        color = BADGE_COLORS.get(plan.fit, "#555")
-        self._badge.setText(self.badge_text(plan.fit))
-        self._badge.setStyleSheet(f"background:{color}; color:white; padding:2px 8px; border-radius:4px;")
-        budget = plan.device_budget_bytes if plan.fit == "full_gpu" else plan.host_budget_bytes
-        where = self.tr("GPU memory") if plan.fit == "full_gpu" else self.tr("RAM")
+        self._badge.setText(tr_text(fit_label(plan.fit)))
+        self._badge.setStyleSheet(f"background:{fit_color(plan.fit)}; color:white; padding:2px 8px; border-radius:4px;")
+        on_gpu = plan.fit == FULL_GPU
+        budget = plan.device_budget_bytes if on_gpu else plan.host_budget_bytes
+        where = self.tr("GPU memory") if on_gpu else self.tr("RAM")
         self._summary.setText(
             self.tr("Needs {need} of {where}; {free} free to use · context {ctx} tokens · {layers} GPU layers").format(
-                need=_gb(m.device_bytes if plan.fit == "full_gpu" else m.host_bytes),
+                need=_gb(m.device_bytes if on_gpu else m.host_bytes),
                 where=where,
                 free=_gb(budget),
                 ctx=plan.ctx,

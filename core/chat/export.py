@@ -118,7 +118,7 @@ def conversation_to_dict(conversation: Conversation, messages: Sequence[Message]
                 "created": _iso(m.created),
                 "updated": _iso(m.updated),
                 "stats": m.stats,
-                **({"damaged": True, "problems": list(m.problems)} if m.damaged else {}),
+                **({"damaged": True, "problems": [str(p) for p in m.problems]} if m.damaged else {}),
             }
             for m in messages
         ],

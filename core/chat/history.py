@@ -44,6 +44,7 @@ from typing import Any, Literal, Protocol, cast
 
 from modelnest.core import paths
 from modelnest.core.errors import ModelNestError
+from modelnest.core.messages import Text, msg
 
 __all__ = [
     "DB_FILENAME",
@@ -102,7 +103,7 @@ class Conversation:
     system_prompt: str
     settings: dict[str, Any]
     damaged: bool = False
-    problems: tuple[str, ...] = ()
+    problems: tuple[Text, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ class Message:
     updated: float
     stats: dict[str, Any]
     damaged: bool = False
-    problems: tuple[str, ...] = ()
+    problems: tuple[Text, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -183,7 +184,7 @@ class HistoryNotice:
     """Something the user must be told about the history file (show ``message``; GUI may translate by kind)."""
 
     kind: Literal["corrupt-replaced"]
-    message: str
+    message: Text
     moved_to: Path
     recovered_conversations: int = 0
     recovered_messages: int = 0
@@ -268,7 +269,7 @@ def _lenient_text(raw: bytes) -> str:
     return raw.decode("utf-8", "surrogateescape")
 
 
-def _clean(value: object, what: str, problems: list[str]) -> str:
+def _clean(value: object, what: Text, problems: list[Text]) -> str:
     if value is None:
         return ""
     if isinstance(value, bytes):  # a BLOB where text belongs
@@ -278,34 +279,35 @@ def _clean(value: object, what: str, problems: list[str]) -> str:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        problems.append(f"The {what} contained bytes that are not valid text; they are shown as \ufffd.")
+        problems.append(msg("The {what} contained bytes that are not valid text; they are shown as \ufffd.",
+                            what=what))
         return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     return value
 
 
-def _clean_optional(value: object, what: str, problems: list[str]) -> str | None:
+def _clean_optional(value: object, what: Text, problems: list[Text]) -> str | None:
     return None if value is None else _clean(value, what, problems)
 
 
-def _json_object(value: object, what: str, problems: list[str]) -> dict[str, Any]:
+def _json_object(value: object, what: Text, problems: list[Text]) -> dict[str, Any]:
     text = _clean(value, what, problems)
     if not text:
         return {}
     try:
         parsed = json.loads(text)
     except ValueError:
-        problems.append(f"The {what} could not be read and were left out.")
+        problems.append(msg("The {what} could not be read and were left out.", what=what))
         return {}
     if not isinstance(parsed, dict):
-        problems.append(f"The {what} were not in the expected form and were left out.")
+        problems.append(msg("The {what} were not in the expected form and were left out.", what=what))
         return {}
     return parsed
 
 
-def _number(value: object, what: str, problems: list[str]) -> float:
+def _number(value: object, what: Text, problems: list[Text]) -> float:
     if isinstance(value, (int, float)) and math.isfinite(value):
         return float(value)
-    problems.append(f"The {what} could not be read.")
+    problems.append(msg("The {what} could not be read.", what=what))
     return 0.0
 
 
@@ -343,22 +345,22 @@ def _is_corruption(exc: BaseException) -> bool:
     return "malformed" in text or "not a database" in text
 
 
-def _plain(exc: sqlite3.Error, doing: str) -> HistoryError:
+def _plain(exc: sqlite3.Error, doing: Text) -> HistoryError:
     code = getattr(exc, "sqlite_errorcode", 0) or 0
     primary = code & 0xFF
     if primary == 13:  # SQLITE_FULL
-        reason = "the disk is full"
+        reason = msg("the disk is full")
     elif primary in (5, 6):  # SQLITE_BUSY, SQLITE_LOCKED
-        reason = "another program (perhaps a second ModelNest window) is holding the history file"
+        reason = msg("another program (perhaps a second ModelNest window) is holding the history file")
     elif primary in (8, 23):  # SQLITE_READONLY, SQLITE_AUTH
-        reason = "the history file cannot be written (check its permissions)"
+        reason = msg("the history file cannot be written (check its permissions)")
     elif primary == 14:  # SQLITE_CANTOPEN
-        reason = "the history file cannot be opened (check that its folder exists and is writable)"
+        reason = msg("the history file cannot be opened (check that its folder exists and is writable)")
     elif _is_corruption(exc):
-        reason = "the history file is damaged; restart ModelNest to set it aside and start a fresh one"
+        reason = msg("the history file is damaged; restart ModelNest to set it aside and start a fresh one")
     else:
-        reason = f"the database reported: {exc}"
-    return HistoryError(f"Could not {doing}: {reason}.")
+        reason = msg("the database reported: {error}", error=str(exc))
+    return HistoryError(msg("Could not {doing}: {reason}.", doing=doing, reason=reason))
 
 
 class _Corrupt(Exception):
@@ -438,10 +440,10 @@ class HistoryStore:
         try:
             conn = _connect(self.path, self._busy_timeout_s, check=False)
         except _Corrupt as exc:
-            raise HistoryError(
+            raise HistoryError(msg(
                 "Could not open the chat history: the history file is damaged; restart ModelNest to set it "
                 "aside and start a fresh one."
-            ) from exc
+            )) from exc
         return HistoryStore(conn, self.path, flush_policy=self.flush_policy, clock=self._clock,
                             wall_clock=self._wall_clock, busy_timeout_s=self._busy_timeout_s)
 
@@ -473,7 +475,7 @@ class HistoryStore:
     # ------------------------------------------------------------------ transactions
 
     @contextmanager
-    def _tx(self, doing: str) -> Iterator[sqlite3.Connection]:
+    def _tx(self, doing: Text) -> Iterator[sqlite3.Connection]:
         conn = self._conn
         try:
             conn.execute("BEGIN IMMEDIATE")
@@ -497,13 +499,13 @@ class HistoryStore:
                 conn.execute("ROLLBACK")
             raise _plain(exc, doing) from exc
 
-    def _read(self, sql: str, params: Sequence[Any] = (), doing: str = "read the chat history") -> list[Any]:
+    def _read(self, sql: str, params: Sequence[Any] = (), doing: Text | None = None) -> list[Any]:
         try:
             return self._conn.execute(sql, params).fetchall()
         except sqlite3.ProgrammingError:
             raise
         except sqlite3.Error as exc:
-            raise _plain(exc, doing) from exc
+            raise _plain(exc, doing or msg("read the chat history")) from exc
 
     # ------------------------------------------------------------------ conversations
 
@@ -518,7 +520,7 @@ class HistoryStore:
     ) -> Conversation:
         """A new, empty conversation (an empty title is filled from the first user message)."""
         now = self._wall_clock()
-        with self._tx("create a conversation") as conn:
+        with self._tx(msg("create a conversation")) as conn:
             cur = conn.execute(
                 "INSERT INTO conversations (title, created_at, updated_at, model_path, model_name, "
                 "system_prompt, settings_json) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -535,10 +537,10 @@ class HistoryStore:
             raise
         except sqlite3.DatabaseError as exc:
             if not _is_corruption(exc):
-                raise _plain(exc, "read the conversation") from exc
+                raise _plain(exc, msg("read the conversation")) from exc
             return _unreadable_conversation(conversation_id)
         if row is None:
-            raise HistoryError(f"Conversation {conversation_id} does not exist (it may have been deleted).")
+            raise HistoryError(msg("Conversation {id} does not exist (it may have been deleted).", id=conversation_id))
         return _conversation(row)
 
     def list_conversations(self) -> list[Conversation]:
@@ -550,9 +552,9 @@ class HistoryStore:
             raise
         except sqlite3.DatabaseError as exc:
             if not _is_corruption(exc):
-                raise _plain(exc, "read the list of conversations") from exc
+                raise _plain(exc, msg("read the list of conversations")) from exc
             # A damaged page: the index on updated_at still gives every id; read each row on its own.
-            ids = self._read(f"SELECT id FROM conversations {order}", (), "read the list of conversations")
+            ids = self._read(f"SELECT id FROM conversations {order}", (), msg("read the list of conversations"))
             return [self.get_conversation(int(row[0])) for row in ids]
         return [_conversation(row) for row in rows]
 
@@ -591,17 +593,19 @@ class HistoryStore:
             changes["settings_json"] = _dump_json(settings)
         changes["updated_at"] = self._wall_clock()
         assignments = ", ".join(f"{column} = ?" for column in changes)
-        with self._tx("update the conversation") as conn:
+        with self._tx(msg("update the conversation")) as conn:
             cur = conn.execute(
                 f"UPDATE conversations SET {assignments} WHERE id = ?", (*changes.values(), conversation_id)
             )
             if cur.rowcount == 0:
-                raise HistoryError(f"Conversation {conversation_id} does not exist (it may have been deleted).")
+                raise HistoryError(
+                    msg("Conversation {id} does not exist (it may have been deleted).", id=conversation_id)
+                )
         return self.get_conversation(conversation_id)
 
     def delete_conversation(self, conversation_id: int) -> None:
         """Delete a conversation and all its messages (an unknown id is not an error)."""
-        with self._tx("delete the conversation") as conn:
+        with self._tx(msg("delete the conversation")) as conn:
             ids = [row[0] for row in conn.execute(
                 "SELECT id FROM messages WHERE conversation_id = ?", (conversation_id,))]
             conn.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
@@ -621,7 +625,7 @@ class HistoryStore:
             raise
         except sqlite3.DatabaseError as exc:
             if not _is_corruption(exc):
-                raise _plain(exc, "read the conversation") from exc
+                raise _plain(exc, msg("read the conversation")) from exc
             return self._list_messages_row_by_row(conversation_id)
         return [self._with_stream_text(_message(row)) for row in rows]
 
@@ -629,7 +633,7 @@ class HistoryStore:
         # A damaged page inside the table: read what can be read, one row at a time.
         ids = [int(row[0]) for row in self._read(
             "SELECT id FROM messages WHERE conversation_id = ? ORDER BY id", (conversation_id,),
-            "read the conversation")]
+            msg("read the conversation"))]
         out: list[Message] = []
         for message_id in ids:
             try:
@@ -643,7 +647,7 @@ class HistoryStore:
     def get_message(self, message_id: int) -> Message:
         rows = self._read(f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE id = ?", (message_id,))
         if not rows:
-            raise HistoryError(f"Message {message_id} does not exist (it may have been deleted).")
+            raise HistoryError(msg("Message {id} does not exist (it may have been deleted).", id=message_id))
         return self._with_stream_text(_message(rows[0]))
 
     def _with_stream_text(self, message: Message) -> Message:
@@ -672,18 +676,21 @@ class HistoryStore:
     ) -> Message:
         """Insert one finished message (any role) and commit; for imports and system notes."""
         if role not in ROLES:
-            raise HistoryError(f"Unknown message role {role!r}; expected one of {', '.join(ROLES)}.")
+            raise HistoryError(
+                msg("Unknown message role {role!r}; expected one of {roles}.", role=role, roles=", ".join(ROLES))
+            )
         if status not in STATUSES:
-            raise HistoryError(f"Unknown message status {status!r}; expected one of {', '.join(STATUSES)}.")
+            raise HistoryError(msg("Unknown message status {status!r}; expected one of {statuses}.", status=status,
+                                   statuses=", ".join(STATUSES)))
         now = self._wall_clock()
-        with self._tx("save the message") as conn:
+        with self._tx(msg("save the message")) as conn:
             message_id = self._insert_message(conn, conversation_id, role, content, status, stats, now)
         return self.get_message(message_id)
 
     def add_user_message(self, conversation_id: int, content: str) -> Message:
         """Save what the user sent, committed (fsynced) before generation starts."""
         now = self._wall_clock()
-        with self._tx("save your message") as conn:
+        with self._tx(msg("save your message")) as conn:
             message_id = self._insert_message(conn, conversation_id, "user", content, "complete", None, now)
             # The first user message names an untitled conversation (the sidebar needs something to show).
             conn.execute("UPDATE conversations SET title = ? WHERE id = ? AND title = ''",
@@ -693,7 +700,7 @@ class HistoryStore:
     def begin_reply(self, conversation_id: int) -> Message:
         """Create the assistant row as ``streaming``; feed it with ``append_reply``, end it with ``finish_reply``."""
         now = self._wall_clock()
-        with self._tx("start saving the reply") as conn:
+        with self._tx(msg("start saving the reply")) as conn:
             message_id = self._insert_message(conn, conversation_id, "assistant", "", "streaming", None, now)
         self._pending[message_id] = _Pending(parts=[], chars=0, last_flush=self._clock())
         return self.get_message(message_id)
@@ -706,10 +713,10 @@ class HistoryStore:
         """
         pending = self._pending.get(message_id)
         if pending is None:
-            raise HistoryError(
-                f"Reply {message_id} is not being written by this history store (it has finished, was "
-                "deleted, or was started in another thread)."
-            )
+            raise HistoryError(msg(
+                "Reply {id} is not being written by this history store (it has finished, was "
+                "deleted, or was started in another thread).", id=message_id,
+            ))
         if not text_delta:
             return False
         pending.parts.append(text_delta)
@@ -732,7 +739,7 @@ class HistoryStore:
                 self._pending[i].last_flush = now
             return
         try:
-            with self._tx("save the reply") as conn:
+            with self._tx(msg("save the reply")) as conn:
                 for message_id, pending in work:
                     conn.execute("INSERT INTO message_chunks (message_id, text) VALUES (?, ?)",
                                  (message_id, _storable("".join(pending.parts))))
@@ -740,7 +747,7 @@ class HistoryStore:
             if isinstance(exc.__cause__, sqlite3.IntegrityError):  # the foreign key: the reply's row is gone
                 for message_id, _ in work:
                     self._pending.pop(message_id, None)
-                raise HistoryError("The reply could not be saved: its conversation was deleted.") from exc
+                raise HistoryError(msg("The reply could not be saved: its conversation was deleted.")) from exc
             raise
         for _, pending in work:
             pending.parts.clear()
@@ -755,18 +762,22 @@ class HistoryStore:
     ) -> Message:
         """Commit the rest of the reply and its final status (complete/stopped/interrupted/error) and stats."""
         if status not in FINAL_STATUSES:
-            raise HistoryError(f"A reply cannot finish as {status!r}; expected one of {', '.join(FINAL_STATUSES)}.")
+            raise HistoryError(msg("A reply cannot finish as {status!r}; expected one of {statuses}.", status=status,
+                                   statuses=", ".join(FINAL_STATUSES)))
         pending = self._pending.get(message_id)
         tail = "".join(pending.parts) if pending else ""
         now = self._wall_clock()
-        with self._tx("save the finished reply") as conn:
+        with self._tx(msg("save the finished reply")) as conn:
             row = conn.execute("SELECT conversation_id, status FROM messages WHERE id = ?", (message_id,)).fetchone()
             if row is None:
                 self._pending.pop(message_id, None)
-                raise HistoryError(f"Reply {message_id} does not exist (its conversation may have been deleted).")
+                raise HistoryError(
+                    msg("Reply {id} does not exist (its conversation may have been deleted).", id=message_id)
+                )
             if row[1] != "streaming":
                 self._pending.pop(message_id, None)  # e.g. another store marked it interrupted; nothing to add
-                raise HistoryError(f"Reply {message_id} has already finished (status {row[1]}).")
+                raise HistoryError(msg("Reply {id} has already finished (status {status}).", id=message_id,
+                                       status=row[1]))
             _fold_chunks(conn, message_id, tail, status, _stats_json(stats), now)
             conn.execute("UPDATE conversations SET updated_at = ? WHERE id = ?", (now, row[0]))
         self._pending.pop(message_id, None)
@@ -775,7 +786,7 @@ class HistoryStore:
     def recover_interrupted(self) -> list[Message]:
         """At start-up: replies left ``streaming`` by a crash become ``interrupted`` (keeping their text)."""
         now = self._wall_clock()
-        with self._tx("recover interrupted replies") as conn:
+        with self._tx(msg("recover interrupted replies")) as conn:
             # Replies this store is writing right now are alive, not interrupted.
             ids = [int(row[0]) for row in conn.execute(
                 "SELECT id FROM messages WHERE status = 'streaming' ORDER BY id") if int(row[0]) not in self._pending]
@@ -786,13 +797,13 @@ class HistoryStore:
     def replace_last_user_message(self, conversation_id: int, content: str) -> Message:
         """Edit-and-resend: change the last user message and delete everything after it."""
         now = self._wall_clock()
-        with self._tx("edit your message") as conn:
+        with self._tx(msg("edit your message")) as conn:
             row = conn.execute(
                 "SELECT id FROM messages WHERE conversation_id = ? AND role = 'user' ORDER BY id DESC LIMIT 1",
                 (conversation_id,),
             ).fetchone()
             if row is None:
-                raise HistoryError("There is no message of yours in this conversation to edit.")
+                raise HistoryError(msg("There is no message of yours in this conversation to edit."))
             message_id = int(row[0])
             self._refuse_streaming_after(conn, conversation_id, message_id)
             conn.execute("DELETE FROM messages WHERE conversation_id = ? AND id > ?", (conversation_id, message_id))
@@ -803,7 +814,7 @@ class HistoryStore:
 
     def delete_last_reply(self, conversation_id: int) -> int | None:
         """Regenerate: delete the last message if it is an assistant reply; returns its id (None if none)."""
-        with self._tx("delete the reply") as conn:
+        with self._tx(msg("delete the reply")) as conn:
             row = conn.execute(
                 "SELECT id, role FROM messages WHERE conversation_id = ? ORDER BY id DESC LIMIT 1",
                 (conversation_id,),
@@ -822,7 +833,7 @@ class HistoryStore:
             (conversation_id, message_id),
         ).fetchall()
         if any(int(row[0]) in self._pending for row in streaming):
-            raise HistoryError("A reply is still being written; stop it first.")
+            raise HistoryError(msg("A reply is still being written; stop it first."))
 
     def _insert_message(
         self,
@@ -842,7 +853,7 @@ class HistoryStore:
             )
         except sqlite3.IntegrityError as exc:
             raise HistoryError(
-                f"Conversation {conversation_id} does not exist (it may have been deleted)."
+                msg("Conversation {id} does not exist (it may have been deleted).", id=conversation_id)
             ) from exc
         conn.execute("UPDATE conversations SET updated_at = ? WHERE id = ?", (now, conversation_id))
         return int(cast(int, cur.lastrowid))
@@ -878,39 +889,39 @@ def _title_from(content: str) -> str:
 
 
 def _conversation(row: Sequence[Any]) -> Conversation:
-    problems: list[str] = []
+    problems: list[Text] = []
     conversation = Conversation(
         id=int(row[0]),
-        title=_clean(row[1], "title", problems),
-        created=_number(row[2], "creation time", problems),
-        updated=_number(row[3], "last-change time", problems),
-        model_path=_clean_optional(row[4], "model path", problems),
-        model_name=_clean_optional(row[5], "model name", problems),
-        system_prompt=_clean(row[6], "system prompt", problems),
-        settings=_json_object(row[7], "conversation settings", problems),
+        title=_clean(row[1], msg("title"), problems),
+        created=_number(row[2], msg("creation time"), problems),
+        updated=_number(row[3], msg("last-change time"), problems),
+        model_path=_clean_optional(row[4], msg("model path"), problems),
+        model_name=_clean_optional(row[5], msg("model name"), problems),
+        system_prompt=_clean(row[6], msg("system prompt"), problems),
+        settings=_json_object(row[7], msg("conversation settings"), problems),
     )
     return replace(conversation, damaged=True, problems=tuple(problems)) if problems else conversation
 
 
 def _message(row: Sequence[Any]) -> Message:
-    problems: list[str] = []
-    role = _clean(row[2], "role", problems)
+    problems: list[Text] = []
+    role = _clean(row[2], msg("role"), problems)
     if role not in ROLES:
-        problems.append(f"The message had an unknown role {role!r}; it is shown as a system note.")
+        problems.append(msg("The message had an unknown role {role!r}; it is shown as a system note.", role=role))
         role = "system"
-    status = _clean(row[4], "status", problems)
+    status = _clean(row[4], msg("status"), problems)
     if status not in STATUSES:
-        problems.append(f"The message had an unknown status {status!r}.")
+        problems.append(msg("The message had an unknown status {status!r}.", status=status))
         status = "error"
     message = Message(
         id=int(row[0]),
         conversation_id=int(row[1]),
         role=cast(Role, role),
-        content=_clean(row[3], "message text", problems),
+        content=_clean(row[3], msg("message text"), problems),
         status=cast(Status, status),
-        created=_number(row[5], "creation time", problems),
-        updated=_number(row[6], "last-change time", problems),
-        stats=_json_object(row[7], "reply statistics", problems),
+        created=_number(row[5], msg("creation time"), problems),
+        updated=_number(row[6], msg("last-change time"), problems),
+        stats=_json_object(row[7], msg("reply statistics"), problems),
     )
     return replace(message, damaged=True, problems=tuple(problems)) if problems else message
 
@@ -919,7 +930,7 @@ def _unreadable_conversation(conversation_id: int) -> Conversation:
     return Conversation(
         id=conversation_id, title=UNREADABLE_CONVERSATION, created=0.0, updated=0.0, model_path=None,
         model_name=None, system_prompt="", settings={}, damaged=True,
-        problems=("This conversation's details are stored in a damaged part of the history file.",),
+        problems=(msg("This conversation's details are stored in a damaged part of the history file."),),
     )
 
 
@@ -927,7 +938,7 @@ def _unreadable_message(message_id: int, conversation_id: int) -> Message:
     return Message(
         id=message_id, conversation_id=conversation_id, role="system", content=UNREADABLE_MESSAGE,
         status="error", created=0.0, updated=0.0, stats={}, damaged=True,
-        problems=("This message is stored in a damaged part of the history file and could not be read.",),
+        problems=(msg("This message is stored in a damaged part of the history file and could not be read."),),
     )
 
 
@@ -947,15 +958,16 @@ def _connect(path: Path, busy_timeout_s: float, *, check: bool) -> sqlite3.Conne
         # isolation_level=None: we issue BEGIN IMMEDIATE/COMMIT ourselves, so transactions are explicit.
         conn = sqlite3.connect(path, timeout=busy_timeout_s, isolation_level=None, check_same_thread=True)
     except sqlite3.Error as exc:
-        raise _plain(exc, "open the chat history") from exc
+        raise _plain(exc, msg("open the chat history")) from exc
     conn.text_factory = _lenient_text
     try:
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
-            raise HistoryError(
-                f"Could not open the chat history: the file system at {path.parent} does not support the "
-                "journal mode ModelNest needs (WAL); choose another data folder with MODELNEST_HOME."
-            )
+            raise HistoryError(msg(
+                "Could not open the chat history: the file system at {folder} does not support the "
+                "journal mode ModelNest needs (WAL); choose another data folder with MODELNEST_HOME.",
+                folder=path.parent,
+            ))
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         if check:
@@ -967,7 +979,7 @@ def _connect(path: Path, busy_timeout_s: float, *, check: bool) -> sqlite3.Conne
         conn.close()
         if _is_corruption(exc):
             raise _Corrupt(str(exc)) from exc
-        raise _plain(exc, "open the chat history") from exc
+        raise _plain(exc, msg("open the chat history")) from exc
     except BaseException:
         conn.close()
         raise
@@ -977,10 +989,11 @@ def _connect(path: Path, busy_timeout_s: float, *, check: bool) -> sqlite3.Conne
 def _migrate(conn: sqlite3.Connection) -> None:
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     if version > SCHEMA_VERSION:
-        raise HistoryError(
-            f"The chat history was written by a newer ModelNest (format {version}; this version reads up to "
-            f"{SCHEMA_VERSION}). Update ModelNest to open it; the file was left untouched."
-        )
+        raise HistoryError(msg(
+            "The chat history was written by a newer ModelNest (format {version}; this version reads up to "
+            "{supported}). Update ModelNest to open it; the file was left untouched.",
+            version=version, supported=SCHEMA_VERSION,
+        ))
     while version < SCHEMA_VERSION:
         step = MIGRATIONS[version + 1]
         conn.execute("BEGIN IMMEDIATE")
@@ -1009,10 +1022,10 @@ def _move_aside(path: Path, now: float) -> Path:
                 os.replace(side, target.with_name(target.name + suffix))
         os.replace(path, target)
     except OSError as exc:
-        raise HistoryError(
-            f"The chat history file {path} is damaged and could not be moved aside ({exc.strerror}). "
-            "Move or delete it yourself, then start ModelNest again."
-        ) from exc
+        raise HistoryError(msg(
+            "The chat history file {path} is damaged and could not be moved aside ({reason}). "
+            "Move or delete it yourself, then start ModelNest again.", path=path, reason=exc.strerror,
+        )) from exc
     return target
 
 
@@ -1105,13 +1118,15 @@ def _copy_conversation(
         return None
 
 
-def _corrupt_message(moved: Path, recovered: int) -> str:
-    if recovered:
-        saved = (f" {recovered} conversation{'s' if recovered != 1 else ''} could still be read and "
-                 f"{'were' if recovered != 1 else 'was'} copied into it; anything unreadable is marked.")
+def _corrupt_message(moved: Path, recovered: int) -> Text:
+    if recovered == 1:
+        saved = msg("1 conversation could still be read and was copied into it; anything unreadable is marked.")
+    elif recovered:
+        saved = msg("{n} conversations could still be read and were copied into it; anything unreadable is marked.",
+                    n=recovered)
     else:
-        saved = " Nothing could be read from the damaged file, so the new history is empty."
-    return (
+        saved = msg("Nothing could be read from the damaged file, so the new history is empty.")
+    return msg(
         "Your chat history file was damaged and could not be opened. ModelNest set it aside as "
-        f"{moved.name} (in {moved.parent}) and started a new history.{saved}"
+        "{name} (in {folder}) and started a new history. {saved}", name=moved.name, folder=moved.parent, saved=saved,
     )

@@ -27,15 +27,16 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from modelnest.core.catalogue import CatalogueModel, FitResult, quality_score, quant_info
-from modelnest.core.download import format_bytes
+from modelnest.core.plan.fit import fit_color, fit_label
+from modelnest.core.units import format_bytes, format_params, format_tokens_per_s
+from modelnest.gui.i18n import tr_text
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the CatalogueRow object
-FIT_ROLE = Qt.ItemDataRole.UserRole + 2  # "full_gpu" | ... | None without the planner
+FIT_ROLE = Qt.ItemDataRole.UserRole + 2  # "full_gpu" | ... | None until the plans are in
 
 COLUMNS = ("model", "params", "quant", "size", "fit", "memory", "speed", "tasks", "license", "downloaded")
 SORT_KEYS = ("speed", "size", "quality", "popularity")
-FIT_COLORS = {"full_gpu": "#1b7f3a", "cpu_only": "#1f5fa8", "partial_gpu": "#b26a00", "too_large": "#a12622"}
 # The catalogue data's task tags, shown in the user's language (a tag not listed here is shown as it is).
 TASK_NAMES = {
     "chat": QT_TRANSLATE_NOOP("CatalogueTableModel", "chat"),
@@ -43,6 +44,38 @@ TASK_NAMES = {
     "reasoning": QT_TRANSLATE_NOOP("CatalogueTableModel", "reasoning"),
     "vision": QT_TRANSLATE_NOOP("CatalogueTableModel", "vision"),
 }
+
+
+# core's quantization notes (core/catalogue/quants.py, no Qt there) written out so lupdate extracts them; shown through
+# quant_note(), and tests/gui/test_translations.py checks that every note of core is listed here. The context stays
+# "CatalogueView", where the translations of these notes already are.
+QUANT_NOTES = (
+    QT_TRANSLATE_NOOP("CatalogueView", "very large quality loss; only for machines that can fit nothing larger"),
+    QT_TRANSLATE_NOOP("CatalogueView", "large quality loss; a last resort when nothing larger fits"),
+    QT_TRANSLATE_NOOP("CatalogueView", "noticeable quality loss"),
+    QT_TRANSLATE_NOOP("CatalogueView", "noticeable quality loss, a bit less than Q3_K_M"),
+    QT_TRANSLATE_NOOP("CatalogueView", "noticeable quality loss; fine for casual chat"),
+    QT_TRANSLATE_NOOP("CatalogueView", "some quality loss"),
+    QT_TRANSLATE_NOOP("CatalogueView", "small quality loss, smaller than Q4_K_M"),
+    QT_TRANSLATE_NOOP("CatalogueView", "older 4-bit format; a little worse than Q4_K_M, fast on CPUs"),
+    QT_TRANSLATE_NOOP("CatalogueView", "small quality loss"),
+    QT_TRANSLATE_NOOP("CatalogueView", "small quality loss; the usual balance of size and quality"),
+    QT_TRANSLATE_NOOP("CatalogueView", "very small quality loss (older format)"),
+    QT_TRANSLATE_NOOP("CatalogueView", "very small quality loss"),
+    QT_TRANSLATE_NOOP("CatalogueView", "almost indistinguishable from the original"),
+    QT_TRANSLATE_NOOP("CatalogueView", "practically lossless; about twice the size of Q4"),
+    QT_TRANSLATE_NOOP("CatalogueView", "original weights; largest and slowest"),
+    QT_TRANSLATE_NOOP("CatalogueView", "full precision; rarely worth it for running a model"),
+)
+
+
+def quant_note(quant: str) -> str:
+    """What a quantization costs in quality, in the UI language ("" for an unknown one)."""
+    info = quant_info(quant)
+    if info is None:
+        return ""
+    note = info.note
+    return tr_text(note) if not isinstance(note, str) else QCoreApplication.translate("CatalogueView", note)
 
 
 def tasks_text(tasks: Iterable[str]) -> str:
@@ -102,12 +135,9 @@ class CatalogueRow:
         return bool(self.downloaded_quants)
 
 
-def params_text(n: int) -> str:
-    return f"{n / 1e9:.1f}B" if n >= 1e9 else f"{n / 1e6:.0f}M"
-
-
-def _tps(x: float) -> str:
-    return f"{x:.1f}" if x < 9.95 else f"{x:.0f}"
+def fit_name(fit: str | None) -> str:
+    """The fit badge's label in the UI language ("" while the plans are not in)."""
+    return tr_text(fit_label(fit)) if fit else ""
 
 
 def speed_text(p: FitResult | None) -> str:
@@ -116,7 +146,7 @@ def speed_text(p: FitResult | None) -> str:
         return ""
     low = p.decode_low if p.decode_low is not None else p.decode_tps
     high = p.decode_high if p.decode_high is not None else p.decode_tps
-    return f"{_tps(low)}–{_tps(high)} t/s" if _tps(low) != _tps(high) else f"{_tps(p.decode_tps)} t/s"
+    return format_tokens_per_s(low, high)
 
 
 class CatalogueTableModel(QAbstractTableModel):
@@ -125,16 +155,22 @@ class CatalogueTableModel(QAbstractTableModel):
     def __init__(self, rows: Iterable[CatalogueRow] = (), parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[CatalogueRow] = list(rows)
-        self._headers = {
+
+    def _header(self, column: str) -> str:
+        # Looked up on every call, so a language change only needs headerDataChanged (see retranslate).
+        headers = {
             "model": self.tr("Model"), "params": self.tr("Parameters"), "quant": self.tr("Quantization"),
             "size": self.tr("File size (≈ estimate)"), "fit": self.tr("Fit"), "memory": self.tr("Memory needed"),
             "speed": self.tr("Speed (predicted)"), "tasks": self.tr("Tasks"), "license": self.tr("License"),
             "downloaded": self.tr("On disk"),
         }
-        self._fit_names = {
-            "full_gpu": self.tr("Fits on GPU"), "partial_gpu": self.tr("Partly on GPU"),
-            "cpu_only": self.tr("Runs on CPU"), "too_large": self.tr("Too large"),
-        }
+        return headers[column]
+
+    def retranslate(self) -> None:
+        """The UI language changed: every header and cell is drawn again (their texts are built on demand)."""
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(COLUMNS) - 1))
 
     # --- contents ----------------------------------------------------------------------------------------------
 
@@ -164,9 +200,6 @@ class CatalogueTableModel(QAbstractTableModel):
             r.downloaded_quants = set(downloaded.get(r.model.repo, set()))
         self.endResetModel()
 
-    def fit_name(self, fit: str | None) -> str:
-        return self._fit_names.get(fit or "", "")
-
     # --- Qt API -------------------------------------------------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
@@ -177,7 +210,7 @@ class CatalogueTableModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
-            return self._headers[COLUMNS[section]]
+            return self._header(COLUMNS[section])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -194,7 +227,7 @@ class CatalogueTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(r, col)
         if role == Qt.ItemDataRole.ForegroundRole and col == "fit" and r.fit:
-            return QColor(FIT_COLORS[r.fit])
+            return QColor(fit_color(r.fit))
         return None
 
     def _display(self, r: CatalogueRow, col: str) -> str:
@@ -202,7 +235,7 @@ class CatalogueTableModel(QAbstractTableModel):
         if col == "model":
             return m.name
         if col == "params":
-            return params_text(m.n_params)
+            return format_params(m.n_params)
         if col == "quant":
             return r.quant
         if col == "size":
@@ -211,7 +244,7 @@ class CatalogueTableModel(QAbstractTableModel):
                 return ""
             return f"≈{format_bytes(size)}" if estimated else format_bytes(size)
         if col == "fit":
-            return self.fit_name(r.fit)
+            return fit_name(r.fit)
         if col == "memory":
             p = r.plan
             return format_bytes(p.total_bytes) if p else ""
@@ -229,8 +262,7 @@ class CatalogueTableModel(QAbstractTableModel):
         if col == "model":
             return f"{r.model.repo}\n{', '.join(r.model.languages)}"
         if col == "quant":
-            info = quant_info(r.quant)
-            return info.note if info else None
+            return quant_note(r.quant) or None
         if col == "size" and r.size[1]:
             return self.tr("Estimate from the parameter count and the quantization's bits per weight; "
                            "refresh the catalogue from the hub for the real size.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -47,3 +47,18 @@ def chinese_ready(fresh_qm: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     app = QApplication.instance()
     if app is not None:
         i18n.install_translator(app, "en")
+
+
+@pytest.fixture
+def machine_context(tmp_path: Path) -> Iterator[Callable[..., AppContext]]:
+    """``machine_context("rtx3060_desktop", **options)``: a context on that recorded machine, shut down afterwards."""
+    made: list[AppContext] = []
+
+    def make(machine: str, **options: object) -> AppContext:
+        ctx = recorded_context(tmp_path / f"{machine}-{len(made)}", machine, **options)  # type: ignore[arg-type]
+        made.append(ctx)
+        return ctx
+
+    yield make
+    for ctx in made:
+        ctx.shutdown()

@@ -6,7 +6,7 @@ import pytest
 from pytestqt.modeltest import ModelTester
 
 from modelnest.core.catalogue import FitResult, bundled_catalogue
-from modelnest.gui.catalogue_model import (
+from modelnest.gui.catalogue.model import (
     COLUMNS,
     FIT_ROLE,
     ROW_ROLE,

@@ -1,0 +1,295 @@
+"""The "Curated models" tab: filters, the sortable table, and the detail pane of the selected model."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from modelnest.core.catalogue import Catalogue
+from modelnest.core.catalogue.fit import USABLE_TOKENS_PER_S
+from modelnest.core.catalogue.quants import quant_rank
+from modelnest.core.plan.fit import CPU_ONLY, FITS, FULL_GPU, PARTIAL_GPU, TOO_LARGE, full_fit
+from modelnest.gui.catalogue.common import Downloaded, Plans
+from modelnest.gui.catalogue.detail import ModelDetail
+from modelnest.gui.catalogue.model import CatalogueFilterProxy, CatalogueRow, CatalogueTableModel
+from modelnest.gui.retranslate import Retranslator
+
+__all__ = ["CuratedTab", "initial_quant"]
+
+
+def initial_quant(row: CatalogueRow, has_gpu: bool) -> str:
+    """The quant the slider starts on: the best that fits fully at a usable speed; else the usual Q4_K_M when it
+    fits at all; else the largest that fits; else Q4_K_M (shown as too large)."""
+    # TODO(lead): call core's choice once the catalogue helper has moved it there (issue 10, point 4).
+    full = full_fit(has_gpu)
+    quants = row.model.quants
+    usable = [q for q in quants
+              if (p := row.plans.get(q)) and p.fit == full and (p.decode_tps or 0) >= USABLE_TOKENS_PER_S]
+    if usable:
+        return max(usable, key=quant_rank)
+    default = row.model.default_quant()
+    fitting = [q for q in quants if (p := row.plans.get(q)) and p.fit != TOO_LARGE]
+    if default in fitting or not fitting:
+        return default
+    return max(fitting, key=quant_rank)
+
+
+def _set_item_texts(combo: QComboBox, texts: list[str]) -> None:
+    for i, text in enumerate(texts):
+        combo.setItemText(i, text)
+
+
+class CuratedTab(QWidget):
+    """Owns the table model and its filter proxy; the page hands it plans and what is on disk."""
+
+    download_requested = Signal(str, str, str)  # repo id, quant, file name ("" when the catalogue has none)
+
+    def __init__(self, catalogue: Catalogue, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.table = CatalogueTableModel(self._rows(catalogue), self)
+        self.proxy = CatalogueFilterProxy(self)
+        self.proxy.setSourceModel(self.table)
+        self._texts = Retranslator(self)
+        self._build(catalogue)
+        self._texts.add(self.table.retranslate)
+
+    @staticmethod
+    def _rows(catalogue: Catalogue) -> list[CatalogueRow]:
+        return [CatalogueRow(m, m.default_quant()) for m in catalogue.models]
+
+    # --- building -------------------------------------------------------------------------------------------------
+
+    def _build(self, catalogue: Catalogue) -> None:
+        self.search_edit = QLineEdit()
+        self.search_edit.setObjectName("search_edit")
+        self.search_edit.textChanged.connect(lambda text: self.proxy.configure(text=text))
+        self.fit_boxes: dict[str, QCheckBox] = {}
+        row1 = QHBoxLayout()
+        row1.addWidget(self.search_edit, 1)
+        for fit in FITS:
+            box = QCheckBox()
+            box.setObjectName(f"fit_{fit}")
+            box.setChecked(fit != TOO_LARGE)
+            box.toggled.connect(self._fit_filter_changed)
+            self.fit_boxes[fit] = box
+            row1.addWidget(box)
+        self.downloaded_box = QCheckBox()
+        self.downloaded_box.setObjectName("downloaded_only")
+        self.downloaded_box.toggled.connect(lambda on: self.proxy.configure(downloaded_only=on))
+        row1.addWidget(self.downloaded_box)
+
+        def row1_texts() -> None:
+            self.search_edit.setPlaceholderText(self.tr("Filter by name, e.g. qwen coder"))
+            labels = {FULL_GPU: self.tr("Fits fully"), PARTIAL_GPU: self.tr("Fits partially"),
+                      CPU_ONLY: self.tr("CPU only"), TOO_LARGE: self.tr("Show too large")}
+            for fit, box in self.fit_boxes.items():
+                box.setText(labels[fit])
+            self.downloaded_box.setText(self.tr("Downloaded only"))
+
+        self._texts.add(row1_texts)
+
+        self.min_params = QDoubleSpinBox()
+        self.min_params.setObjectName("min_params")
+        self.max_params = QDoubleSpinBox()
+        self.max_params.setObjectName("max_params")
+        for spin, value in ((self.min_params, 0.0), (self.max_params, 100.0)):
+            spin.setRange(0.0, 1000.0)
+            spin.setDecimals(1)
+            spin.setSuffix(" B")  # billions of parameters: a unit symbol, as in "7.6B"
+            spin.setValue(value)
+            spin.valueChanged.connect(self._params_changed)
+        self.task_combo = self._combo("task_combo", [None, "chat", "code", "reasoning", "vision"], "task")
+        self.language_combo = self._combo("language_combo", [None, "zh", "en", "fr", "de", "es", "ja"], "language")
+        self.license_combo = self._combo("license_combo", [None], "license")
+        self.sort_combo = self._combo("sort_combo", ["popularity", "speed", "size", "quality"], "sort_key")
+        self.set_licenses(catalogue)
+        params_label, sort_label = QLabel(), QLabel()
+
+        def row2_texts() -> None:
+            params_label.setText(self.tr("Parameters"))
+            sort_label.setText(self.tr("Sort by"))
+            _set_item_texts(self.task_combo, [self.tr("Any task"), self.tr("Chat"), self.tr("Code"),
+                                              self.tr("Reasoning"), self.tr("Vision")])
+            _set_item_texts(self.language_combo, [self.tr("Any language"), self.tr("Chinese (中文)"),
+                                                  self.tr("English"), self.tr("French"), self.tr("German"),
+                                                  self.tr("Spanish"), self.tr("Japanese")])
+            self.license_combo.setItemText(0, self.tr("Any license"))
+            _set_item_texts(self.sort_combo, [self.tr("Popularity"), self.tr("Predicted speed"), self.tr("Size"),
+                                              self.tr("Quality")])
+
+        self._texts.add(row2_texts)
+        row2 = QHBoxLayout()
+        row2.addWidget(params_label)
+        row2.addWidget(self.min_params)
+        row2.addWidget(QLabel("–"))
+        row2.addWidget(self.max_params)
+        for combo in (self.task_combo, self.language_combo, self.license_combo):
+            row2.addWidget(combo)
+        row2.addStretch(1)
+        row2.addWidget(sort_label)
+        row2.addWidget(self.sort_combo)
+
+        self.view = QTableView()
+        self.view.setObjectName("catalogue_table")
+        self.view.setModel(self.proxy)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.verticalHeader().hide()
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.proxy.modelReset.connect(self._show_detail)
+        self.proxy.layoutChanged.connect(self._show_detail)
+
+        self.detail = ModelDetail()
+        self.detail.quant_chosen.connect(self._quant_chosen)
+        self.detail.download_clicked.connect(self._download_clicked)
+        scroll = QScrollArea()  # a short window scrolls the detail pane instead of squeezing its lines
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # lines wrap instead
+        scroll.setWidget(self.detail)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.view)
+        splitter.addWidget(scroll)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([700, 420])
+        layout = QVBoxLayout(self)
+        layout.addLayout(row1)
+        layout.addLayout(row2)
+        layout.addWidget(splitter, 1)
+        self.detail.show_row(None)
+
+    def _combo(self, name: str, values: list[Any], attr: str) -> QComboBox:
+        combo = QComboBox()
+        combo.setObjectName(name)
+        for value in values:
+            combo.addItem("", value)  # texts come from the retranslated setter
+        combo.currentIndexChanged.connect(lambda _i, c=combo, a=attr: self.proxy.configure(**{a: c.currentData()}))
+        return combo
+
+    def set_licenses(self, catalogue: Catalogue) -> None:
+        """The license filter offers the licenses this catalogue has (license ids are not translated)."""
+        combo = self.license_combo
+        current = combo.currentData()
+        combo.blockSignals(True)
+        while combo.count() > 1:
+            combo.removeItem(1)
+        for name in sorted({m.license for m in catalogue.models}):
+            combo.addItem(name, name)
+        combo.setCurrentIndex(max(0, combo.findData(current)))
+        combo.blockSignals(False)
+
+    # --- contents -------------------------------------------------------------------------------------------------
+
+    def set_catalogue(self, catalogue: Catalogue) -> None:
+        self.table.set_rows(self._rows(catalogue))
+        self.set_licenses(catalogue)
+
+    def apply(self, plans: Plans, downloaded: Downloaded, *, has_gpu: bool, keep_quants: bool) -> None:
+        """New planner answers and/or disk state: badges, speeds, and each row's starting quantization."""
+        current = self.current_row()
+        current_id = current.model.id if current else None
+        chosen = {r.model.id: r.quant for r in self.table.rows()}
+        self.table.update_plans(plans, downloaded)
+        for r in self.table.rows():
+            if keep_quants and chosen.get(r.model.id) in r.model.quants:
+                r.quant = chosen[r.model.id]  # the user's slider choice survives a re-plan or a rescan of the disk
+            elif r.downloaded_quants:
+                r.quant = max(r.downloaded_quants & set(r.model.quants) or {r.model.default_quant()}, key=quant_rank)
+            else:
+                r.quant = initial_quant(r, has_gpu) if plans else r.model.default_quant()
+        self.proxy.refresh()
+        if current_id:
+            self.select_model(current_id)
+        elif self.proxy.rowCount():
+            self.view.selectRow(0)
+
+    def show_model(self, model_id: str, quant: str, fit: str) -> None:
+        """Bring one model into view at one quantization (the recommendation's "Show")."""
+        self.proxy.configure(fits=set(self.proxy.fits) | {fit}, text="")
+        self.search_edit.blockSignals(True)
+        self.search_edit.clear()
+        self.search_edit.blockSignals(False)
+        for box_fit, box in self.fit_boxes.items():
+            box.blockSignals(True)
+            box.setChecked(box_fit in self.proxy.fits)
+            box.blockSignals(False)
+        src = next((i for i, r in enumerate(self.table.rows()) if r.model.id == model_id), None)
+        if src is not None:
+            self.table.set_quant(src, quant)
+        self.select_model(model_id)
+
+    # --- selection and detail -------------------------------------------------------------------------------------
+
+    def select_model(self, model_id: str) -> bool:
+        row = self.proxy.proxy_row_of(model_id)
+        if row is None:
+            return False
+        index = self.proxy.index(row, 0)
+        self.view.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        self.view.scrollTo(index)
+        self._show_detail()
+        return True
+
+    def current_row(self) -> CatalogueRow | None:
+        index = self.view.selectionModel().currentIndex()
+        if not index.isValid() or index.row() >= self.proxy.rowCount():
+            return None
+        return self.proxy.row_object(index.row())
+
+    @Slot()
+    def _show_detail(self) -> None:
+        # A filter change resets or re-lays the proxy; keep the detail pane in step with what is (still) selected.
+        self.detail.show_row(self.current_row())
+
+    @Slot(QModelIndex, QModelIndex)
+    def _current_changed(self, _current: QModelIndex, _previous: QModelIndex) -> None:
+        self._show_detail()
+
+    @Slot(str)
+    def _quant_chosen(self, quant: str) -> None:
+        index = self.view.selectionModel().currentIndex()
+        if not index.isValid() or self.detail.row is None:
+            return
+        self.table.set_quant(self.proxy.source_row(index.row()), quant)
+        self.detail.show_quant()
+
+    @Slot()
+    def _download_clicked(self) -> None:
+        r = self.current_row()
+        if r is None:
+            return
+        f = r.model.file_for(r.quant)
+        self.download_requested.emit(r.model.repo, r.quant, (f.file or "") if f else "")
+
+    # --- filters --------------------------------------------------------------------------------------------------
+
+    @Slot()
+    def _fit_filter_changed(self) -> None:
+        self.proxy.configure(fits={fit for fit, box in self.fit_boxes.items() if box.isChecked()})
+
+    @Slot()
+    def _params_changed(self) -> None:
+        high = self.max_params.value()
+        self.proxy.configure(min_params=self.min_params.value(), max_params=math.inf if high >= 1000.0 else high)

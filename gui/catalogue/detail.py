@@ -1,0 +1,171 @@
+"""The detail pane of the curated catalogue: one model, a quantization slider, its fit, memory, speed and size."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
+
+from modelnest.core.plan.fit import fit_color
+from modelnest.core.units import format_bytes, format_params
+from modelnest.gui.catalogue.model import CatalogueRow, fit_name, quant_note, speed_text, tasks_text
+from modelnest.gui.i18n import tr_text
+from modelnest.gui.memory_bar import MemoryBar
+from modelnest.gui.retranslate import Retranslator
+
+__all__ = ["ModelDetail"]
+
+
+def _label(name: str, *, wrap: bool = True) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(wrap)
+    return label
+
+
+class ModelDetail(QGroupBox):
+    """Shows one ``CatalogueRow``; the slider asks for another quantization (``quant_chosen``), Download for a file."""
+
+    quant_chosen = Signal(str)
+    download_clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("detail")
+        self.row: CatalogueRow | None = None
+        self._texts = Retranslator(self)
+        self.d_name = _label("detail_name")
+        self.d_name.setStyleSheet("font-size: 13pt; font-weight: 600;")
+        self.d_meta = _label("detail_meta")
+        self.d_arch = _label("detail_arch")
+        self.quant_slider = QSlider(Qt.Orientation.Horizontal)
+        self.quant_slider.setObjectName("quant_slider")
+        self.quant_slider.setTickPosition(QSlider.TickPosition.TicksBelow)
+        self.quant_slider.setPageStep(1)
+        self.quant_slider.valueChanged.connect(self._slider_moved)
+        self.quant_label = _label("quant_label", wrap=False)
+        self.quant_range = _label("quant_range", wrap=False)
+        self.d_badge = _label("detail_badge", wrap=False)
+        self.d_memory = _label("detail_memory")
+        self.d_speed = _label("detail_speed")
+        self.d_size = _label("detail_size")
+        self.d_quality = _label("detail_quality")
+        self.memory_bar = MemoryBar(compact=True)  # weights / KV / compute against free memory; follows the slider
+        self.memory_bar.setObjectName("memory_bar")
+        self.memory_bar.setVisible(False)
+        self.d_notes = _label("detail_notes")
+        self.download_button = QPushButton()
+        self.download_button.setObjectName("download_button")
+        self.download_button.clicked.connect(self.download_clicked)
+        form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        captions = [QLabel() for _ in range(6)]
+        form.addRow(captions[0], self.quant_label)
+        form.addRow("", self.quant_slider)
+        form.addRow("", self.quant_range)
+        form.addRow(captions[1], self.d_badge)
+        form.addRow(captions[2], self.d_memory)
+        form.addRow(captions[3], self.d_speed)
+        form.addRow(captions[4], self.d_size)
+        form.addRow(captions[5], self.d_quality)
+
+        def texts() -> None:
+            self.setTitle(self.tr("Selected model"))
+            for caption, text in zip(captions, (self.tr("Quantization"), self.tr("Fit"), self.tr("Memory needed"),
+                                                self.tr("Speed"), self.tr("File size"), self.tr("Quality"))):
+                caption.setText(text)
+
+        self._texts.add(texts)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.d_name)
+        layout.addWidget(self.d_meta)
+        layout.addWidget(self.d_arch)
+        layout.addLayout(form)
+        layout.addWidget(self.memory_bar)
+        layout.addWidget(self.d_notes)
+        layout.addStretch(1)
+        layout.addWidget(self.download_button)
+        self._texts.add(lambda: self.show_row(self.row))
+
+    def show_row(self, r: CatalogueRow | None) -> None:
+        """The whole pane for this row (None: nothing selected)."""
+        self.row = r
+        if r is None:
+            self.d_name.setText(self.tr("Choose a model in the list."))
+            for label in (self.d_meta, self.d_arch, self.quant_label, self.quant_range, self.d_badge, self.d_memory,
+                          self.d_speed, self.d_size, self.d_quality, self.d_notes):
+                label.setText("")
+            self.d_badge.setStyleSheet("")
+            self.memory_bar.setVisible(False)
+            self.download_button.setText(self.tr("Download"))
+            self._set_enabled(False)
+            return
+        self._set_enabled(True)
+        m, a = r.model, r.model.architecture
+        self.d_name.setText(m.name)
+        zh = " · " + self.tr("Chinese-capable") if m.chinese else ""
+        self.d_meta.setText(self.tr("{0} · {1} parameters · license {2} · {3}{4}").format(
+            m.repo, format_params(m.n_params), m.license, tasks_text(m.tasks), zh))
+        heads = f"{a.n_head}/{a.n_head_kv}"
+        window = self.tr(", sliding window {0}").format(a.sliding_window) if a.sliding_window else ""
+        self.d_arch.setText(self.tr("{0}: {1} layers, embedding {2}, heads/KV heads {3}, vocabulary {4}, "
+                                    "trained context {5}{6}").format(a.arch, a.n_layer, a.n_embd, heads, a.n_vocab,
+                                                                    a.n_ctx_train, window))
+        quants = m.quants
+        self.quant_slider.blockSignals(True)
+        self.quant_slider.setRange(0, len(quants) - 1)
+        self.quant_slider.setValue(quants.index(r.quant))
+        self.quant_slider.blockSignals(False)
+        self.quant_range.setText(" … ".join([quants[0], quants[-1]]) if len(quants) > 1 else quants[0])
+        self.show_quant()
+
+    def show_quant(self) -> None:
+        """The quantization-dependent lines (after the slider moved)."""
+        r = self.row
+        if r is None:
+            return
+        m = r.model
+        on_disk = self.tr(" (on disk)") if r.quant in r.downloaded_quants else ""
+        self.quant_label.setText(f"<b>{r.quant}</b>{on_disk}")
+        size, estimated = r.size
+        if size is None:
+            self.d_size.setText(self.tr("unknown"))
+        elif estimated:
+            self.d_size.setText(self.tr("≈ {0} (estimate from parameter count; refresh for the real size)").format(
+                format_bytes(size)))
+        else:
+            self.d_size.setText(format_bytes(size))
+        self.d_quality.setText(quant_note(r.quant))
+        p = r.plan
+        if p is None:  # the plans are not in yet
+            for label in (self.d_badge, self.d_memory, self.d_speed, self.d_notes):
+                label.setText("")
+            self.d_badge.setStyleSheet("")
+        else:
+            self.d_badge.setText(fit_name(p.fit))
+            self.d_badge.setStyleSheet(
+                f"color: white; background: {fit_color(p.fit)}; padding: 2px 8px; border-radius: 4px;")
+            where = (self.tr("{0} on the GPU, {1} in RAM").format(format_bytes(p.device_bytes),
+                                                                  format_bytes(p.host_bytes))
+                     if p.device_bytes else self.tr("all in RAM"))
+            self.d_memory.setText(self.tr("{0} ({1}) at {2} tokens of context").format(
+                format_bytes(p.total_bytes), where, p.ctx))
+            runs = (self.tr("based on {0} calibration run(s) on this computer").format(p.calibration_runs)
+                    if p.calibration_runs else self.tr("not yet calibrated on this computer"))
+            self.d_speed.setText(self.tr("{0} predicted ({1})").format(speed_text(p), runs))
+            self.d_notes.setText("\n".join(tr_text(note) for note in p.notes))
+            if p.plan is not None:
+                self.memory_bar.set_plan(p.plan)
+        self.memory_bar.setVisible(p is not None and p.plan is not None)
+        self.download_button.setText(self.tr("Download {0} {1}").format(m.name, r.quant))
+
+    def _set_enabled(self, on: bool) -> None:
+        for w in (self.quant_slider, self.download_button):
+            w.setEnabled(on)
+
+    @Slot(int)
+    def _slider_moved(self, value: int) -> None:
+        r = self.row
+        if r is None:
+            return
+        quants = r.model.quants
+        self.quant_chosen.emit(quants[max(0, min(value, len(quants) - 1))])
