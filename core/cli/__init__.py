@@ -17,7 +17,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "chat": ("chat_cmd", "chat with a model in the terminal; conversations are saved like the app's"),
     "plan": ("plan_cmd", "will a model fit this computer, with which settings, and how fast"),
     "probe": ("probe_cmd", "show the hardware that decides which models fit and how fast they run"),
-    "catalog": ("catalog_cmd", "list curated models with fit badges and predicted speed; search or refresh from the hub"),
+    "catalog": (
+        "catalog_cmd",
+        "list curated models with fit badges and predicted speed; search or refresh from the hub",
+    ),
 }
 
 

@@ -23,7 +23,9 @@ from modelnest.core.errors import ModelNestError, UserInputError
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fits", action="store_true", help="only models that fit this computer (GPU or RAM)")
-    parser.add_argument("--search", metavar="TEXT", help="only entries whose name, repository, family or task match TEXT")
+    parser.add_argument(
+        "--search", metavar="TEXT", help="only entries whose name, repository, family or task match TEXT"
+    )
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument("--refresh", action="store_true", help="rebuild the snapshot from the hub (needs a connection)")
     parser.add_argument("--hub", action="store_true", help="search every GGUF repository on the hub for --search TEXT")

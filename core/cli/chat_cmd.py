@@ -19,10 +19,11 @@ from modelnest.core.chat.session import ChatSession, ReplyDelta, ReplyFinished, 
 from modelnest.core.chat.settings import SettingsStore
 from modelnest.core.cli.run_cmd import planned
 from modelnest.core.engine.client import EngineClient
-from modelnest.core.plan.loader import load_stepping_down
 from modelnest.core.engine.errors import EngineError
 from modelnest.core.engine.params import SamplingParams
 from modelnest.core.errors import ModelNestError, UserInputError
+from modelnest.core.messages import Message
+from modelnest.core.plan.loader import load_stepping_down
 
 HELP = """Commands:
   /new            start a new conversation
@@ -149,7 +150,7 @@ def run(args: argparse.Namespace, stdin: TextIO | None = None, out: TextIO | Non
                 system_prompt=args.system if args.system is not None else saved.system_prompt,
                 settings={**sampling.to_dict(), "n_ctx": params.n_ctx})
         with EngineClient(runtime=runtime) as engine:
-            steps: list[str] = []
+            steps: list[Message] = []
             report, params = load_stepping_down(engine, args.model, params, spec.n_layer, on_step=steps.append)
             for warning in [*steps, *engine.warnings]:
                 err.write(f"warning: {warning}\n")

@@ -21,7 +21,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ctx", type=int, default=None, help="wanted context length (default: min(8192, trained))")
     parser.add_argument("--gpu-layers", default="auto", help="number of layers on the GPU, or 'auto'")
     parser.add_argument("--hardware", type=Path, default=None, help="a `modelnest probe --json` file to plan for")
-    parser.add_argument("--exact", action="store_true", help="also load a header-only copy in llama.cpp (CPU) and compare")
+    parser.add_argument(
+        "--exact", action="store_true", help="also load a header-only copy in llama.cpp (CPU) and compare"
+    )
     parser.add_argument("--endpoint", default=None, help="hub endpoint or mirror (default: HF_ENDPOINT)")
     parser.add_argument("--json", action="store_true")
 

@@ -1,4 +1,4 @@
-"""`modelnest pull REPO [--quant Q | --file NAME]`: download a GGUF model, resumably and verified, with a progress bar."""
+"""`modelnest pull REPO [--quant Q | --file NAME]`: download a GGUF model, resumable and verified, with progress."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from modelnest.core.download import (
     resolve_pull,
 )
 from modelnest.core.errors import ModelNestError
+from modelnest.core.messages import Text
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -42,7 +43,7 @@ class ProgressBar:
         self.width = width
         self.tty = stream.isatty()
         self._last_decile = -1
-        self._last_message = ""
+        self._last_message: Text = ""
         self._drawn = False
 
     def __call__(self, p: DownloadProgress) -> None:
@@ -90,7 +91,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _pull(args: argparse.Namespace) -> int:
-    files = resolve_pull(args.repo, quant=args.quant, filename=args.file, endpoint=args.endpoint, revision=args.revision)
+    files = resolve_pull(
+        args.repo, quant=args.quant, filename=args.file, endpoint=args.endpoint, revision=args.revision
+    )
     total = sum(f.size for f in files)
     names = files[0].filename if len(files) == 1 else f"{files[0].filename} (+{len(files) - 1} more parts)"
     print(f"Downloading {names} from {files[0].endpoint}/{args.repo} ({format_bytes(total)})", file=sys.stderr)
