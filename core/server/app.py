@@ -1,0 +1,313 @@
+"""The OpenAI-compatible routes over one engine worker: models, chat completions, completions, embeddings.
+
+Starlette gives us routing and exception mapping; uvicorn (core/server/run.py) the HTTP protocol itself. The
+responses that follow a job are written as small ASGI callables (``JobResponse``) because they must watch the
+connection while they wait: the moment the client goes away, its job is cancelled in the engine. API chats are
+never written to the user's chat history.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from modelnest.core.engine.client import TokenEvent
+from modelnest.core.engine.errors import EngineError, GenerationFailed, ModelRefused
+from modelnest.core.engine.params import GenerationSummary
+from modelnest.core.messages import msg
+from modelnest.core.server.config import ServerConfig
+from modelnest.core.server.schema import (
+    ApiError,
+    GenerationRequest,
+    StopScanner,
+    error_body,
+    finish_reason,
+    new_id,
+    now,
+    parse_chat,
+    parse_completion,
+)
+from modelnest.core.server.security import Guard, Receive, Scope, Send, send_error, too_large
+from modelnest.core.server.worker import Cancelled, EngineWorker, Job, QueueFull
+
+__all__ = ["build_app"]
+
+
+def _dumps(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def engine_error(error: EngineError) -> ApiError:
+    """An engine failure as an HTTP error: the client's fault (context full) is 400, the rest 5xx."""
+    text = str(error)
+    if isinstance(error, GenerationFailed) and "context" in text:
+        return ApiError(400, text, param="messages", code="context_length_exceeded")
+    if isinstance(error, ModelRefused):
+        return ApiError(503, text, code="model_refused")
+    return ApiError(500, msg("The engine failed: {error}", error=text), code=f"engine_{error.kind}")
+
+
+@dataclass
+class Outcome:
+    finish: str
+    prompt_tokens: int
+    completion_tokens: int
+    error: EngineError | None = None
+    cancelled: bool = False
+
+
+async def _pieces(job: Job, stops: tuple[str, ...], first: Any = None) -> AsyncIterator[str | Outcome]:
+    """The job's text (cut at the first stop sequence), then one Outcome."""
+    scanner = StopScanner(stops)
+    stopped_at: int | None = None
+    item = first if first is not None else await job.next()
+    while True:
+        if isinstance(item, TokenEvent):
+            if stopped_at is None:
+                text, hit = scanner.feed(item.text)
+                if text:
+                    yield text
+                if hit:
+                    stopped_at = item.n
+                    job.cancel()  # the engine stops within a token; its summary still brings the usage
+        elif isinstance(item, GenerationSummary):
+            if stopped_at is None:
+                tail = scanner.flush()
+                if tail:
+                    yield tail
+                yield Outcome(finish_reason(item.stop_reason), item.prompt_tokens, item.tokens)
+            else:
+                yield Outcome("stop", item.prompt_tokens, stopped_at)
+            return
+        elif isinstance(item, Cancelled):
+            yield Outcome("stop", 0, 0, cancelled=True)
+            return
+        elif isinstance(item, EngineError):
+            yield Outcome("error", 0, 0, error=item)
+            return
+        item = await job.next()
+
+
+class JobResponse(Response):
+    """Streams (SSE) or returns one job's answer, cancelling the job as soon as the client disconnects."""
+
+    def __init__(self, job: Job, request: GenerationRequest, model: str) -> None:
+        super().__init__()
+        self.job = job
+        self.req = request
+        self.model = model
+        self.id = new_id(request.kind)
+        self.created = now()
+        self._disconnected = False
+
+    async def _watch(self, receive: Receive) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                self._disconnected = True
+                self.job.cancel()
+                return
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        watcher = asyncio.create_task(self._watch(receive))
+        try:
+            if self.req.stream:
+                await self._stream(send)
+            else:
+                await self._whole(send)
+        except OSError:
+            self.job.cancel()  # the client went away while we were writing (uvicorn's ClientDisconnected)
+        finally:
+            watcher.cancel()
+            self.job.cancel()  # no-op when the job already ended
+
+    def gone(self) -> bool:
+        """The client has gone (read anew each time: the watcher task sets it while we await)."""
+        return self._disconnected
+
+    # ---- bodies ---------------------------------------------------------------------------------------
+    def _usage(self, o: Outcome) -> dict[str, int]:
+        return {
+            "prompt_tokens": o.prompt_tokens,
+            "completion_tokens": o.completion_tokens,
+            "total_tokens": o.prompt_tokens + o.completion_tokens,
+        }
+
+    def _chunk(self, text: str | None, finish: str | None, *, role: bool = False) -> dict[str, Any]:
+        if self.req.kind == "chat":
+            delta: dict[str, Any] = {}
+            if role:
+                delta["role"] = "assistant"
+            if text is not None:
+                delta["content"] = text
+            choice: dict[str, Any] = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}
+            obj = "chat.completion.chunk"
+        else:
+            choice = {"index": 0, "text": text or "", "logprobs": None, "finish_reason": finish}
+            obj = "text_completion"
+        chunk: dict[str, Any] = {"id": self.id, "object": obj, "created": self.created, "model": self.model,
+                                 "choices": [choice]}
+        if self.req.include_usage:
+            chunk["usage"] = None
+        return chunk
+
+    async def _stream(self, send: Send) -> None:
+        first = await self.job.next()  # wait for the engine before the headers: early failures get a status
+        if isinstance(first, EngineError):
+            await send_error(send, engine_error(first))
+            return
+        if isinstance(first, Cancelled) or self.gone():
+            return
+        await send({"type": "http.response.start", "status": 200, "headers": [
+            (b"content-type", b"text/event-stream; charset=utf-8"),
+            (b"cache-control", b"no-cache"),
+            (b"x-accel-buffering", b"no"),  # proxies must not hold the stream back
+        ]})
+
+        async def event(data: Any) -> None:
+            await send({"type": "http.response.body", "body": b"data: " + _dumps(data) + b"\n\n", "more_body": True})
+
+        if self.req.kind == "chat":
+            await event(self._chunk("", None, role=True))
+        elif self.req.echo and self.req.prompt:
+            await event(self._chunk(self.req.prompt, None))
+        async for piece in _pieces(self.job, self.req.stop, first):
+            if self.gone():
+                continue  # drain until the cancelled job ends; nobody reads any more
+            if isinstance(piece, str):
+                await event(self._chunk(piece, None))
+                continue
+            if piece.cancelled:
+                break
+            if piece.error is not None:
+                await event(engine_error(piece.error).body())  # mid-stream: an error event, then the end
+                break
+            await event(self._chunk(None if self.req.kind == "chat" else "", piece.finish))
+            if self.req.include_usage:
+                await event({"id": self.id, "object": self._chunk(None, None)["object"], "created": self.created,
+                             "model": self.model, "choices": [], "usage": self._usage(piece)})
+            await send({"type": "http.response.body", "body": b"data: [DONE]\n\n", "more_body": True})
+            break
+        if not self.gone():
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    async def _whole(self, send: Send) -> None:
+        parts: list[str] = [self.req.prompt or ""] if self.req.echo else []
+        outcome: Outcome | None = None
+        async for piece in _pieces(self.job, self.req.stop):
+            if isinstance(piece, str):
+                parts.append(piece)
+            else:
+                outcome = piece
+        assert outcome is not None
+        if self.gone() or outcome.cancelled:
+            return
+        if outcome.error is not None:
+            await send_error(send, engine_error(outcome.error))
+            return
+        text = "".join(parts)
+        if self.req.kind == "chat":
+            choice: dict[str, Any] = {"index": 0, "message": {"role": "assistant", "content": text},
+                                      "logprobs": None, "finish_reason": outcome.finish}
+            obj = "chat.completion"
+        else:
+            choice = {"index": 0, "text": text, "logprobs": None, "finish_reason": outcome.finish}
+            obj = "text_completion"
+        body = _dumps({"id": self.id, "object": obj, "created": self.created, "model": self.model,
+                       "choices": [choice], "usage": self._usage(outcome)})
+        await send({"type": "http.response.start", "status": 200, "headers": [
+            (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+
+async def _read_json(request: Request, limit: int) -> Any:
+    """The body, refused past ``limit`` bytes even when no Content-Length was sent (chunked uploads)."""
+    size = 0
+    chunks: list[bytes] = []
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_large(limit)
+        chunks.append(chunk)
+    try:
+        return json.loads(b"".join(chunks))
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, msg("The request body is not valid JSON."), code="invalid_json") from None
+
+
+def build_app(config: ServerConfig, worker: EngineWorker) -> Any:
+    """The ASGI application: Guard(CORS(routes)); CORS only when origins are allow-listed."""
+    created = now()
+
+    def model_card() -> dict[str, Any]:
+        return {"id": config.model_id, "object": "model", "created": created, "owned_by": "modelnest"}
+
+    async def models(request: Request) -> Response:
+        return JSONResponse({"object": "list", "data": [model_card()]})
+
+    async def one_model(request: Request) -> Response:
+        if request.path_params["model"] not in (config.model_id, f"{config.model_id}.gguf"):
+            raise ApiError(404, msg("The model {asked} is not served here; this server serves {model}.",
+                                    asked=request.path_params["model"], model=config.model_id), code="model_not_found")
+        return JSONResponse(model_card())
+
+    async def generate(request: Request, kind: str) -> Response:
+        body = await _read_json(request, config.max_body_bytes)
+        req = parse_chat(body, config) if kind == "chat" else parse_completion(body, config)
+        job = Job(asyncio.get_running_loop(), req.sampling, messages=list(req.messages) if kind == "chat" else None,
+                  prompt=req.prompt)
+        try:
+            worker.submit(job)
+        except QueueFull:
+            raise ApiError(429, msg("The server is busy: {n} requests are already running or waiting. Try again "
+                                    "shortly.", n=worker.max_pending), code="queue_full") from None
+        return JobResponse(job, req, config.model_id)
+
+    async def chat(request: Request) -> Response:
+        return await generate(request, "chat")
+
+    async def completions(request: Request) -> Response:
+        return await generate(request, "completion")
+
+    async def embeddings(request: Request) -> Response:
+        # The engine host generates text only (it loads models without embedding output), so embeddings are
+        # refused plainly instead of returning something that is not an embedding.
+        raise ApiError(501, msg("This server cannot compute embeddings: the engine does not support them yet."),
+                       code="embeddings_unsupported")
+
+    async def api_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, ApiError)
+        return JSONResponse(exc.body(), status_code=exc.status)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        text = msg("No such endpoint: {path}.", path=request.url.path) if exc.status_code == 404 else \
+            msg("Method {method} is not allowed here.", method=request.method)
+        return JSONResponse(error_body(exc.status_code, text), status_code=exc.status_code)
+
+    routes = [
+        Route("/v1/models", models, methods=["GET"]),
+        Route("/v1/models/{model:path}", one_model, methods=["GET"]),
+        Route("/v1/chat/completions", chat, methods=["POST"]),
+        Route("/v1/completions", completions, methods=["POST"]),
+        Route("/v1/embeddings", embeddings, methods=["POST"]),
+    ]
+    middleware = []
+    if config.allow_origins:
+        middleware.append(Middleware(CORSMiddleware, allow_origins=list(config.allow_origins),
+                                     allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type"],
+                                     max_age=600))
+    app = Starlette(routes=routes, middleware=middleware,
+                    exception_handlers={ApiError: api_error, HTTPException: http_error})
+    return Guard(app, config)

@@ -1,0 +1,113 @@
+"""Clients that leave mid-stream, a full queue, and several streaming clients at once, all on loopback."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import openai
+import pytest
+
+from .conftest import Served
+
+
+def test_client_leaving_mid_stream_stops_the_engine_within_a_token(served_slow: Served) -> None:
+    served_slow.drain()
+    stream = served_slow.client().chat.completions.create(
+        model=served_slow.model, messages=[{"role": "user", "content": "go on"}], max_tokens=400, stream=True,
+        extra_body={"ignore_eos": True})
+    received = 0
+    for chunk in stream:
+        if chunk.choices and chunk.choices[0].delta.content:
+            received += 1
+            if received == 5:
+                break
+    stream.close()  # drops the connection mid-reply
+    job = served_slow.wait_finished(served_slow.submitted.get(timeout=10))  # the worker's event: it ended
+    assert job.summary is not None and job.summary.stop_reason == "cancelled"
+    assert job.cancel_at is not None, "the disconnect never reached the job"
+    assert job.summary.tokens - job.cancel_at <= 2  # honoured within a token or two of the cancel
+    assert job.summary.tokens < 400
+    # and the engine serves the next request normally
+    after = served_slow.client().completions.create(model=served_slow.model, prompt="x", max_tokens=3,
+                                                    extra_body={"ignore_eos": True})
+    assert after.usage is not None and after.usage.completion_tokens == 3
+
+
+def test_full_queue_is_429_and_waiting_request_dropped_when_its_client_leaves(served_slow: Served) -> None:
+    client = served_slow.client()
+    served_slow.drain()
+    long = client.chat.completions.create(  # occupies the engine
+        model=served_slow.model, messages=[{"role": "user", "content": "long"}], max_tokens=400, stream=True,
+        extra_body={"ignore_eos": True})
+    first = next(iter(long))
+    assert first.choices[0].delta.role == "assistant"
+    waiting_error: list[BaseException] = []
+
+    def waiter() -> None:  # the second slot (max_pending 2): queued behind the long stream
+        try:
+            client.with_options(timeout=3).completions.create(model=served_slow.model, prompt="w", max_tokens=2)
+        except BaseException as exc:  # noqa: BLE001 - the timeout is expected: report whatever ended it
+            waiting_error.append(exc)
+
+    thread = threading.Thread(target=waiter)
+    thread.start()
+    long_job = served_slow.submitted.get(timeout=10)
+    waiting_job = served_slow.submitted.get(timeout=10)  # the waiting request holds the second place
+    assert served_slow.server.worker.pending == 2
+    with pytest.raises(openai.RateLimitError, match="busy"):
+        client.completions.create(model=served_slow.model, prompt="third", max_tokens=2)
+    thread.join(30)
+    assert waiting_error and isinstance(waiting_error[0], openai.APITimeoutError)
+    dropped = served_slow.wait_finished(waiting_job)  # the waiting job was dropped without reaching the engine
+    assert dropped.summary is None and dropped.error is None and dropped.tokens_seen == 0
+    long.close()
+    ended = served_slow.wait_finished(long_job)
+    assert ended.summary is not None and ended.summary.stop_reason == "cancelled"
+    assert served_slow.server.worker.pending == 0
+
+
+def test_concurrent_streams_all_complete_in_order(served: Served) -> None:
+    n, tokens = 4, 24
+    client = served.client()
+    reference = {}
+    for i in range(n):  # what each seed writes, one at a time
+        r = client.completions.create(model=served.model, prompt=f"client {i}", max_tokens=tokens, seed=100 + i,
+                                      extra_body={"ignore_eos": True})
+        reference[i] = r.choices[0].text
+    served.drain()
+    results: dict[int, tuple[str, list[str | None]]] = {}
+    errors: list[BaseException] = []
+
+    def one(i: int) -> None:
+        try:
+            parts, finishes = [], []
+            for chunk in client.completions.create(model=served.model, prompt=f"client {i}", max_tokens=tokens,
+                                                   seed=100 + i, stream=True, extra_body={"ignore_eos": True}):
+                parts.append(chunk.choices[0].text)
+                finishes.append(chunk.choices[0].finish_reason)
+            results[i] = ("".join(parts), finishes)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the test thread below
+            errors.append(exc)
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    elapsed = time.monotonic() - started
+    assert not errors, errors
+    assert elapsed < 120
+    for i in range(n):
+        text, finishes = results[i]
+        assert text == reference[i], f"stream {i} lost or reordered text"
+        assert finishes[-1] == "length" and all(f is None for f in finishes[:-1])
+    admitted = [served.submitted.get(timeout=30) for _ in range(n)]  # in order of arrival
+    jobs = []
+    while len(jobs) < n:
+        done = served.finished.get(timeout=60)
+        if any(done is j for j in admitted):
+            jobs.append(done)
+    assert [j.id for j in jobs] == [j.id for j in admitted]  # served first come, first served
+    assert all(j.summary is not None and j.summary.tokens == tokens for j in jobs)
