@@ -159,7 +159,7 @@ def _hub_error(exc: Exception, repo_id: str, endpoint: str) -> HubAccessError:
 
 def _retryable(exc: Exception) -> bool:
     status = getattr(getattr(exc, "response", None), "status_code", None)
-    if status is not None:
+    if isinstance(status, int):
         return status == 429 or status >= 500
     import httpx2
 
@@ -244,7 +244,9 @@ def _complete_group(listing: RepoListing, key: str) -> list[RemoteFile]:
     return parts
 
 
-def select_model_files(listing: RepoListing, *, quant: str | None = None, filename: str | None = None) -> list[RemoteFile]:
+def select_model_files(
+    listing: RepoListing, *, quant: str | None = None, filename: str | None = None
+) -> list[RemoteFile]:
     """The file(s) of one model: by exact name (any split part selects the whole set) or by quantization tag."""
     if quant and filename:
         raise NoMatchingFileError(msg("Give either a quantization or a file name, not both."))

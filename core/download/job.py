@@ -225,7 +225,9 @@ class Download:
         self._state_lock = threading.Lock()
         self._fetch: _Fetch | None = None
         total = sum(f.size for f in self.files)
-        self._progress = DownloadProgress(DownloadState.QUEUED, self.files[0].filename, 0, len(self.files), 0, total, 0.0, None)
+        self._progress = DownloadProgress(
+            DownloadState.QUEUED, self.files[0].filename, 0, len(self.files), 0, total, 0.0, None
+        )
         self._last_emit = 0.0
         self._samples: deque[tuple[float, int]] = deque()
         self.paths: list[Path] = []
@@ -315,7 +317,7 @@ class Download:
                 locks.enter_context(exclusive(fp))  # never two writers: refuse before touching any byte
             todo: list[tuple[RemoteFile, FilePaths]] = []
             done_bytes = 0
-            for remote, fp in zip(self.files, layout):
+            for remote, fp in zip(self.files, layout, strict=True):
                 if self._already_installed(remote, fp):
                     done_bytes += remote.size
                 else:
@@ -324,7 +326,7 @@ class Download:
             disk.ensure_free_space(layout[0].final.parent, needed, margin=self.settings.disk_margin)
             self._set(bytes_done=done_bytes)
             headers = self._headers()
-            for index, (remote, fp) in enumerate(zip(self.files, layout)):
+            for index, (remote, fp) in enumerate(zip(self.files, layout, strict=True)):
                 if (remote, fp) not in todo:
                     continue
                 self._set(filename=remote.filename, file_index=index)
@@ -396,7 +398,9 @@ class Download:
                 if self.resumed_from[remote.filename] > 0 and not retried_whole:
                     retried_whole = True
                     self.resumed_from[remote.filename] = 0
-                    log.warning("%s failed verification after a resume; downloading it again from zero", remote.filename)
+                    log.warning(
+                        "%s failed verification after a resume; downloading it again from zero", remote.filename
+                    )
                     write_json_atomic(fp.sidecar, make_sidecar(remote, self.files))
                     continue
                 raise
@@ -423,7 +427,9 @@ class Download:
             checksum.update(block)
             remaining -= len(block)
 
-    def _transfer(self, headers: dict[str, str], remote: RemoteFile, fp: FilePaths, checksum: _Checksum, base_done: int) -> None:
+    def _transfer(
+        self, headers: dict[str, str], remote: RemoteFile, fp: FilePaths, checksum: _Checksum, base_done: int
+    ) -> None:
         """Bring `fp.part` to the full size, retrying with backoff; the checksum follows every byte written."""
         failures = 0
         fp.part.touch(exist_ok=True)
@@ -476,7 +482,15 @@ class Download:
             self._cancel.wait(min(left, 0.1))
         self._check_interrupt()
 
-    def _stream(self, headers: dict[str, str], remote: RemoteFile, fh: BinaryIO, offset: int, checksum: _Checksum, base_done: int) -> None:
+    def _stream(
+        self,
+        headers: dict[str, str],
+        remote: RemoteFile,
+        fh: BinaryIO,
+        offset: int,
+        checksum: _Checksum,
+        base_done: int,
+    ) -> None:
         """One connection: GET with Range from `offset`, append to the file until complete (or raise)."""
         if offset:
             headers = {**headers, "Range": f"bytes={offset}-"}
@@ -553,7 +567,9 @@ class Download:
             return exc
         return _Transient(msg("unexpected error ({kind}: {error})", kind=type(exc).__name__, error=str(exc)))
 
-    def _check_response(self, response: StreamResponse, remote: RemoteFile, fh: BinaryIO, offset: int, checksum: _Checksum) -> int:
+    def _check_response(
+        self, response: StreamResponse, remote: RemoteFile, fh: BinaryIO, offset: int, checksum: _Checksum
+    ) -> int:
         """Validate status and Content-Range; returns the offset the body starts at (0 when Range was ignored)."""
         status = response.status
         if status == 206:

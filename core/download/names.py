@@ -75,7 +75,7 @@ def validate_remote_filename(filename: str) -> str:
             raise refuse(msg("it uses a reserved Windows device name"))
         if len(part) > _MAX_COMPONENT:
             raise refuse(msg("a path component is too long"))
-        if part.endswith((".part", ".lock")) or part.endswith(".part.json"):
+        if part.endswith((".part", ".lock", ".part.json")):
             raise refuse(msg("it ends like ModelNest's own temporary files"))
     return filename
 
