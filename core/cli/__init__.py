@@ -15,6 +15,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "inspect": ("inspect_cmd", "validate a GGUF file and summarise it"),
     "run": ("run_cmd", "generate once with a model through the engine process"),
     "chat": ("chat_cmd", "chat with a model in the terminal; conversations are saved like the app's"),
+    "serve": ("serve_cmd", "serve a model over a local OpenAI-compatible API (127.0.0.1, token required)"),
     "plan": ("plan_cmd", "will a model fit this computer, with which settings, and how fast"),
     "probe": ("probe_cmd", "show the hardware that decides which models fit and how fast they run"),
     "catalog": (

@@ -73,8 +73,9 @@ class ApiServer:
         reload: Callable[[EngineClient], object] | None = None,
         on_finished: Callable[[Job], None] | None = None,
         on_submitted: Callable[[Job], None] | None = None,
+        sock: socket.socket | None = None,
     ) -> None:
-        self._sock = bind_socket(config.host, config.port)
+        self._sock = sock if sock is not None else bind_socket(config.host, config.port)  # bound early by the CLI
         port = self._sock.getsockname()[1]
         self.config = replace(config, port=port)
         self.worker = EngineWorker(engine, max_pending=config.max_pending, reload=reload, on_finished=on_finished,
@@ -104,6 +105,8 @@ class ApiServer:
         """Run in this thread until Ctrl-C (uvicorn handles the signal) or ``stop()``."""
         try:
             self._server.run(sockets=[self._sock])
+        except KeyboardInterrupt:
+            pass  # uvicorn re-raises the Ctrl-C it handled, after its graceful shutdown: a normal stop
         finally:
             self.worker.stop()
             self._sock.close()
