@@ -24,7 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-tokens", type=int, default=256)
     parser.add_argument("--ctx", type=int, default=None, help="context length (default: min(4096, trained))")
     parser.add_argument("--threads", type=int, default=None, help="CPU threads (default: physical cores)")
-    parser.add_argument("--temperature", type=float, default=0.7)
+    parser.add_argument("--temperature", type=float, default=SamplingParams().temperature)
     parser.add_argument("--seed", type=int, default=-1)
     parser.add_argument("--ignore-eos", action="store_true", help="generate exactly --max-tokens (benchmarks)")
     parser.add_argument("--json", action="store_true", help="print one JSON object at the end")

@@ -54,15 +54,41 @@ class EngineParams:
         return cls(**known)
 
 
+SEED_RANDOM = -1  # a new random seed for every reply
+# The largest seed every face can hold: Qt's spin box is a signed 32-bit int, and llama.cpp's seed is a uint32 in
+# which 0xFFFFFFFF (LLAMA_DEFAULT_SEED) already means "random". (The chat settings used to allow 2**32 - 1.)
+SEED_MAX = 2**31 - 1
+# The one set of limits for sampling values, (lowest, highest) inclusive; chat settings, the CLI and the GUI's
+# spin boxes use these. Wider than llama.cpp needs for sense, narrow enough to catch a typo (temperature 70).
+SAMPLING_LIMITS: dict[str, tuple[float, float]] = {
+    "temperature": (0.0, 5.0),
+    "top_p": (0.0, 1.0),
+    "top_k": (0, 100_000),  # 0: off
+    "min_p": (0.0, 1.0),  # 0: off
+    "repeat_penalty": (0.0, 10.0),  # 1.0: off
+    "repeat_last_n": (-1, 1_048_576),  # -1: the whole context, 0: off (llama_sampler_init_penalties)
+    "seed": (SEED_RANDOM, SEED_MAX),
+    "max_tokens": (1, 1_048_576),
+}
+
+
 @dataclass(frozen=True)
 class SamplingParams:
-    temperature: float = 0.7
+    """How the engine samples; the source of truth for sampling defaults (``SAMPLING_LIMITS`` for the limits).
+
+    The defaults are llama.cpp's own (common/common.h: temperature 0.8, top-k 40, top-p 0.95, min-p 0.05, last 64
+    tokens penalised), except a mild repeat penalty of 1.1 that small models need to avoid loops. The chat's
+    saved settings (modelnest.core.chat.settings.SamplingSettings) take their defaults from here; the chat side
+    converts (modelnest.core.chat.sampling), the engine never imports chat.
+    """
+
+    temperature: float = 0.8
     top_p: float = 0.95
     top_k: int = 40
     min_p: float = 0.05
     repeat_penalty: float = 1.1
     repeat_last_n: int = 64
-    seed: int = -1  # -1: a new random seed per reply
+    seed: int = SEED_RANDOM
     max_tokens: int = 1024
     # Benchmarks and tests: no end-of-generation token is ever sampled, so the reply is exactly max_tokens long
     # (or ends at a full context) - a random test model cannot end it before the test interrupts it.
@@ -74,6 +100,10 @@ class SamplingParams:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> SamplingParams:
         return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})
+
+    def out_of_range(self) -> list[str]:
+        """Names of the values outside ``SAMPLING_LIMITS`` (empty when all are fine)."""
+        return [name for name, (low, high) in SAMPLING_LIMITS.items() if not low <= getattr(self, name) <= high]
 
 
 @dataclass

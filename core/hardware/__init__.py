@@ -2,6 +2,7 @@
 
     probe()            -> HardwareSnapshot (CPU, memory, GPUs, disk, bandwidth, one sensor sample)
     sensors()          -> SensorReading (one live sample); SensorSampler for repeated sampling
+    throttle_sample()  what a reading says about throttling (one rule for the card and the chat)
     ThrottleDetector   sustained "temperature up, speed down" detection
     parse_llama_system_info(text) -> features llama.cpp's build uses
 
@@ -22,7 +23,15 @@ from modelnest.core.hardware.model import (
     SensorReading,
 )
 from modelnest.core.hardware.probe import probe
-from modelnest.core.hardware.sensors import SensorSampler, ThrottleDetector, ThrottleSample, ThrottleVerdict, sensors
+from modelnest.core.hardware.sensors import (
+    SensorSampler,
+    ThrottleDetector,
+    ThrottleSample,
+    ThrottleVerdict,
+    sensors,
+    throttle_sample,
+    watched_gpu,
+)
 from modelnest.core.hardware.sources import Sources, local_sources
 
 __all__ = [
@@ -44,4 +53,6 @@ __all__ = [
     "parse_llama_system_info",
     "probe",
     "sensors",
+    "throttle_sample",
+    "watched_gpu",
 ]

@@ -1,8 +1,9 @@
 """Live sensors (CPU load/frequency/temperature, RAM, per-GPU load/VRAM/temperature/power/clocks) and throttling.
 
 `SensorSampler` keeps NVML open between samples (initialising it costs tens of milliseconds); the GUI
-calls `read()` about once a second from a worker thread. `ThrottleDetector` turns a series of samples
-into a "sustained throttling" verdict the chat can warn about.
+calls `read()` about once a second from a worker thread. `throttle_sample` picks what a reading says about
+throttling (one rule for the hardware card and the chat page) and `ThrottleDetector` turns a series of those
+samples into a "sustained throttling" verdict.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from modelnest.core.hardware import gpu_linux, gpu_nvidia
-from modelnest.core.hardware.model import GpuInfo, SensorReading
+from modelnest.core.hardware.model import GpuInfo, GpuSensors, SensorReading
 from modelnest.core.hardware.sources import Sources, local_sources
+from modelnest.core.messages import Text, msg
 
 NOT_AVAILABLE = "not available on this system"
 # psutil.sensors_temperatures() chip names that describe the CPU package, best first.
@@ -143,7 +145,40 @@ class ThrottleSample:
 @dataclass
 class ThrottleVerdict:
     throttling: bool
-    reason: str = ""
+    reason: Text = ""  # a translatable Message when throttling
+
+
+# NVML clock-event reasons (gpu_nvidia.decode_throttle) that mean the GPU slows itself down for heat: the two
+# thermal ones, and "hardware slowdown" (HW_SLOWDOWN), which NVML raises for overheating and for a power brake;
+# the detector still needs it for the whole sustain period, so a brief power event is not reported.
+THERMAL_REASONS = ("thermal", "hardware slowdown")
+
+
+def watched_gpu(reading: SensorReading, gpu_used: bool = True) -> GpuSensors | None:
+    """The GPU that matters: the first one reporting a temperature, if the work runs (partly) on a GPU."""
+    if not gpu_used:
+        return None
+    return next((g for g in reading.gpus if g.temperature_c is not None), None)
+
+
+def throttle_sample(
+    reading: SensorReading, *, gpu_used: bool = True, tokens_per_s: float | None = None
+) -> ThrottleSample:
+    """What a reading says about throttling — the one rule for every face:
+
+    - the device watched is the one doing the work: the first GPU reporting a temperature (``gpu_used``: the
+      model has layers on a GPU; the hardware card, watching the machine rather than a model, passes True),
+      else the CPU;
+    - its temperature and its clock (GPU graphics clock, or CPU frequency);
+    - ``tokens_per_s``: the reply's decode speed while one is being written (a better signal than clocks);
+    - whether the GPU itself reports a thermal slowdown (THERMAL_REASONS, case-insensitive).
+    """
+    gpu = watched_gpu(reading, gpu_used)
+    if gpu is not None:
+        thermal = any(word in r.lower() for r in gpu.throttle_reasons for word in THERMAL_REASONS)
+        clock = float(gpu.graphics_clock_mhz) if gpu.graphics_clock_mhz is not None else None
+        return ThrottleSample(reading.timestamp, gpu.temperature_c, clock, tokens_per_s, thermal)
+    return ThrottleSample(reading.timestamp, reading.cpu_temperature_c, reading.cpu_freq_mhz, tokens_per_s)
 
 
 class ThrottleDetector:
@@ -165,6 +200,12 @@ class ThrottleDetector:
         self.temp_rise_c, self.hot_c = temp_rise_c, hot_c
         self._samples: deque[ThrottleSample] = deque()
 
+    def add_reading(
+        self, reading: SensorReading, *, gpu_used: bool = True, tokens_per_s: float | None = None
+    ) -> ThrottleVerdict:
+        """``add(throttle_sample(reading, ...))``: the usual way to feed the detector."""
+        return self.add(throttle_sample(reading, gpu_used=gpu_used, tokens_per_s=tokens_per_s))
+
     def add(self, sample: ThrottleSample) -> ThrottleVerdict:
         self._samples.append(sample)
         while self._samples and sample.t - self._samples[0].t > self.window_s:
@@ -177,7 +218,7 @@ class ThrottleDetector:
             return ThrottleVerdict(False)
         recent = [s for s in samples if samples[-1].t - s.t <= self.sustain_s]
         if recent and all(s.thermal_reasons for s in recent):
-            return ThrottleVerdict(True, "the GPU reports it is slowing down because it is too hot")
+            return ThrottleVerdict(True, msg("the GPU reports it is slowing down because it is too hot"))
         metric = "tokens_per_s" if any(s.tokens_per_s for s in samples) else "clock_mhz"
         values = [(s, getattr(s, metric)) for s in samples if getattr(s, metric)]
         if not values:
@@ -194,6 +235,11 @@ class ThrottleDetector:
         hot = min(temps) >= self.hot_c or (base_temp is not None and min(temps) >= base_temp + self.temp_rise_c)
         if not hot:
             return ThrottleVerdict(False)
-        what = "generation speed" if metric == "tokens_per_s" else "clock speed"
         lost = round(100 * (1 - sum(recent_values) / len(recent_values) / best))
-        return ThrottleVerdict(True, f"{what} is down {lost} % while the temperature rose to {max(temps):.0f} \u00b0C")
+        if metric == "tokens_per_s":
+            reason = msg("generation speed is down {lost} % while the temperature rose to {temp:.0f} °C",
+                         lost=lost, temp=max(temps))
+        else:
+            reason = msg("clock speed is down {lost} % while the temperature rose to {temp:.0f} °C",
+                         lost=lost, temp=max(temps))
+        return ThrottleVerdict(True, reason)

@@ -62,7 +62,7 @@ def test_sustained_thermal_throttling_is_flagged() -> None:
     samples = [ThrottleSample(t, 70, 1900) for t in range(20)] + [ThrottleSample(t, 87, 1500) for t in range(20, 35)]
     detector = ThrottleDetector()
     assert feed(detector, samples)
-    assert "clock speed is down 21 %" in detector.verdict().reason
+    assert "clock speed is down 21 %" in str(detector.verdict().reason)
 
 
 def test_short_dips_cool_slowdowns_and_idle_are_not_throttling() -> None:
@@ -79,7 +79,7 @@ def test_tokens_per_second_drop_and_gpu_reported_reasons() -> None:
     samples = [ThrottleSample(t, 75, None, tokens_per_s=30.0) for t in range(15)]
     samples += [ThrottleSample(t, 84, None, tokens_per_s=22.0) for t in range(15, 30)]
     detector = ThrottleDetector()
-    assert feed(detector, samples) and "generation speed" in detector.verdict().reason
+    assert feed(detector, samples) and "generation speed" in str(detector.verdict().reason)
     reported = [ThrottleSample(t, 90, 1800, thermal_reasons=True) for t in range(12)]
     detector = ThrottleDetector()
-    assert feed(detector, reported) and "too hot" in detector.verdict().reason
+    assert feed(detector, reported) and "too hot" in str(detector.verdict().reason)
