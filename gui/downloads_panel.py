@@ -1,8 +1,10 @@
 """The downloads panel: every model download with progress, speed, ETA, pause/resume/cancel, and leftovers to resume.
 
-Each download runs core/download's `Download` in a plain worker thread; the panel reads the job's thread-safe
-`progress` snapshot on a 100 ms timer. No Qt object is touched from a worker thread, so there is no cross-thread
-signal to get wrong (DESIGN.md's threading pitfalls), and a slow disk or network can never stall the GUI.
+Each download is one job of the application's background helper (``ctx.background``): the job resolves the files on
+the hub, then runs core/download's ``Download``, whose progress callback is the job's ``control.progress``, so every
+snapshot arrives in the GUI thread through the helper and no widget is touched from a worker. Pause and cancel go to
+the ``Download`` itself (honoured within a second); ``run()`` then returns PAUSED or CANCELLED as the job's result.
+Pausing keeps the ``.part`` files, which the panel offers to resume after a restart.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Signal, Slot
 from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
@@ -33,22 +35,30 @@ from modelnest.core.download import (
     RemoteFile,
     TransferSettings,
     find_partial_downloads,
-    format_bytes,
     resolve_pull,
 )
 from modelnest.core.download.partial import FilePaths
 from modelnest.core.errors import ModelNestError
+from modelnest.core.units import format_bytes
+from modelnest.gui.background import Background, Job, JobControl
+from modelnest.gui.context import AppContext
+from modelnest.gui.i18n import tr_text
+from modelnest.gui.retranslate import Retranslator
 
-ACTIVE = (DownloadState.QUEUED, DownloadState.CHECKING, DownloadState.DOWNLOADING, DownloadState.RETRYING,
-          DownloadState.VERIFYING)
+__all__ = ["DownloadTask", "DownloadsPanel"]
 
 
 class DownloadTask:
-    """One model: resolve its files on the hub (network, so in the worker too), then download, verify and install."""
+    """One model: resolve its files on the hub (network, so in the job too), then download, verify and install.
+
+    Lives in the GUI thread; only ``_work`` runs in the job's thread. ``changed`` is called (in the GUI thread)
+    after each progress snapshot and when the job ends.
+    """
 
     def __init__(
         self,
         title: str,
+        background: Background,
         *,
         resolver: Callable[[], list[RemoteFile]] | None = None,
         download: Download | None = None,
@@ -58,27 +68,39 @@ class DownloadTask:
         if resolver is None and download is None:
             raise ValueError("a task needs a resolver or a download")
         self.title = title
+        self._background = background
         self._resolver = resolver
         self.download = download
         self.models_dir = models_dir
         self.settings = settings
-        self.error: str | None = None
+        self.error: BaseException | None = None
         self.state = DownloadState.QUEUED
-        self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
+        self.progress: DownloadProgress | None = download.progress if download is not None else None
+        self.changed: Callable[[], None] = lambda: None
+        self.finished: Callable[[DownloadState], None] = lambda _state: None
+        self._job: Job[DownloadState] | None = None
+        self._running = False
+        self._generation = 0
+        self._lock = threading.Lock()  # between pause()/cancel() and the job handing over its Download
         self._stop: str | None = None  # "pause" / "cancel" asked for before the Download object existed
 
     # --- control, from the GUI thread ------------------------------------------------------------------------------
 
     def start(self) -> None:
-        with self._lock:
-            if self._thread is not None and self._thread.is_alive():
-                return
-            self.error = None
-            self._stop = None
-            self.state = DownloadState.QUEUED
-            self._thread = threading.Thread(target=self._work, name=f"download {self.title}", daemon=True)
-            self._thread.start()
+        if self.running:
+            return
+        self.error = None
+        self._stop = None
+        self.state = DownloadState.QUEUED
+        self._generation += 1
+        generation = self._generation  # outcomes of an earlier run of this task are ignored
+        self._running = True
+        self._job = self._background.submit(
+            self._work,
+            on_result=lambda state: self._ended(generation, state),
+            on_error=lambda exc: self._failed(generation, exc),
+            on_progress=lambda progress: self._progressed(generation, progress),
+        )
 
     def pause(self) -> None:
         with self._lock:
@@ -87,67 +109,90 @@ class DownloadTask:
                 self.download.pause()
 
     def cancel(self) -> None:
+        """A running download deletes its own partial file; a paused or failed one's is deleted here."""
         with self._lock:
             self._stop = "cancel"
-            running = self.running
-            if self.download is not None and running:
+            if self.running and self.download is not None:
                 self.download.cancel()
-        if not running:
-            self._discard_partials()
-            self.state = DownloadState.CANCELLED
+        if self.running:
+            return
+        self._generation += 1  # a pause that is still on its way to the GUI thread no longer counts
+        self._running = False
+        if self.download is not None:
+            try:
+                self.download.discard_partials()
+            except ModelNestError as exc:
+                self.error = exc
+                self.changed()
+                return
+        self.state = DownloadState.CANCELLED
+        self.changed()
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        """True until the job's thread has ended (its outcome may still be on the way to the GUI thread)."""
+        return self._running and self._job is not None and not self._job.wait(0)
 
-    def join(self, timeout: float | None = None) -> None:
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    @property
-    def progress(self) -> DownloadProgress | None:
-        return self.download.progress if self.download is not None else None
+    def wait(self, timeout_ms: int = 5000) -> bool:
+        """Block until the job's thread ended (shutdown); True when it did."""
+        return self._job.wait(timeout_ms) if self._job is not None else True
 
     @property
     def paths(self) -> list[Path]:
         return list(self.download.paths) if self.download is not None else []
 
-    # --- the worker thread -----------------------------------------------------------------------------------------
+    # --- the job (its own thread) ----------------------------------------------------------------------------------
 
-    def _work(self) -> None:
-        try:
-            if self.download is None:
-                self.state = DownloadState.CHECKING
-                files = self._resolver()  # type: ignore[misc]
-                with self._lock:
-                    self.download = Download(files, models_dir=self.models_dir, settings=self.settings)
-                    stop = self._stop
-                if stop == "pause":
-                    self.state = DownloadState.PAUSED
-                    return
-                if stop == "cancel":
-                    self.state = DownloadState.CANCELLED
-                    return
-            self.state = self.download.run()
-        except ModelNestError as exc:
-            self.error = str(exc)
-            self.state = DownloadState.FAILED
-        except Exception as exc:  # noqa: BLE001 - shown to the user instead of dying silently in a thread
-            # QCoreApplication.translate is safe from this worker thread.
-            self.error = QCoreApplication.translate("DownloadsPanel", "Unexpected error: {0}: {1}").format(
-                type(exc).__name__, exc)
-            self.state = DownloadState.FAILED
+    def _work(self, control: JobControl) -> DownloadState:
+        self.state = DownloadState.CHECKING
+        download = self.download
+        if download is None:
+            files = self._resolver()  # type: ignore[misc]
+            download = Download(files, models_dir=self.models_dir, settings=self.settings)
+            with self._lock:  # a pause() from now on reaches the Download itself
+                self.download = download
+                stop = self._stop
+            if stop == "pause":  # pressed while the files were being looked up
+                return DownloadState.PAUSED
+            if stop == "cancel":
+                return DownloadState.CANCELLED
 
-    def _discard_partials(self) -> None:
-        """Cancel of a paused or failed job: delete its partial files (a running job's Download does that itself)."""
-        if self.download is None:
+        def report(progress: DownloadProgress) -> None:
+            if control.cancelled:  # the application is closing: keep the partial file for next time
+                download.pause()
+            control.progress(progress)
+
+        download.on_progress = report
+        return download.run()
+
+    # --- results (GUI thread, through the background helper) -------------------------------------------------------
+
+    def _progressed(self, generation: int, progress: DownloadProgress) -> None:
+        if generation != self._generation:
             return
-        root = self.models_dir or paths.models_dir()
-        for remote in self.download.files:
-            fp = FilePaths.for_file(root, remote.repo_id, remote.filename)
-            for p in find_partial_downloads(root):
-                if p.part == fp.part.resolve() and not p.in_use:
-                    p.discard()
+        self.progress = progress
+        self.changed()
+
+    def _ended(self, generation: int, state: DownloadState) -> None:
+        if generation != self._generation:
+            return
+        self._running = False
+        if self.download is not None:
+            self.progress = self.download.progress
+        self.state = state
+        self.changed()
+        self.finished(state)
+
+    def _failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self._running = False
+        self.error = exc
+        if self.download is not None:
+            self.progress = self.download.progress
+        self.state = DownloadState.FAILED
+        self.changed()
+        self.finished(DownloadState.FAILED)
 
 
 def _duration(seconds: float | None) -> str:
@@ -167,13 +212,19 @@ def _set_enabled(widget: QWidget, on: bool) -> None:
         widget.setEnabled(on)
 
 
+def error_text(exc: BaseException) -> str:
+    """Our errors carry a message for people (translated here); anything else is named as unexpected."""
+    if isinstance(exc, ModelNestError):
+        return tr_text(exc)
+    return QCoreApplication.translate("DownloadsPanel", "Unexpected error: {0}: {1}").format(type(exc).__name__, exc)
+
+
 class _JobRow(QFrame):
     """Title, progress bar, status line, and pause/resume/cancel buttons of one task."""
 
-    def __init__(self, task: DownloadTask, on_start: Callable[[], None], parent: QWidget | None = None) -> None:
+    def __init__(self, task: DownloadTask, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.task = task
-        self._on_start = on_start
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setObjectName("download_row")
         self.title = QLabel(task.title)
@@ -184,9 +235,9 @@ class _JobRow(QFrame):
         self.status = QLabel()
         self.status.setObjectName("download_status")
         self.status.setWordWrap(True)
-        self.pause_button = QPushButton(self.tr("Pause"))
+        self.pause_button = QPushButton()
         self.pause_button.setObjectName("download_pause")
-        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button = QPushButton()
         self.cancel_button.setObjectName("download_cancel")
         self.pause_button.clicked.connect(self._pause_or_resume)
         self.cancel_button.clicked.connect(self._cancel)
@@ -198,8 +249,9 @@ class _JobRow(QFrame):
         layout.addLayout(top)
         layout.addWidget(self.bar)
         layout.addWidget(self.status)
-        self.last_state: DownloadState | None = None
-        self.refresh()
+        self._texts = Retranslator(self)
+        self._texts.add(lambda: self.cancel_button.setText(self.tr("Cancel")))
+        self._texts.add(self.refresh)
 
     @Slot()
     def _pause_or_resume(self) -> None:
@@ -207,7 +259,6 @@ class _JobRow(QFrame):
             self.task.pause()
         else:
             self.task.start()
-            self._on_start()
         self.refresh()
 
     @Slot()
@@ -216,7 +267,7 @@ class _JobRow(QFrame):
         self.refresh()
 
     def refresh(self) -> None:
-        """Called every poll: widgets are only touched when a value changed (fewer repaints and binding calls)."""
+        """After each progress report: widgets are only touched when a value changed (fewer repaints)."""
         t = self.task
         p = t.progress
         running = t.running
@@ -242,14 +293,17 @@ class _JobRow(QFrame):
 
     def _status_text(self, state: DownloadState, p: DownloadProgress | None) -> str:
         t = self.task
+        if t.error is not None and state is not DownloadState.FAILED:
+            return self.tr("Failed: {0}").format(error_text(t.error))  # e.g. a partial file that could not go
         if state is DownloadState.FAILED:
-            return self.tr("Failed: {0}").format(t.error or (p.message if p else ""))
+            reason = error_text(t.error) if t.error is not None else tr_text(p.message) if p else ""
+            return self.tr("Failed: {0}").format(reason)
         if state is DownloadState.DONE:
             return self.tr("Done: verified and installed in the models folder.")
         if state is DownloadState.CANCELLED:
             return self.tr("Cancelled; the partial file was deleted.")
         if state is DownloadState.PAUSED:
-            done = format_bytes(p.bytes_done) if p else "0 bytes"
+            done = format_bytes(p.bytes_done if p else 0)
             return self.tr("Paused at {0}; resume continues from there, also after a restart.").format(done)
         if p is None or state is DownloadState.QUEUED:
             return self.tr("Looking up the files on the hub…")
@@ -258,7 +312,7 @@ class _JobRow(QFrame):
         if state is DownloadState.VERIFYING:
             return self.tr("Verifying the checksum…")
         if state is DownloadState.RETRYING:
-            return self.tr("Connection problem, retrying: {0}").format(p.message)
+            return self.tr("Connection problem, retrying: {0}").format(tr_text(p.message))
         part = f" [{p.file_index + 1}/{p.file_count}]" if p.file_count > 1 else ""
         return self.tr("{0} of {1} · {2}/s · {3} left{4}").format(
             format_bytes(p.bytes_done), format_bytes(p.bytes_total), format_bytes(p.speed), _duration(p.eta), part)
@@ -272,29 +326,46 @@ class _PartialRow(QFrame):
         self.partial = partial
         self.panel = panel
         self.setObjectName("partial_row")
-        p = partial
-        name = f"{p.remote.repo_id} · {p.remote.filename}" if p.remote else p.part.name
-        total = format_bytes(p.total_bytes) if p.total_bytes else self.tr("unknown size")
-        self.label = QLabel(self.tr("{0} ({1} of {2} on disk)").format(name, format_bytes(p.bytes_on_disk), total))
+        self.label = QLabel()
         self.label.setWordWrap(True)
-        self.resume_button = QPushButton(self.tr("Resume"))
+        self.resume_button = QPushButton()
         self.resume_button.setObjectName("partial_resume")
-        self.delete_button = QPushButton(self.tr("Delete"))
+        self.delete_button = QPushButton()
         self.delete_button.setObjectName("partial_delete")
-        if p.in_use:
-            self.label.setText(self.label.text() + " — " + self.tr("being downloaded by another ModelNest process"))
-        self.resume_button.setEnabled(p.resumable)
-        self.delete_button.setEnabled(not p.in_use)
+        self.resume_button.setEnabled(partial.resumable)
+        self.delete_button.setEnabled(not partial.in_use)
         self.resume_button.clicked.connect(self._resume)
         self.delete_button.clicked.connect(self._delete)
+        self._problem: BaseException | None = None
         layout = QHBoxLayout(self)
         layout.addWidget(self.label, 1)
         layout.addWidget(self.resume_button)
         layout.addWidget(self.delete_button)
+        self._texts = Retranslator(self)
+        self._texts.add(self._render)
+
+    def _render(self) -> None:
+        self.resume_button.setText(self.tr("Resume"))
+        self.delete_button.setText(self.tr("Delete"))
+        if self._problem is not None:
+            self.label.setText(error_text(self._problem))
+            return
+        p = self.partial
+        name = f"{p.remote.repo_id} · {p.remote.filename}" if p.remote else p.part.name
+        total = format_bytes(p.total_bytes) if p.total_bytes else self.tr("unknown size")
+        text = self.tr("{0} ({1} of {2} on disk)").format(name, format_bytes(p.bytes_on_disk), total)
+        if p.in_use:
+            text += " — " + self.tr("being downloaded by another ModelNest process")
+        self.label.setText(text)
 
     @Slot()
     def _resume(self) -> None:
-        self.panel.resume_partial(self.partial)
+        try:
+            self.panel.resume_partial(self.partial)
+        except ModelNestError as exc:
+            self._problem = exc
+            self._render()
+            return
         self.panel.remove_partial_row(self)
 
     @Slot()
@@ -302,7 +373,8 @@ class _PartialRow(QFrame):
         try:
             self.partial.discard()
         except ModelNestError as exc:
-            self.label.setText(str(exc))
+            self._problem = exc
+            self._render()
             return
         self.panel.remove_partial_row(self)
 
@@ -314,25 +386,27 @@ class DownloadsPanel(QWidget):
 
     def __init__(
         self,
+        ctx: AppContext,
         *,
         models_dir: Path | None = None,
         settings: TransferSettings | None = None,
         endpoint: str | None = None,
-        poll_ms: int = 100,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self.ctx = ctx
         self.models_dir = models_dir
         self.settings = settings
         self.endpoint = endpoint
         self._rows: list[_JobRow] = []
         self._partial_rows: list[_PartialRow] = []
-        title = QLabel(self.tr("Downloads"))
+        title = QLabel()
         title.setObjectName("downloads_title")
         title.setStyleSheet("font-size: 16pt; font-weight: 600;")
-        self.empty_label = QLabel(self.tr("No downloads yet. Choose a model in the catalogue and press Download."))
+        self.empty_label = QLabel()
         self.empty_label.setObjectName("downloads_empty")
-        self.partials_box = QGroupBox(self.tr("Unfinished downloads from an earlier session"))
+        self.empty_label.setWordWrap(True)
+        self.partials_box = QGroupBox()
         self.partials_box.setObjectName("partials_box")
         self._partials_layout = QVBoxLayout(self.partials_box)
         self._jobs_widget = QWidget()
@@ -346,22 +420,28 @@ class DownloadsPanel(QWidget):
         layout.addWidget(self.partials_box)
         layout.addWidget(self.empty_label)
         layout.addWidget(scroll, 1)
-        self._timer = QTimer(self)
-        self._timer.setInterval(poll_ms)
-        self._timer.timeout.connect(self._poll)
+
+        def texts() -> None:
+            title.setText(self.tr("Downloads"))
+            self.empty_label.setText(self.tr("No downloads yet. Choose a model in the catalogue and press Download."))
+            self.partials_box.setTitle(self.tr("Unfinished downloads from an earlier session"))
+
+        self._texts = Retranslator(self)
+        self._texts.add(texts)
         self.scan_partials()
 
     # --- public API ------------------------------------------------------------------------------------------------
 
     def start_download(self, repo_id: str, *, quant: str | None = None, filename: str | None = None) -> DownloadTask:
-        """Resolve and download one model (all parts) in a worker thread."""
+        """Resolve and download one model (all parts) as a background job."""
         label = f"{repo_id} · {quant or filename or ''}".rstrip(" ·")
         endpoint = self.endpoint
 
         def resolver() -> list[RemoteFile]:
             return resolve_pull(repo_id, quant=quant, filename=filename, endpoint=endpoint)
 
-        return self._add(DownloadTask(label, resolver=resolver, models_dir=self.models_dir, settings=self.settings))
+        return self._add(DownloadTask(label, self.ctx.background, resolver=resolver, models_dir=self.models_dir,
+                                      settings=self.settings))
 
     @Slot(str, str, str)
     def request(self, repo_id: str, quant: str, filename: str) -> None:
@@ -374,7 +454,8 @@ class DownloadsPanel(QWidget):
     def resume_partial(self, partial: PartialDownload) -> DownloadTask:
         download = Download.from_partial(partial, models_dir=self.models_dir, settings=self.settings)
         label = f"{partial.remote.repo_id} · {partial.remote.filename}" if partial.remote else partial.part.name
-        return self._add(DownloadTask(label, download=download, models_dir=self.models_dir, settings=self.settings))
+        return self._add(DownloadTask(label, self.ctx.background, download=download, models_dir=self.models_dir,
+                                      settings=self.settings))
 
     def tasks(self) -> list[DownloadTask]:
         return [r.task for r in self._rows]
@@ -410,13 +491,12 @@ class DownloadsPanel(QWidget):
         self.partials_box.setVisible(bool(self._partial_rows))
 
     def shutdown(self, timeout: float = 5.0) -> None:
-        """Pause every running download (their .part files stay for next time) and wait for the threads."""
-        self._timer.stop()
+        """Pause every running download (their .part files stay for next time) and wait for their jobs."""
         for r in self._rows:
             if r.task.running:
                 r.task.pause()
         for r in self._rows:
-            r.task.join(timeout)
+            r.task.wait(int(timeout * 1000))
 
     # --- internals -------------------------------------------------------------------------------------------------
 
@@ -425,24 +505,16 @@ class DownloadsPanel(QWidget):
         return [FilePaths.for_file(root, f.repo_id, f.filename) for f in (task.download.files if task.download else [])]
 
     def _add(self, task: DownloadTask) -> DownloadTask:
-        row = _JobRow(task, self._timer.start)
+        row = _JobRow(task)
+        task.changed = row.refresh
+        task.finished = lambda state: self._finished(task, state)
         self._rows.append(row)
         self._jobs_layout.insertWidget(self._jobs_layout.count() - 1, row)
         self.empty_label.hide()
         task.start()
-        self._timer.start()
+        row.refresh()
         return task
 
-    @Slot()
-    def _poll(self) -> None:
-        any_running = False
-        for row in self._rows:
-            row.refresh()
-            state = row.task.state if not row.task.running else None
-            any_running |= row.task.running
-            if state is DownloadState.DONE and row.last_state is not DownloadState.DONE:
-                self.model_installed.emit([str(p) for p in row.task.paths])
-            if state is not None:
-                row.last_state = state
-        if not any_running:
-            self._timer.stop()
+    def _finished(self, task: DownloadTask, state: DownloadState) -> None:
+        if state is DownloadState.DONE:
+            self.model_installed.emit([str(p) for p in task.paths])

@@ -14,6 +14,7 @@ from support.hub_server import REPO, Fault, HubServer
 
 from modelnest.core import paths
 from modelnest.core.download import Download, DownloadState, TransferSettings, find_partial_downloads, resolve_pull
+from modelnest.gui.context import AppContext
 from modelnest.gui.downloads_panel import DownloadsPanel
 
 FAST = TransferSettings(backoff_initial=0.01, backoff_max=0.05, stall_timeout=1.0, disk_margin=0, max_retries=4)
@@ -30,8 +31,8 @@ def hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[HubServer]:
 
 
 @pytest.fixture
-def panel(qtbot: QtBot, hub: HubServer) -> Iterator[DownloadsPanel]:
-    widget = DownloadsPanel(settings=FAST, endpoint=hub.endpoint, poll_ms=20)
+def panel(qtbot: QtBot, hub: HubServer, app_context: AppContext) -> Iterator[DownloadsPanel]:
+    widget = DownloadsPanel(app_context, settings=FAST, endpoint=hub.endpoint)
     qtbot.addWidget(widget)
     yield widget
     widget.shutdown()
@@ -69,7 +70,9 @@ def test_pause_resume_and_cancel(qtbot: QtBot, hub: HubServer, panel: DownloadsP
         row.pause_button.click()  # resume
     assert _sha(task.paths[0]) == hosted.sha256
     resumed = [g.range for g in hub.gets_for(NAME)][-1]
-    assert resumed is not None and int(resumed.split("=")[1].split("-")[0]) >= done_before // 2  # continued, not restarted
+    assert (
+        resumed is not None and int(resumed.split("=")[1].split("-")[0]) >= done_before // 2
+    )  # continued, not restarted
 
 
 def test_cancel_of_a_paused_download_deletes_the_partial(qtbot: QtBot, hub: HubServer, panel: DownloadsPanel) -> None:
@@ -93,22 +96,21 @@ def test_a_failure_is_shown_in_plain_words(qtbot: QtBot, hub: HubServer, panel: 
     assert "not found" in row.status.text() and row.pause_button.text() == "Retry"
 
 
-def test_leftovers_are_offered_for_resume_or_cleanup(qtbot: QtBot, hub: HubServer) -> None:
+def test_leftovers_are_offered_for_resume_or_cleanup(qtbot: QtBot, hub: HubServer, app_context: AppContext) -> None:
     hosted = hub.add_file(REPO, NAME, size=500_000)
     other = hub.add_file(REPO, "tiny-Q8_0.gguf", size=400_000, seed=7)
     for name in (NAME, "tiny-Q8_0.gguf"):
         # An earlier session that stopped mid-download (pause keeps the .part, as a killed process would).
         hub.set_fault(REPO, name, Fault("drip", chunk=8192, interval=0.01, times=1))
-        job = Download(resolve_pull(REPO, filename=name, endpoint=hub.endpoint), settings=FAST)
+        reached = threading.Event()
+        job = Download(resolve_pull(REPO, filename=name, endpoint=hub.endpoint), settings=FAST,
+                       on_progress=lambda p: reached.set() if p.bytes_done >= 40_000 else None)
         thread = threading.Thread(target=job.run)
         thread.start()
-        deadline = time.monotonic() + 20
-        while job.progress.bytes_done < 40_000:
-            assert time.monotonic() < deadline
-            time.sleep(0.01)
+        assert reached.wait(20)
         job.pause()
         thread.join(5)
-    panel = DownloadsPanel(settings=FAST, endpoint=hub.endpoint, poll_ms=20)
+    panel = DownloadsPanel(app_context, settings=FAST, endpoint=hub.endpoint)
     qtbot.addWidget(panel)
     try:
         rows = {r.partial.remote.filename: r for r in panel.partial_rows()}  # type: ignore[union-attr]
