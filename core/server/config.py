@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import ipaddress
-import os
 import secrets
 from dataclasses import dataclass, replace
 
+from modelnest.core import config
 from modelnest.core.errors import UserInputError
 from modelnest.core.messages import Message, msg
 
-TOKEN_ENV = "MODELNEST_API_TOKEN"
+TOKEN_ENV = config.MODELNEST_API_TOKEN
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 MIN_TOKEN_CHARS = 16
 
@@ -30,7 +30,7 @@ def is_loopback(host: str) -> bool:
 
 def token_from_env() -> str | None:
     """``MODELNEST_API_TOKEN`` when set (checked for length: a guessable token is no protection)."""
-    value = os.environ.get(TOKEN_ENV, "").strip()
+    value = config.api_token() or ""
     if not value:
         return None
     if len(value) < MIN_TOKEN_CHARS:
