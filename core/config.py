@@ -25,6 +25,7 @@ __all__ = [
     "HF_HUB_OFFLINE",
     "HF_TOKEN",
     "LLAMA_CPP_LIB_PATH",
+    "MODELNEST_API_TOKEN",
     "MODELNEST_HOME",
     "MODELNEST_MODELS_DIR",
     "MODELNEST_RUNTIME",
@@ -32,6 +33,7 @@ __all__ = [
     "TRANSFORMERS_OFFLINE",
     "VARIABLES",
     "Config",
+    "api_token",
     "hf_endpoint",
     "hf_offline",
     "hf_token",
@@ -49,6 +51,7 @@ MODELNEST_MODELS_DIR = "MODELNEST_MODELS_DIR"
 MODELNEST_RUNTIME = "MODELNEST_RUNTIME"
 MODELNEST_RUNTIMES_DIR = "MODELNEST_RUNTIMES_DIR"
 LLAMA_CPP_LIB_PATH = "LLAMA_CPP_LIB_PATH"
+MODELNEST_API_TOKEN = "MODELNEST_API_TOKEN"
 
 VARIABLES: dict[str, str] = {
     HF_ENDPOINT: "hub address or mirror (e.g. https://hf-mirror.com); the app's mirror setting wins over it",
@@ -60,6 +63,7 @@ VARIABLES: dict[str, str] = {
     MODELNEST_RUNTIME: "auto (default), cpu, vulkan or cuda: which llama.cpp build the engine loads",
     MODELNEST_RUNTIMES_DIR: "where optional llama.cpp builds live when not frozen (developers, tests)",
     LLAMA_CPP_LIB_PATH: "a llama.cpp library folder to load instead of the bundled builds (read by llama_cpp)",
+    MODELNEST_API_TOKEN: "the bearer token `modelnest serve` requires (else a random one is printed at start)",
 }
 
 # huggingface_hub's own truth values (constants._is_true), so both read HF_HUB_OFFLINE alike.
@@ -78,6 +82,7 @@ class Config:
     runtime: str = "auto"  # lower-case, stripped; validated where it is used (runtime.select_runtime)
     runtimes_dir: Path | None = None
     llama_lib_path: str | None = None
+    api_token: str | None = None  # checked for length by modelnest.core.server.config
 
 
 def _text(env: Mapping[str, str], name: str) -> str | None:
@@ -107,6 +112,7 @@ def read(environ: Mapping[str, str] | None = None) -> Config:
         runtime=(_text(env, MODELNEST_RUNTIME) or "auto").lower(),
         runtimes_dir=_path(env, MODELNEST_RUNTIMES_DIR),
         llama_lib_path=_text(env, LLAMA_CPP_LIB_PATH),
+        api_token=_text(env, MODELNEST_API_TOKEN),
     )
 
 
@@ -128,6 +134,11 @@ def hf_offline() -> bool:
 def home_override() -> Path | None:
     """MODELNEST_HOME: the one root for data/, config/, cache/ and models/ (see modelnest.core.paths)."""
     return read().home
+
+
+def api_token() -> str | None:
+    """MODELNEST_API_TOKEN (stripped), or None."""
+    return read().api_token
 
 
 def models_dir_override() -> Path | None:

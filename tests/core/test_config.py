@@ -13,11 +13,11 @@ def test_parse_every_variable() -> None:
     c = config.read({
         "HF_ENDPOINT": " https://hf-mirror.com/ ", "HF_TOKEN": "hf_x", "HF_HUB_OFFLINE": "YES",
         "MODELNEST_HOME": "/srv/nest", "MODELNEST_MODELS_DIR": "/big/models", "MODELNEST_RUNTIME": " CUDA ",
-        "MODELNEST_RUNTIMES_DIR": "/opt/rt", "LLAMA_CPP_LIB_PATH": "/opt/lib",
+        "MODELNEST_RUNTIMES_DIR": "/opt/rt", "LLAMA_CPP_LIB_PATH": "/opt/lib", "MODELNEST_API_TOKEN": " t0k ",
     })
     assert c == config.Config(
         hf_endpoint="https://hf-mirror.com", hf_token="hf_x", hf_offline=True, home=Path("/srv/nest"),
-        models_dir=Path("/big/models"), runtime="cuda", runtimes_dir=Path("/opt/rt"), llama_lib_path="/opt/lib",
+        models_dir=Path("/big/models"), runtime="cuda", runtimes_dir=Path("/opt/rt"), llama_lib_path="/opt/lib", api_token="t0k",
     )
     assert set(config.VARIABLES) >= {"HF_ENDPOINT", "HF_TOKEN", "HF_HUB_OFFLINE", "MODELNEST_HOME"}
 
