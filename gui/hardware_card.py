@@ -441,7 +441,9 @@ class HardwareCard(QWidget):
             # The set of rows changed (first reading, a GPU appeared, a language change): rebuild; otherwise
             # update in place, so a once-a-second refresh never re-creates widgets.
             self._clear(self._live_form)
-            self._live_labels = {name: self._add(self._live_form, "", label, value, name) for name, label, value in rows}
+            self._live_labels = {
+                name: self._add(self._live_form, "", label, value, name) for name, label, value in rows
+            }
             self._live_names = names
         else:
             for name, _, value in rows:

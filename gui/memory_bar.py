@@ -110,7 +110,8 @@ class MemoryBar(QWidget):
             )
         )
         weights = m.resident_weights_bytes  # what occupies memory: repacked weights count once
-        self._bar.segments = [("weights", weights), ("kv", m.kv_cache_bytes), ("compute", m.compute_bytes + m.output_bytes)]
+        compute = m.compute_bytes + m.output_bytes
+        self._bar.segments = [("weights", weights), ("kv", m.kv_cache_bytes), ("compute", compute)]
         self._bar.budget = budget
         self._bar.update()
         self._legend.setText(

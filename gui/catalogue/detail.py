@@ -70,8 +70,9 @@ class ModelDetail(QGroupBox):
 
         def texts() -> None:
             self.setTitle(self.tr("Selected model"))
-            for caption, text in zip(captions, (self.tr("Quantization"), self.tr("Fit"), self.tr("Memory needed"),
-                                                self.tr("Speed"), self.tr("File size"), self.tr("Quality"))):
+            names = (self.tr("Quantization"), self.tr("Fit"), self.tr("Memory needed"), self.tr("Speed"),
+                     self.tr("File size"), self.tr("Quality"))
+            for caption, text in zip(captions, names, strict=True):
                 caption.setText(text)
 
         self._texts.add(texts)

@@ -132,7 +132,8 @@ class LibraryTab(QWidget):
         try:
             add_user_folder(folder)
         except ModelNestError as exc:
-            self._set_status(lambda: tr_text(exc))
+            problem = exc  # `exc` is unbound after the except block; the status may be re-rendered later
+            self._set_status(lambda: tr_text(problem))
             return
         self.scan()
 

@@ -209,7 +209,8 @@ class CatalogueTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
             return self._header(COLUMNS[section])
         return None
 
@@ -357,7 +358,8 @@ class CatalogueFilterProxy(QAbstractProxyModel):
             return lambda r: (r.size[0] if r.size[0] is not None else math.inf)
         if self.sort_key == "quality":  # best first
             return lambda r: -r.quality
-        return lambda r: (-(r.model.downloads or 0), r.model.popularity_rank)  # hub downloads when known, else curated order
+        # Hub downloads when known, else the curated order.
+        return lambda r: (-(r.model.downloads or 0), r.model.popularity_rank)
 
     def _compute(self) -> None:
         source = self.sourceModel()
@@ -373,7 +375,8 @@ class CatalogueFilterProxy(QAbstractProxyModel):
         for src_row in range(top.row(), bottom.row() + 1):
             proxy_row = self._inverse.get(src_row)
             if proxy_row is not None:
-                self.dataChanged.emit(self.index(proxy_row, top.column()), self.index(proxy_row, bottom.column()), roles)
+                self.dataChanged.emit(self.index(proxy_row, top.column()), self.index(proxy_row, bottom.column()),
+                                      roles)
 
     # --- mapping -------------------------------------------------------------------------------------------------
 

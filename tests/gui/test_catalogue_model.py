@@ -69,7 +69,7 @@ def test_filters(qtbot: object) -> None:
 def test_fit_filters_and_speed_sort() -> None:
     rows = _rows()[:4]
     fits = [("full_gpu", 40.0), ("partial_gpu", 12.0), ("cpu_only", 8.0), ("too_large", 1.0)]
-    for r, (fit, tps) in zip(rows, fits):
+    for r, (fit, tps) in zip(rows, fits, strict=True):
         r.plans = {r.quant: _fit(fit, tps)}
     table = CatalogueTableModel(rows)
     proxy = CatalogueFilterProxy()

@@ -13,7 +13,14 @@ from pytestqt.qtbot import QtBot
 from support.hub_server import REPO, Fault, HubServer
 
 from modelnest.core import paths
-from modelnest.core.download import Download, DownloadState, TransferSettings, find_partial_downloads, resolve_pull
+from modelnest.core.download import (
+    Download,
+    DownloadProgress,
+    DownloadState,
+    TransferSettings,
+    find_partial_downloads,
+    resolve_pull,
+)
 from modelnest.gui.context import AppContext
 from modelnest.gui.downloads_panel import DownloadsPanel
 
@@ -103,8 +110,12 @@ def test_leftovers_are_offered_for_resume_or_cleanup(qtbot: QtBot, hub: HubServe
         # An earlier session that stopped mid-download (pause keeps the .part, as a killed process would).
         hub.set_fault(REPO, name, Fault("drip", chunk=8192, interval=0.01, times=1))
         reached = threading.Event()
-        job = Download(resolve_pull(REPO, filename=name, endpoint=hub.endpoint), settings=FAST,
-                       on_progress=lambda p: reached.set() if p.bytes_done >= 40_000 else None)
+
+        def progress(p: DownloadProgress, reached: threading.Event = reached) -> None:
+            if p.bytes_done >= 40_000:
+                reached.set()
+
+        job = Download(resolve_pull(REPO, filename=name, endpoint=hub.endpoint), settings=FAST, on_progress=progress)
         thread = threading.Thread(target=job.run)
         thread.start()
         assert reached.wait(20)
