@@ -83,8 +83,10 @@ def main() -> None:
     model = args.model or tiny_model(work)
     app = QApplication.instance() or QApplication([])
     from modelnest.gui.chat import ChatPage
+    from modelnest.gui.context import AppContext
 
-    page = ChatPage()
+    ctx = AppContext.create()  # this machine: the benchmark measures it
+    page = ChatPage(ctx)
     page.resize(1200, 780)
     page.show()
     page.panel.add_model(str(model))
@@ -111,6 +113,7 @@ def main() -> None:
         last = page.store.list_messages(page.conversation_id)[-1]  # type: ignore[arg-type]
         speeds.append(float(last.stats.get("decode_tokens_per_s") or 0))
     page.shutdown()
+    ctx.shutdown()
 
     print(f"GUI event-loop lateness of a {INTERVAL_MS} ms precise timer (ms), ChatPage + real engine + worker thread")
     print(f"  {'':28s} {'samples':>8s} {'p50':>7s} {'p99':>7s} {'max':>7s}")

@@ -1,4 +1,7 @@
-"""The chat feature: page (sidebar, conversation view, model panel), controller and worker threads."""
+"""The chat feature: the page and its parts (sidebar, view, gauges, banners, model panel) and the controller.
+
+The controller's one worker thread owns the engine; everything else runs through the app's context.
+"""
 
 from modelnest.gui.chat.controller import ChatController
 from modelnest.gui.chat.page import ChatPage

@@ -1,10 +1,13 @@
-"""The chat's GUI-thread controller and its worker threads (engine + history, and sensors).
+"""The chat's GUI-thread controller and its one worker thread, the single owner of the engine (and its history).
 
 Widgets and tests listen only to ``ChatController``'s signals. The engine work runs in a parentless
 QThread with a worker QObject; its signals reach the controller's bound ``@Slot`` methods (queued, so
 they run in the GUI thread) and are re-emitted from there (DESIGN.md, threading pitfalls). The worker
 blocks inside ``EngineClient.generate`` while a reply streams, so Stop does not go through its event
 queue: ``ChatController.stop()`` calls the thread-safe ``ChatSession.cancel()`` directly.
+
+Everything else slow (planning, calibration records, sensors) runs through the app's one background helper;
+sensor readings come from the app's hardware service, not from a thread of the chat's own.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 from modelnest.core.chat.history import HistoryStore
 from modelnest.core.chat.session import (
@@ -29,9 +32,10 @@ from modelnest.core.engine.client import EngineClient, ProgressEvent
 from modelnest.core.engine.errors import EngineError
 from modelnest.core.engine.params import EngineParams, LoadReport, SamplingParams
 from modelnest.core.errors import ModelNestError
+from modelnest.core.messages import Message
 from modelnest.gui.chat.compat import emit
 
-__all__ = ["ChatController", "LoadRequest", "TurnRequest"]
+__all__ = ["ChatController", "EngineFactory", "LoadRequest", "TurnRequest", "UnexpectedFailure"]
 
 EngineFactory = Callable[[], EngineClient]
 
@@ -50,6 +54,18 @@ class TurnRequest:
     sampling: SamplingParams
     text: str = ""
     extra_settings: dict[str, Any] = field(default_factory=dict)
+
+
+class UnexpectedFailure(ModelNestError):
+    """A failure the engine client did not turn into an explanation; the page words it (in the UI language).
+
+    ``stage`` is "read" (the model file could not be read), "load" or "reply"; ``detail`` the original error.
+    """
+
+    def __init__(self, stage: Literal["read", "load", "reply"], detail: str) -> None:
+        super().__init__(f"{stage}: {detail}")
+        self.stage = stage
+        self.detail = detail
 
 
 def _quit_own_thread(worker: QObject) -> None:
@@ -108,7 +124,7 @@ class _ChatWorker(QObject):
             from modelnest.core.gguf import read_file
             from modelnest.core.plan.loader import load_stepping_down
 
-            steps: list[str] = []
+            steps: list[Message] = []
             n_layer = int(read_file(request.path).arch_value("block_count", 0) or 0)
             report, _params = load_stepping_down(self._engine, request.path, request.params, n_layer,
                                                  on_step=steps.append, force=request.force,
@@ -118,10 +134,10 @@ class _ChatWorker(QObject):
             emit(self.load_failed, exc)
             return
         except OSError as exc:
-            emit(self.load_failed, ModelNestError(self.tr("The model file could not be read: {0}.").format(exc)))
+            emit(self.load_failed, UnexpectedFailure("read", str(exc)))
             return
         except Exception as exc:  # noqa: BLE001 - a slot must never leave the controller stuck "loading"
-            emit(self.load_failed, ModelNestError(self.tr("Loading failed unexpectedly: {0}").format(exc)))
+            emit(self.load_failed, UnexpectedFailure("load", f"{type(exc).__name__}: {exc}"))
             return
         emit(self.loaded, report)
         self._warm_up()
@@ -159,7 +175,7 @@ class _ChatWorker(QObject):
         except ModelNestError as exc:
             emit(self.turn_failed, exc)
         except Exception as exc:  # noqa: BLE001 - a slot must never leave the controller stuck "busy"
-            emit(self.turn_failed, ModelNestError(self.tr("The reply failed unexpectedly: {0}").format(exc)))
+            emit(self.turn_failed, UnexpectedFailure("reply", f"{type(exc).__name__}: {exc}"))
         finally:
             emit(self.turn_done)
 
@@ -178,54 +194,6 @@ class _ChatWorker(QObject):
         _quit_own_thread(self)
 
 
-class _SensorWorker(QObject):
-    """Samples CPU/GPU temperature and load about once a second in its own thread."""
-
-    reading = Signal(object)  # modelnest.core.hardware.SensorReading
-
-    def __init__(self, interval_ms: int) -> None:
-        super().__init__()
-        self._interval_ms = interval_ms
-        self._sampler: Any = None
-        self._timer: QTimer | None = None
-
-    @Slot()
-    def start(self) -> None:
-        from modelnest.core.hardware import SensorSampler, probe
-
-        try:
-            gpus = probe(with_sensors=False).gpus  # which GPUs to watch (tens of ms, off the GUI thread)
-        except Exception:  # noqa: BLE001 - no GPU list: CPU sensors still work
-            gpus = []
-        try:
-            self._sampler = SensorSampler(gpus=gpus)
-        except Exception:  # noqa: BLE001 - no sensors at all: the gauge says n/a
-            self._sampler = None
-        self._timer = QTimer(self)  # created here: it fires in this thread
-        self._timer.setInterval(self._interval_ms)
-        self._timer.timeout.connect(self.sample)
-        self._timer.start()
-        self.sample()
-
-    @Slot()
-    def sample(self) -> None:
-        if self._sampler is not None:
-            try:
-                emit(self.reading, self._sampler.read())
-            except Exception:  # noqa: BLE001 - a failing sensor read must not end the thread
-                pass
-
-    @Slot()
-    def stop(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
-        if self._sampler is not None:
-            self._sampler.close()
-            self._sampler = None
-        _quit_own_thread(self)
-
-
 class ChatController(QObject):
     """GUI-thread face of the chat: commands in, signals out. Never blocks the GUI thread on the engine."""
 
@@ -237,17 +205,15 @@ class ChatController(QObject):
     load_failed = Signal(object)  # ModelNestError (EngineError carries explanation/advice/log_tail)
     reply_started = Signal(object)  # ReplyStarted
     reply_delta = Signal(object)  # ReplyDelta
-    prompt_progress = Signal(float)
+    prompt_progress = Signal(float)  # share of the prompt read before the first token (shown in the status line)
     reply_finished = Signal(object)  # ReplyFinished
     engine_failed = Signal(object)  # EngineError that ended a reply (crash, hang, generation failure)
     turn_failed = Signal(object)  # ModelNestError before a reply existed (e.g. history refused)
-    store_warning = Signal(str)
-    sensors = Signal(object)  # SensorReading
+    store_warning = Signal(object)  # Text (a core Message or plain text): the history could not be written yet
     _load_requested = Signal(object)
     _unload_requested = Signal()
     _turn_requested = Signal(object)
     _stop_requested = Signal()
-    _sensor_stop_requested = Signal()
 
     def __init__(
         self,
@@ -255,18 +221,14 @@ class ChatController(QObject):
         engine_factory: EngineFactory = EngineClient,
         *,
         delta_interval_s: float = 0.05,
-        sensor_interval_ms: int = 1000,
     ) -> None:
         super().__init__()
         self.store = store  # the GUI thread's store
         self._engine_factory = engine_factory
         self._delta_interval_s = delta_interval_s
-        self._sensor_interval_ms = sensor_interval_ms
         self.engine: EngineClient | None = None  # created on first load, never at window construction
         self._thread: QThread | None = None
         self._worker: _ChatWorker | None = None
-        self._sensor_thread: QThread | None = None
-        self._sensor_worker: _SensorWorker | None = None
         self.report: LoadReport | None = None
         self.last_load: LoadRequest | None = None
         self.busy = False
@@ -298,26 +260,8 @@ class ChatController(QObject):
         thread.start()
         return worker
 
-    def start_sensors(self) -> None:
-        if self._sensor_thread is not None:
-            return
-        thread = QThread()
-        thread.setObjectName("chat-sensors")
-        worker = _SensorWorker(self._sensor_interval_ms)
-        worker.moveToThread(thread)
-        thread.started.connect(worker.start)
-        worker.reading.connect(self._on_reading)
-        self._sensor_stop_requested.connect(worker.stop)
-        self._sensor_thread, self._sensor_worker = thread, worker
-        thread.start()
-
     def shutdown(self) -> None:
-        """Stop any reply, end the engine and both threads, and wait for them (window close, app exit)."""
-        if self._sensor_thread is not None:
-            emit(self._sensor_stop_requested)
-            self._sensor_thread.wait()
-            self._sensor_stop_requested.disconnect()
-            self._sensor_thread = self._sensor_worker = None
+        """Stop any reply, end the engine and its thread, and wait for them (window close, app exit)."""
         if self._thread is not None and self._worker is not None:
             if self.busy:
                 self._worker.cancel()
@@ -367,9 +311,7 @@ class ChatController(QObject):
     def _turn(self, request: TurnRequest) -> bool:
         if self.busy or self.loading or self.report is None:
             return False
-        worker = self._ensure_worker()
-        del worker
-        self.start_sensors()
+        self._ensure_worker()
         self.streaming_conversation_id = request.conversation_id
         self._set_busy(True)
         emit(self._turn_requested, request)
@@ -397,7 +339,6 @@ class ChatController(QObject):
     def _on_loaded(self, report: LoadReport) -> None:
         self.loading = False
         self.report = report
-        self.start_sensors()  # started now rather than at the first reply, so its set-up never meets a stream
         emit(self.model_loaded, report)
 
     @Slot(object)
@@ -440,7 +381,3 @@ class ChatController(QObject):
         self.streaming_message_id = None
         self.streaming_conversation_id = None
         self._set_busy(False)
-
-    @Slot(object)
-    def _on_reading(self, reading: object) -> None:
-        emit(self.sensors, reading)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -13,6 +15,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -22,13 +25,20 @@ from PySide6.QtWidgets import (
 )
 
 from modelnest.core import paths
+from modelnest.core.chat.sampling import engine_sampling
 from modelnest.core.chat.settings import ChatSettings, SamplingSettings
 from modelnest.core.engine.client import default_threads
 from modelnest.core.engine.params import EngineParams, SamplingParams
-from modelnest.core.errors import ModelNestError
+from modelnest.core.messages import Text
 from modelnest.core.plan import Plan
+from modelnest.gui.background import Job, JobControl
 from modelnest.gui.chat.compat import emit
+from modelnest.gui.i18n import tr_text
 from modelnest.gui.memory_bar import MemoryBar
+from modelnest.gui.retranslate import Retranslator
+
+if TYPE_CHECKING:
+    from modelnest.gui.context import AppContext
 
 __all__ = ["ModelPanel", "find_models"]
 
@@ -44,37 +54,46 @@ def find_models(root: Path | None = None, limit: int = 500) -> list[Path]:
 
 
 class ModelPanel(QWidget):
-    """Collects what Load and Send need; never talks to the engine itself (the page does, via the controller)."""
+    """Collects what Load and Send need; never talks to the engine itself (the page does, via the controller).
+
+    The planner runs as a background job of the app (one job key, so only the latest request's plan is shown) on
+    the app's hardware snapshot; settings are read from and merged into the app's one settings service.
+    """
 
     load_clicked = Signal()
     unload_clicked = Signal()
+    planned = Signal(object)  # Plan or None, after each planning request ended (tests and the page listen)
 
-    _planned = Signal(object, object)  # (request key, Plan or ModelNestError), from a pool thread
-
-    def __init__(self, settings: ChatSettings, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("model_panel")
+        self._ctx = ctx
+        settings = ctx.settings.settings
         self.current_plan: Plan | None = None  # the planner's choice for the selected model (memory bar, params)
         self._plan_key: tuple[str | None, int | None] | None = None
+        self._plan_job: Job[Plan] | None = None
+        self._plan_problem: Text | BaseException | None = None  # why there is no plan (the model list's tooltip)
+        self._measured: float | None = None
         self._user_ctx = False  # the user typed a context length: plan for it instead of choosing one
         self._user_threads = False
-        self._hardware: object | None = None
         self._plan_timer = QTimer(self)
         self._plan_timer.setSingleShot(True)
         self._plan_timer.setInterval(250)  # debounce typing in the context box
         self._plan_timer.timeout.connect(self._start_planning)
-        self._planned.connect(self._on_planned)
         self.setMinimumWidth(260)
         self.setMaximumWidth(330)  # the memory bar wraps its text rather than widening the window
         layout = QVBoxLayout(self)
+        self._texts = Retranslator(self)
+        tr = self._texts.add
 
-        model_box = QGroupBox(self.tr("Model"))
+        model_box = QGroupBox()
+        tr(lambda: model_box.setTitle(self.tr("Model")))
         model_layout = QVBoxLayout(model_box)
         self.model_combo = QComboBox()
         self.model_combo.setObjectName("model_combo")
-        self.model_combo.setToolTip(self.tr("GGUF files in your models folder, and files you chose"))
-        browse = QPushButton(self.tr("Choose file…"))
+        browse = QPushButton()
         browse.setObjectName("choose_model")
+        tr(lambda: browse.setText(self.tr("Choose file…")))
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()
         row.addWidget(self.model_combo, 1)
@@ -86,18 +105,20 @@ class ModelPanel(QWidget):
         self.n_ctx.setRange(128, 1_048_576)
         self.n_ctx.setSingleStep(1024)
         self.n_ctx.setValue(settings.n_ctx)
-        form.addRow(self.tr("Context length"), self.n_ctx)
+        form.addRow(self._label(lambda: self.tr("Context length")), self.n_ctx)
         self.threads = QSpinBox()
         self.threads.setObjectName("threads")
         self.threads.setRange(1, 512)
         self.threads.setValue(default_threads())
-        form.addRow(self.tr("CPU threads"), self.threads)
+        form.addRow(self._label(lambda: self.tr("CPU threads")), self.threads)
         model_layout.addLayout(form)
         buttons = QHBoxLayout()
-        self.load_button = QPushButton(self.tr("Load"))
+        self.load_button = QPushButton()
         self.load_button.setObjectName("load_button")
-        self.unload_button = QPushButton(self.tr("Unload"))
+        tr(lambda: self.load_button.setText(self.tr("Load")))
+        self.unload_button = QPushButton()
         self.unload_button.setObjectName("unload_button")
+        tr(lambda: self.unload_button.setText(self.tr("Unload")))
         self.unload_button.setEnabled(False)
         self.load_button.clicked.connect(self.load_clicked)
         self.unload_button.clicked.connect(self.unload_clicked)
@@ -115,40 +136,48 @@ class ModelPanel(QWidget):
         model_layout.addWidget(self.memory_bar)
         layout.addWidget(model_box)
 
-        prompt_box = QGroupBox(self.tr("System prompt"))
+        prompt_box = QGroupBox()
+        tr(lambda: prompt_box.setTitle(self.tr("System prompt")))
         prompt_layout = QVBoxLayout(prompt_box)
         self.system_prompt = QPlainTextEdit(settings.system_prompt)
         self.system_prompt.setObjectName("system_prompt")
-        self.system_prompt.setPlaceholderText(self.tr("Optional instructions for the model"))
+        tr(lambda: self.system_prompt.setPlaceholderText(self.tr("Optional instructions for the model")))
         self.system_prompt.setMaximumHeight(90)
         prompt_layout.addWidget(self.system_prompt)
         layout.addWidget(prompt_box)
 
-        sampling_box = QGroupBox(self.tr("Sampling"))
+        sampling_box = QGroupBox()
+        tr(lambda: sampling_box.setTitle(self.tr("Sampling")))
         sform = QFormLayout(sampling_box)
         s = settings.sampling
         self.temperature = self._double(0.0, 5.0, 0.05, s.temperature, "temperature")
-        sform.addRow(self.tr("Temperature"), self.temperature)
+        sform.addRow(self._label(lambda: self.tr("Temperature")), self.temperature)
         self.top_p = self._double(0.0, 1.0, 0.01, s.top_p, "top_p")
-        sform.addRow(self.tr("Top-p"), self.top_p)
+        sform.addRow(self._label(lambda: self.tr("Top-p")), self.top_p)
         self.top_k = self._int(0, 100_000, s.top_k, "top_k")
-        sform.addRow(self.tr("Top-k"), self.top_k)
+        sform.addRow(self._label(lambda: self.tr("Top-k")), self.top_k)
         self.repeat_penalty = self._double(0.0, 10.0, 0.05, s.repeat_penalty, "repeat_penalty")
-        sform.addRow(self.tr("Repeat penalty"), self.repeat_penalty)
+        sform.addRow(self._label(lambda: self.tr("Repeat penalty")), self.repeat_penalty)
         self.max_tokens = self._int(1, 1_048_576, s.max_tokens, "max_tokens")
-        sform.addRow(self.tr("Max tokens"), self.max_tokens)
-        self.seed = self._int(-1, 2**31 - 1, s.seed, "seed")
-        self.seed.setSpecialValueText(self.tr("random"))
-        sform.addRow(self.tr("Seed"), self.seed)
+        sform.addRow(self._label(lambda: self.tr("Max tokens")), self.max_tokens)
+        self.seed = self._int(-1, 2**31 - 1, s.seed, "seed")  # QSpinBox holds 32-bit signed values
+        tr(lambda: self.seed.setSpecialValueText(self.tr("random")))
+        sform.addRow(self._label(lambda: self.tr("Seed")), self.seed)
         layout.addWidget(sampling_box)
         layout.addStretch(1)
-        self._settings = settings
+        tr(self._render_plan)
         self.ignore_eos = False  # not in the UI: benchmarks and tests set it to get replies of exact length
         self.refresh_models(settings.last_model_path)
         self.model_combo.currentIndexChanged.connect(self._model_changed)
         self.n_ctx.valueChanged.connect(self._ctx_edited)
         self.threads.valueChanged.connect(self._threads_edited)
+        ctx.hardware.when_ready(self._hardware_ready)
         self.schedule_plan()
+
+    def _label(self, text: Callable[[], str]) -> QLabel:
+        label = QLabel()
+        self._texts.add(lambda: label.setText(text()))
+        return label
 
     def _double(self, low: float, high: float, step: float, value: float, name: str) -> QDoubleSpinBox:
         box = QDoubleSpinBox()
@@ -213,45 +242,36 @@ class ModelPanel(QWidget):
     def schedule_plan(self) -> None:
         self._plan_timer.start()
 
+    @Slot(object)
+    def _hardware_ready(self, _snapshot: object) -> None:
+        self.schedule_plan()  # the first snapshot, or a new one after a re-probe / bandwidth measurement
+
     @Slot()
     def _start_planning(self) -> None:
         path = self.model_path()
         key = (path, self.n_ctx.value() if self._user_ctx else None)
         self._plan_key = key
-        if path is None:
-            self.current_plan = None
-            self.memory_bar.setVisible(False)
+        if self._plan_job is not None:
+            self._plan_job.cancel()  # its result would be for an older request
+            self._plan_job = None
+        hardware = self._ctx.hardware.snapshot
+        if path is None or hardware is None:  # no model, or the machine is not probed yet (_hardware_ready)
+            self._set_plan(None, None)
             return
+        model, ctx = path, key[1]
 
-        def work() -> None:  # in a pool thread: reading a header and probing must not block the window
-            try:
-                from modelnest.core.gguf import read_file
-                from modelnest.core.hardware import probe
-                from modelnest.core.plan import ModelSpec, plan
+        def work(_control: JobControl) -> Plan:  # reading a header must not block the window
+            from modelnest.core.gguf import read_file
+            from modelnest.core.plan import ModelSpec, plan
 
-                if self._hardware is None:
-                    self._hardware = probe(with_sensors=False)
-                result: object = plan(ModelSpec.from_header(read_file(key[0])), self._hardware, key[1])
-            except ModelNestError as exc:
-                result = exc
-            except OSError as exc:
-                result = ModelNestError(str(exc))
-            emit(self._planned, key, result)
+            return plan(ModelSpec.from_header(read_file(model)), hardware, ctx)
 
-        QThreadPool.globalInstance().start(work)
+        self._plan_job = self._ctx.background.submit(
+            work, key="chat-plan", on_result=self._on_planned, on_error=self._on_plan_failed)
 
-    @Slot(object, object)
-    def _on_planned(self, key: object, result: object) -> None:
-        if key != self._plan_key:
-            return  # an older request; a newer one is on its way
-        if not isinstance(result, Plan):
-            self.current_plan = None
-            self.memory_bar.setVisible(False)
-            self.model_combo.setToolTip(str(result))
-            return
-        self.current_plan = result
-        self.memory_bar.set_plan(result)
-        self.memory_bar.setVisible(True)
+    def _on_planned(self, result: Plan) -> None:
+        self._plan_job = None
+        self._set_plan(result, None)
         if not self._user_ctx:
             self.n_ctx.blockSignals(True)
             self.n_ctx.setValue(result.ctx)
@@ -260,6 +280,36 @@ class ModelPanel(QWidget):
             self.threads.blockSignals(True)
             self.threads.setValue(result.threads)
             self.threads.blockSignals(False)
+        emit(self.planned, result)
+
+    def _on_plan_failed(self, error: BaseException) -> None:
+        self._plan_job = None
+        # A header that cannot be read, a file that vanished: no plan; Load still explains the real problem.
+        self._set_plan(None, error)
+        emit(self.planned, None)
+
+    def _set_plan(self, plan: Plan | None, problem: Text | BaseException | None) -> None:
+        self.current_plan = plan
+        self._plan_problem = problem
+        self._measured = None
+        self._render_plan()
+
+    def _render_plan(self) -> None:
+        if self._plan_problem is not None:
+            self.model_combo.setToolTip(tr_text(self._plan_problem))
+        else:
+            self.model_combo.setToolTip(self.tr("GGUF files in your models folder, and files you chose"))
+        plan = self.current_plan
+        self.memory_bar.setVisible(plan is not None)
+        if plan is not None:
+            self.memory_bar.set_plan(plan)  # again on a language change: the bar renders its texts there
+            if self._measured is not None:
+                self.memory_bar.set_measured(self._measured)
+
+    def set_measured(self, decode_tokens_per_s: float) -> None:
+        """The speed a reply really reached, beside the prediction."""
+        self._measured = decode_tokens_per_s
+        self.memory_bar.set_measured(decode_tokens_per_s)
 
     # ---- values -----------------------------------------------------------------------------------------
     def engine_params(self) -> EngineParams:
@@ -275,19 +325,23 @@ class ModelPanel(QWidget):
         return EngineParams(n_ctx=n_ctx, n_batch=n_batch, n_ubatch=n_batch, n_threads=threads,
                             n_threads_batch=threads)
 
-    def sampling(self) -> SamplingParams:
-        return SamplingParams(
-            temperature=self.temperature.value(), top_p=self.top_p.value(), top_k=self.top_k.value(),
-            repeat_penalty=self.repeat_penalty.value(), max_tokens=self.max_tokens.value(), seed=self.seed.value(),
-            ignore_eos=self.ignore_eos)
-
-    def chat_settings(self) -> ChatSettings:
-        """The panel as saved settings (keeps the language and unknown keys of the loaded settings)."""
-        sampling = SamplingSettings(
+    def sampling_settings(self) -> SamplingSettings:
+        """The sampling values as the user set them (what settings.json keeps)."""
+        return SamplingSettings(
             temperature=self.temperature.value(), top_p=self.top_p.value(), top_k=self.top_k.value(),
             repeat_penalty=self.repeat_penalty.value(), max_tokens=self.max_tokens.value(), seed=self.seed.value())
-        return replace(self._settings, sampling=sampling, n_ctx=self.n_ctx.value(),
-                       system_prompt=self.system_prompt.toPlainText(), last_model_path=self.model_path())
+
+    def sampling(self) -> SamplingParams:
+        """What the engine samples with: core's one conversion of the settings (plus the tests' ignore_eos)."""
+        return engine_sampling(self.sampling_settings(), ignore_eos=self.ignore_eos)
+
+    def save_settings(self) -> ChatSettings:
+        """Merge what this panel shows into the app's settings (the language and anything else stay as they are).
+
+        Raises UserInputError, naming the value, if one is out of range."""
+        return self._ctx.settings.update(
+            sampling=self.sampling_settings(), n_ctx=self.n_ctx.value(),
+            system_prompt=self.system_prompt.toPlainText(), last_model_path=self.model_path())
 
     def set_loading(self, loading: bool, loaded: bool) -> None:
         self.progress.setVisible(loading)
@@ -299,5 +353,5 @@ class ModelPanel(QWidget):
 
     @Slot(float)
     def set_progress(self, fraction: float) -> None:
-        self.progress.setValue(int(round(fraction * 100)))
+        self.progress.setValue(round(fraction * 100))
 

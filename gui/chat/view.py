@@ -4,7 +4,9 @@ Why one document (and not one widget per message): a conversation of hundreds of
 light widget, and appending a batch of streamed text is an insertion at the end of the document whose
 cost does not depend on what comes before it. A finished message is rendered once (Markdown + Pygments,
 cached by id and last change) and replaces only its own range of the document.
-Actions are links inside the document (copy:ID, code:ID:N, edit:ID, retry:ID) handled here.
+Actions are links inside the document (copy:ID, code:ID:N, edit:ID, retry:ID) handled here. Their words, the
+role names and the stats lines are in the UI language: on a language change the cache is dropped and the
+conversation is rendered again (a reply being streamed keeps streaming).
 """
 
 from __future__ import annotations
@@ -12,13 +14,16 @@ from __future__ import annotations
 import html
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 
-from PySide6.QtCore import QUrl, Signal, Slot
+from PySide6.QtCore import QEvent, QUrl, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QTextBlockFormat, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from modelnest.core.chat.history import Message
+from modelnest.core.chat.stats import reply_error, reply_stats_line
 from modelnest.gui.chat.compat import emit
+from modelnest.gui.i18n import tr_text
 
 __all__ = ["ChatView"]
 
@@ -86,8 +91,8 @@ class ChatView(QTextBrowser):
         elif m.status == "interrupted":
             parts.append(self.tr("Interrupted: the engine stopped before this reply was finished."))
         elif m.status == "error":
-            error = m.stats.get("error")
-            parts.append(self.tr("Error: {0}").format(html.escape(str(error))) if error else self.tr("Error."))
+            error = reply_error(m.stats)  # the stored Message when there is one, so it is shown translated
+            parts.append(self.tr("Error: {0}").format(html.escape(tr_text(error))) if error else self.tr("Error."))
         if m.status in ("interrupted", "error", "stopped") and last and m.role == "assistant":
             retry = self.tr("Retry")
             parts.append(f'<a href="retry:{m.id}">{html.escape(retry)}</a>')
@@ -95,35 +100,15 @@ class ChatView(QTextBrowser):
         if stats:
             parts.append(html.escape(stats))
         if m.damaged:
-            parts.append(html.escape(" ".join(m.problems)))
+            parts.append(html.escape(" ".join(tr_text(p) for p in m.problems)))
         if not parts:
             return ""
         return f'<p style="color:#777777; font-size:small;">{" · ".join(parts)}</p>'
 
     def stats_text(self, m: Message) -> str:
-        """TTFT, prefill and decode speed, and the settings used, in one line."""
-        s = m.stats
-        bits: list[str] = []
-        if isinstance(s.get("completion_tokens"), int):
-            bits.append(self.tr("{0} tokens").format(s["completion_tokens"]))
-        if isinstance(s.get("ttft_s"), (int, float)):
-            bits.append(self.tr("first token {0:.0f} ms").format(s["ttft_s"] * 1000))
-        if isinstance(s.get("prefill_tokens_per_s"), (int, float)):
-            bits.append(self.tr("prompt {0:.1f} t/s").format(s["prefill_tokens_per_s"]))
-        if isinstance(s.get("decode_tokens_per_s"), (int, float)):
-            bits.append(self.tr("generation {0:.1f} t/s").format(s["decode_tokens_per_s"]))
-        settings = s.get("settings")
-        if isinstance(settings, dict):
-            shown = [(self.tr("temp"), "temperature"), ("top-p", "top_p"), ("top-k", "top_k"),
-                     (self.tr("repeat"), "repeat_penalty"), (self.tr("max"), "max_tokens"), (self.tr("seed"), "seed"),
-                     (self.tr("ctx"), "n_ctx")]
-            used = [f"{label} {settings[key]:g}" if isinstance(settings.get(key), float) else f"{label} {settings[key]}"
-                    for label, key in shown if key in settings]
-            if used:
-                bits.append(", ".join(used))
-        if isinstance(s.get("model"), str):
-            bits.append(s["model"])
-        return " · ".join(bits)
+        """TTFT, prefill and decode speed, and the settings used, in one line (core words it; shown translated)."""
+        line = reply_stats_line(m.stats)
+        return tr_text(line) if line is not None else ""
 
     def _message_html(self, m: Message, last: bool) -> str:
         cached = self._cache.get(m.id)
@@ -136,7 +121,8 @@ class ChatView(QTextBrowser):
             # Imported on first use: Markdown + Pygments cost ~0.3 s of start-up otherwise.
             from modelnest.gui.markdown_render import render_markdown
 
-            rendered = render_markdown(m.content, lambda i, mid=m.id: f"code:{mid}:{i}", self.tr("Copy code"))
+            mid = m.id
+            rendered = render_markdown(m.content, lambda i: f"code:{mid}:{i}", self.tr("Copy code"))
             body, blocks = rendered.html, rendered.code_blocks
         else:  # what the user typed is shown as typed
             body = "<p>" + html.escape(m.content).replace("\n", "<br/>") + "</p>"
@@ -226,6 +212,22 @@ class ChatView(QTextBrowser):
     def _scroll_to_end(self) -> None:
         bar = self.verticalScrollBar()
         bar.setValue(bar.maximum())
+
+    # ---- language -----------------------------------------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange and self._order:
+            self.rerender()
+
+    def rerender(self) -> None:
+        """Render every message again (new language); a reply being streamed continues with what it showed."""
+        self._cache.clear()
+        messages = [self._messages[i] for i in self._order]
+        if self._stream_id is not None:
+            streamed = self.streamed_text()
+            messages = [replace(m, content=streamed, status="streaming") if m.id == self._stream_id else m
+                        for m in messages]
+        self.show_conversation(messages)
 
     # ---- links ----------------------------------------------------------------------------------------------
     def copy_message(self, message_id: int) -> str:

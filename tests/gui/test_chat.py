@@ -1,4 +1,8 @@
-"""The chat page with real widgets, the real engine process and a real history file (pytest-qt, offscreen)."""
+"""The chat page with real widgets, the real engine process and a real history file (pytest-qt, offscreen).
+
+Every page runs on an application context replaying a recorded CPU-only desktop (``app_context``), never this
+host's live probe. Tests that interrupt a reply load with ``ignore_eos``: the random model cannot end it early.
+"""
 
 from __future__ import annotations
 
@@ -14,14 +18,18 @@ import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
+from support.app_context import recorded_context
 from support.processes import gone
 
 from modelnest.core import paths
 from modelnest.core.chat.history import HistoryStore
 from modelnest.core.chat.session import ReplyDelta, ReplyFinished
 from modelnest.core.engine.client import CrashLedger, EngineClient
-from modelnest.core.hardware import GpuSensors, SensorReading
+from modelnest.core.hardware import GpuSensors, SensorReading, ThrottleDetector
+from modelnest.gui.app import apply_language
 from modelnest.gui.chat import ChatPage
+from modelnest.gui.context import AppContext
+from modelnest.gui.i18n import tr_text
 
 # The offscreen platform plugin warns on every top-level show(); it says nothing about our code.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -30,21 +38,37 @@ LOAD_TIMEOUT = 60_000
 REPLY_TIMEOUT = 60_000
 
 
-
-
 def _engine() -> EngineClient:
     # A private crash ledger: tests that kill the engine must not make other tests' loads refused.
     return EngineClient(hang_timeout=15.0, cancel_grace=3.0, ledger=CrashLedger())
 
 
 @pytest.fixture
-def make_page(qtbot: QtBot) -> Iterator[Callable[..., ChatPage]]:
+def other_context(tmp_path: Path) -> Iterator[Callable[[Callable[[Path], None]], AppContext]]:
+    """``open(prepare)``: a second recorded context whose files ``prepare(root)`` damaged before it opened them."""
+    made: list[AppContext] = []
+
+    def open_context(prepare: Callable[[Path], None]) -> AppContext:
+        root = tmp_path / f"other-{len(made)}"
+        prepare(root)
+        ctx = recorded_context(root)
+        made.append(ctx)
+        return ctx
+
+    yield open_context
+    for ctx in made:
+        ctx.shutdown()
+
+
+@pytest.fixture
+def make_page(qtbot: QtBot, app_context: AppContext, other_context: object) -> Iterator[Callable[..., ChatPage]]:
+    """``make(ctx=None)``: a page on the test's context (or on ``ctx``, e.g. one opened over a damaged file).
+
+    Pages end before any context does (``other_context`` is set up first, so it is torn down last)."""
     pages: list[ChatPage] = []
 
-    def make(**kwargs: object) -> ChatPage:
-        kwargs.setdefault("engine_factory", _engine)
-        kwargs.setdefault("sensor_interval_ms", 200)
-        page = ChatPage(**kwargs)  # type: ignore[arg-type]
+    def make(ctx: AppContext | None = None) -> ChatPage:
+        page = ChatPage(ctx or app_context, engine_factory=_engine)
         qtbot.addWidget(page)
         page.resize(1100, 700)
         pages.append(page)
@@ -116,7 +140,7 @@ def test_send_streams_tokens_into_the_view_and_history(qtbot: QtBot, page: ChatP
     messages = page.store.list_messages(page.conversation_id)  # type: ignore[arg-type]
     assert [(m.role, m.status) for m in messages] == [("user", "complete"), ("assistant", "complete")]
     assert messages[0].content == "Hello there"
-    assert page.conversations.currentItem().text() == "Hello there"
+    assert page.sidebar.conversations.currentItem().text() == "Hello there"
     assert page.input.toPlainText() == "" and page.send_button.isEnabled() and not page.stop_button.isEnabled()
     # After the reply: its TTFT, prefill and decode speed and the settings used are shown with it.
     text = page.view.toPlainText()
@@ -168,7 +192,7 @@ def test_edit_and_resend_the_last_user_message(qtbot: QtBot, page: ChatPage) -> 
     qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
     result = finish(qtbot, page)
     messages = page.store.list_messages(page.conversation_id)  # type: ignore[arg-type]
-    assert [(m.id, m.role, m.content) for m in messages][0] == (user_id, "user", "second try")
+    assert (messages[0].id, messages[0].role, messages[0].content) == (user_id, "user", "second try")
     assert [m.id for m in messages] == [user_id, result.message.id] == page.view.message_ids()
     assert not page.editing_label.isVisible()
 
@@ -184,43 +208,56 @@ def test_switching_conversations_while_generating_is_refused(qtbot: QtBot, page:
     with qtbot.waitSignal(page.controller.reply_delta, timeout=REPLY_TIMEOUT):
         type_and_send(qtbot, page, "newer chat")
     older_row = page.conversation_ids().index(older)
-    page.conversations.setCurrentRow(older_row)  # the user clicks the other conversation
+    page.sidebar.conversations.setCurrentRow(older_row)  # the user clicks the other conversation
     assert page.conversation_id == newer
-    assert page.conversations.currentItem().data(Qt.ItemDataRole.UserRole) == newer
+    assert page.sidebar.conversations.currentItem().data(Qt.ItemDataRole.UserRole) == newer
     assert "Stop it before switching" in page.status_message.text()
-    assert not page.new_button.isEnabled() and page.new_conversation() is None
+    assert not page.sidebar.new_button.isEnabled() and page.new_conversation() is None
     assert page.delete_conversation(newer) is False
     page.controller.stop()
     result = finish(qtbot, page)
     assert result.message.conversation_id == newer and result.status == "stopped"
-    page.conversations.setCurrentRow(page.conversation_ids().index(older))
+    page.sidebar.conversations.setCurrentRow(page.conversation_ids().index(older))
     assert page.conversation_id == older
-    assert [m.content for m in page.store.list_messages(older)][0] == "older chat"  # type: ignore[arg-type]
+    assert page.store.list_messages(older)[0].content == "older chat"  # type: ignore[arg-type]
 
 
-def test_gauges_show_live_plausible_values(qtbot: QtBot, page: ChatPage) -> None:
+def test_gauges_show_live_plausible_values(qtbot: QtBot, page: ChatPage, app_context: AppContext) -> None:
     page.panel.max_tokens.setValue(100_000)
     readings: list[SensorReading] = []
-    page.controller.sensors.connect(readings.append)
+    app_context.hardware.reading.connect(readings.append)  # the app's one sampler, on the recorded machine
+    assert page.sensors_held  # the page is shown
     type_and_send(qtbot, page, "count")
     qtbot.waitUntil(lambda: len(readings) >= 2 and page.controller.busy, timeout=REPLY_TIMEOUT)
-    qtbot.waitUntil(lambda: "tokens/s" in page.gauge_tps.text() and "–" not in page.gauge_tps.text())
-    tps = float(page.gauge_tps.text().split()[0])
-    ttft = float(page.gauge_ttft.text().split()[2])
-    tokens = int(page.gauge_tokens.text().split()[0])
+    gauges = page.gauges
+    qtbot.waitUntil(lambda: "tokens/s" in gauges.tps.text() and "–" not in gauges.tps.text())
+    tps = float(gauges.tps.text().split()[0])
+    ttft = float(gauges.ttft.text().split()[2])
+    tokens = int(gauges.tokens.text().split()[0])
     assert 1 < tps < 1_000_000 and 0 < ttft < 60_000 and tokens > 0
-    qtbot.waitUntil(lambda: int(page.gauge_tokens.text().split()[0]) > tokens)  # live, not a snapshot
-    temp, load_text = page.gauge_temp.text(), page.gauge_load.text()
+    qtbot.waitUntil(lambda: int(gauges.tokens.text().split()[0]) > tokens)  # live, not a snapshot
     reading = readings[-1]
-    if reading.cpu_temperature_c is not None:
-        assert re.fullmatch(r"CPU \d+ °C", temp)
-    else:  # no sensor on this machine: "n/a" and the reason
-        assert temp == "CPU temperature n/a"
-        assert page.gauge_temp.toolTip() == reading.missing["cpu_temperature_c"]
-    load_pct = float(re.search(r"([\d.]+) %", load_text).group(1))  # type: ignore[union-attr]
-    assert 0 <= load_pct <= 100
+    # The recorded desktop reports a CPU package temperature and a load: both shown as the sampler read them.
+    assert reading.cpu_temperature_c is not None and reading.cpu_percent is not None
+    assert gauges.temp.text() == f"CPU {reading.cpu_temperature_c:.0f} °C"
+    assert gauges.load.text() == f"CPU load {reading.cpu_percent:.0f} %"
     page.controller.stop()
     finish(qtbot, page)
+
+
+def test_sensors_are_wanted_while_shown_or_replying(qtbot: QtBot, page: ChatPage, app_context: AppContext) -> None:
+    hardware = app_context.hardware
+    assert page.sensors_held and hardware.sampling
+    page.panel.max_tokens.setValue(100_000)
+    with qtbot.waitSignal(page.controller.reply_delta, timeout=REPLY_TIMEOUT):
+        type_and_send(qtbot, page, "keep going")
+    page.hide()
+    assert page.sensors_held and hardware.sampling  # a reply is still being written
+    page.controller.stop()
+    finish(qtbot, page)
+    assert not page.sensors_held and not hardware.sampling  # hidden and idle: nobody samples for the chat
+    page.show()
+    assert page.sensors_held and hardware.sampling
 
 
 def test_temperature_gauge_prefers_the_gpu_when_layers_are_offloaded(make_page: Callable[..., ChatPage]) -> None:
@@ -228,12 +265,12 @@ def test_temperature_gauge_prefers_the_gpu_when_layers_are_offloaded(make_page: 
     reading = SensorReading(timestamp=0.0, cpu_percent=37.0, cpu_temperature_c=64.4,
                             gpus=[GpuSensors(index=0, name="RTX", utilization_percent=91.0, temperature_c=71.0)])
     page._on_sensors(reading)
-    assert page.gauge_temp.text() == "CPU 64 °C" and page.gauge_load.text() == "CPU load 37 %"
+    assert page.gauges.temp.text() == "CPU 64 °C" and page.gauges.load.text() == "CPU load 37 %"
     from modelnest.core.engine.params import LoadReport
 
     page.controller.report = LoadReport(path="/m.gguf", params={}, gpu_layers_offloaded=20)
     page._on_sensors(reading)
-    assert page.gauge_temp.text() == "GPU 71 °C" and page.gauge_load.text() == "GPU load 91 %"
+    assert page.gauges.temp.text() == "GPU 71 °C" and page.gauges.load.text() == "GPU load 91 %"
     page.controller.report = None
 
 
@@ -286,9 +323,10 @@ def test_code_blocks_are_highlighted_and_copyable(qtbot: QtBot, make_page: Calla
     page.grab().save(str(Path(os.environ["MODELNEST_HOME"]).parent / "code-block.png"))
 
 
-def test_interrupted_reply_from_last_run_is_shown_with_retry(qtbot: QtBot, make_page: Callable[..., ChatPage],
-                                                             tiny_model: Path) -> None:
-    store = HistoryStore.open()
+def test_interrupted_reply_from_last_run_is_shown_with_retry(
+    qtbot: QtBot, make_page: Callable[..., ChatPage], tiny_model: Path, app_context: AppContext
+) -> None:
+    store = HistoryStore.open(app_context.history.path)  # another connection, as the previous run had
     conv = store.create_conversation()
     store.add_user_message(conv.id, "before the crash")
     reply = store.begin_reply(conv.id)
@@ -308,17 +346,21 @@ def test_interrupted_reply_from_last_run_is_shown_with_retry(qtbot: QtBot, make_
     assert [m.role for m in page.store.list_messages(conv.id)] == ["user", "assistant"]
 
 
-def test_corrupt_history_file_is_set_aside_and_the_user_told(make_page: Callable[..., ChatPage]) -> None:
-    db = Path(os.environ["MODELNEST_HOME"]) / "data" / "history.sqlite3"
-    store = HistoryStore.open()  # find the real location, then damage it
-    db = store.path
-    store.close()
-    db.write_bytes(b"this is not a database" * 100)
-    page = make_page()
+def test_corrupt_history_file_is_set_aside_and_the_user_told(
+    make_page: Callable[..., ChatPage], other_context: Callable[[Callable[[Path], None]], AppContext]
+) -> None:
+    def damage(root: Path) -> None:
+        db = root / "data" / "history.sqlite3"
+        db.parent.mkdir(parents=True)
+        db.write_bytes(b"this is not a database" * 100)
+
+    ctx = other_context(damage)
+    page = make_page(ctx)
     assert page.notice.isVisible() is False  # not shown yet: the page is not on screen
     page.show()
     assert page.notice.isVisible() and "damaged" in page.notice.text.text()
-    assert list(db.parent.glob("history.sqlite3.corrupt-*"))
+    assert ctx.history.notice is not None and page.notice.details.toPlainText() == str(ctx.history.notice.moved_to)
+    assert list(ctx.history.path.parent.glob("history.sqlite3.corrupt-*"))
     assert page.store.list_conversations() == []
 
 
@@ -330,17 +372,19 @@ def test_sidebar_search_rename_delete_and_export(qtbot: QtBot, make_page: Callab
     b = page.store.create_conversation("Bicycles")
     page.refresh_conversations()
     assert set(page.conversation_ids()) == {a.id, b.id}
-    page.search.setText("APPLE")
+    sidebar = page.sidebar
+    sidebar.search.setText("APPLE")
     assert page.conversation_ids() == [a.id]
-    page.search.setText("")
-    page.rename_conversation(b.id, "Bikes")
+    sidebar.search.setText("")
+    assert sidebar.rename(b.id, "Bikes")
     assert page.store.get_conversation(b.id).title == "Bikes"
-    assert "Bikes" in [page.conversations.item(i).text() for i in range(page.conversations.count())]
-    md = page.export(a.id, str(tmp_path / "a.md"))
-    js = page.export(a.id, str(tmp_path / "a.json"))
+    assert "Bikes" in [sidebar.conversations.item(i).text() for i in range(sidebar.conversations.count())]
+    assert not sidebar.rename(b.id, "  ") and "cannot be empty" in page.status_message.text()
+    md = sidebar.export(a.id, str(tmp_path / "a.md"))
+    js = sidebar.export(a.id, str(tmp_path / "a.json"))
     assert md is not None and "fruit?" in md.read_text(encoding="utf-8")
     assert js is not None and json.loads(js.read_text(encoding="utf-8"))["messages"][0]["content"] == "fruit?"
-    assert page.export(a.id, str(tmp_path / "a.txt")) is None and ".md or .json" in page.status_message.text()
+    assert sidebar.export(a.id, str(tmp_path / "a.txt")) is None and ".md or .json" in page.status_message.text()
     page.open_conversation(a.id)
     assert page.delete_conversation(a.id)
     assert page.conversation_ids() == [b.id] and page.conversation_id == b.id
@@ -373,60 +417,80 @@ def test_a_model_that_cannot_load_is_explained_and_nothing_is_stuck(
     assert page.status_model.text() == "No model loaded." and not page.regenerate_button.isEnabled()
 
 
-def test_an_unreadable_row_and_a_damaged_settings_file_hide_nothing(make_page: Callable[..., ChatPage]) -> None:
+def test_an_unreadable_row_and_a_damaged_settings_file_hide_nothing(
+    make_page: Callable[..., ChatPage], other_context: Callable[[Callable[[Path], None]], AppContext]
+) -> None:
     import sqlite3
 
-    from modelnest.core.chat.settings import default_settings_path
+    ids: dict[str, int] = {}
 
-    store = HistoryStore.open()
-    conv = store.create_conversation("Still here")
-    store.add_user_message(conv.id, "fine")
-    bad = store.add_message(conv.id, "assistant", "placeholder")
-    path = store.path
-    store.close()
-    with sqlite3.connect(path) as raw:  # invalid UTF-8 and invalid JSON, as a disk error might leave them
-        raw.execute("UPDATE messages SET content = CAST(X'68656C6C6FFF' AS TEXT), stats_json = '{oops' WHERE id = ?",
-                    (bad.id,))
-    settings = default_settings_path()
-    settings.parent.mkdir(parents=True, exist_ok=True)
-    settings.write_bytes(b'{"sampling": {"temperature": 0.5')  # a save cut short
-    page = make_page()
+    def damage(root: Path) -> None:
+        store = HistoryStore.open(root / "data" / "history.sqlite3")
+        conv = store.create_conversation("Still here")
+        store.add_user_message(conv.id, "fine")
+        bad = store.add_message(conv.id, "assistant", "placeholder")
+        ids.update(conv=conv.id, bad=bad.id)
+        path = store.path
+        store.close()
+        with sqlite3.connect(path) as raw:  # invalid UTF-8 and invalid JSON, as a disk error might leave them
+            raw.execute("UPDATE messages SET content = CAST(X'68656C6C6FFF' AS TEXT), stats_json = '{oops' "
+                        "WHERE id = ?", (bad.id,))
+        settings = root / "config" / "settings.json"
+        settings.parent.mkdir(parents=True, exist_ok=True)
+        settings.write_bytes(b'{"sampling": {"temperature": 0.5')  # a save cut short
+
+    ctx = other_context(damage)
+    page = make_page(ctx)
     page.show()
-    assert page.conversation_ids() == [conv.id] and page.conversation_id == conv.id
-    shown = page.view.message(bad.id)
+    assert page.conversation_ids() == [ids["conv"]] and page.conversation_id == ids["conv"]
+    shown = page.view.message(ids["bad"])
     assert shown.damaged and shown.content == "hello\ufffd"
     assert "not valid text" in page.view.toPlainText()
-    assert page.notice.isVisible() and "settings" in page.notice.text.text()
-    assert page.panel.temperature.value() == pytest.approx(0.8)  # defaults in use
+    # The settings notice is the app's (the main window shows it once); the chat uses the defaults.
+    assert ctx.settings.load_notice and "damaged" in tr_text(ctx.settings.load_notice)
+    assert page.panel.temperature.value() == pytest.approx(0.8)
 
 
-def test_a_history_from_a_newer_version_is_left_alone_and_the_user_told(make_page: Callable[..., ChatPage]) -> None:
+def test_a_history_from_a_newer_version_is_left_alone_and_the_user_told(
+    make_page: Callable[..., ChatPage], other_context: Callable[[Callable[[Path], None]], AppContext]
+) -> None:
     import sqlite3
 
-    store = HistoryStore.open()
-    path = store.path
-    store.close()
-    with sqlite3.connect(path) as raw:
+    before: dict[str, bytes] = {}
+    path_of: dict[str, Path] = {}
+
+    def newer(root: Path) -> None:
+        store = HistoryStore.open(root / "data" / "history.sqlite3")
+        path = store.path
+        store.close()
+        raw = sqlite3.connect(path)
         raw.execute("PRAGMA user_version = 999")
-    before = path.read_bytes()
-    page = make_page()
+        raw.close()  # closed (WAL checkpointed) before the bytes are taken
+        before["bytes"], path_of["path"] = path.read_bytes(), path
+
+    ctx = other_context(newer)
+    page = make_page(ctx)
     page.show()
-    assert page.notice.isVisible() and "will not be kept" in page.notice.text.text()
-    assert "newer ModelNest" in page.notice.details.toPlainText()
-    assert page.store.path != path and path.read_bytes() == before  # untouched
+    text = page.notice.text.text()
+    assert page.notice.isVisible() and "could not be opened" in text and "newer ModelNest" in text
+    assert page.store.path != path_of["path"] and path_of["path"].read_bytes() == before["bytes"]  # untouched
     page.new_conversation()  # the chat still works, in a scratch history
     assert len(page.conversation_ids()) == 1
 
 
-def test_page_deleted_without_shutdown_still_ends_engine_and_threads(qtbot: QtBot, tiny_model: Path) -> None:
-    page = ChatPage(engine_factory=_engine)
+def test_page_deleted_without_shutdown_still_ends_engine_and_threads(
+    qtbot: QtBot, tiny_model: Path, app_context: AppContext
+) -> None:
+    page = ChatPage(app_context, engine_factory=_engine)
+    page.show()
     load(qtbot, page, tiny_model)
     controller = page.controller
     pid = controller.engine_pid()
-    assert pid is not None and controller._thread is not None and controller._sensor_thread is not None
+    assert pid is not None and controller._thread is not None and app_context.hardware.sampling
     page.deleteLater()
-    qtbot.waitUntil(lambda: controller._thread is None and controller._sensor_thread is None, timeout=20_000)
+    qtbot.waitUntil(lambda: controller._thread is None, timeout=20_000)
     assert gone(pid)
+    assert not app_context.hardware.sampling  # the page's claim on the sensors ended with it
 
 
 def test_plan_drives_the_load_and_measured_speed_is_learned(
@@ -434,26 +498,29 @@ def test_plan_drives_the_load_and_measured_speed_is_learned(
 ) -> None:
     page = make_page()
     page.show()
-    page.panel.add_model(str(tiny_model))
-    qtbot.waitUntil(lambda: page.panel.current_plan is not None, timeout=30_000)
-    planned = page.panel.current_plan
-    assert page.panel.memory_bar.isVisible()
+    with qtbot.waitSignal(page.panel.planned, timeout=30_000) as planned_signal:
+        page.panel.add_model(str(tiny_model))  # planned on the recorded desktop's snapshot, in the background
+    planned = planned_signal.args[0]
+    assert planned is page.panel.current_plan is not None and page.panel.memory_bar.isVisible()
     assert page.panel.n_ctx.value() == planned.ctx == 4096  # the model's trained context, chosen by the planner
-    assert page.panel.memory_bar._badge.text() == "CPU only"
+    assert page.panel.memory_bar._badge.text() == "Runs on CPU"  # core.plan.fit labels
+    assert page.panel.threads.value() == planned.threads
+    page.panel.threads.setValue(2)  # this 2-core host, not the recorded desktop's cores: the user's choice wins
     page.panel.max_tokens.setValue(64)
     page.panel.ignore_eos = True
     with qtbot.waitSignal(page.controller.model_loaded, timeout=60_000) as loaded:
         qtbot.mouseClick(page.panel.load_button, Qt.MouseButton.LeftButton)
     report = loaded.args[0]
-    for key in ("n_ctx", "n_gpu_layers", "flash_attn", "type_k", "n_threads"):
+    for key in ("n_ctx", "n_gpu_layers", "flash_attn", "type_k"):
         assert report.params[key] == planned.engine_params.to_dict()[key], key
+    assert report.params["n_threads"] == 2
     assert report.kv_cache_bytes == planned.memory.kv_cache_bytes  # the plan's KV figure is exact
     type_and_send(qtbot, page, "hello")
     done = finish(qtbot, page)
     assert done.summary is not None and done.summary.tokens == 64
     assert "measured:" in page.panel.memory_bar._speed.text()
+    assert page.calibration_job is not None and page.calibration_job.wait()  # the record's background job ended
     calibration = paths.data_dir() / "calibration.json"
-    qtbot.waitUntil(calibration.exists, timeout=10_000)
     records = json.loads(calibration.read_text())["records"]
     assert records[-1]["measured_decode"] == pytest.approx(done.summary.decode_tokens_per_s)
 
@@ -464,6 +531,7 @@ def test_sustained_throttling_while_generating_is_reported(qtbot: QtBot, page: C
     page.panel.max_tokens.setValue(100_000)
     with qtbot.waitSignal(page.controller.reply_delta, timeout=REPLY_TIMEOUT):
         type_and_send(qtbot, page, "a long answer please")
+    page._throttle = ThrottleDetector()  # only this recorded series, not the samples taken while waiting
     base = time.time()
     for i in range(30):
         hot = i >= 8
@@ -475,3 +543,62 @@ def test_sustained_throttling_while_generating_is_reported(qtbot: QtBot, page: C
     assert "slowing down to cool off" in page.status_message.text()
     page.controller.stop()
     finish(qtbot, page)
+
+
+def test_prompt_progress_is_shown_while_the_prompt_is_read(qtbot: QtBot, page: ChatPage) -> None:
+    shown: list[str] = []
+    # Connected after the page's own slot: records what the status line says once the page has handled it.
+    page.controller.prompt_progress.connect(lambda _fraction: shown.append(page.status_message.text()))
+    page.panel.max_tokens.setValue(20)
+    type_and_send(qtbot, page, "read me first")
+    finish(qtbot, page)
+    assert shown and shown[-1] == "Reading the prompt: 100 %"
+    assert "Reading the prompt" not in page.status_message.text()  # cleared once the reply came
+
+
+def test_changing_the_context_after_a_language_switch_keeps_the_language(
+    qtbot: QtBot, make_page: Callable[..., ChatPage], app_context: AppContext, tiny_model: Path
+) -> None:
+    """The old bug: the chat panel saved the settings it had loaded at start-up, undoing the language choice."""
+    page = make_page()
+    page.show()
+    page.panel.add_model(str(tiny_model))
+    app_context.settings.set_language("zh_CN")  # what View ▸ Language does (the translator is not needed here)
+    page.panel.n_ctx.setValue(3072)
+    page.panel.threads.setValue(2)
+    page.panel.temperature.setValue(0.3)
+    with qtbot.waitSignal(page.controller.model_loaded, timeout=LOAD_TIMEOUT):
+        qtbot.mouseClick(page.panel.load_button, Qt.MouseButton.LeftButton)
+    saved = json.loads(app_context.settings.store.path.read_text(encoding="utf-8"))
+    assert saved["language"] == "zh_CN"
+    assert saved["n_ctx"] == 3072 and saved["sampling"]["temperature"] == pytest.approx(0.3)
+    assert saved["last_model_path"] == str(tiny_model)
+    assert app_context.settings.settings.language == "zh_CN"
+
+
+def test_the_chat_retranslates_live(
+    qtbot: QtBot, make_page: Callable[..., ChatPage], app_context: AppContext, chinese_ready: Path
+) -> None:
+    app_context.settings.language_changed.connect(apply_language)
+    page = make_page()
+    conv = page.store.create_conversation("A chat")
+    page.store.add_user_message(conv.id, "hello")
+    reply = page.store.add_message(conv.id, "assistant", "**hi**")
+    page.show()
+    page.open_conversation(conv.id)
+    page.show_status(lambda: page.tr("Load a model first."))
+    page.error.show_message(lambda: page.tr("The model could not be loaded."), "log", lambda: page.tr("Reload"))
+    assert page.send_button.text() == "Send" and "Assistant  Copy" in page.view.toPlainText()
+    app_context.settings.set_language("zh_CN")
+    qtbot.waitUntil(lambda: page.send_button.text() == "发送", timeout=5_000)
+    assert page.stop_button.text() == "停止"
+    assert page.status_model.text() == "未加载模型。"  # text built from state, rendered again
+    assert page.status_message.text() != "Load a model first."  # a message on screen switches too
+    assert page.error.action.text() != "Reload" and page.error.text.text() != "<b>The model could not be loaded.</b>"
+    assert page.panel.load_button.text() != "Load"
+    assert "助手  复制" in page.view.toPlainText() and f"copy:{reply.id}" in page.view.toHtml()  # the links
+    assert page.view.message_ids() == [m.id for m in page.store.list_messages(conv.id)]
+    app_context.settings.set_language("en")
+    qtbot.waitUntil(lambda: page.send_button.text() == "Send", timeout=5_000)
+    assert page.status_model.text() == "No model loaded." and page.status_message.text() == "Load a model first."
+    assert "Assistant  Copy" in page.view.toPlainText()
