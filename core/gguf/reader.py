@@ -210,13 +210,13 @@ class _Cursor:
             n -= step
 
     def u32(self, what: Text) -> int:
-        return struct.unpack("<I", self.take(4, what))[0]
+        return int(struct.unpack("<I", self.take(4, what))[0])
 
     def u64(self, what: Text) -> int:
-        return struct.unpack("<Q", self.take(8, what))[0]
+        return int(struct.unpack("<Q", self.take(8, what))[0])
 
     def i64(self, what: Text) -> int:
-        return struct.unpack("<q", self.take(8, what))[0]
+        return int(struct.unpack("<q", self.take(8, what))[0])
 
     def string_length(self, what: Text, limit: int) -> int:
         length = self.u64(msg("the length of {field}", field=what))
@@ -363,6 +363,9 @@ def read_header(stream: BinaryIO, file_size: int, available: int | None = None) 
         key = cur.string(msg("metadata key #{index}", index=i), MAX_KEY_BYTES)
         if not key:
             raise GGUFError(msg("metadata key #{index} is empty", index=i), field=f"metadata key #{i}", offset=cur.pos)
+        if not key.isprintable():  # real keys are ASCII names; a newline here would break every message naming it
+            raise GGUFError(msg("metadata key #{index} contains control characters", index=i),
+                            field=f"metadata key #{i}", offset=cur.pos)
         if key in metadata:
             raise GGUFError(msg("metadata key '{key}' appears twice", key=key), field=key, offset=cur.pos)
         type_id = cur.u32(msg("the type of '{key}'", key=key))
@@ -381,6 +384,11 @@ def read_header(stream: BinaryIO, file_size: int, available: int | None = None) 
     names: set[str] = set()
     for i in range(n_tensors):
         name = cur.string(msg("the name of tensor #{index}", index=i), MAX_TENSOR_NAME)
+        if not name:  # every later message names the tensor: an empty name would name nothing
+            raise GGUFError(msg("tensor #{index} has an empty name", index=i), field=f"tensor #{i}", offset=cur.pos)
+        if not name.isprintable():
+            raise GGUFError(msg("the name of tensor #{index} contains control characters", index=i),
+                            field=f"tensor #{i}", offset=cur.pos)
         if name in names:
             raise GGUFError(msg("tensor '{name}' appears twice", name=name), field=name, offset=cur.pos)
         names.add(name)
@@ -443,9 +451,16 @@ def read_header(stream: BinaryIO, file_size: int, available: int | None = None) 
                 field=t.name,
             )
         if previous is not None and t.offset < previous.offset + previous.n_bytes:
-            raise GGUFError(f"tensors '{previous.name}' and '{t.name}' overlap in the file", field=t.name)
+            raise GGUFError(
+                msg("tensors '{first}' and '{second}' overlap in the file", first=previous.name, second=t.name),
+                field=t.name,
+            )
         previous = t
-    return GGUFHeader(version, metadata, tensors, alignment, data_offset, file_size, metadata_types)
+    header = GGUFHeader(version, metadata, tensors, alignment, data_offset, file_size, metadata_types)
+    from modelnest.core.gguf.semantic import check_header
+
+    check_header(header)  # figures the planner and engine read: right type, in range, justified by the tensors
+    return header
 
 
 def read_file(path: str | Path) -> GGUFHeader:

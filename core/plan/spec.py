@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from modelnest.core.gguf import ArraySummary, GGUFHeader, TensorInfo
+from modelnest.core.gguf.semantic import require_model
 
 # Sliding-window layer patterns as llama.cpp sets them per architecture (llama-model.cpp, `set_swa_pattern`):
 # with pattern n, layer il uses the window when il % n < n - 1. 0 = every layer (e.g. Mistral's original SWA).
@@ -55,6 +56,11 @@ class ModelSpec:
 
     @classmethod
     def from_header(cls, header: GGUFHeader) -> ModelSpec:
+        """The shape of a validated header's model; GGUFError (naming the field) if it lacks what planning needs.
+
+        read_header has already checked every figure used here against the tensor table (gguf/semantic.py), so
+        nothing below is sized by an unchecked header value."""
+        require_model(header)
         arch = header.architecture
         get = header.arch_value
         n_layer = int(get("block_count", 0) or 0)

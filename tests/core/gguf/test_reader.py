@@ -44,7 +44,7 @@ def test_real_models_read_with_correct_figures(tiny_models: dict[str, Path]) -> 
         assert header.architecture == "llama"
         assert header.file_type == quant
         assert len(header.tensors) == len(theirs.tensors)
-        for ours, ref in zip(header.tensors, theirs.tensors):
+        for ours, ref in zip(header.tensors, theirs.tensors, strict=True):
             assert ours.name == ref.name
             assert list(ours.shape) == [int(x) for x in ref.shape]
             assert ours.n_bytes == int(ref.n_bytes)
@@ -94,7 +94,10 @@ def test_header_only_prefix_asks_for_more_then_reads(tiny_model: Path) -> None:
         (Crafted(n_tensors=2**64 - 1), "tensors"),
         (Crafted(kvs=[s("k") + struct.pack("<I", 8) + struct.pack("<Q", 2**63)]), "claims"),
         (Crafted(kvs=[s("x" * 10) + struct.pack("<I", 9) + struct.pack("<IQ", 4, 2**62)]), "claims"),
-        (Crafted(kvs=[kv_raw("nested", 9, struct.pack("<IQ", 9, 1) + struct.pack("<IQ", 4, 1) + b"\0" * 4)]), "array of arrays"),
+        (
+            Crafted(kvs=[kv_raw("nested", 9, struct.pack("<IQ", 9, 1) + struct.pack("<IQ", 4, 1) + b"\0" * 4)]),
+            "array of arrays",
+        ),
         (Crafted(kvs=[kv_raw("odd", 77, b"\0" * 8)]), "unknown value type"),
         (Crafted(kvs=[kv_raw("arr", 9, struct.pack("<IQ", 99, 1) + b"\0" * 8)]), "unknown element type"),
         (Crafted(kvs=[kv_str("a", "1"), kv_str("a", "2")]), "twice"),
@@ -151,8 +154,9 @@ def test_big_string_array_is_summarised_not_held(tmp_path: Path) -> None:
     count = 100_000
     payload = struct.pack("<IQ", 8, count) + b"".join(s(f"tok{i}") for i in range(count))
     crafted = valid_small()
+    crafted.tensors = [tensor_info("blk.0.a.weight", [4, 4], 0, 0), tensor_info("blk.1.a.weight", [4, 4], 0, 64)]
     crafted.kvs.append(kv_raw("tokenizer.ggml.tokens", 9, payload))
-    crafted.kvs.append(kv_u32("llama.block_count", 2))
+    crafted.kvs.append(kv_u32("llama.block_count", 2))  # as many layers as the tensor table holds
     header = read_file(write(tmp_path, crafted.build()))
     tokens = header.metadata["tokenizer.ggml.tokens"]
     assert tokens.count == count and tokens.element_type == "string"
