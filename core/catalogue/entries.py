@@ -12,6 +12,7 @@ from modelnest.core import paths
 from modelnest.core.atomic import atomic_write_json
 from modelnest.core.catalogue.quants import estimate_file_bytes, quant_info, sort_quants
 from modelnest.core.errors import ModelNestError
+from modelnest.core.messages import msg
 
 SCHEMA = 1
 TASKS = ("chat", "code", "reasoning", "vision")
@@ -125,7 +126,9 @@ class CatalogueModel:
                 provenance=dict(data.get("provenance", {})),
             )
         except (KeyError, TypeError, ValueError) as exc:
-            raise CatalogueError(f"catalogue entry {data.get('id', '?')!r} is malformed: {exc}") from exc
+            raise CatalogueError(
+                msg("catalogue entry {id!r} is malformed: {error}", id=data.get("id", "?"), error=str(exc))
+            ) from exc
 
 
 @dataclass(frozen=True)
@@ -154,7 +157,10 @@ class Catalogue:
 
 def parse_catalogue(doc: Any, *, path: str | None = None) -> Catalogue:
     if not isinstance(doc, dict) or doc.get("schema") != SCHEMA or not isinstance(doc.get("models"), list):
-        raise CatalogueError(f"{path or 'catalogue'} is not a ModelNest catalogue snapshot (schema {SCHEMA}).")
+        raise CatalogueError(
+            msg("{path} is not a ModelNest catalogue snapshot (schema {schema}).", path=path, schema=SCHEMA)
+            if path else msg("This is not a ModelNest catalogue snapshot (schema {schema}).", schema=SCHEMA)
+        )
     models = tuple(CatalogueModel.from_json(m) for m in doc["models"])
     return Catalogue(str(doc.get("snapshot_date", "unknown")), str(doc.get("source", "bundled")), models,
                      str(doc.get("note", "")), path)

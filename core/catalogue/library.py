@@ -19,6 +19,7 @@ from modelnest.core import paths
 from modelnest.core.atomic import atomic_write_json
 from modelnest.core.download import quant_of, split_info
 from modelnest.core.gguf import GGUFError, GGUFHeader, read_file
+from modelnest.core.messages import Text, msg, text_of
 
 OLLAMA_MODEL_MEDIA_TYPE = "application/vnd.ollama.image.model"
 MAX_DEPTH = 5  # folders below a root that are searched (LM Studio: publisher/repo/file = 2)
@@ -43,7 +44,7 @@ class LocalModel:
     quant: str | None = None
     parts: tuple[Path, ...] = ()
     header: GGUFHeader | None = None
-    error: str | None = None  # why it cannot be run; None when the validator accepted it
+    error: Text | None = None  # why it cannot be run (a Message for people); None when the validator accepted it
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -60,7 +61,7 @@ class LocalModel:
             "quant": self.quant,
             "parts": [str(p) for p in self.parts],
             "runnable": self.runnable,
-            "error": self.error,
+            "error": None if self.error is None else str(self.error),
             "summary": self.header.summary() if self.header else None,
         }
 
@@ -122,7 +123,7 @@ def add_user_folder(folder: str | Path) -> list[Path]:
 
     p = Path(folder).expanduser()
     if not p.is_dir():
-        raise UserInputError(f"{p} is not a folder.")
+        raise UserInputError(msg("{path} is not a folder.", path=p))
     p = p.resolve()
     folders = user_folders()
     if p not in folders:
@@ -158,7 +159,7 @@ def _is_projector(name: str) -> bool:
 
 def _group_parts(files: list[Path]) -> list[tuple[Path, tuple[Path, ...], str | None]]:
     """(first file, all parts, problem) per model; a split set with parts missing is reported, not dropped."""
-    singles: list[tuple[Path, tuple[Path, ...], str | None]] = []
+    singles: list[tuple[Path, tuple[Path, ...], Text | None]] = []
     splits: dict[tuple[Path, str], list[tuple[int, int, Path]]] = {}
     for f in files:
         info = split_info(f.name)
@@ -172,7 +173,7 @@ def _group_parts(files: list[Path]) -> list[tuple[Path, tuple[Path, ...], str | 
         paths_ = tuple(p for _, _, p in parts)
         problem = None
         if [i for i, _, _ in parts] != list(range(1, count + 1)):
-            problem = f"split model is incomplete: {len(parts)} of {count} parts found"
+            problem = msg("split model is incomplete: {found} of {count} parts found", found=len(parts), count=count)
         singles.append((paths_[0], paths_, problem))
     return singles
 
@@ -184,19 +185,20 @@ def _validate(model: LocalModel) -> LocalModel:
     parts = model.parts or (model.path,)
     headers: list[GGUFHeader] = []
     for part in parts:
-        where = f"part {part.name}: " if len(parts) > 1 else ""
         try:
             headers.append(read_file(part))
         except GGUFError as exc:
-            model.error = f"{where}{exc}"
-            return model
+            problem: Text = text_of(exc)
         except OSError as exc:
-            model.error = f"{where}cannot read the file: {exc.strerror or exc}"
-            return model
+            problem = msg("cannot read the file: {reason}", reason=exc.strerror or str(exc))
+        else:
+            continue
+        model.error = msg("part {part}: {problem}", part=part.name, problem=problem) if len(parts) > 1 else problem
+        return model
     try:
         model.header = merge_split_headers(headers)
     except GGUFError as exc:
-        model.error = str(exc)
+        model.error = text_of(exc)
     return model
 
 
@@ -244,7 +246,8 @@ def scan_ollama(root: Path) -> list[LocalModel]:
             doc = json.loads(manifest.read_text(encoding="utf-8"))
             layers = doc.get("layers", []) if isinstance(doc, dict) else []
         except (OSError, ValueError) as exc:
-            out.append(LocalModel(manifest, "ollama", name, 0, error=f"unreadable Ollama manifest: {exc}"))
+            out.append(LocalModel(manifest, "ollama", name, 0,
+                                  error=msg("unreadable Ollama manifest: {error}", error=str(exc))))
             continue
         model_layers = [x for x in layers if isinstance(x, dict) and x.get("mediaType") == OLLAMA_MODEL_MEDIA_TYPE]
         if not model_layers:
@@ -252,12 +255,12 @@ def scan_ollama(root: Path) -> list[LocalModel]:
         digest = str(model_layers[0].get("digest", ""))
         algo, _, hexdigest = digest.partition(":")
         if algo != "sha256" or len(hexdigest) != 64 or not all(c in "0123456789abcdef" for c in hexdigest):
-            error = f"Ollama manifest names an invalid blob {digest!r}"
+            error = msg("Ollama manifest names an invalid blob {digest!r}", digest=digest)
             out.append(LocalModel(manifest, "ollama", name, 0, error=error))
             continue
         blob = root / "blobs" / f"sha256-{hexdigest}"
         if not blob.is_file():
-            out.append(LocalModel(blob, "ollama", name, 0, error="the Ollama blob this manifest names is missing"))
+            out.append(LocalModel(blob, "ollama", name, 0, error=msg("the Ollama blob this manifest names is missing")))
             continue
         model = LocalModel(blob, "ollama", name, _size([blob]), parts=(blob,), extra={"manifest": str(manifest)})
         out.append(_validate(model))

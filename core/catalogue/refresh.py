@@ -25,13 +25,14 @@ from modelnest.core.catalogue.entries import (
 from modelnest.core.catalogue.remote import QuantGroup, fetch_header, group_by_quant
 from modelnest.core.download import DownloadError, HubAccessError, OfflineError, is_offline, list_repo_files
 from modelnest.core.gguf import ArraySummary, GGUFError, GGUFHeader
+from modelnest.core.messages import Text, msg, text_of
 
 
 @dataclass
 class RefreshReport:
     catalogue: Catalogue
     updated: list[str] = field(default_factory=list)
-    failed: dict[str, str] = field(default_factory=dict)  # model id -> plain-language reason
+    failed: dict[str, Text] = field(default_factory=dict)  # model id -> plain-language reason (a Message)
     saved_to: str | None = None
 
 
@@ -91,7 +92,7 @@ def refresh_model(
     groups = [g for g in group_by_quant(listing) if g.complete]
     files = _files(groups)
     if not files:
-        raise HubAccessError(f"{model.repo} lists no complete GGUF model files.")
+        raise HubAccessError(msg("{repo} lists no complete GGUF model files.", repo=model.repo))
     provenance = dict(model.provenance)
     provenance["files"] = f"hub listing of {model.repo} at commit {listing.commit} ({listing.endpoint})"
     arch = model.architecture
@@ -135,26 +136,26 @@ def refresh_catalogue(
 ) -> RefreshReport:
     """Refresh every entry (a few in parallel); saves the new snapshot unless nothing could be read."""
     if is_offline():
-        raise OfflineError("Offline mode is on (HF_HUB_OFFLINE), so the catalogue cannot be refreshed; "
-                           "the bundled snapshot stays in use.")
+        raise OfflineError(msg("Offline mode is on (HF_HUB_OFFLINE), so the catalogue cannot be refreshed; "
+                               "the bundled snapshot stays in use."))
     base = base or load_catalogue()
     report = RefreshReport(base)
 
     first_error: dict[str, Exception] = {}
 
-    def one(model: CatalogueModel) -> tuple[CatalogueModel, str | None]:
+    def one(model: CatalogueModel) -> tuple[CatalogueModel, Text | None]:
         try:
             new = refresh_model(model, endpoint=endpoint, token=token)
             error = None
         except (DownloadError, GGUFError) as exc:
-            new, error = model, str(exc)
+            new, error = model, text_of(exc)
             first_error.setdefault("exc", exc)
         if on_progress is not None:
             on_progress(model.id, error)
         return new, error
 
     if not base.models:
-        raise HubAccessError("The catalogue has no entries to refresh.")
+        raise HubAccessError(msg("The catalogue has no entries to refresh."))
     # One entry first: when the hub cannot be reached at all (no status code), stop now instead of waiting out
     # every entry's retries (tens of seconds each).
     first = one(base.models[0])
@@ -171,8 +172,10 @@ def refresh_catalogue(
         else:
             report.failed[old.id] = error
     if not report.updated:
-        reason = next(iter(report.failed.values()), "no entries")
-        raise HubAccessError(f"No catalogue entry could be refreshed ({reason}); the previous snapshot stays in use.")
+        reason = next(iter(report.failed.values()), msg("no entries"))
+        raise HubAccessError(
+            msg("No catalogue entry could be refreshed ({reason}); the previous snapshot stays in use.", reason=reason)
+        )
     from modelnest.core.download import resolve_endpoint
 
     source = f"hub {resolve_endpoint(endpoint)}"

@@ -23,6 +23,7 @@ from modelnest.core.download import (
 from modelnest.core.download.hub import _hub_error, ensure_online
 from modelnest.core.download.transport import TransportError, open_stream
 from modelnest.core.gguf import GGUFError, GGUFHeader, NeedMoreData, read_prefix
+from modelnest.core.messages import msg
 
 FIRST_FETCH = 256 * 1024  # most headers (metadata + tensor table) fit; big vocabularies need a second request
 MAX_HEADER_BYTES = 64 * 1024 * 1024  # a header larger than this is refused rather than downloaded
@@ -119,7 +120,10 @@ def _range(url: str, start: int, end: int, headers: dict[str, str]) -> bytes:
     resp = open_stream(url, {**headers, "Range": f"bytes={start}-{end - 1}"}, timeout=HEADER_TIMEOUT)
     try:
         if resp.status not in (200, 206):
-            raise HubAccessError(f"the hub answered {resp.status} while reading the header of {url}", resp.status)
+            raise HubAccessError(
+                msg("the hub answered {status} while reading the header of {url}", status=resp.status, url=url),
+                resp.status,
+            )
         if resp.status == 200 and start > 0:
             # Range ignored: skip to `start` (bounded by MAX_HEADER_BYTES, so at most a few MB are discarded).
             skipped = 0
@@ -164,10 +168,11 @@ def fetch_header(
             try:
                 more = _range(url, len(prefix), target, headers)
             except TransportError as exc:
-                raise HubAccessError(f"Cannot read the header of {url}: {exc}") from exc
+                raise HubAccessError(msg("Cannot read the header of {url}: {error}", url=url, error=str(exc))) from exc
             if not more:
                 raise HubAccessError(
-                    f"The server sent no bytes for the header of {url} (asked from byte {len(prefix)})."
+                    msg("The server sent no bytes for the header of {url} (asked from byte {start}).", url=url,
+                        start=len(prefix))
                 )
             prefix += more
         try:
@@ -175,11 +180,12 @@ def fetch_header(
         except NeedMoreData as need:
             if need.needed > max_bytes:
                 raise HubAccessError(
-                    f"The header of {url} is larger than {max_bytes // (1024 * 1024)} MiB; refusing to read it."
+                    msg("The header of {url} is larger than {limit} MiB; refusing to read it.", url=url,
+                        limit=max_bytes // (1024 * 1024))
                 ) from None
             if len(prefix) < target:
                 raise HubAccessError(
-                    f"The server ended the header of {url} early (after {len(prefix)} bytes)."
+                    msg("The server ended the header of {url} early (after {size} bytes).", url=url, size=len(prefix))
                 ) from None
             # Ask for what the reader needs, at least doubling, so big vocabularies take few round trips.
             target = min(file_size, max(need.needed, len(prefix) * 2))
@@ -197,7 +203,8 @@ def merge_split_headers(headers: list[GGUFHeader]) -> GGUFHeader:
     tensors = [t for h in headers for t in h.tensors]
     declared = first.metadata.get("split.tensors.count")
     if isinstance(declared, int) and declared != len(tensors):
-        raise GGUFError(f"the parts of this split model hold {len(tensors)} tensors, but part 1 declares {declared}")
+        raise GGUFError(msg("the parts of this split model hold {found} tensors, but part 1 declares {declared}",
+                            found=len(tensors), declared=declared))
     return replace(first, tensors=tensors, file_size=sum(h.file_size for h in headers))
 
 

@@ -84,7 +84,7 @@ def _run_refresh(args: argparse.Namespace) -> int:
     report = refresh_catalogue(endpoint=args.endpoint, on_progress=progress)
     if args.json:
         print(json.dumps({"snapshot_date": report.catalogue.snapshot_date, "updated": report.updated,
-                          "failed": report.failed, "saved_to": report.saved_to}, indent=1))
+                          "failed": {k: str(v) for k, v in report.failed.items()}, "saved_to": report.saved_to}, indent=1))
     else:
         print(f"Refreshed {len(report.updated)} of {len(report.catalogue.models)} entries; "
               f"snapshot {report.catalogue.snapshot_date} saved to {report.saved_to}.")

@@ -114,7 +114,7 @@ def test_every_source_is_found_and_validated_in_place(tmp_path: Path, tiny_model
         assert m.header is not None and m.header.architecture == "llama" and m.size == m.path.stat().st_size
     folder = {m.name: m for m in by_source["folder"]}
     assert not folder["broken-Q4_K_M.gguf"].runnable and folder["broken-Q4_K_M.gguf"].error
-    assert "1 of 2 parts" in (folder["big-00001-of-00002.gguf"].error or "")
+    assert "1 of 2 parts" in str(folder["big-00001-of-00002.gguf"].error or "")
     assert found[0].to_json()["runnable"] is True
 
 
@@ -150,9 +150,9 @@ def test_ollama_damage_is_reported_not_fatal(tmp_path: Path, tiny_models: dict[s
     hostile.write_text(json.dumps(evil))
     found = {m.name: m for m in scan_ollama(root)}
     assert found["good:7b"].runnable
-    assert "missing" in (found["someone/gone:latest"].error or "")
-    assert "unreadable" in (found["junk:latest"].error or "")
-    assert "invalid blob" in (found["evil:latest"].error or "")
+    assert "missing" in str(found["someone/gone:latest"].error or "")
+    assert "unreadable" in str(found["junk:latest"].error or "")
+    assert "invalid blob" in str(found["evil:latest"].error or "")
 
 
 def test_hf_cache_absent_or_empty_is_simply_nothing(tmp_path: Path) -> None:
@@ -180,4 +180,4 @@ def test_a_split_model_is_validated_part_by_part_and_planned_whole(tmp_path: Pat
     assert found.header.file_size == found.size
     (folder / split_model[1].name).write_bytes(b"GGUF" + b"\xff" * 40)  # a damaged middle part
     (broken,) = scan_library(locations=[], extra_folders=[folder], include_hf_cache=False)
-    assert not broken.runnable and (broken.error or "").startswith(f"part {split_model[1].name}:")
+    assert not broken.runnable and str(broken.error or "").startswith(f"part {split_model[1].name}:")

@@ -35,7 +35,7 @@ def test_refresh_fills_files_from_the_hub_and_architecture_from_the_header(
     report = refresh_catalogue(base=_base(repo, "acme/missing-GGUF"), on_progress=lambda i, e: seen.append((i, e)),
                                today="2999-12-31")
     assert report.updated == ["tinyllama-1.1b-chat-v1.0"]
-    assert "smollm2-135m-instruct" in report.failed and "not found" in report.failed["smollm2-135m-instruct"]
+    assert "smollm2-135m-instruct" in report.failed and "not found" in str(report.failed["smollm2-135m-instruct"])
     assert len(seen) == 2
     m = report.catalogue.models[0]
     files = {f.quant: f for f in m.files}
