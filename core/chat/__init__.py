@@ -1,1 +1,124 @@
-"""modelnest.core.chat."""
+"""Chat: conversations kept in SQLite, a session that streams replies from the engine, settings, export.
+
+    HistoryStore        conversations and messages (crash-safe; damaged rows are shown, never lost)
+    ChatSession         one turn: store the user message, stream the reply (ReplyStarted/Delta/Finished)
+    SettingsStore       ChatSettings / SamplingSettings in settings.json, written atomically
+    export_conversation Markdown or JSON export of one conversation
+
+Other packages import these names from here (``from modelnest.core.chat import HistoryStore``). ``Message`` is a
+stored chat message (history.Message), not a translatable text (that is modelnest.core.messages.Message).
+Names are loaded on first use (PEP 562), so the CLI's ``probe`` never imports SQLite or the engine client.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from modelnest.core.chat.export import (
+        JSON_FORMAT,
+        conversation_to_dict,
+        conversation_to_json,
+        conversation_to_markdown,
+        export_conversation,
+    )
+    from modelnest.core.chat.history import (
+        UNREADABLE_MESSAGE,
+        Conversation,
+        FlushPolicy,
+        HistoryError,
+        HistoryNotice,
+        HistoryStore,
+        Message,
+        PeriodicFlush,
+        ReplyStats,
+        default_history_path,
+    )
+    from modelnest.core.chat.session import (
+        ChatSession,
+        ReplyDelta,
+        ReplyFinished,
+        ReplyStarted,
+        SessionEvent,
+        StoreWarning,
+        build_messages,
+        status_for_error,
+        status_for_stop_reason,
+    )
+    from modelnest.core.chat.settings import (
+        LANGUAGES,
+        ChatSettings,
+        LoadedSettings,
+        SamplingSettings,
+        SettingsStore,
+        default_settings_path,
+    )
+
+_EXPORTS: dict[str, str] = {
+    **dict.fromkeys(
+        ("JSON_FORMAT", "conversation_to_dict", "conversation_to_json", "conversation_to_markdown",
+         "export_conversation"),
+        "export",
+    ),
+    **dict.fromkeys(
+        ("UNREADABLE_MESSAGE", "Conversation", "FlushPolicy", "HistoryError", "HistoryNotice", "HistoryStore",
+         "Message", "PeriodicFlush", "ReplyStats", "default_history_path"),
+        "history",
+    ),
+    **dict.fromkeys(
+        ("ChatSession", "ReplyDelta", "ReplyFinished", "ReplyStarted", "SessionEvent", "StoreWarning",
+         "build_messages", "status_for_error", "status_for_stop_reason"),
+        "session",
+    ),
+    **dict.fromkeys(
+        ("LANGUAGES", "ChatSettings", "LoadedSettings", "SamplingSettings", "SettingsStore", "default_settings_path"),
+        "settings",
+    ),
+}
+
+__all__ = [
+    "JSON_FORMAT",
+    "LANGUAGES",
+    "UNREADABLE_MESSAGE",
+    "ChatSession",
+    "ChatSettings",
+    "Conversation",
+    "FlushPolicy",
+    "HistoryError",
+    "HistoryNotice",
+    "HistoryStore",
+    "LoadedSettings",
+    "Message",
+    "PeriodicFlush",
+    "ReplyDelta",
+    "ReplyFinished",
+    "ReplyStarted",
+    "ReplyStats",
+    "SamplingSettings",
+    "SessionEvent",
+    "SettingsStore",
+    "StoreWarning",
+    "build_messages",
+    "conversation_to_dict",
+    "conversation_to_json",
+    "conversation_to_markdown",
+    "default_history_path",
+    "default_settings_path",
+    "export_conversation",
+    "status_for_error",
+    "status_for_stop_reason",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

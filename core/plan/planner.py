@@ -173,6 +173,7 @@ def plan(
         return last
 
     chosen: tuple[int, int, str, MemoryEstimate] | None = None
+    fit: Fit
     for kv in kv_types:
         for n_ctx in contexts:
             n_gpu, mem = best_layers(n_ctx, kv)
