@@ -29,7 +29,6 @@ from modelnest.core.hardware import (
     HardwareSnapshot,
     SensorReading,
     ThrottleDetector,
-    ThrottleSample,
     ThrottleVerdict,
 )
 from modelnest.core.hardware.model import BandwidthInfo
@@ -63,16 +62,6 @@ class _SensorLease:
         if self.held:
             self.held = False
             self._hardware.release_sensors()
-
-
-def _throttle_sample(reading: SensorReading) -> ThrottleSample:
-    """The hottest device of this sample: the first GPU with a temperature, else the CPU."""
-    # TODO(lead): use core's one throttle rule (core/hardware/sensors.py) once it lands, so card and chat agree.
-    gpu = next((g for g in reading.gpus if g.temperature_c is not None), None)
-    if gpu is not None:
-        thermal = any("thermal" in r.lower() or r == "hardware slowdown" for r in gpu.throttle_reasons)
-        return ThrottleSample(reading.timestamp, gpu.temperature_c, gpu.graphics_clock_mhz, thermal_reasons=thermal)
-    return ThrottleSample(reading.timestamp, reading.cpu_temperature_c, reading.cpu_freq_mhz)
 
 
 class HardwareCard(QWidget):
@@ -395,7 +384,7 @@ class HardwareCard(QWidget):
     def show_reading(self, reading: SensorReading) -> None:
         """A new live sample: into the throttle verdict, then onto the card."""
         self.latest_reading = reading
-        self._verdict = self._throttle.add(_throttle_sample(reading))
+        self._verdict = self._throttle.add_reading(reading)  # core's one rule (hardware.throttle_sample)
         self._render_reading(reading)
 
     def _render_reading(self, reading: SensorReading) -> None:

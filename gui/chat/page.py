@@ -19,12 +19,11 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, 
 from modelnest.core import paths
 from modelnest.core.chat.history import Conversation
 from modelnest.core.chat.session import ReplyDelta, ReplyFinished, ReplyStarted
-from modelnest.core.chat.throttle import throttle_sample, watched_gpu
 from modelnest.core.engine.client import EngineClient
 from modelnest.core.engine.errors import EngineError
 from modelnest.core.engine.params import EngineParams, GenerationSummary, LoadReport
 from modelnest.core.errors import ModelNestError
-from modelnest.core.hardware import SensorReading, ThrottleDetector
+from modelnest.core.hardware import SensorReading, ThrottleDetector, throttle_sample, watched_gpu
 from modelnest.core.messages import Text
 from modelnest.core.plan import learn_from_summary
 from modelnest.core.plan.calibration import measured_run
