@@ -47,12 +47,14 @@ COUNTS: dict[str, tuple[int, int, bool]] = {
     "vocab_size": (1, 1 << 31, False),
     "rope.dimension_count": (0, 1 << 16, False),
 }
-FLOATS = (
-    "attention.layer_norm_rms_eps",
+FLOATS = (  # llama.cpp's key names (llama-arch.cpp)
+    "attention.layer_norm_rms_epsilon",
     "attention.layer_norm_epsilon",
     "rope.freq_base",
-    "rope.freq_scale",
+    "rope.scale_linear",
     "rope.scaling.factor",
+    "attn_logit_softcapping",
+    "final_logit_softcapping",
 )
 # Keys outside the architecture's namespace that the app reads.
 TEXTS = ("general.architecture", "general.name", "tokenizer.chat_template", "tokenizer.ggml.model")

@@ -159,7 +159,7 @@ CONFUSIONS: list[tuple[str, bytes]] = [
 KNOWN_SUFFIXES = (
     "block_count", "context_length", "embedding_length", "feed_forward_length", "attention.head_count",
     "attention.head_count_kv", "attention.key_length", "attention.value_length", "attention.sliding_window",
-    "attention.layer_norm_rms_eps", "rope.dimension_count", "rope.freq_base", "expert_count", "expert_used_count",
+    "attention.layer_norm_rms_epsilon", "rope.dimension_count", "rope.freq_base", "expert_count", "expert_used_count",
     "vocab_size", "general.architecture", "general.name", "general.file_type", "general.alignment",
     "tokenizer.chat_template", "tokenizer.ggml.tokens", "tokenizer.ggml.bos_token_id", "tokenizer.ggml.eos_token_id",
     "tokenizer.ggml.model", "tokenizer.ggml.scores", "tokenizer.ggml.token_type",
@@ -310,3 +310,22 @@ def clean_failure(command: str, code: int, stderr: str) -> str | None:
     if len(errors) != 1 or lines[-1] != errors[0]:
         return f"not one error line: {stderr[-500:]}"
     return None
+
+
+def replace_value(data: bytes, key: str, label: str) -> bytes:
+    """`data` with metadata `key`'s value replaced by the CONFUSIONS entry called `label`."""
+    header = walk(data)
+    kv = next(kv for kv in header.kvs if kv.key == key)
+    payload = dict(CONFUSIONS)[label]
+    new_header = data[: kv.start] + _s(key) + payload + data[kv.end : header.header_end]
+    pad = (-len(new_header)) % header.alignment
+    return new_header + b"\0" * pad + data[header.data_offset :]
+
+
+def with_uint32(data: bytes, key: str, value: int) -> bytes:
+    """`data` with metadata `key` set to a uint32 `value`."""
+    header = walk(data)
+    kv = next(kv for kv in header.kvs if kv.key == key)
+    new_header = data[: kv.start] + _s(key) + _value(4, struct.pack("<I", value)) + data[kv.end : header.header_end]
+    pad = (-len(new_header)) % header.alignment
+    return new_header + b"\0" * pad + data[header.data_offset :]
