@@ -55,7 +55,9 @@ def _value(value: Any, type_name: str) -> bytes:
     return struct.pack("<I", type_id) + struct.pack(fmt, value)
 
 
-def header_bytes(metadata: dict[str, tuple[Any, str]], tensors: Iterable[TensorSpec], alignment: int = 32) -> tuple[bytes, int]:
+def header_bytes(
+    metadata: dict[str, tuple[Any, str]], tensors: Iterable[TensorSpec], alignment: int = 32
+) -> tuple[bytes, int]:
     """GGUF v3 header bytes (padded to alignment) and the data section size; metadata is key -> (value, type)."""
     tensor_list = list(tensors)
     parts = [b"GGUF", struct.pack("<IQQ", 3, len(tensor_list), len(metadata))]
