@@ -3,9 +3,9 @@
 Goal (issue 3): ratio <= 1.2, i.e. the view's cost per token does not grow with the conversation. The
 real ChatView (offscreen, shown) receives the tokens exactly as the controller delivers them: 50 ms
 batches at 1,000 tokens/s = 50 tokens per batch, each batch followed by processEvents() so layout and
-painting are counted (CPU time of the process, so a busy machine disturbs the figure less). The 200 earlier messages are realistic Markdown (prose, lists, code blocks), each
-~1.5 KB. The Markdown render of the finished reply (once per reply) is reported apart. The history side of
-the same question is benchmarks/history_append.py.
+painting are counted (CPU time of the process, so a busy machine disturbs the figure less). The 200 earlier
+messages are realistic Markdown (prose, lists, code blocks), each ~1.5 KB. The Markdown render of the finished
+reply (once per reply) is reported apart. The history side of the same question is benchmarks/history_append.py.
 
     QT_QPA_PLATFORM=offscreen python benchmarks/append_20k_tokens.py [--tokens 20000] [--existing 200] [--runs 5]
 """

@@ -148,12 +148,16 @@ def main() -> None:
 
     print("ms per change: 'model' = filter + sort; 'shown' = until the shown table has laid out and repainted")
     print(f"{'change':44} {'ours model':>10} {'ours shown':>10} {'QSFPM model':>12} {'QSFPM shown':>12}")
-    for change, a, b, c, d in zip(CHANGES, ours_model, ours_total, base_model, base_total):
+    for change, a, b, c, d in zip(CHANGES, ours_model, ours_total, base_model, base_total, strict=True):
         text = ", ".join(f"{k}={v if not isinstance(v, set) else sorted(v)}" for k, v in change.items())
         print(f"{text[:44]:44} {a:10.1f} {b:10.1f} {c:12.1f} {d:12.1f}")
     med = statistics.median
-    print(f"{'median':44} {med(ours_model):10.1f} {med(ours_total):10.1f} {med(base_model):12.1f} {med(base_total):12.1f}")
-    print(f"{'worst':44} {max(ours_model):10.1f} {max(ours_total):10.1f} {max(base_model):12.1f} {max(base_total):12.1f}")
+    print(
+        f"{'median':44} {med(ours_model):10.1f} {med(ours_total):10.1f} {med(base_model):12.1f} {med(base_total):12.1f}"
+    )
+    print(
+        f"{'worst':44} {max(ours_model):10.1f} {max(ours_total):10.1f} {max(base_model):12.1f} {max(base_total):12.1f}"
+    )
     print(f"a bare repaint of the same table (no change) takes {med(ours_paint):.1f} ms (median) on this machine")
     print(f"goal < 50 ms per change (filter + sort): {'met' if max(ours_model) < 50 else 'NOT met'} "
           f"(worst {max(ours_model):.1f} ms; median until repainted {med(ours_total):.1f} ms)")

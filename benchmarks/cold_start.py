@@ -3,8 +3,9 @@
 Goal (issue 3): median < 1.0 s. Each run is a new Python process that imports the app, builds the real
 main window with build_main_window() (all pages, the chat history opened, no engine started), shows it
 and enters the event loop; "interactive" is the first timer firing inside the running event loop
-once the window is exposed (mapped and paintable). Time is measured by the parent from spawn to that moment, so interpreter start-up and
-imports count. The baseline is the same harness with a bare QMainWindow: what Python + Qt cost anyway.
+once the window is exposed (mapped and paintable). Time is measured by the parent from spawn to that moment, so
+interpreter start-up and imports count. The baseline is the same harness with a bare QMainWindow: what Python + Qt
+cost anyway.
 
     python benchmarks/cold_start.py [--runs 7] [--conversations 200]
 """

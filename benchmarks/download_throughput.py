@@ -101,14 +101,21 @@ def main() -> int:
     mbps_curl = size / statistics.median(times_curl) / 1e6
     mbps_verified = size / statistics.median(times_verified) / 1e6
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"file: {args.size_mb} MB from 127.0.0.1, median of {args.runs} runs each, {os.cpu_count()} CPUs, load {load:.1f}")
+    print(
+        f"file: {args.size_mb} MB from 127.0.0.1, median of {args.runs} runs each, {os.cpu_count()} CPUs, "
+        f"load {load:.1f}"
+    )
     print(f"curl (baseline):          {mbps_curl:8.1f} MB/s   runs: {', '.join(f'{t:.2f}s' for t in times_curl)}")
-    print(f"curl + sha256sum:         {mbps_verified:8.1f} MB/s   runs: {', '.join(f'{t:.2f}s' for t in times_verified)}")
+    print(
+        f"curl + sha256sum:         {mbps_verified:8.1f} MB/s   runs: {', '.join(f'{t:.2f}s' for t in times_verified)}"
+    )
     print(f"modelnest Download:       {mbps_ours:8.1f} MB/s   runs: {', '.join(f'{t:.2f}s' for t in times_ours)}"
           "   (incl. sha256, fsync, rename)")
     ratio = mbps_ours / mbps_curl
     print(f"ratio ours/curl:          {ratio:8.2f}   goal >= 0.95: {'met' if ratio >= 0.95 else 'NOT met'}")
-    print(f"ratio ours/(curl+sha256): {mbps_ours / mbps_verified:8.2f}   (same guarantee: bytes checked against the hash)")
+    print(
+        f"ratio ours/(curl+sha256): {mbps_ours / mbps_verified:8.2f}   (same guarantee: bytes checked against the hash)"
+    )
     cpu_ours, cpu_curl = statistics.median(CPU["ours"]), statistics.median(CPU["curl"])
     print(f"CPU time per GB:          ours {cpu_ours / size * 1e9:.2f} s, curl {cpu_curl / size * 1e9:.2f} s "
           "(median; load-independent: ours includes sha256)")

@@ -110,12 +110,14 @@ def main() -> None:
             ours.append(engine_run(engine, args.tokens))
     o, r = statistics.median(ours), statistics.median(raw)
     # Each engine run follows its raw run at once: the per-pair ratio cancels slow drifts in machine load.
-    pairs = [a / b for a, b in zip(ours, raw)]
+    pairs = [a / b for a, b in zip(ours, raw, strict=True)]
     print(f"model: {model.name} ({model.stat().st_size / 2**20:.0f} MiB), threads {args.threads}, {args.tokens} tokens")
     print(f"raw llama_cpp loop : {r:6.2f} tokens/s  (runs: {', '.join(f'{x:.2f}' for x in raw)})")
     print(f"ModelNest engine   : {o:6.2f} tokens/s  (runs: {', '.join(f'{x:.2f}' for x in ours)})")
-    print(f"ratio engine/raw   : {statistics.median(pairs):.3f} median of pairs ({', '.join(f'{x:.3f}' for x in pairs)})"
-          f"; ratio of medians {o / r:.3f}  (goal >= 0.98)")
+    print(
+        f"ratio engine/raw   : {statistics.median(pairs):.3f} median of pairs ({', '.join(f'{x:.3f}' for x in pairs)})"
+        f"; ratio of medians {o / r:.3f}  (goal >= 0.98)"
+    )
 
 
 if __name__ == "__main__":

@@ -47,7 +47,8 @@ def main() -> None:
     took = time.perf_counter() - start
     print(f"RAM bandwidth measured: {measured.value:g} GB/s [{measured.source}] in {took:.2f} s (incl. allocation)")
     table = table_figure(snap.cpu, snap.gpus)
-    print(f"RAM bandwidth published: {f'{table.value:g} GB/s [{table.source}]' if table else 'this chip is not in our table'}")
+    published = f"{table.value:g} GB/s [{table.source}]" if table else "this chip is not in our table"
+    print(f"RAM bandwidth published: {published}")
 
 
 if __name__ == "__main__":

@@ -53,7 +53,9 @@ DECODE_TOKENS = 48
 
 def decode_speed(engine: EngineClient, n: int = DECODE_TOKENS) -> float:
     times = []
-    for event in engine.generate(prompt="hello world", sampling=SamplingParams(temperature=0, max_tokens=n, ignore_eos=True)):
+    for event in engine.generate(
+        prompt="hello world", sampling=SamplingParams(temperature=0, max_tokens=n, ignore_eos=True)
+    ):
         if isinstance(event, TokenEvent):
             import time
 
@@ -112,8 +114,10 @@ def main() -> None:
                         worst["speed_cal"] = max(worst["speed_cal"], abs(cal_err))
                     rows.append((arch, quant, ctx))
                     print(
-                        f"{arch:<16}{quant:<8}{ctx:>6} | {m.weights_bytes / MIB:>11.2f}/{real.weights_bytes / MIB:<11.2f} "
-                        f"{w_err:>6.2f} | {kv_err:>7.2f} | {m.total_bytes / MIB:>10.1f}/{real.total_bytes / MIB:<10.1f} "
+                        f"{arch:<16}{quant:<8}{ctx:>6} | "
+                        f"{m.weights_bytes / MIB:>11.2f}/{real.weights_bytes / MIB:<11.2f} "
+                        f"{w_err:>6.2f} | {kv_err:>7.2f} | "
+                        f"{m.total_bytes / MIB:>10.1f}/{real.total_bytes / MIB:<10.1f} "
                         f"{t_abs / MIB:>+8.2f}M | {'=' if exact_equal else '≠':^5} | {measured:>8.1f} {raw_err:>+8.1f} "
                         f"{cal_err:>+8.1f}",
                         flush=True,

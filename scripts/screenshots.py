@@ -3,8 +3,8 @@
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--machine NAME]
 
 The language is switched the way a user does it (View ▸ Language, no restart), so the Chinese pictures also show
-that the live switch reaches every page. A core message (an engine crash explanation) is posted to the status line to show
-core text translated. Chinese needs a CJK font (Debian: fonts-noto-cjk).
+that the live switch reaches every page. A core message (an engine crash explanation) is posted to the status line
+to show core text translated. Chinese needs a CJK font (Debian: fonts-noto-cjk).
 """
 
 from __future__ import annotations

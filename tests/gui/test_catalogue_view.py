@@ -359,7 +359,9 @@ def test_download_from_the_catalogue_lands_in_the_downloads_panel(
         with qtbot.waitSignal(panel.model_installed, timeout=30_000):
             view.curated.detail.download_button.click()
         assert window.current_page_key() == "downloads"
-        qtbot.waitUntil(lambda: "Q4_K_M" in view.downloaded.get("Qwen/Qwen2.5-0.5B-Instruct-GGUF", set()), timeout=10_000)
+        qtbot.waitUntil(
+            lambda: "Q4_K_M" in view.downloaded.get("Qwen/Qwen2.5-0.5B-Instruct-GGUF", set()), timeout=10_000
+        )
         assert "on disk" in view.curated.detail.quant_label.text()
     finally:
         panel.shutdown()
@@ -382,16 +384,28 @@ def test_models_on_this_computer_are_validated_planned_and_listed(
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "broken.gguf").write_bytes(b"GGUF" + b"\x00" * 10)
-    view = make_view(qtbot, machine_context, "i7_no_gpu_16gb", library_fn=lambda: scan_library(locations=[], hf_cache_dir=tmp_path / "no-hf"))
+    view = make_view(
+        qtbot,
+        machine_context,
+        "i7_no_gpu_16gb",
+        library_fn=lambda: scan_library(locations=[], hf_cache_dir=tmp_path / "no-hf"),
+    )
     view.tabs.setCurrentIndex(2)
     view.library.library_scan.click()
-    qtbot.waitUntil(lambda: view.library.library_scan.isEnabled() and view.library.library_table.rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(
+        lambda: view.library.library_scan.isEnabled() and view.library.library_table.rowCount() == 1, timeout=10_000
+    )
     assert view.library.library_table.item(0, 0).text() == "tiny-Q4_K_M.gguf"
-    assert view.library.library_table.item(0, 3).text() == "Runs on CPU" and "t/s" in view.library.library_table.item(0, 4).text()
+    assert (
+        view.library.library_table.item(0, 3).text() == "Runs on CPU"
+        and "t/s" in view.library.library_table.item(0, 4).text()
+    )
     view.library.add_folder(str(tmp_path / "not-there"))
     assert "not a folder" in view.library.library_status.text()
     view.library.add_folder(str(mine))
-    qtbot.waitUntil(lambda: view.library.library_scan.isEnabled() and view.library.library_table.rowCount() == 2, timeout=10_000)
+    qtbot.waitUntil(
+        lambda: view.library.library_scan.isEnabled() and view.library.library_table.rowCount() == 2, timeout=10_000
+    )
     rows = {view.library.library_table.item(i, 0).text(): i for i in range(2)}
     broken = rows["broken.gguf"]
     assert view.library.library_table.item(broken, 3).text().startswith("Not runnable:")

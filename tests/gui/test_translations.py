@@ -75,7 +75,11 @@ def test_ts_file_is_in_step_with_the_code(tmp_path: Path, committed: dict[Key, E
 
 
 def test_every_string_is_translated(committed: dict[Key, ET.Element]) -> None:
-    unfinished = [k for k, m in committed.items() if (m.find("translation").get("type") or "") in ("unfinished", "vanished", "obsolete")]  # type: ignore[union-attr]
+    unfinished = [
+        k
+        for k, m in committed.items()
+        if (m.find("translation").get("type") or "") in ("unfinished", "vanished", "obsolete")  # type: ignore[union-attr]
+    ]
     empty = [k for k, m in committed.items() if not all(t.strip() for t in _translations(m))]
     assert unfinished == [] and empty == []
 
@@ -96,7 +100,9 @@ def test_placeholders_markup_and_accelerators_survive(committed: dict[Key, ET.El
 def test_placeholder_check_catches_a_lost_field() -> None:
     """The check above can fail: a translation that drops or renames a field is caught."""
     assert Counter(PLACEHOLDER.findall("{0} of {1} in use")) != Counter(PLACEHOLDER.findall("已用 {0}"))
-    assert Counter(PLACEHOLDER.findall("measured: {v:.1f} tokens/s")) != Counter(PLACEHOLDER.findall("实测：{v} tokens/s"))
+    assert Counter(PLACEHOLDER.findall("measured: {v:.1f} tokens/s")) != Counter(
+        PLACEHOLDER.findall("实测：{v} tokens/s")
+    )
     assert Counter(PLACEHOLDER.findall("<b>{0}</b> at {1}")) == Counter(PLACEHOLDER.findall("<b>{0}</b>（{1}）"))
 
 

@@ -231,7 +231,9 @@ class _HubHandler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    def _error(self, status: int, code: str | None = None, message: str = "error", extra: dict[str, str] | None = None) -> None:
+    def _error(
+        self, status: int, code: str | None = None, message: str = "error", extra: dict[str, str] | None = None
+    ) -> None:
         headers = dict(extra or {})
         if code:
             headers["X-Error-Code"] = code
@@ -247,7 +249,9 @@ class _HubHandler(BaseHTTPRequestHandler):
             self._error(401, "GatedRepo", f"Access to model {repo_id} is restricted. You must be authenticated.")
             return True
         if auth != f"Bearer {self.hub.token}":
-            self._error(403, "GatedRepo", f"Access to model {repo_id} is restricted and you are not in the authorized list.")
+            self._error(
+                403, "GatedRepo", f"Access to model {repo_id} is restricted and you are not in the authorized list."
+            )
             return True
         return False
 
@@ -425,7 +429,10 @@ class _HubHandler(BaseHTTPRequestHandler):
 
 def make_repo(server: HubServer, repo_id: str, files: dict[str, int], *, seed: int = 0) -> dict[str, HostedFile]:
     """Host several random files of the given sizes in one repo."""
-    return {name: server.add_file(repo_id, name, size=size, seed=seed + i + 1) for i, (name, size) in enumerate(files.items())}
+    return {
+        name: server.add_file(repo_id, name, size=size, seed=seed + i + 1)
+        for i, (name, size) in enumerate(files.items())
+    }
 
 
 __all__ = ["COMMIT", "REPO", "Fault", "HostedFile", "HubServer", "RequestRecord", "make_repo"]

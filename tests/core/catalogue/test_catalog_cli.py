@@ -46,7 +46,7 @@ def test_hub_search_and_its_refusals(hub: Any, capsys: pytest.CaptureFixture[str
 
 def test_refresh_from_the_cli(hub: Any, tiny_models: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
     hub.add_file("Qwen/Qwen2.5-0.5B-Instruct-GGUF", "qwen2.5-0.5b-instruct-q4_k_m.gguf", path=tiny_models["Q4_K_M"])
-    # Only one curated repo exists on this hub: the rest are reported, the one found is refreshed; exit 1 says "partial".
+    # Only one curated repo exists on this hub: the rest are reported, the one found is refreshed; exit 1: "partial".
     assert main(["catalog", "--refresh", "--json"]) == 1
     doc = json.loads(capsys.readouterr().out)
     assert doc["updated"] == ["qwen2.5-0.5b-instruct"] and len(doc["failed"]) >= 39
@@ -65,7 +65,18 @@ def test_refresh_offline_is_one_plain_line(monkeypatch: pytest.MonkeyPatch, caps
 
 
 @pytest.mark.skipif(not planner_available(), reason="fit badges come from modelnest.core.plan")
-def test_fits_lists_only_what_fits_with_a_recommendation(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("machine", ["i7_no_gpu_16gb", "rtx3060_desktop"])
+def test_fits_lists_only_what_fits_with_a_recommendation(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, machine: str
+) -> None:
+    # A recorded machine, the same in every call: this host's free memory moves between two live probes (other
+    # processes), and a model at the edge would then fit in one listing and not in the other.
+    from modelnest.core import hardware
+    from modelnest.core.hardware.recorded import load_machine
+
+    machines = Path(__file__).resolve().parents[2] / "data" / "machines"
+    snapshot = hardware.probe(load_machine(machines / f"{machine}.json", tmp_path / machine), with_sensors=False)
+    monkeypatch.setattr(hardware, "probe", lambda *args, **kwargs: snapshot)
     assert main(["catalog", "--json"]) == 0
     everything = json.loads(capsys.readouterr().out)
     assert main(["catalog", "--fits", "--json"]) == 0

@@ -34,7 +34,7 @@ def test_every_entry_is_consistent() -> None:
         a = m.architecture
         assert min(a.n_layer, a.n_embd, a.n_head, a.n_head_kv, a.n_vocab, a.n_ff, a.n_ctx_train) > 0, m.id
         assert a.n_head % a.n_head_kv == 0, m.id  # grouped-query attention shares KV heads evenly
-        # head_dim is its own figure (Qwen3, Gemma, Mistral Nemo/Small: n_head * head_dim != n_embd), so only sane sizes.
+        # head_dim is its own figure (Qwen3, Gemma, Mistral Nemo/Small: n_head * head_dim != n_embd): only sane sizes.
         assert a.head_dim in (64, 96, 128, 256), m.id
         assert m.n_params > 0 and set(m.tasks) <= set(TASKS) and m.tasks, m.id
         assert m.chinese == ("zh" in m.languages), m.id

@@ -56,9 +56,17 @@ def _ollama(root: Path, name: str, tag: str, model: Path, namespace: str = "libr
     manifest = {
         "schemaVersion": 2,
         "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-        "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "digest": "sha256:" + "c" * 64, "size": 2},
+        "config": {
+            "mediaType": "application/vnd.docker.container.image.v1+json",
+            "digest": "sha256:" + "c" * 64,
+            "size": 2,
+        },
         "layers": [
-            {"mediaType": "application/vnd.ollama.image.model", "digest": f"sha256:{digest}", "size": model.stat().st_size},
+            {
+                "mediaType": "application/vnd.ollama.image.model",
+                "digest": f"sha256:{digest}",
+                "size": model.stat().st_size,
+            },
             {"mediaType": "application/vnd.ollama.image.template", "digest": "sha256:" + "d" * 64, "size": 10},
         ],
     }
@@ -75,16 +83,17 @@ def test_default_locations_per_os(tmp_path: Path) -> None:
     assert Location("ollama", tmp_path / ".ollama" / "models") in linux
     mac = default_locations(home=tmp_path, env={}, system="Darwin")
     assert Location("gpt4all", tmp_path / "Library" / "Application Support" / "nomic.ai" / "GPT4All") in mac
-    win = default_locations(home=tmp_path, env={"LOCALAPPDATA": str(tmp_path / "L"), "OLLAMA_MODELS": str(tmp_path / "o")},
-                            system="Windows")
+    win = default_locations(
+        home=tmp_path, env={"LOCALAPPDATA": str(tmp_path / "L"), "OLLAMA_MODELS": str(tmp_path / "o")}, system="Windows"
+    )
     assert Location("gpt4all", tmp_path / "L" / "nomic.ai" / "GPT4All") in win
-    assert win[[l.source for l in win].index("ollama")].path == tmp_path / "o"  # OLLAMA_MODELS first
+    assert win[[loc.source for loc in win].index("ollama")].path == tmp_path / "o"  # OLLAMA_MODELS first
 
 
 def test_every_source_is_found_and_validated_in_place(tmp_path: Path, tiny_models: dict[str, Path]) -> None:
     q4, q8 = tiny_models["Q4_K_M"], tiny_models["Q8_0"]
     ours = _copy(q4, paths.models_dir() / "acme__tiny-GGUF" / "tiny-Q4_K_M.gguf")
-    hf = _hf_cache(tmp_path / "hf", "acme/hf-GGUF", {"tiny-Q8_0.gguf": q8, "mmproj-f16.gguf": q8})
+    _hf_cache(tmp_path / "hf", "acme/hf-GGUF", {"tiny-Q8_0.gguf": q8, "mmproj-f16.gguf": q8})
     lms = _copy(q4, tmp_path / "lms" / "lmstudio-community" / "Tiny-GGUF" / "Tiny-Q4_K_M.gguf")
     gpt = _copy(q8, tmp_path / "gpt4all" / "tiny.Q8_0.gguf")
     (tmp_path / "gpt4all" / "localdocs_v2.db").write_bytes(b"sqlite")  # GPT4All keeps other files there
@@ -138,7 +147,7 @@ def test_split_models_are_one_entry(tmp_path: Path, tiny_models: dict[str, Path]
 def test_ollama_damage_is_reported_not_fatal(tmp_path: Path, tiny_models: dict[str, Path]) -> None:
     root = tmp_path / "ollama"
     manifest = _ollama(root, "good", "7b", tiny_models["Q4_K_M"])
-    gone = _ollama(root, "gone", "latest", tiny_models["Q8_0"], namespace="someone")
+    _ollama(root, "gone", "latest", tiny_models["Q8_0"], namespace="someone")  # its blob is deleted next
     (root / "blobs" / f"sha256-{_sha256(tiny_models['Q8_0'])}").unlink()
     junk = root / "manifests" / "registry.ollama.ai" / "library" / "junk" / "latest"
     junk.parent.mkdir(parents=True)

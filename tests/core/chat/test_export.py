@@ -76,7 +76,7 @@ def test_json_export(filled: tuple[HistoryStore, int], tmp_path: Path) -> None:
 
 def test_export_format_errors(filled: tuple[HistoryStore, int], tmp_path: Path) -> None:
     store, conversation_id = filled
-    with pytest.raises(UserInputError, match="use a .md or .json"):
+    with pytest.raises(UserInputError, match=r"use a \.md or \.json"):
         export_conversation(store, conversation_id, tmp_path / "chat.txt")
     assert export_conversation(store, conversation_id, tmp_path / "chat.txt", fmt="json").is_file()
     with pytest.raises(UserInputError, match="Could not write the export"):

@@ -27,7 +27,9 @@ def test_inspect_json(tiny_model: Path) -> None:
 
 
 def test_run_json_has_text_timings_and_llama_cpp_buffers(tiny_model: Path) -> None:
-    result = modelnest("run", str(tiny_model), "--prompt", "你好", "--max-tokens", "12", "--ignore-eos", "--json", "--ctx", "512")
+    result = modelnest(
+        "run", str(tiny_model), "--prompt", "你好", "--max-tokens", "12", "--ignore-eos", "--json", "--ctx", "512"
+    )
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)
     assert out["tokens"] == 12 and isinstance(out["text"], str)
@@ -41,7 +43,11 @@ def test_run_json_has_text_timings_and_llama_cpp_buffers(tiny_model: Path) -> No
 def test_invalid_input_exit_2_one_line(tmp_path: Path) -> None:
     bad = tmp_path / "x.gguf"
     bad.write_bytes(b"PK\x03\x04" + b"\0" * 100)
-    for args in (("inspect", str(bad)), ("run", str(bad), "--prompt", "hi"), ("inspect", str(tmp_path / "missing.gguf"))):
+    for args in (
+        ("inspect", str(bad)),
+        ("run", str(bad), "--prompt", "hi"),
+        ("inspect", str(tmp_path / "missing.gguf")),
+    ):
         result = modelnest(*args)
         assert result.returncode == 2, (args, result)
         lines = result.stderr.strip().splitlines()

@@ -1,4 +1,4 @@
-"""Disk space: refused before the start with the missing amount; a disk filling up mid-way keeps the partial for resume."""
+"""Disk space: refused up front with the missing amount; a disk filling up mid-way keeps the partial for resume."""
 
 from __future__ import annotations
 
@@ -50,7 +50,11 @@ def test_the_check_counts_only_the_bytes_still_missing(hub: HubServer, monkeypat
     files = resolve_pull(REPO, endpoint=hub.endpoint)
     asked: list[int] = []
     real = disk.ensure_free_space
-    monkeypatch.setattr(job_module.disk, "ensure_free_space", lambda d, needed, margin=None: asked.append(needed) or real(d, needed, margin=margin))
+    monkeypatch.setattr(
+        job_module.disk,
+        "ensure_free_space",
+        lambda d, needed, margin=None: asked.append(needed) or real(d, needed, margin=margin),
+    )
     job = Download(files, settings=TransferSettings(disk_margin=0))
     # Leave 40 000 bytes of a previous attempt on disk.
     from modelnest.core import paths
@@ -80,13 +84,15 @@ def small_fs(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(mount_point)], check=False)
 
 
-def test_a_real_full_disk_mid_download_keeps_the_partial_and_resumes(hub: HubServer, small_fs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_real_full_disk_mid_download_keeps_the_partial_and_resumes(
+    hub: HubServer, small_fs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     hosted = hub.add_file(REPO, NAME, size=3 * 1024 * 1024)  # 3 MiB into a 2 MiB file system
     monkeypatch.setenv("MODELNEST_MODELS_DIR", str(small_fs))
     monkeypatch.setattr(disk, "free_bytes", lambda path: 1 << 40)  # get past the up-front check: fill up for real
     files = resolve_pull(REPO, endpoint=hub.endpoint)
     job = Download(files, settings=TransferSettings(disk_margin=0))
-    with pytest.raises(NotEnoughDiskSpaceError, match="disk filled up.*partial file is kept") as info:
+    with pytest.raises(NotEnoughDiskSpaceError, match=r"disk filled up.*partial file is kept") as info:
         job.run()
     assert info.value.missing_bytes and info.value.missing_bytes > 0
     (partial,) = find_partial_downloads()
@@ -122,7 +128,9 @@ def test_disk_full_mid_download_with_a_patched_write(hub: HubServer, monkeypatch
         real_write(fh, data, remote, offset)
 
     monkeypatch.setattr(job_module.Download, "_write", staticmethod(failing_write))
-    with pytest.raises(NotEnoughDiskSpaceError, match=r"disk filled up while downloading tiny-Q4_K_M.gguf \(\d.* of 1.9 MiB written\)"):
+    with pytest.raises(
+        NotEnoughDiskSpaceError, match=r"disk filled up while downloading tiny-Q4_K_M.gguf \(\d.* of 1.9 MiB written\)"
+    ):
         Download(files, settings=TransferSettings(disk_margin=0)).run()
     (partial,) = find_partial_downloads()
     assert partial.bytes_on_disk == written["n"] > 0
@@ -145,7 +153,9 @@ if sys.platform == "win32":  # pragma: no cover
     pytestmark = pytest.mark.skip("tmpfs and ENOSPC details are POSIX")
 
 
-def test_an_unwritable_models_folder_is_a_plain_error(hub: HubServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unwritable_models_folder_is_a_plain_error(
+    hub: HubServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     hub.add_file(REPO, NAME, size=1000)
     files = resolve_pull(REPO, endpoint=hub.endpoint)
     blocker = tmp_path / "not-a-folder"

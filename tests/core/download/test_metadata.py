@@ -1,4 +1,4 @@
-"""Metadata through huggingface_hub against the local hub: sizes, sha256, commit, endpoint, token, offline, selection."""
+"""Metadata via huggingface_hub against the local hub: sizes, sha256, commit, endpoint, token, offline, selection."""
 
 from __future__ import annotations
 
@@ -24,7 +24,12 @@ def test_huggingface_hub_calls_work_against_the_local_hub(hub: HubServer) -> Non
     api = HfApi(endpoint=hub.endpoint)
     info = api.model_info(REPO, files_metadata=True)
     sibling = info.siblings[0]
-    assert (info.sha, sibling.rfilename, sibling.size, sibling.lfs.sha256) == (COMMIT, "tiny-Q4_K_M.gguf", 50_000, hosted.sha256)
+    assert (info.sha, sibling.rfilename, sibling.size, sibling.lfs.sha256) == (
+        COMMIT,
+        "tiny-Q4_K_M.gguf",
+        50_000,
+        hosted.sha256,
+    )
     (entry,) = api.get_paths_info(REPO, ["tiny-Q4_K_M.gguf"])
     assert (entry.size, entry.lfs.sha256) == (50_000, hosted.sha256)
     meta = get_hf_file_metadata(hf_hub_url(REPO, "tiny-Q4_K_M.gguf", endpoint=hub.endpoint))
@@ -64,7 +69,9 @@ def test_endpoint_comes_from_the_argument_then_hf_endpoint(hub: HubServer, monke
 
 
 @pytest.mark.parametrize("variable", ["HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"])
-def test_offline_mode_gives_a_clear_error_before_any_request(hub: HubServer, monkeypatch: pytest.MonkeyPatch, variable: str) -> None:
+def test_offline_mode_gives_a_clear_error_before_any_request(
+    hub: HubServer, monkeypatch: pytest.MonkeyPatch, variable: str
+) -> None:
     hub.add_file(REPO, "tiny-Q4_K_M.gguf", size=1000)
     monkeypatch.setenv(variable, "1")
     with pytest.raises(OfflineError, match="HF_HUB_OFFLINE"):
@@ -75,7 +82,7 @@ def test_offline_mode_gives_a_clear_error_before_any_request(hub: HubServer, mon
 def test_missing_repo_and_unreachable_hub_are_explained(hub: HubServer) -> None:
     with pytest.raises(HubAccessError, match="acme/nothing was not found"):
         resolve_pull("acme/nothing", endpoint=hub.endpoint)
-    with pytest.raises(HubAccessError, match="Cannot reach http://127.0.0.1:9"):
+    with pytest.raises(HubAccessError, match=r"Cannot reach http://127\.0\.0\.1:9"):
         resolve_pull(REPO, endpoint="http://127.0.0.1:9")
 
 
@@ -83,7 +90,7 @@ def test_gated_repo_needs_the_token(hub: HubServer, monkeypatch: pytest.MonkeyPa
     hub.add_file(REPO, "tiny-Q4_K_M.gguf", size=1000)
     hub.gated.add(REPO)
     hub.token = "hf_secret"
-    with pytest.raises(HubAccessError, match="gated.*HF_TOKEN"):
+    with pytest.raises(HubAccessError, match=r"gated.*HF_TOKEN"):
         resolve_pull(REPO, endpoint=hub.endpoint, token=False)
     with pytest.raises(HubAccessError, match="gated"):
         resolve_pull(REPO, endpoint=hub.endpoint, token="hf_wrong")
@@ -104,12 +111,14 @@ def test_selection_by_quant_file_and_split_sets(hub: HubServer) -> None:
     split = [f.filename for f in resolve_pull(REPO, quant="Q8_0", endpoint=hub.endpoint)]
     assert split == [f"tiny-Q8_0-0000{i}-of-00003.gguf" for i in (1, 2, 3)]
     # Naming any one part downloads the whole model.
-    assert [f.filename for f in resolve_pull(REPO, filename="tiny-Q8_0-00002-of-00003.gguf", endpoint=hub.endpoint)] == split
-    with pytest.raises(NoMatchingFileError, match="no Q2_K file. Available: Q4_K_M, Q4_K_S, Q8_0"):
+    assert [
+        f.filename for f in resolve_pull(REPO, filename="tiny-Q8_0-00002-of-00003.gguf", endpoint=hub.endpoint)
+    ] == split
+    with pytest.raises(NoMatchingFileError, match=r"no Q2_K file\. Available: Q4_K_M, Q4_K_S, Q8_0"):
         resolve_pull(REPO, quant="Q2_K", endpoint=hub.endpoint)
-    with pytest.raises(NoMatchingFileError, match="Several models.*--quant"):
+    with pytest.raises(NoMatchingFileError, match=r"Several models.*--quant"):
         resolve_pull(REPO, endpoint=hub.endpoint)
-    with pytest.raises(NoMatchingFileError, match="no file 'nope.gguf'"):
+    with pytest.raises(NoMatchingFileError, match=r"no file 'nope\.gguf'"):
         resolve_pull(REPO, filename="nope.gguf", endpoint=hub.endpoint)
 
 

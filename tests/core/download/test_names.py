@@ -66,7 +66,9 @@ def test_ordinary_names_are_accepted(name: str, tmp_path: Path) -> None:
     assert fp.part.name == Path(name).name + ".part"
 
 
-@pytest.mark.parametrize("repo", ["../x", "acme", "acme/tiny/extra", "acme/..", "/acme/tiny", "ac me/tiny", "acme\\tiny", "a/b..c"])
+@pytest.mark.parametrize(
+    "repo", ["../x", "acme", "acme/tiny/extra", "acme/..", "/acme/tiny", "ac me/tiny", "acme\\tiny", "a/b..c"]
+)
 def test_bad_repo_ids_are_refused(repo: str) -> None:
     with pytest.raises(UnsafeFileNameError):
         validate_repo_id(repo)

@@ -91,7 +91,9 @@ def test_leftover_partial_can_be_discarded(hub: HubServer, fast: TransferSetting
     assert find_partial_downloads() == []
 
 
-def test_a_partial_being_written_is_reported_in_use_and_cannot_be_discarded(hub: HubServer, fast: TransferSettings) -> None:
+def test_a_partial_being_written_is_reported_in_use_and_cannot_be_discarded(
+    hub: HubServer, fast: TransferSettings
+) -> None:
     hub.add_file(REPO, NAME, size=1_000_000)
     hub.set_fault(REPO, NAME, Fault("drip", chunk=8192, interval=0.01, times=1))
     job = Download(resolve_pull(REPO, endpoint=hub.endpoint), settings=fast)
@@ -139,7 +141,9 @@ def test_a_leftover_of_another_version_is_not_resumed(hub: HubServer, fast: Tran
     assert hashlib.sha256(job.paths[0].read_bytes()).hexdigest() == new.sha256
 
 
-def test_cancel_before_run_is_obeyed_and_a_paused_job_can_discard_its_partial(hub: HubServer, fast: TransferSettings) -> None:
+def test_cancel_before_run_is_obeyed_and_a_paused_job_can_discard_its_partial(
+    hub: HubServer, fast: TransferSettings
+) -> None:
     hub.add_file(REPO, NAME, size=1_000_000)
     early = Download(resolve_pull(REPO, endpoint=hub.endpoint), settings=fast)
     early.cancel()  # e.g. the user pressed cancel while the job was still queued

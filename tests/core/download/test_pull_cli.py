@@ -41,14 +41,18 @@ def test_pull_prints_progress_and_the_installed_path(hub: HubServer, capsys: pyt
         (["--quant", "Q2_K"], "has no Q2_K file. Available: Q4_K_M"),
     ],
 )
-def test_errors_are_one_line_and_exit_2(hub: HubServer, capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
+def test_errors_are_one_line_and_exit_2(
+    hub: HubServer, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
     hub.add_file(REPO, NAME, size=1000)
     assert main(["pull", REPO, *args, "--endpoint", hub.endpoint]) == 2
     err = capsys.readouterr().err
     assert err.startswith("modelnest pull: ") and message in err and err.count("\n") == 1
 
 
-def test_offline_and_bad_repo_are_one_line_errors(hub: HubServer, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_offline_and_bad_repo_are_one_line_errors(
+    hub: HubServer, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert main(["pull", "not-a-repo", "--endpoint", hub.endpoint]) == 2
     assert "not a valid repository id" in capsys.readouterr().err
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
@@ -62,7 +66,9 @@ def test_killed_mid_download_then_rerun_resumes_from_the_saved_offset(hub: HubSe
     hosted = hub.add_file(REPO, NAME, size=size)
     hub.set_fault(REPO, NAME, Fault("drip", chunk=8192, interval=0.01, times=1))  # ~0.8 MB/s: time to kill it
     part = paths.models_dir() / "acme__tiny-GGUF" / (NAME + ".part")
-    proc = subprocess.Popen([*CLI, "pull", REPO, "--endpoint", hub.endpoint], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [*CLI, "pull", REPO, "--endpoint", hub.endpoint], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     try:
         wait_until(lambda: part.exists() and part.stat().st_size >= 200_000, "200 KB on disk")
         # While it runs: the file is locked by that process, and the lock names it.

@@ -50,7 +50,13 @@ def assert_nothing_corrupt(hub: HubServer) -> None:
         assert (folder / name).is_file()
 
 
-def start(hub: HubServer, settings: TransferSettings, *, quant: str | None = "Q4_K_M", progress: list[DownloadProgress] | None = None) -> Download:
+def start(
+    hub: HubServer,
+    settings: TransferSettings,
+    *,
+    quant: str | None = "Q4_K_M",
+    progress: list[DownloadProgress] | None = None,
+) -> Download:
     files = resolve_pull(REPO, quant=quant, endpoint=hub.endpoint)
     return Download(files, settings=settings, on_progress=progress.append if progress is not None else None)
 
@@ -111,7 +117,7 @@ def test_one_flipped_byte_is_caught_and_the_file_deleted(hub: HubServer, fast: T
     host(hub)
     hub.set_fault(REPO, NAME, Fault("flip", at=0.5, times=-1))
     job = start(hub, fast)
-    with pytest.raises(ChecksumMismatchError, match="damaged.*was deleted"):
+    with pytest.raises(ChecksumMismatchError, match=r"damaged.*was deleted"):
         job.run()
     assert job.progress.state is DownloadState.FAILED
     assert not final_path().exists()
@@ -187,7 +193,7 @@ def test_gated_download_sends_the_token(hub: HubServer, fast: TransferSettings) 
     assert sha256_of(final_path()) == hosted.sha256
     final_path().unlink()
     read_manifest(final_path().parent).clear()
-    with pytest.raises(HubAccessError, match="403|license"):
+    with pytest.raises(HubAccessError, match=r"403|license"):
         Download(files, token="hf_other", settings=fast).run()
 
 
@@ -299,7 +305,9 @@ def test_a_server_sending_more_than_announced_is_refused(hub: HubServer, fast: T
     assert not final_path().exists()
 
 
-def test_the_token_is_not_sent_to_another_host_after_a_redirect(hub: HubServer, fast: TransferSettings, tmp_path: Path) -> None:
+def test_the_token_is_not_sent_to_another_host_after_a_redirect(
+    hub: HubServer, fast: TransferSettings, tmp_path: Path
+) -> None:
     hosted = host(hub)
     hub.gated.add(REPO)
     hub.token = "hf_secret"
@@ -314,7 +322,9 @@ def test_the_token_is_not_sent_to_another_host_after_a_redirect(hub: HubServer, 
     assert sha256_of(final_path()) == hosted.sha256
 
 
-def test_http_proxy_from_the_environment_is_used(hub: HubServer, fast: TransferSettings, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_http_proxy_from_the_environment_is_used(
+    hub: HubServer, fast: TransferSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     hosted = host(hub)
     (remote,) = resolve_pull(REPO, endpoint=hub.endpoint)
     # The file's host does not exist; only the proxy (our server, which answers absolute-URI requests) can reach it.
@@ -342,7 +352,9 @@ def test_a_small_git_file_is_verified_by_its_blob_id(hub: HubServer, fast: Trans
     assert not final_path("README.md").exists()
 
 
-def test_offline_mode_stops_a_download_before_any_request(hub: HubServer, fast: TransferSettings, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_offline_mode_stops_a_download_before_any_request(
+    hub: HubServer, fast: TransferSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from modelnest.core.download import OfflineError
 
     host(hub)

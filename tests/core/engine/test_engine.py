@@ -51,7 +51,11 @@ def test_load_reports_llama_cpp_buffers_and_generates(engine: EngineClient, tiny
     # KV cache: 2 (K and V) x layers x ctx x kv heads x head dim x 2 bytes (f16), exactly as llama.cpp allocates
     assert report.kv_cache_bytes == 2 * 2 * PARAMS.n_ctx * 2 * 64 * 2
     assert report.weights_bytes > 0 and report.compute_bytes > 0
-    events = list(engine.generate([{"role": "user", "content": "你好 hello"}], SamplingParams(max_tokens=40, seed=1, ignore_eos=True)))
+    events = list(
+        engine.generate(
+            [{"role": "user", "content": "你好 hello"}], SamplingParams(max_tokens=40, seed=1, ignore_eos=True)
+        )
+    )
     tokens = [e for e in events if isinstance(e, TokenEvent)]
     summary = events[-1]
     assert isinstance(summary, GenerationSummary)
@@ -70,7 +74,11 @@ def test_same_seed_same_text_and_kv_cache_reused(engine: EngineClient, tiny_mode
     again = engine.run([{"role": "user", "content": "one"}], sampling)
     assert first.text == again.text
     follow = engine.run(
-        [{"role": "user", "content": "one"}, {"role": "assistant", "content": first.text}, {"role": "user", "content": "two"}],
+        [
+            {"role": "user", "content": "one"},
+            {"role": "assistant", "content": first.text},
+            {"role": "user", "content": "two"},
+        ],
         sampling,
     )
     assert follow.prompt_tokens_evaluated < follow.prompt_tokens  # the shared prefix was not processed again

@@ -276,12 +276,25 @@ def test_intel_mac(tmp_path: Path) -> None:
         "machine": "x86_64",
         "sysctl": {
             "machdep.cpu.brand_string": "Intel(R) Core(TM) i9-9880H CPU @ 2.30GHz",
-            "hw.memsize": 17179869184, "hw.physicalcpu": 8, "hw.logicalcpu": 16, "sysctl.proc_translated": 0,
-            "machdep.cpu.features": "FPU VME DE PSE TSC MSR PAE MCE CX8 APIC SEP MTRR PGE MCA CMOV PAT PSE36 CLFSH DS ACPI MMX FXSR SSE SSE2 SS HTT TM PBE SSE3 PCLMULQDQ DTES64 MON DSCPL VMX EST TM2 SSSE3 FMA CX16 TPR PDCM SSE4.1 SSE4.2 x2APIC MOVBE POPCNT AES PCID XSAVE OSXSAVE SEGLIM64 TSCTMR AVX1.0 RDRAND F16C",
-            "machdep.cpu.leaf7_features": "RDWRFSGS TSC_THREAD_OFFSET SGX BMI1 HLE AVX2 SMEP BMI2 ERMS INVPCID RTM FPU_CSDS MPX RDSEED ADX SMAP CLFSOPT IPT MDCLEAR TSXFA IBRS STIBP L1DF SSBD",
+            "hw.memsize": 17179869184,
+            "hw.physicalcpu": 8,
+            "hw.logicalcpu": 16,
+            "sysctl.proc_translated": 0,
+            "machdep.cpu.features": (
+                "FPU VME DE PSE TSC MSR PAE MCE CX8 APIC SEP MTRR PGE MCA CMOV PAT PSE36 CLFSH DS ACPI MMX FXSR SSE "
+                "SSE2 SS HTT TM PBE SSE3 PCLMULQDQ DTES64 MON DSCPL VMX EST TM2 SSSE3 FMA CX16 TPR PDCM SSE4.1 SSE4.2 "
+                "x2APIC MOVBE POPCNT AES PCID XSAVE OSXSAVE SEGLIM64 TSCTMR AVX1.0 RDRAND F16C"
+            ),
+            "machdep.cpu.leaf7_features": (
+                "RDWRFSGS TSC_THREAD_OFFSET SGX BMI1 HLE AVX2 SMEP BMI2 ERMS INVPCID RTM FPU_CSDS MPX RDSEED ADX SMAP "
+                "CLFSOPT IPT MDCLEAR TSXFA IBRS STIBP L1DF SSBD"
+            ),
         },
-        "psutil": {"virtual_memory": {"total": 17179869184, "available": 5368709120},
-                   "swap_memory": {"total": 0, "free": 0}, "disk_usage": {"total": 10**12, "free": 4 * 10**11}},
+        "psutil": {
+            "virtual_memory": {"total": 17179869184, "available": 5368709120},
+            "swap_memory": {"total": 0, "free": 0},
+            "disk_usage": {"total": 10**12, "free": 4 * 10**11},
+        },
     }
     snap = probe(load_machine(data, tmp_path), models_dir=tmp_path)
     f = snap.cpu.features

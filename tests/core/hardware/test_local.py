@@ -71,12 +71,15 @@ def test_probe_json_agrees_with_proc_and_nproc() -> None:
 
 def test_probe_json_keys_match_the_issue() -> None:
     doc = probe_json()
-    for key in ("brand", "arch", "physical_cores", "logical_cores", "performance_cores", "efficiency_cores", "features"):
+    cpu_keys = ("brand", "arch", "physical_cores", "logical_cores", "performance_cores", "efficiency_cores", "features")
+    for key in cpu_keys:
         assert key in doc["cpu"]
     for key in ("total_bytes", "available_bytes"):
         assert key in doc["memory"]
     for gpu in doc["gpus"]:
-        for key in ("vendor", "name", "vram_total_bytes", "vram_free_bytes", "bandwidth_gb_s", "unified_memory", "backend"):
+        for key in (
+            "vendor", "name", "vram_total_bytes", "vram_free_bytes", "bandwidth_gb_s", "unified_memory", "backend"
+        ):
             assert key in gpu
     assert doc["disk"]["models_dir"] == str(Path(os.environ["MODELNEST_HOME"]) / "models")
     assert abs(doc["disk"]["free_bytes"] - shutil.disk_usage(doc["disk"]["models_dir"]).free) < 1024**3

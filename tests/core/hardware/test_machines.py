@@ -74,7 +74,8 @@ EXPECTED: dict[str, Expect] = {
         17007804416, 51.2, "table: i7-11800H",
         [
             Gpu("nvidia", "NVIDIA GeForce RTX 3050 Laptop GPU", 4 * GIB, 192.0, False, "cuda", vram_free=4 * GIB,
-                bandwidth_source="NVML: 128-bit bus \u00d7 6001 MHz", extra={"pcie": "PCIe 4.0 x8 (now 1.0 x8, links slow down when idle)"}),
+                bandwidth_source="NVML: 128-bit bus \u00d7 6001 MHz",
+                extra={"pcie": "PCIe 4.0 x8 (now 1.0 x8, links slow down when idle)"}),
             # The Intel iGPU from the registry: integrated, so no VRAM of its own (its 128 MiB is a carve-out).
             Gpu("intel", "Intel(R) UHD Graphics", None, 51.2, True, "vulkan", bandwidth_source="shares system memory"),
         ],
@@ -135,7 +136,8 @@ EXPECTED: dict[str, Expect] = {
         "11th Gen Intel(R) Core(TM) i7-1165G7 @ 2.80GHz", "x86_64", 4, 8, 4, 0,
         {"avx512", "avx512_vnni", "avx2"}, {"avx_vnni", "amx"},
         15996944 * 1024, 68.3, "table: i7-1165G7 (LPDDR4X 4266 MT/s, 128-bit",
-        [Gpu("intel", "Iris Xe Graphics (Tiger Lake)", None, 68.3, True, "vulkan", bandwidth_source="shares system memory")],
+        [Gpu("intel", "Iris Xe Graphics (Tiger Lake)", None, 68.3, True, "vulkan",
+             bandwidth_source="shares system memory")],
         ("cpu", 14, None),
     ),
 }
@@ -166,7 +168,7 @@ def test_recorded_machine(name: str, tmp_path: Path) -> None:
     assert snap.bandwidth.ram_gb_s == exp.ram_gb_s
     assert snap.bandwidth.source and snap.bandwidth.source.startswith(exp.ram_source)
     assert [(g.vendor, g.name) for g in snap.gpus] == [(g.vendor, g.name) for g in exp.gpus]
-    for got, want in zip(snap.gpus, exp.gpus):
+    for got, want in zip(snap.gpus, exp.gpus, strict=True):
         assert got.vram_total_bytes == want.vram_total, got.name
         assert got.bandwidth_gb_s == want.bandwidth, got.name
         assert got.bandwidth_source and got.bandwidth_source.startswith(want.bandwidth_source), got.bandwidth_source

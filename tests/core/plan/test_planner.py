@@ -91,8 +91,11 @@ def test_4gb_laptop_gpu_with_14b(tmp_path: Path, calibration: Calibration) -> No
 
 
 def test_cpu_only_machines(tmp_path: Path, calibration: Calibration) -> None:
-    i7 = plan(spec(QWEN25_7B, file_bytes=4_683_073_536), machine("i7_no_gpu_16gb", tmp_path), 8192, calibration=calibration)
-    assert i7.fit == "cpu_only" and i7.gpu_layers == 0 and i7.threads == 8  # i7-12700F: its 8 performance cores, not 20 threads
+    i7 = plan(
+        spec(QWEN25_7B, file_bytes=4_683_073_536), machine("i7_no_gpu_16gb", tmp_path), 8192, calibration=calibration
+    )
+    # i7-12700F: its 8 performance cores, not 20 threads
+    assert i7.fit == "cpu_only" and i7.gpu_layers == 0 and i7.threads == 8
     pi = machine("rpi5_8gb", tmp_path)
     assert plan(spec(LLAMA31_8B, file_bytes=4_920_734_016), pi, 4096, calibration=calibration).fit == "cpu_only"
     huge = plan(spec(QWEN25_14B, quant="Q8_0", file_bytes=15_701_597_696), pi, 4096, calibration=calibration)
