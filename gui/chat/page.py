@@ -25,8 +25,7 @@ from modelnest.core.engine.params import EngineParams, GenerationSummary, LoadRe
 from modelnest.core.errors import ModelNestError
 from modelnest.core.hardware import SensorReading, ThrottleDetector, throttle_sample, watched_gpu
 from modelnest.core.messages import Text
-from modelnest.core.plan import learn_from_summary
-from modelnest.core.plan.calibration import measured_run
+from modelnest.core.plan import learn_from_summary, measured_run
 from modelnest.core.units import format_mib
 from modelnest.gui.background import Job, JobControl
 from modelnest.gui.chat.banner import Banner, Render, StatusLine

@@ -61,6 +61,9 @@ class ConversationSidebar(QWidget):
         layout.addWidget(self.search)
         self.conversations = QListWidget()
         self.conversations.setObjectName("conversation_list")
+        # Long titles end in "…" (the full title is the item's tooltip) instead of a sideways scroll bar.
+        self.conversations.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.conversations.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout.addWidget(self.conversations, 1)
         row = QHBoxLayout()
         self.rename_button = QPushButton()
@@ -97,8 +100,9 @@ class ConversationSidebar(QWidget):
         for c in found:
             item = QListWidgetItem(c.title or self.tr("New chat"))
             item.setData(Qt.ItemDataRole.UserRole, c.id)
+            item.setToolTip(c.title)
             if c.damaged:
-                item.setToolTip(" ".join(tr_text(p) for p in c.problems))
+                item.setToolTip("\n".join([c.title, *(tr_text(p) for p in c.problems)]))
             self.conversations.addItem(item)
             if c.id == current_id:
                 self.conversations.setCurrentItem(item)

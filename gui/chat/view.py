@@ -142,7 +142,10 @@ class ChatView(QTextBrowser):
         self._stream_parts = []
         finished = [m for m in messages if m.status != "streaming"]
         last_id = messages[-1].id if messages else None
-        self.setHtml("".join(self._message_html(m, m.id == last_id) for m in finished))
+        last_user_id = next((m.id for m in reversed(messages) if m.role == "user"), None)
+        # "last" gives a message its actions: Edit on the last message of the user's, Retry on the final reply.
+        self.setHtml("".join(self._message_html(m, m.id == (last_user_id if m.role == "user" else last_id))
+                             for m in finished))
         streaming = [m for m in messages if m.status == "streaming"]
         if streaming:
             self.begin_streaming(streaming[-1], add=False)
@@ -152,10 +155,11 @@ class ChatView(QTextBrowser):
 
     def append_message(self, m: Message) -> None:
         """Add one finished message at the end (the user's message when a turn starts)."""
-        if self._order:  # the previous last message loses its Edit/Retry links
+        if self._order:  # an earlier message loses its Edit link (a newer user message) or its Retry link
             prev = self._messages[self._order[-1]]
-            if prev.role == "user" or prev.status != "complete":
-                self.show_conversation([*self._messages.values(), m])
+            earlier_user = m.role == "user" and any(self._messages[i].role == "user" for i in self._order)
+            if earlier_user or prev.status != "complete":
+                self.show_conversation([*(self._messages[i] for i in self._order), m])
                 return
         self._messages[m.id] = m
         self._order.append(m.id)

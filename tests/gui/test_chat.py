@@ -582,7 +582,7 @@ def test_the_chat_retranslates_live(
     app_context.settings.language_changed.connect(apply_language)
     page = make_page()
     conv = page.store.create_conversation("A chat")
-    page.store.add_user_message(conv.id, "hello")
+    user = page.store.add_user_message(conv.id, "hello")
     reply = page.store.add_message(conv.id, "assistant", "**hi**")
     page.show()
     page.open_conversation(conv.id)
@@ -596,7 +596,9 @@ def test_the_chat_retranslates_live(
     assert page.status_message.text() != "Load a model first."  # a message on screen switches too
     assert page.error.action.text() != "Reload" and page.error.text.text() != "<b>The model could not be loaded.</b>"
     assert page.panel.load_button.text() != "Load"
-    assert "助手  复制" in page.view.toPlainText() and f"copy:{reply.id}" in page.view.toHtml()  # the links
+    html = page.view.toHtml()
+    assert "助手  复制" in page.view.toPlainText() and f"copy:{reply.id}" in html  # the bubbles' links
+    assert f"edit:{user.id}" in html  # the last message of the user's keeps its Edit link
     assert page.view.message_ids() == [m.id for m in page.store.list_messages(conv.id)]
     app_context.settings.set_language("en")
     qtbot.waitUntil(lambda: page.send_button.text() == "Send", timeout=5_000)
