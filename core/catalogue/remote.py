@@ -20,7 +20,7 @@ from modelnest.core.download import (
     resolve_endpoint,
     split_info,
 )
-from modelnest.core.download.hub import _hub_error, ensure_online
+from modelnest.core.download.hub import ensure_online, hub_error
 from modelnest.core.download.transport import TransportError, open_stream
 from modelnest.core.gguf import GGUFError, GGUFHeader, NeedMoreData, read_prefix
 from modelnest.core.messages import msg
@@ -75,7 +75,7 @@ def search_hub(
     try:
         hits = list(api.list_models(filter="gguf", search=text.strip() or None, sort="downloads", limit=limit))
     except Exception as exc:  # any failure is mapped to a plain-language message
-        raise _hub_error(exc, f"search {text!r}", base) from exc
+        raise hub_error(exc, f"search {text!r}", base) from exc
     out: list[HubRepo] = []
     for m in hits:
         last = getattr(m, "last_modified", None) or getattr(m, "lastModified", None)
@@ -114,7 +114,7 @@ def group_by_quant(listing: RepoListing) -> list[QuantGroup]:
     return out
 
 
-def _range(url: str, start: int, end: int, headers: dict[str, str]) -> bytes:
+def read_range(url: str, start: int, end: int, headers: dict[str, str]) -> bytes:
     """Bytes [start, end) of url. A server that ignores Range (200) is read only up to `end`, then dropped."""
     want = end - start
     resp = open_stream(url, {**headers, "Range": f"bytes={start}-{end - 1}"}, timeout=HEADER_TIMEOUT)
@@ -166,7 +166,7 @@ def fetch_header(
     while True:
         if target > len(prefix):
             try:
-                more = _range(url, len(prefix), target, headers)
+                more = read_range(url, len(prefix), target, headers)
             except TransportError as exc:
                 raise HubAccessError(msg("Cannot read the header of {url}: {error}", url=url, error=str(exc))) from exc
             if not more:
@@ -228,5 +228,6 @@ __all__ = [
     "fetch_header",
     "group_by_quant",
     "merge_split_headers",
+    "read_range",
     "search_hub",
 ]

@@ -77,7 +77,7 @@ def _remote_header(repo: str, filename: str, endpoint: str | None) -> tuple[Any,
     """The validated header of a file on the hub, read with Range requests (a few KB to a few MB)."""
     from huggingface_hub import get_hf_file_metadata, hf_hub_url
 
-    from modelnest.core.catalogue.remote import _range, fetch_header
+    from modelnest.core.catalogue.remote import fetch_header, read_range
 
     url = hf_hub_url(repo, filename, endpoint=endpoint)
     try:
@@ -86,7 +86,7 @@ def _remote_header(repo: str, filename: str, endpoint: str | None) -> tuple[Any,
         raise UserInputError(f"cannot read {repo}/{filename} on the hub: {exc}") from exc
     size = int(meta.size or 0)
     header, _fetched = fetch_header(meta.location or url, size)
-    prefix = _range(meta.location or url, 0, header.data_offset, {})
+    prefix = read_range(meta.location or url, 0, header.data_offset, {})
     return header, prefix
 
 

@@ -108,7 +108,7 @@ class RepoListing:
         return sorted({q for f in self.gguf_files() if (q := quant_of(f.filename))})
 
 
-def _hub_error(exc: Exception, repo_id: str, endpoint: str) -> HubAccessError:
+def hub_error(exc: Exception, repo_id: str, endpoint: str) -> HubAccessError:
     """Turn a huggingface_hub / httpx2 exception into a plain-language HubAccessError."""
     from huggingface_hub import errors as hf_errors
 
@@ -196,7 +196,7 @@ def list_repo_files(
                 time.sleep(delay)
                 delay *= 2
                 continue
-            raise _hub_error(exc, repo_id, base) from exc
+            raise hub_error(exc, repo_id, base) from exc
     commit = info.sha or revision or "main"
     files: list[RemoteFile] = []
     for sibling in info.siblings or []:
@@ -211,7 +211,7 @@ def list_repo_files(
             try:
                 meta = get_hf_file_metadata(url, token=token, endpoint=base, timeout=30)
             except Exception as exc:
-                raise _hub_error(exc, repo_id, base) from exc
+                raise hub_error(exc, repo_id, base) from exc
             size = meta.size if size is None else size
             etag = (meta.etag or "").strip('"')
             sha256 = sha256 or (etag if len(etag) == 64 else None)
