@@ -3,6 +3,8 @@
     HistoryStore        conversations and messages (crash-safe; damaged rows are shown, never lost)
     ChatSession         one turn: store the user message, stream the reply (ReplyStarted/Delta/Finished)
     SettingsStore       ChatSettings / SamplingSettings in settings.json, written atomically
+    engine_sampling()   saved sampling settings → the engine's SamplingParams (the one conversion)
+    reply_stats_line()  a finished reply's speed, first token and settings in one translatable line
     export_conversation Markdown or JSON export of one conversation
 
 Other packages import these names from here (``from modelnest.core.chat import HistoryStore``). ``Message`` is a
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
         ReplyStats,
         default_history_path,
     )
+    from modelnest.core.chat.sampling import engine_sampling
     from modelnest.core.chat.session import (
         ChatSession,
         ReplyDelta,
@@ -54,6 +57,7 @@ if TYPE_CHECKING:
         SettingsStore,
         default_settings_path,
     )
+    from modelnest.core.chat.stats import reply_error, reply_stats_line
 
 _EXPORTS: dict[str, str] = {
     **dict.fromkeys(
@@ -75,6 +79,8 @@ _EXPORTS: dict[str, str] = {
         ("LANGUAGES", "ChatSettings", "LoadedSettings", "SamplingSettings", "SettingsStore", "default_settings_path"),
         "settings",
     ),
+    "engine_sampling": "sampling",
+    **dict.fromkeys(("reply_error", "reply_stats_line"), "stats"),
 }
 
 __all__ = [
@@ -105,7 +111,10 @@ __all__ = [
     "conversation_to_markdown",
     "default_history_path",
     "default_settings_path",
+    "engine_sampling",
     "export_conversation",
+    "reply_error",
+    "reply_stats_line",
     "status_for_error",
     "status_for_stop_reason",
 ]
