@@ -24,32 +24,15 @@ from PySide6.QtWidgets import (
 )
 
 from modelnest.core.catalogue import Catalogue
-from modelnest.core.catalogue.fit import USABLE_TOKENS_PER_S
+from modelnest.core.catalogue.fit import initial_quant
 from modelnest.core.catalogue.quants import quant_rank
-from modelnest.core.plan.fit import CPU_ONLY, FITS, FULL_GPU, PARTIAL_GPU, TOO_LARGE, full_fit
+from modelnest.core.plan.fit import CPU_ONLY, FITS, FULL_GPU, PARTIAL_GPU, TOO_LARGE
 from modelnest.gui.catalogue.common import Downloaded, Plans
 from modelnest.gui.catalogue.detail import ModelDetail
 from modelnest.gui.catalogue.model import CatalogueFilterProxy, CatalogueRow, CatalogueTableModel
 from modelnest.gui.retranslate import Retranslator
 
-__all__ = ["CuratedTab", "initial_quant"]
-
-
-def initial_quant(row: CatalogueRow, has_gpu: bool) -> str:
-    """The quant the slider starts on: the best that fits fully at a usable speed; else the usual Q4_K_M when it
-    fits at all; else the largest that fits; else Q4_K_M (shown as too large)."""
-    # TODO(lead): call core's choice once the catalogue helper has moved it there (issue 10, point 4).
-    full = full_fit(has_gpu)
-    quants = row.model.quants
-    usable = [q for q in quants
-              if (p := row.plans.get(q)) and p.fit == full and (p.decode_tps or 0) >= USABLE_TOKENS_PER_S]
-    if usable:
-        return max(usable, key=quant_rank)
-    default = row.model.default_quant()
-    fitting = [q for q in quants if (p := row.plans.get(q)) and p.fit != TOO_LARGE]
-    if default in fitting or not fitting:
-        return default
-    return max(fitting, key=quant_rank)
+__all__ = ["CuratedTab"]
 
 
 def _set_item_texts(combo: QComboBox, texts: list[str]) -> None:
@@ -167,12 +150,17 @@ class CuratedTab(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # lines wrap instead
         scroll.setWidget(self.detail)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(scroll, 1)
+        right_layout.addWidget(self.detail.download_button)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.view)
-        splitter.addWidget(scroll)
+        splitter.addWidget(right)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([700, 420])
+        splitter.setSizes([670, 300])
         layout = QVBoxLayout(self)
         layout.addLayout(row1)
         layout.addLayout(row2)
@@ -182,6 +170,9 @@ class CuratedTab(QWidget):
     def _combo(self, name: str, values: list[Any], attr: str) -> QComboBox:
         combo = QComboBox()
         combo.setObjectName(name)
+        # Sized by a few characters, not by the longest item (a long license id would widen the whole row).
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(9)
         for value in values:
             combo.addItem("", value)  # texts come from the retranslated setter
         combo.currentIndexChanged.connect(lambda _i, c=combo, a=attr: self.proxy.configure(**{a: c.currentData()}))
@@ -217,7 +208,7 @@ class CuratedTab(QWidget):
             elif r.downloaded_quants:
                 r.quant = max(r.downloaded_quants & set(r.model.quants) or {r.model.default_quant()}, key=quant_rank)
             else:
-                r.quant = initial_quant(r, has_gpu) if plans else r.model.default_quant()
+                r.quant = initial_quant(r.model, r.plans, has_gpu=has_gpu) if plans else r.model.default_quant()
         self.proxy.refresh()
         if current_id:
             self.select_model(current_id)

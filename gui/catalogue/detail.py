@@ -84,7 +84,7 @@ class ModelDetail(QGroupBox):
         layout.addWidget(self.memory_bar)
         layout.addWidget(self.d_notes)
         layout.addStretch(1)
-        layout.addWidget(self.download_button)
+        # download_button is placed by the tab below the scrolling pane, so it stays in view on a short window.
         self._texts.add(lambda: self.show_row(self.row))
 
     def show_row(self, r: CatalogueRow | None) -> None:

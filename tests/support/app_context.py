@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from modelnest.core.hardware import HardwareSnapshot
+from modelnest.core.hardware.bandwidth import build_bandwidth
+from modelnest.core.hardware.model import BandwidthInfo
 from modelnest.core.hardware.recorded import load_machine
 from modelnest.gui.context import AppContext
 from modelnest.gui.hardware_service import MeasureFn
@@ -21,7 +24,8 @@ def recorded_context(
 ) -> AppContext:
     """Settings, history and models under ``tmp_path``; hardware replayed from ``tests/data/machines``.
 
-    ``measure_fn`` stands in for the RAM speed measurement (it would measure this host, not the recorded machine).
+    ``measure_fn`` stands in for the RAM speed measurement; by default a recorded machine keeps its recorded and
+    table figures (measuring would time this host's RAM and file it under the recorded machine).
 
     Call ``ctx.shutdown()`` at the end of the test (the ``app_context`` fixture does).
     """
@@ -34,5 +38,9 @@ def recorded_context(
         sources=sources,
         models_dir=models,
         sensor_interval_ms=sensor_interval_ms,
-        measure_fn=measure_fn,
+        measure_fn=measure_fn or _not_measured,
     )
+
+
+def _not_measured(snapshot: HardwareSnapshot) -> BandwidthInfo:
+    return build_bandwidth(snapshot.cpu, snapshot.memory, snapshot.gpus, measure=False)
