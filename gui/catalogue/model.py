@@ -38,7 +38,6 @@ FIT_ROLE = Qt.ItemDataRole.UserRole + 2  # "full_gpu" | ... | None until the pla
 # Fit, memory and speed come right after the model: they are what a user compares, and they stay in view
 # when a narrow window scrolls the rest of the table sideways.
 COLUMNS = ("model", "params", "quant", "fit", "memory", "speed", "size", "tasks", "license", "downloaded")
-SORT_KEYS = ("speed", "size", "quality", "popularity")
 # The catalogue data's task tags, shown in the user's language (a tag not listed here is shown as it is).
 TASK_NAMES = {
     "chat": QT_TRANSLATE_NOOP("CatalogueTableModel", "chat"),

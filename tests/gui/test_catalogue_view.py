@@ -199,17 +199,21 @@ def test_a_superseded_plan_is_dropped(qtbot: QtBot, app_context: AppContext, tmp
     assert "full_gpu" not in fits and "cpu_only" in fits  # the GPU machine's plans never reached the page
 
 
-def test_language_switch_retranslates_the_page_without_restart(
+def test_language_switch_retranslates_the_pages_without_restart(
     qtbot: QtBot, app_context: AppContext, chinese_ready: Path
 ) -> None:
     from modelnest.gui.app import apply_language
+    from modelnest.gui.downloads_panel import DownloadsPanel
     from modelnest.gui.hardware_card import HardwareCard
 
     app_context.settings.language_changed.connect(apply_language)
     card = HardwareCard(app_context, measure_if_missing=False)
     view = CatalogueView(app_context, downloaded_fn=dict)
+    downloads = DownloadsPanel(app_context)
     qtbot.addWidget(card)
     qtbot.addWidget(view)
+    qtbot.addWidget(downloads)
+    empty = downloads.empty_label.text()
     card.show()
     qtbot.waitUntil(lambda: view.plans_applied == 1 and card.snapshot is not None, timeout=20_000)
     assert view.select_model("qwen2.5-7b-instruct")
@@ -234,10 +238,12 @@ def test_language_switch_retranslates_the_page_without_restart(
     # Every text whose translation exists changed at once; the tier line is built from the snapshot again.
     assert {"refresh", "rule", "header", "cpu", "tier"} <= changed, (english, chinese)
     assert any("\u4e00" <= ch <= "\u9fff" for ch in chinese["cpu"])
+    qtbot.waitUntil(lambda: downloads.empty_label.text() != empty, timeout=5_000)  # the downloads page too
     app_context.settings.set_language("en")
     qtbot.waitUntil(lambda: view.refresh_button.text() == english["refresh"] and card._cpu_box.title() == "Processor",
                     timeout=5_000)
     assert view.tabs.tabText(0) == "Curated models"
+    qtbot.waitUntil(lambda: downloads.empty_label.text() == empty, timeout=5_000)
     assert view.refresh_button.text() == english["refresh"] and card.findChild(QLabel, "tier").text() == english["tier"]
 
 
