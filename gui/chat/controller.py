@@ -233,7 +233,6 @@ class ChatController(QObject):
         self.last_load: LoadRequest | None = None
         self.busy = False
         self.loading = False
-        self.streaming_message_id: int | None = None
         self.streaming_conversation_id: int | None = None
 
     # ---- threads ------------------------------------------------------------------------------------
@@ -274,10 +273,6 @@ class ChatController(QObject):
             self._thread = self._worker = None
 
     # ---- commands -----------------------------------------------------------------------------------
-    @property
-    def model_loaded_path(self) -> str | None:
-        return self.report.path if self.report is not None else None
-
     def load(self, path: str | Path, params: EngineParams, *, force: bool = False) -> None:
         if self.busy or self.loading:
             return
@@ -358,14 +353,12 @@ class ChatController(QObject):
         if isinstance(event, ReplyDelta):
             emit(self.reply_delta, event)
         elif isinstance(event, ReplyStarted):
-            self.streaming_message_id = event.reply.id
             emit(self.reply_started, event)
         elif isinstance(event, ProgressEvent):
             emit(self.prompt_progress, event.fraction)
         elif isinstance(event, StoreWarning):
             emit(self.store_warning, event.message)
         elif isinstance(event, ReplyFinished):
-            self.streaming_message_id = None
             if event.error is not None and (self.engine is None or self.engine.loaded is None):
                 self.report = None  # the engine died: the model must be loaded again
             emit(self.reply_finished, event)
@@ -378,6 +371,5 @@ class ChatController(QObject):
 
     @Slot()
     def _on_turn_done(self) -> None:
-        self.streaming_message_id = None
         self.streaming_conversation_id = None
         self._set_busy(False)

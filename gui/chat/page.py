@@ -621,6 +621,7 @@ class ChatPage(QWidget):
     # ---- lifetime ------------------------------------------------------------------------------------------
     def shutdown(self) -> None:
         """End the engine and its thread (waits) and give up the sensors; the history keeps everything committed."""
+        self.panel.stop_planning()
         self.controller.shutdown()
         self._sensors.release()
 

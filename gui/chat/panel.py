@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -53,6 +54,18 @@ def find_models(root: Path | None = None, limit: int = 500) -> list[Path]:
     return found[:limit]
 
 
+class _PlanJob:
+    """The panel's running plan job, if any."""
+
+    def __init__(self) -> None:
+        self.job: Job[Plan] | None = None
+
+    def cancel(self, *_: object) -> None:
+        if self.job is not None:
+            self.job.cancel()
+            self.job = None
+
+
 class ModelPanel(QWidget):
     """Collects what Load and Send need; never talks to the engine itself (the page does, via the controller).
 
@@ -71,7 +84,10 @@ class ModelPanel(QWidget):
         settings = ctx.settings.settings
         self.current_plan: Plan | None = None  # the planner's choice for the selected model (memory bar, params)
         self._plan_key: tuple[str | None, int | None] | None = None
-        self._plan_job: Job[Plan] | None = None
+        self._plan_job = _PlanJob()
+        # Deleted with a plan on its way: drop it (its callback would reach a deleted widget). A partial on a plain
+        # object, not a method of the panel, which is gone when ``destroyed`` fires.
+        self.destroyed.connect(functools.partial(_PlanJob.cancel, self._plan_job))
         self._plan_problem: Text | BaseException | None = None  # why there is no plan (the model list's tooltip)
         self._measured: float | None = None
         self._user_ctx = False  # the user typed a context length: plan for it instead of choosing one
@@ -251,9 +267,7 @@ class ModelPanel(QWidget):
         path = self.model_path()
         key = (path, self.n_ctx.value() if self._user_ctx else None)
         self._plan_key = key
-        if self._plan_job is not None:
-            self._plan_job.cancel()  # its result would be for an older request
-            self._plan_job = None
+        self._plan_job.cancel()  # its result would be for an older request
         hardware = self._ctx.hardware.snapshot
         if path is None or hardware is None:  # no model, or the machine is not probed yet (_hardware_ready)
             self._set_plan(None, None)
@@ -266,11 +280,11 @@ class ModelPanel(QWidget):
 
             return plan(ModelSpec.from_header(read_file(model)), hardware, ctx)
 
-        self._plan_job = self._ctx.background.submit(
+        self._plan_job.job = self._ctx.background.submit(
             work, key="chat-plan", on_result=self._on_planned, on_error=self._on_plan_failed)
 
     def _on_planned(self, result: Plan) -> None:
-        self._plan_job = None
+        self._plan_job.job = None
         self._set_plan(result, None)
         if not self._user_ctx:
             self.n_ctx.blockSignals(True)
@@ -283,7 +297,7 @@ class ModelPanel(QWidget):
         emit(self.planned, result)
 
     def _on_plan_failed(self, error: BaseException) -> None:
-        self._plan_job = None
+        self._plan_job.job = None
         # A header that cannot be read, a file that vanished: no plan; Load still explains the real problem.
         self._set_plan(None, error)
         emit(self.planned, None)
@@ -342,6 +356,11 @@ class ModelPanel(QWidget):
         return self._ctx.settings.update(
             sampling=self.sampling_settings(), n_ctx=self.n_ctx.value(),
             system_prompt=self.system_prompt.toPlainText(), last_model_path=self.model_path())
+
+    def stop_planning(self) -> None:
+        """No more plans (the page is closing): a running one is dropped."""
+        self._plan_timer.stop()
+        self._plan_job.cancel()
 
     def set_loading(self, loading: bool, loaded: bool) -> None:
         self.progress.setVisible(loading)

@@ -258,6 +258,8 @@ def test_sensors_are_wanted_while_shown_or_replying(qtbot: QtBot, page: ChatPage
     assert not page.sensors_held and not hardware.sampling  # hidden and idle: nobody samples for the chat
     page.show()
     assert page.sensors_held and hardware.sampling
+    page.hide()  # idle and hidden (another page chosen): released at once
+    assert not page.sensors_held and not hardware.sampling
 
 
 def test_temperature_gauge_prefers_the_gpu_when_layers_are_offloaded(make_page: Callable[..., ChatPage]) -> None:
