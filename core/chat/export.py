@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
 
 from modelnest.core.atomic import atomic_write_text
 from modelnest.core.chat.history import Conversation, HistoryStore, Message
+from modelnest.core.chat.stats import reply_error, reply_stats_line
 from modelnest.core.errors import UserInputError
+from modelnest.core.messages import render
 
 __all__ = [
     "JSON_FORMAT",
@@ -46,28 +48,17 @@ def _iso(ts: float) -> str:
     return datetime.fromtimestamp(ts, tz=timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def _stats_line(stats: Mapping[str, Any]) -> str:
-    parts: list[str] = []
-    if isinstance(stats.get("ttft_s"), (int, float)):
-        parts.append(f"TTFT {stats['ttft_s']:.2f} s")
-    if isinstance(stats.get("prefill_tokens_per_s"), (int, float)):
-        parts.append(f"prefill {stats['prefill_tokens_per_s']:.1f} tok/s")
-    if isinstance(stats.get("decode_tokens_per_s"), (int, float)):
-        parts.append(f"decode {stats['decode_tokens_per_s']:.1f} tok/s")
-    if isinstance(stats.get("completion_tokens"), int):
-        parts.append(f"{stats['completion_tokens']} tokens")
-    if isinstance(stats.get("model"), str):
-        parts.append(stats["model"])
-    settings = stats.get("settings")
-    if isinstance(settings, Mapping) and settings:
-        parts.append(", ".join(f"{k}={v}" for k, v in settings.items()))
-    return " · ".join(parts)
-
-
 def conversation_to_markdown(
-    conversation: Conversation, messages: Sequence[Message], labels: Mapping[str, str] | None = None
+    conversation: Conversation,
+    messages: Sequence[Message],
+    labels: Mapping[str, str] | None = None,
+    translate: Callable[[str], str] | None = None,
 ) -> str:
-    """A readable Markdown document: title, model, system prompt, then each message with its stats."""
+    """A readable Markdown document: title, model, system prompt, then each message with its stats.
+
+    The stats line and a failed reply's error are core's translatable messages (chat.stats, the same line the
+    chat view shows); ``translate`` (a core-message template → its translation) renders them in the UI language.
+    """
     lab = {**DEFAULT_LABELS, **(labels or {})}
     lines = [f"# {conversation.title or lab['untitled']}", ""]
     meta = [f"- {lab['created']}: {_iso(conversation.created)}"]
@@ -81,13 +72,13 @@ def conversation_to_markdown(
         notes: list[str] = []
         if message.status != "complete":
             note = lab.get(message.status, message.status)
-            error = message.stats.get("error")
-            notes.append(f"{note}: {error}" if message.status == "error" and isinstance(error, str) else note)
+            error = reply_error(message.stats) if message.status == "error" else None
+            notes.append(f"{note}: {render(error, translate)}" if error else note)
         if message.damaged:
             notes.append(lab["damaged"])
-        stats = _stats_line(message.stats)
-        if stats:
-            notes.append(stats)
+        stats = reply_stats_line(message.stats)
+        if stats is not None:
+            notes.append(stats.render(translate))
         if notes:
             lines += [f"*{' — '.join(notes)}*", ""]
     return "\n".join(lines).rstrip("\n") + "\n"
@@ -135,6 +126,7 @@ def export_conversation(
     path: Path | str,
     fmt: ExportFormat | None = None,
     labels: Mapping[str, str] | None = None,
+    translate: Callable[[str], str] | None = None,
 ) -> Path:
     """Write one conversation to ``path`` atomically; the format follows the suffix (.md / .json) unless given."""
     target = Path(path)
@@ -149,7 +141,7 @@ def export_conversation(
     conversation = store.get_conversation(conversation_id)
     messages = store.list_messages(conversation_id)
     if fmt == "markdown":
-        text = conversation_to_markdown(conversation, messages, labels)
+        text = conversation_to_markdown(conversation, messages, labels, translate)
     elif fmt == "json":
         text = conversation_to_json(conversation, messages)
     else:

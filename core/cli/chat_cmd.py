@@ -17,6 +17,7 @@ from typing import Any, TextIO
 from modelnest.core.chat.history import HistoryStore
 from modelnest.core.chat.session import ChatSession, ReplyDelta, ReplyFinished, SessionEvent, StoreWarning
 from modelnest.core.chat.settings import SettingsStore
+from modelnest.core.chat.stats import reply_stats_line
 from modelnest.core.cli.run_cmd import planned
 from modelnest.core.engine.client import EngineClient
 from modelnest.core.engine.errors import EngineError
@@ -77,8 +78,9 @@ def stats_line(finished: ReplyFinished) -> str:
     if s is None:
         tokens = finished.stats.get("completion_tokens", 0)
         return f"[{finished.status} after {tokens} tokens]"
-    parts = [f"{s.tokens} tokens", f"first token {s.ttft_s * 1000:.0f} ms",
-             f"prompt {s.prefill_tokens_per_s:.1f} t/s", f"generation {s.decode_tokens_per_s:.1f} t/s"]
+    figures = {"completion_tokens": s.tokens, "ttft_s": s.ttft_s, "prefill_tokens_per_s": s.prefill_tokens_per_s,
+               "decode_tokens_per_s": s.decode_tokens_per_s}
+    parts = [str(reply_stats_line(figures))]  # the chat view's wording (modelnest.core.chat.stats)
     if finished.status != "complete":
         parts.append(finished.status)
     elif s.stop_reason != "eos":

@@ -43,8 +43,9 @@ def test_markdown_export(filled: tuple[HistoryStore, int], tmp_path: Path) -> No
     assert "**System prompt:**\n\nYou are terse." in text
     assert text.count("## You") == 3 and text.count("## Assistant") == 3
     assert "```python\nsorted([3, 1, 2])\n```" in text  # code blocks pass through untouched
-    assert ("*TTFT 0.42 s · prefill 64.0 tok/s · decode 16.1 tok/s · 12 tokens · tiny-1.1b-Q4_K_M · "
-            "temperature=0.7*") in text
+    # the chat view's own line (core.chat.stats), not a copy with other words
+    assert ("*12 tokens · first token 420 ms · prompt 64.0 t/s · generation 16.1 t/s · temp 0.7 · "
+            "tiny-1.1b-Q4_K_M*") in text
     assert "*stopped before the end*" in text
     assert "*failed: The engine ran out of memory.*" in text
     assert "And in reverse? 中文" in text
@@ -55,6 +56,10 @@ def test_markdown_labels_can_be_translated(filled: tuple[HistoryStore, int], tmp
     text = export_conversation(store, conversation_id, tmp_path / "chat.markdown",
                                labels={"user": "你", "assistant": "助手"}).read_text("utf-8")
     assert text.count("## 你") == 3 and text.count("## 助手") == 3
+    zh = {"{n} tokens": "{n} 个词元", "{head} · {tail}": "{head} · {tail}", "temp {value}": "温度 {value}"}
+    text = export_conversation(store, conversation_id, tmp_path / "zh.md",
+                               translate=lambda t: zh.get(t, t)).read_text("utf-8")
+    assert "*12 个词元 · first token 420 ms" in text and "温度 0.7" in text
 
 
 def test_json_export(filled: tuple[HistoryStore, int], tmp_path: Path) -> None:
