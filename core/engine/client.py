@@ -329,13 +329,19 @@ class EngineClient:
                 if kind == "progress" and on_progress is not None:
                     on_progress(float(event.get("fraction", 0.0)))
                 elif kind == "error":
-                    raise ModelLoadFailed(
+                    # Memory advice only when llama.cpp's log of this load says an allocation failed: a file it
+                    # rejects as malformed gets no "smaller context" advice and no step-down.
+                    memory = event.get("kind") == "load_failed" and bool(event.get("memory"))
+                    failed = ModelLoadFailed(
                         msg("The model could not be loaded: {reason}.", reason=event_text(event)),
-                        advice=msg("Try a smaller context length or fewer GPU layers.")
-                        if event.get("kind") == "load_failed"
-                        else "",
+                        advice=msg("Try a smaller context length or fewer GPU layers.") if memory else (
+                            msg("The file may be damaged or made for a newer llama.cpp; download it again or try "
+                                "another file of this model.") if event.get("kind") == "load_failed" else ""
+                        ),
                         log_tail=self.log_tail(),
                     )
+                    failed.about_memory = memory
+                    raise failed
                 elif kind == "loaded":
                     self.loaded = LoadReport.from_dict(event["report"])
                     return self.loaded

@@ -25,6 +25,7 @@ class EngineError(ModelNestError):
     """``explanation`` and ``advice`` are Messages (or plain text); ``str(err)`` is both, in English."""
 
     kind = "engine_error"
+    about_memory = False  # set when the evidence says memory ran out (the loader steps down only then)
 
     def __init__(
         self, explanation: Text, *, advice: Text = "", log_tail: str = "", exit_code: int | None = None
@@ -68,6 +69,7 @@ class ModelRefused(EngineError):
 
 _OOM_MARKERS = (
     "out of memory",
+    "cannot allocate memory",  # ENOMEM's text (mmap, malloc under an address-space limit)
     "failed to allocate",
     "insufficient memory",
     "cudaMalloc failed",
@@ -75,6 +77,12 @@ _OOM_MARKERS = (
     "std::bad_alloc",
     "ErrorOutOfDeviceMemory",
 )
+
+
+def mentions_memory(log_text: str) -> bool:
+    """Whether llama.cpp's log says an allocation failed: only then is memory advice (or a step-down) right."""
+    lowered = log_text.lower()
+    return any(marker.lower() in lowered for marker in _OOM_MARKERS)
 
 # Windows NTSTATUS codes, as unsigned 32-bit values (Python may report them signed or as 64-bit unsigned).
 _WINDOWS_CODES = {

@@ -22,6 +22,7 @@ import time
 from typing import Any, BinaryIO
 
 from modelnest.core.engine import protocol
+from modelnest.core.engine.errors import mentions_memory
 from modelnest.core.engine.params import EngineParams, LoadReport, SamplingParams
 from modelnest.core.engine.templates import (
     ChatTemplate,
@@ -50,7 +51,7 @@ class _Cancelled(Exception):
 
 class EngineHost:
     def __init__(self, out: BinaryIO) -> None:
-        import llama_cpp  # noqa: PLC0415 - imported here, in the child, and nowhere else
+        import llama_cpp  # imported here, in the child, and nowhere else
 
         self.ll = llama_cpp
         self._out = out
@@ -67,6 +68,7 @@ class EngineHost:
         self.cached_tokens: list[int] = []
         self._eog_tokens: list[int] | None = None  # the loaded vocabulary's end-of-generation tokens, found once
         self._log_sink: LoadReport | None = None
+        self._load_memory_failure = False
         self._log_partial = ""
         # ctypes callbacks must stay referenced for as long as C may call them.
         self._log_cb = llama_cpp.llama_log_callback(self._on_log)
@@ -115,6 +117,7 @@ class EngineHost:
         *lines, self._log_partial = self._log_partial.split("\n")
         for line in lines:
             self._log_sink.feed_log_line(line)
+            self._load_memory_failure = self._load_memory_failure or mentions_memory(line)
 
     def _should_abort(self, data: Any) -> bool:
         return self._cancel_id is not None and self._cancel_id == self._current_id
@@ -198,6 +201,7 @@ class EngineHost:
         params = EngineParams.from_dict(request.get("params", {}))
         report = LoadReport(path=path, params=params.to_dict())
         self._log_sink, self._last_progress = report, -1.0
+        self._load_memory_failure = False  # only an allocation failure in this load's log earns memory advice
         start = time.perf_counter()
 
         mparams = ll.llama_model_default_params()
@@ -218,6 +222,7 @@ class EngineHost:
                     "ev": "error",
                     "id": request.get("id"),
                     "kind": "cancelled" if cancelled else "load_failed",
+                    "memory": self._load_memory_failure,
                     **said(msg("loading was cancelled") if cancelled else msg("llama.cpp could not load the model")),
                 }
             )
@@ -246,6 +251,7 @@ class EngineHost:
                     "ev": "error",
                     "id": request.get("id"),
                     "kind": "load_failed",
+                    "memory": self._load_memory_failure,
                     **said(
                         msg("llama.cpp could not create a context with these settings (often: not enough memory)")
                     ),
@@ -347,7 +353,10 @@ class EngineHost:
         t0 = time.perf_counter()
         sampling = SamplingParams.from_dict(request.get("sampling", {}))
         try:
-            prompt = request["prompt"] if "prompt" in request else render_conversation(self.template, request["messages"])
+            if "prompt" in request:
+                prompt = request["prompt"]
+            else:
+                prompt = render_conversation(self.template, request["messages"])
         except TemplateRejected as exc:
             self.send({"ev": "error", "id": rid, "kind": "template", **said(exc.message or str(exc))})
             return
@@ -370,7 +379,7 @@ class EngineHost:
             return
         # Reuse the KV cache for the part of the prompt the previous turn already processed.
         keep = 0
-        for a, b in zip(self.cached_tokens, tokens):
+        for a, b in zip(self.cached_tokens, tokens, strict=False):  # the common prefix; lengths differ
             if a != b:
                 break
             keep += 1
@@ -391,7 +400,8 @@ class EngineHost:
                 chunk = tokens[i : i + self.params.n_batch]
                 self._decode(chunk)
                 self.cached_tokens.extend(chunk)
-                self.send({"ev": "progress", "id": rid, "stage": "prompt", "done": i + len(chunk), "total": len(tokens)})
+                done = i + len(chunk)
+                self.send({"ev": "progress", "id": rid, "stage": "prompt", "done": done, "total": len(tokens)})
             t_prefill_end = time.perf_counter()
             while True:
                 if self._should_abort(None):

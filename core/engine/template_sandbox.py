@@ -102,12 +102,16 @@ class TemplateSandbox:
                 stderr=subprocess.DEVNULL,  # a hostile template must not flood the engine's log
                 creationflags=creationflags,
             )
-        except OSError as exc:
+        except (OSError, ValueError) as exc:
             raise TemplateRejected(_unavailable(str(exc)), hostile=True) from exc
         assert proc.stdout is not None
         lines: queue.Queue[bytes | None] = queue.Queue()
-        threading.Thread(target=_pump, args=(proc.stdout, lines), daemon=True, name="template-answers").start()
         self._proc, self._lines, self._known = proc, lines, set()
+        try:
+            threading.Thread(target=_pump, args=(proc.stdout, lines), daemon=True, name="template-answers").start()
+        except RuntimeError as exc:  # "can't start new thread": an engine at its memory limit
+            self._reap(kill=True)
+            raise TemplateRejected(_unavailable(str(exc)), hostile=True) from exc
         self.starts += 1
         try:
             line = lines.get(timeout=self.start_seconds)

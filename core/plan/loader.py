@@ -1,5 +1,8 @@
 """Load a model with the planned parameters; if memory still runs out, step down and say why.
 
+Only failures about memory step down (an engine killed for memory, or llama.cpp's log of the load saying an
+allocation failed); any other load failure is raised at once, with no memory advice.
+
 Shared by `modelnest run`, `modelnest chat` and the app: fewer GPU layers → smaller context → quantized KV → CPU.
 """
 
@@ -30,6 +33,8 @@ def load_stepping_down(
         try:
             return engine.load(path, params, **load_kwargs), params
         except (ModelLoadFailed, EngineOutOfMemory) as exc:
+            if not (isinstance(exc, EngineOutOfMemory) or exc.about_memory):
+                raise  # a corrupt file or a refused setting: smaller settings would fail the same way
             step = step_down(params, n_layer)
             if step is None:
                 raise
