@@ -19,20 +19,57 @@ from __future__ import annotations
 
 import string
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
-__all__ = ["CONTEXT", "Message", "Text", "msg", "render", "text_of"]
+__all__ = ["CONTEXT", "Message", "Text", "english", "msg", "render", "text_of"]
 
 CONTEXT = "core"  # the Qt translation context of every core message
 
 
-@dataclass(frozen=True)
 class Message:
-    """An English ``template`` with named ``params``; ``str()`` renders it in English."""
+    """An English ``template`` with named ``params``; ``str()`` renders it in English. Immutable.
 
-    template: str
-    params: Mapping[str, Any] = field(default_factory=dict)
+    Deliberately not a dataclass: ``dataclasses.asdict`` of a record holding messages (a hardware snapshot, a
+    plan) would take a dataclass Message apart into a dict; as an opaque value it is copied whole, and
+    ``english()`` turns it into text for JSON.
+    """
+
+    __slots__ = ("_params", "_template")
+
+    def __init__(self, template: str, params: Mapping[str, Any] | None = None) -> None:
+        object.__setattr__(self, "_template", template)
+        object.__setattr__(self, "_params", MappingProxyType(dict(params or {})))
+
+    @property
+    def template(self) -> str:
+        return self._template
+
+    @property
+    def params(self) -> Mapping[str, Any]:
+        return self._params
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("Message is immutable")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Message):
+            return NotImplemented
+        return self._template == other._template and dict(self._params) == dict(other._params)
+
+    __hash__ = None  # type: ignore[assignment]  # equal by value, parameters may be unhashable
+
+    def __repr__(self) -> str:
+        return f"msg({self._template!r}{''.join(f', {k}={v!r}' for k, v in self._params.items())})"
+
+    def __copy__(self) -> Message:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Message:
+        return self  # immutable (its parameters are numbers, names, paths and other messages)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Message, (self._template, dict(self._params)))
 
     def render(self, translate: Callable[[str], str] | None = None) -> str:
         """The sentence, with ``translate`` (template → translated template) applied to it and to nested messages."""
@@ -61,6 +98,17 @@ class Message:
         return cls(template, {
             k: cls.from_json(v) if isinstance(v, Mapping) and "template" in v else v for k, v in params.items()
         })
+
+
+def english(value: Any) -> Any:
+    """``value`` with every Message in it (in dicts, lists, tuples) replaced by its English text, for JSON."""
+    if isinstance(value, Message):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {k: english(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [english(v) for v in value]
+    return value
 
 
 def _json_param(value: Any) -> Any:

@@ -12,6 +12,7 @@ from modelnest.core import paths
 from modelnest.core.atomic import atomic_write_json
 from modelnest.core.hardware.model import BandwidthInfo, CpuInfo, Figure, GpuInfo, MemoryInfo
 from modelnest.core.hardware.tables import apple_chip_memory, cpu_memory
+from modelnest.core.messages import msg
 
 CACHE_FILE = "ram_bandwidth.json"
 
@@ -111,16 +112,16 @@ def build_bandwidth(
                 size = max(16 * 1024**2, min(size, memory.available_bytes // 16))
             measured = measure_ram_bandwidth(fingerprint, buffer_bytes=size)
         except (MemoryError, OSError) as exc:
-            info.missing["measured"] = f"the benchmark could not run ({type(exc).__name__})"
+            info.missing["measured"] = msg("the benchmark could not run ({kind})", kind=type(exc).__name__)
     else:
         measured = cached_measurement(fingerprint)
         if measured is None:
-            info.missing["measured"] = "not measured yet (modelnest probe --measure)"
+            info.missing["measured"] = msg("not measured yet (modelnest probe --measure)")
     if measured is not None:
         info.figures.append(measured)
     chosen = table or measured
     if chosen is not None:
         info.ram_gb_s, info.source = chosen.value, chosen.source
     else:
-        info.missing["ram_gb_s"] = "this chip is not in our table and the memory has not been measured yet"
+        info.missing["ram_gb_s"] = msg("this chip is not in our table and the memory has not been measured yet")
     return info

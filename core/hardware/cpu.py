@@ -7,6 +7,7 @@ import re
 from modelnest.core.hardware.model import CpuInfo
 from modelnest.core.hardware.sources import Sources
 from modelnest.core.hardware.tables import ARM_PARTS
+from modelnest.core.messages import msg
 
 # /proc/cpuinfo flag -> our feature name (x86); the names llama.cpp prints where it has one.
 X86_FLAGS: dict[str, str] = {
@@ -116,7 +117,7 @@ def _linux(src: Sources, info: CpuInfo) -> None:
     try:
         blocks = parse_cpuinfo(src.read_text("/proc/cpuinfo"))
     except OSError as exc:
-        info.missing["cpuinfo"] = f"/proc/cpuinfo unreadable ({exc.strerror or exc})"
+        info.missing["cpuinfo"] = msg("/proc/cpuinfo unreadable ({reason})", reason=exc.strerror or str(exc))
         return
     cpus = [b for b in blocks if "processor" in b and b["processor"].isdigit()]
     board = next((b for b in blocks if "Model" in b or "Hardware" in b), {})
@@ -142,7 +143,7 @@ def _linux(src: Sources, info: CpuInfo) -> None:
         present = set(flags)
         info.features = {name: flag in present for flag, name in table.items()}
     elif table:
-        info.missing["features"] = "/proc/cpuinfo lists no CPU flags"
+        info.missing["features"] = msg("/proc/cpuinfo lists no CPU flags")
     cores = {(b.get("physical id", "0"), b["core id"]) for b in cpus if "core id" in b}
     core_of = {int(b["processor"]): (b.get("physical id", "0"), b.get("core id")) for b in cpus}
     if cores:
@@ -197,7 +198,7 @@ def _int(text: str | None) -> int | None:
 def _mac(src: Sources, info: CpuInfo) -> None:
     sysctl = src.sysctl
     if sysctl is None:
-        info.missing["sysctl"] = "sysctl is not available"
+        info.missing["sysctl"] = msg("sysctl is not available")
         return
     translated = sysctl("sysctl.proc_translated") == "1"
     apple_silicon = sysctl("hw.optional.arm64") == "1" or info.arch == "arm64"
@@ -205,7 +206,7 @@ def _mac(src: Sources, info: CpuInfo) -> None:
     if translated:
         info.arch = "arm64"
         info.notes.append(
-            "ModelNest is running as an Intel program under Rosetta 2; the Apple Silicon build is much faster."
+            msg("ModelNest is running as an Intel program under Rosetta 2; the Apple Silicon build is much faster.")
         )
         # Under Rosetta the brand string may read "VirtualApple"; the GPU's model names the real chip.
         if not brand or "VirtualApple" in brand:
@@ -228,7 +229,7 @@ def _mac(src: Sources, info: CpuInfo) -> None:
         if words:
             info.features = {name: word in words for word, name in MAC_X86_WORDS.items()}
         else:
-            info.missing["features"] = "sysctl machdep.cpu.features is empty"
+            info.missing["features"] = msg("sysctl machdep.cpu.features is empty")
 
 
 def _apple_chip_from_ioreg(src: Sources) -> str | None:
@@ -246,18 +247,18 @@ def _windows(src: Sources, info: CpuInfo) -> None:
         try:
             info.brand = str(src.win_cpu().get("ProcessorNameString", "")).strip() or None
         except OSError as exc:
-            info.missing["brand"] = f"registry unreadable ({exc})"
+            info.missing["brand"] = msg("registry unreadable ({error})", error=str(exc))
     if src.win_features is not None:
         info.features = {name: bool(src.win_features(name)) for name in WIN_FEATURES.get(info.arch or "", ())}
         if "avx512f" in info.features:
             info.features["avx512"] = info.features.pop("avx512f")
     if src.win_cores is None:
-        info.missing["performance_cores"] = "core types are not available"
+        info.missing["performance_cores"] = msg("core types are not available")
         return
     try:
         cores = src.win_cores()
     except OSError as exc:
-        info.missing["performance_cores"] = f"core types unreadable ({exc})"
+        info.missing["performance_cores"] = msg("core types unreadable ({error})", error=str(exc))
         return
     if cores:
         top = max(eff for eff, _ in cores)
@@ -274,12 +275,12 @@ def probe_cpu(src: Sources) -> CpuInfo:
     readers = {"Linux": _linux, "Darwin": _mac, "Windows": _windows}
     reader = readers.get(src.system)
     if reader is None:
-        info.missing["cpu"] = f"{src.system} is not a supported system"
+        info.missing["cpu"] = msg("{system} is not a supported system", system=src.system)
     else:
         try:
             reader(src, info)
         except Exception as exc:  # noqa: BLE001 - a broken source must never break the probe
-            info.missing["cpu"] = f"reading the CPU failed ({type(exc).__name__}: {exc})"
+            info.missing["cpu"] = msg("reading the CPU failed ({kind}: {error})", kind=type(exc).__name__, error=str(exc))
     _fill_from_psutil(src, info)
     if src.affinity is not None:
         try:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from modelnest.core.hardware.model import DiskInfo
 from modelnest.core.hardware.sources import Sources
+from modelnest.core.messages import msg
 
 FAT_TYPES = {"vfat", "msdos", "fat", "fat16", "fat32"}
 FAT_MAX_FILE = 4 * 1024**3 - 1
@@ -27,22 +28,23 @@ def filesystem_of(src: Sources, path: Path) -> str | None:
 def probe_disk(src: Sources, models_dir: Path) -> DiskInfo:
     info = DiskInfo(models_dir=str(models_dir))
     if src.psutil is None:
-        info.missing["free_bytes"] = "psutil is not available"
+        info.missing["free_bytes"] = msg("psutil is not available")
         return info
     try:
         usage = src.psutil.disk_usage(str(models_dir))
         info.free_bytes, info.total_bytes = int(usage.free), int(usage.total)
     except Exception as exc:  # noqa: BLE001 - OSError, psutil.AccessDenied
-        info.missing["free_bytes"] = f"could not read free space ({type(exc).__name__}: {exc})"
+        info.missing["free_bytes"] = msg("could not read free space ({kind}: {error})", kind=type(exc).__name__,
+                                         error=str(exc))
     try:
         info.filesystem = filesystem_of(src, models_dir)
     except Exception as exc:  # noqa: BLE001
-        info.missing["filesystem"] = f"could not read the file system type ({type(exc).__name__})"
+        info.missing["filesystem"] = msg("could not read the file system type ({kind})", kind=type(exc).__name__)
     if info.filesystem and info.filesystem.lower() in FAT_TYPES:
         info.max_file_bytes = FAT_MAX_FILE
-        info.warning = (
-            f"{models_dir} is on a {info.filesystem} file system, which cannot hold files over 4 GB; "
-            "most models are bigger. Choose a folder on another drive."
+        info.warning = msg(
+            "{folder} is on a {filesystem} file system, which cannot hold files over 4 GB; "
+            "most models are bigger. Choose a folder on another drive.", folder=models_dir, filesystem=info.filesystem,
         )
     elif info.filesystem is None:
         info.missing.setdefault("filesystem", "mount point not found")

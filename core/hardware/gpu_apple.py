@@ -7,6 +7,7 @@ import re
 from modelnest.core.hardware.model import GIB, GpuInfo, MemoryInfo
 from modelnest.core.hardware.sources import Sources
 from modelnest.core.hardware.tables import apple_chip_memory
+from modelnest.core.messages import msg
 
 
 def metal_share(total_bytes: int, wired_limit_mb: int | None) -> tuple[int, str]:
@@ -16,10 +17,10 @@ def metal_share(total_bytes: int, wired_limit_mb: int | None) -> tuple[int, str]
     16 GiB -> 10922.67 MiB, 32 GiB -> 21845.34 MiB, 64 GiB -> 49152 MiB, 96 GiB -> 73728 MiB.
     """
     if wired_limit_mb:
-        return wired_limit_mb * 1024 * 1024, "iogpu.wired_limit_mb (set by the user)"
+        return wired_limit_mb * 1024 * 1024, msg("iogpu.wired_limit_mb (set by the user)")
     if total_bytes > 32 * GIB:
-        return total_bytes * 3 // 4, "macOS default: 3/4 of memory"
-    return total_bytes * 2 // 3, "macOS default: 2/3 of memory"
+        return total_bytes * 3 // 4, msg("macOS default: 3/4 of memory")
+    return total_bytes * 2 // 3, msg("macOS default: 2/3 of memory")
 
 
 def parse_ioreg(text: str) -> tuple[str | None, int | None]:
@@ -38,7 +39,7 @@ def probe_apple_gpu(src: Sources, chip: str | None, memory: MemoryInfo) -> tuple
         try:
             model, cores = parse_ioreg(src.ioreg())
         except (OSError, ValueError) as exc:
-            gpu.missing["gpu_cores"] = f"ioreg failed ({exc})"
+            gpu.missing["gpu_cores"] = msg("ioreg failed ({error})", error=str(exc))
         else:
             gpu.name = model or gpu.name
             gpu.gpu_cores = cores
@@ -51,13 +52,13 @@ def probe_apple_gpu(src: Sources, chip: str | None, memory: MemoryInfo) -> tuple
         gpu.vram_total_bytes = share
         if memory.available_bytes is not None:
             gpu.vram_free_bytes = min(share, memory.available_bytes)
-        gpu.notes.append(f"unified memory; the GPU may use {how}")
+        gpu.notes.append(msg("unified memory; the GPU may use {how}", how=how))
     else:
-        gpu.missing["vram_total_bytes"] = "system memory size unknown"
+        gpu.missing["vram_total_bytes"] = msg("system memory size unknown")
     figure = apple_chip_memory(gpu.name, gpu.gpu_cores) or (apple_chip_memory(chip, gpu.gpu_cores) if chip else None)
     if figure is not None:
         gpu.bandwidth_gb_s = figure.bandwidth_gb_s
         gpu.bandwidth_source = f"table: {gpu.name} ({figure.memory})"
     else:
-        gpu.missing["bandwidth_gb_s"] = f"{gpu.name} is not in our table of Apple chips"
+        gpu.missing["bandwidth_gb_s"] = msg("{gpu} is not in our table of Apple chips", gpu=gpu.name)
     return [gpu], []

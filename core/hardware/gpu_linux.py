@@ -8,6 +8,7 @@ from pathlib import Path
 from modelnest.core.hardware.model import GpuInfo, GpuSensors
 from modelnest.core.hardware.sources import Sources
 from modelnest.core.hardware.tables import pci_spec
+from modelnest.core.messages import msg
 
 VENDORS = {0x1002: "amd", 0x8086: "intel", 0x10DE: "nvidia"}
 _GT_TO_GEN = {"2.5": 1, "5.0": 2, "8.0": 3, "16.0": 4, "32.0": 5, "64.0": 6}
@@ -68,12 +69,12 @@ def _gpu(dev: Path, index: int, vendor_id: int, device_id: int, vendor: str) -> 
     if vendor == "nvidia":
         # Only listed when NVML failed: the card exists but its driver cannot be queried.
         gpu.backend = "cuda"
-        gpu.missing["vram_total_bytes"] = "the NVIDIA driver could not be queried (see GPU problems)"
+        gpu.missing["vram_total_bytes"] = msg("the NVIDIA driver could not be queried (see GPU problems)")
     elif integrated:
         gpu.unified_memory = True
         gpu.backend = "vulkan"
         gpu.vram_total_bytes = None
-        gpu.missing["vram_total_bytes"] = "integrated GPU: it uses system memory"
+        gpu.missing["vram_total_bytes"] = msg("integrated GPU: it uses system memory")
     else:
         gpu.backend = "rocm" if vendor == "amd" else "vulkan"
         if total is not None:
@@ -82,13 +83,13 @@ def _gpu(dev: Path, index: int, vendor_id: int, device_id: int, vendor: str) -> 
                 gpu.vram_used_bytes = used
                 gpu.vram_free_bytes = max(total - used, 0)
         else:
-            gpu.missing["vram_total_bytes"] = "the driver does not report VRAM in sysfs (mem_info_vram_total)"
+            gpu.missing["vram_total_bytes"] = msg("the driver does not report VRAM in sysfs (mem_info_vram_total)")
     if spec is not None and not spec.integrated:
         gpu.bandwidth_gb_s = spec.bandwidth_gb_s
         gpu.bandwidth_source = f"table: {spec.name} ({spec.memory}, {spec.bus_width_bits}-bit)"
         gpu.memory_bus_width_bits = spec.bus_width_bits
     elif not gpu.unified_memory:
-        gpu.missing["bandwidth_gb_s"] = f"PCI id {pci_id} is not in our table of GPUs"
+        gpu.missing["bandwidth_gb_s"] = msg("PCI id {pci_id} is not in our table of GPUs", pci_id=pci_id)
     speed, width = _read(dev / "max_link_speed"), _read(dev / "max_link_width")
     if speed and width and width != "0":
         gt = speed.split()[0]
@@ -112,7 +113,7 @@ def read_sysfs_sensors(src: Sources, gpus: list[GpuInfo]) -> list[GpuSensors]:
         reading = GpuSensors(index=gpu.index, name=gpu.name)
         dev = devices[gpu.index] if gpu.index < len(devices) else None
         if dev is None:
-            reading.missing["gpu"] = "the device disappeared from sysfs"
+            reading.missing["gpu"] = msg("the device disappeared from sysfs")
             out.append(reading)
             continue
         busy = _int(dev / "gpu_busy_percent")
@@ -129,6 +130,6 @@ def read_sysfs_sensors(src: Sources, gpus: list[GpuInfo]) -> list[GpuSensors]:
             reading.memory_clock_mhz = mclk // 1_000_000 if mclk else None
         for key in ("utilization_percent", "temperature_c", "power_w", "graphics_clock_mhz"):
             if getattr(reading, key) is None:
-                reading.missing[key] = "not available from this driver"
+                reading.missing[key] = msg("not available from this driver")
         out.append(reading)
     return out

@@ -7,24 +7,25 @@ from typing import Any, TypeVar
 
 from modelnest.core.hardware.model import GpuInfo, GpuSensors
 from modelnest.core.hardware.tables import nvidia_spec
+from modelnest.core.messages import Text, msg
 
 T = TypeVar("T")
 
 # NVML return codes (nvml.h) we explain in plain words; the rest fall back to NVML's own text.
-_EXPLAIN: dict[int, str] = {
-    1: "NVML was not initialised",
-    3: "not supported by this GPU or driver",
-    4: "permission denied by the driver",
-    9: "the NVIDIA driver is installed but not running (check Secure Boot or restart the computer)",
-    10: "the driver did not answer in time",
-    12: "no NVIDIA driver found (the NVML library is not installed)",
-    13: "the installed NVIDIA driver is too old for this query",
-    15: "the GPU stopped responding (\u201cGPU is lost\u201d); restart the computer",
-    16: "the GPU needs a reset; restart the computer",
-    17: "the operating system blocked the request",
-    18: "the NVIDIA driver was updated but the old one is still loaded; restart the computer",
-    20: "the driver ran out of memory",
-    999: "unknown NVML error",
+_EXPLAIN: dict[int, Text] = {
+    1: msg("NVML was not initialised"),
+    3: msg("not supported by this GPU or driver"),
+    4: msg("permission denied by the driver"),
+    9: msg("the NVIDIA driver is installed but not running (check Secure Boot or restart the computer)"),
+    10: msg("the driver did not answer in time"),
+    12: msg("no NVIDIA driver found (the NVML library is not installed)"),
+    13: msg("the installed NVIDIA driver is too old for this query"),
+    15: msg("the GPU stopped responding (\u201cGPU is lost\u201d); restart the computer"),
+    16: msg("the GPU needs a reset; restart the computer"),
+    17: msg("the operating system blocked the request"),
+    18: msg("the NVIDIA driver was updated but the old one is still loaded; restart the computer"),
+    20: msg("the driver ran out of memory"),
+    999: msg("unknown NVML error"),
 }
 # Clock event (throttle) reason bits that mean "slower than it could be"; idle/app-clock bits are not throttling.
 THROTTLE_BITS: dict[int, str] = {
@@ -37,28 +38,28 @@ THROTTLE_BITS: dict[int, str] = {
 THERMAL_BITS = 0x8 | 0x20 | 0x40
 
 
-def explain(exc: BaseException) -> str:
+def explain(exc: BaseException) -> Text:
     """Plain words for an NVML (or loader) exception."""
     code = getattr(exc, "value", None)
     if isinstance(code, int):
-        text = _EXPLAIN.get(code)
+        text: Text | None = _EXPLAIN.get(code)
         if text is None:
             try:
                 text = str(exc)
             except Exception:  # noqa: BLE001 - NVML's error string lookup can itself fail
-                text = "NVML error"
-        return f"{text} (NVML error {code})"
+                text = msg("NVML error")
+        return msg("{text} (NVML error {code})", text=text, code=code)
     return f"{type(exc).__name__}: {exc}"
 
 
-def _call(nvml: Any, missing: dict[str, str], key: str, fn: Callable[..., T], *args: Any) -> T | None:
+def _call(nvml: Any, missing: dict[str, Text], key: str, fn: Callable[..., T], *args: Any) -> T | None:
     """One NVML call; on failure record why under `key` and return None."""
     try:
         return fn(*args)
     except nvml.NVMLError as exc:
         missing[key] = explain(exc)
     except AttributeError:
-        missing[key] = "this nvidia-ml-py version lacks the call"
+        missing[key] = msg("this nvidia-ml-py version lacks the call")
     except Exception as exc:  # noqa: BLE001 - ctypes/OSError from a broken driver stack
         missing[key] = f"{type(exc).__name__}: {exc}"
     return None
@@ -76,14 +77,14 @@ def _pcie_version(gen: int | None) -> str:
     return f"{gen}.0" if gen else "?"
 
 
-def open_nvml(nvml: Any) -> str | None:
+def open_nvml(nvml: Any) -> Text | None:
     """Initialise NVML; returns the reason when it cannot be used (None on success)."""
     try:
         nvml.nvmlInit()
     except nvml.NVMLError as exc:
         return explain(exc)
     except Exception as exc:  # noqa: BLE001 - e.g. OSError from a half-installed library
-        return f"NVML could not start ({type(exc).__name__}: {exc})"
+        return msg("NVML could not start ({kind}: {error})", kind=type(exc).__name__, error=str(exc))
     return None
 
 
@@ -94,18 +95,18 @@ def close_nvml(nvml: Any) -> None:
         pass
 
 
-def probe_nvidia(nvml: Any) -> tuple[list[GpuInfo], list[str]]:
+def probe_nvidia(nvml: Any) -> tuple[list[GpuInfo], list[Text]]:
     """(GPUs, problems): problems explain why NVIDIA GPUs could not be listed at all."""
     reason = open_nvml(nvml)
     if reason is not None:
-        return [], [f"NVIDIA: {reason}"]
+        return [], [msg("NVIDIA: {reason}", reason=reason)]
     try:
-        top: dict[str, str] = {}
+        top: dict[str, Text] = {}
         driver = _call(nvml, top, "driver_version", nvml.nvmlSystemGetDriverVersion)
         cuda = _call(nvml, top, "cuda_version", nvml.nvmlSystemGetCudaDriverVersion_v2)
         count = _call(nvml, top, "count", nvml.nvmlDeviceGetCount)
         if count is None:
-            return [], [f"NVIDIA: could not count GPUs: {top['count']}"]
+            return [], [msg("NVIDIA: could not count GPUs: {reason}", reason=top["count"])]
         gpus = [_device(nvml, i, driver, cuda, top) for i in range(count)]
         return [g for g in gpus if g is not None], []
     finally:
@@ -150,12 +151,12 @@ def _device(nvml: Any, index: int, driver: Any, cuda: Any, top: dict[str, str]) 
         gpu.bandwidth_gb_s = spec.bandwidth_gb_s
         gpu.bandwidth_source = f"table: {spec.name} ({spec.memory}, {spec.bus_width_bits}-bit)"
     else:
-        missing["bandwidth_gb_s"] = "NVML gave no bus width or clock and the GPU is not in our table"
+        missing["bandwidth_gb_s"] = msg("NVML gave no bus width or clock and the GPU is not in our table")
     return gpu
 
 
 def _pcie(nvml: Any, gpu: GpuInfo, handle: Any) -> None:
-    scratch: dict[str, str] = {}
+    scratch: dict[str, Text] = {}
     max_gen = _call(nvml, scratch, "pcie", nvml.nvmlDeviceGetMaxPcieLinkGeneration, handle)
     max_width = _call(nvml, scratch, "pcie", nvml.nvmlDeviceGetMaxPcieLinkWidth, handle)
     cur_gen = _call(nvml, scratch, "pcie", nvml.nvmlDeviceGetCurrPcieLinkGeneration, handle)
@@ -209,7 +210,7 @@ def read_nvidia_sensors(nvml: Any, gpus: list[GpuInfo]) -> list[GpuSensors]:
             nvml, m, "memory_clock_mhz", nvml.nvmlDeviceGetClockInfo, handle, nvml.NVML_CLOCK_MEM
         )
         # "Clocks event reasons" replaced "throttle reasons" in driver 535; older drivers only know the old call.
-        scratch: dict[str, str] = {}
+        scratch: dict[str, Text] = {}
         bits = _call(nvml, scratch, "throttle", nvml.nvmlDeviceGetCurrentClocksEventReasons, handle)
         if bits is None:
             bits = _call(nvml, scratch, "throttle", nvml.nvmlDeviceGetCurrentClocksThrottleReasons, handle)

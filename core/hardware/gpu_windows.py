@@ -8,6 +8,7 @@ from typing import Any
 from modelnest.core.hardware.model import GpuInfo
 from modelnest.core.hardware.sources import Sources
 from modelnest.core.hardware.tables import nvidia_spec, pci_spec
+from modelnest.core.messages import msg
 
 _VENDORS = {0x10DE: "nvidia", 0x1002: "amd", 0x8086: "intel"}
 
@@ -45,13 +46,13 @@ def probe_windows_gpus(src: Sources, skip_nvidia: bool) -> tuple[list[GpuInfo], 
         integrated = spec.integrated if spec else vendor == "intel" and "arc" not in name.lower()
         if integrated:
             gpu.unified_memory, gpu.backend = True, "vulkan"
-            gpu.missing["vram_total_bytes"] = "integrated GPU: it uses system memory"
+            gpu.missing["vram_total_bytes"] = msg("integrated GPU: it uses system memory")
         else:
             gpu.backend = {"nvidia": "cuda", "amd": "vulkan", "intel": "vulkan"}[vendor]
             gpu.vram_total_bytes = size
-            gpu.missing["vram_free_bytes"] = "free VRAM is not in the registry"
+            gpu.missing["vram_free_bytes"] = msg("free VRAM is not in the registry")
             if size is None:
-                gpu.missing["vram_total_bytes"] = "the driver did not record its memory size"
+                gpu.missing["vram_total_bytes"] = msg("the driver did not record its memory size")
             if spec is not None:
                 gpu.bandwidth_gb_s = spec.bandwidth_gb_s
                 gpu.bandwidth_source = f"table: {spec.name} ({spec.memory}, {spec.bus_width_bits}-bit)"

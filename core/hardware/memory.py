@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from modelnest.core.hardware.model import MemoryInfo
 from modelnest.core.hardware.sources import Sources
+from modelnest.core.messages import msg
 
 _UNLIMITED = 1 << 60  # cgroup v1 writes "no limit" as a page-rounded 2**63-1
 
@@ -86,7 +87,7 @@ def probe_memory(src: Sources) -> MemoryInfo:
         else:
             _psutil(src, info)
     except Exception as exc:  # noqa: BLE001 - never let one source break the probe
-        info.missing["memory"] = f"reading memory failed ({type(exc).__name__}: {exc})"
+        info.missing["memory"] = msg("reading memory failed ({kind}: {error})", kind=type(exc).__name__, error=str(exc))
     if src.system == "Linux":
         limit, usage = cgroup_memory(src)
         if limit is not None:
@@ -106,7 +107,7 @@ def _linux(src: Sources, info: MemoryInfo) -> None:
     try:
         values = parse_meminfo(src.read_text("/proc/meminfo"))
     except OSError as exc:
-        info.missing["meminfo"] = f"/proc/meminfo unreadable ({exc.strerror or exc})"
+        info.missing["meminfo"] = msg("/proc/meminfo unreadable ({reason})", reason=exc.strerror or str(exc))
         _psutil(src, info)
         return
     info.host_total_bytes = info.total_bytes = values.get("MemTotal")
@@ -121,14 +122,14 @@ def _linux(src: Sources, info: MemoryInfo) -> None:
 def _psutil(src: Sources, info: MemoryInfo) -> None:
     ps = src.psutil
     if ps is None:
-        info.missing["memory"] = "psutil is not available"
+        info.missing["memory"] = msg("psutil is not available")
         return
     try:
         vm = ps.virtual_memory()
         info.host_total_bytes = info.total_bytes = int(vm.total)
         info.available_bytes = int(vm.available)
     except Exception as exc:  # noqa: BLE001 - psutil.AccessDenied and OSError alike
-        info.missing["total_bytes"] = f"psutil could not read memory ({type(exc).__name__})"
+        info.missing["total_bytes"] = msg("psutil could not read memory ({kind})", kind=type(exc).__name__)
         if src.sysctl is not None:
             total = src.sysctl("hw.memsize")
             if total and total.isdigit():
@@ -137,4 +138,4 @@ def _psutil(src: Sources, info: MemoryInfo) -> None:
         swap = ps.swap_memory()
         info.swap_total_bytes, info.swap_free_bytes = int(swap.total), int(swap.free)
     except Exception as exc:  # noqa: BLE001
-        info.missing["swap_total_bytes"] = f"psutil could not read swap ({type(exc).__name__})"
+        info.missing["swap_total_bytes"] = msg("psutil could not read swap ({kind})", kind=type(exc).__name__)

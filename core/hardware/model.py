@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from modelnest.core.messages import Text, english
+
 GIB = 1024**3
 
 
@@ -33,8 +35,8 @@ class CpuInfo:
     features: dict[str, bool] = field(default_factory=dict)  # instruction sets llama.cpp cares about
     # What the bundled llama.cpp build actually uses, as reported by the engine process; None until known.
     engine_features: dict[str, bool] | None = None
-    notes: list[str] = field(default_factory=list)
-    missing: dict[str, str] = field(default_factory=dict)
+    notes: list[Text] = field(default_factory=list)
+    missing: dict[str, Text] = field(default_factory=dict)
 
 
 @dataclass
@@ -45,7 +47,7 @@ class MemoryInfo:
     cgroup_limit_bytes: int | None = None
     swap_total_bytes: int | None = None
     swap_free_bytes: int | None = None
-    missing: dict[str, str] = field(default_factory=dict)
+    missing: dict[str, Text] = field(default_factory=dict)
 
 
 @dataclass
@@ -69,8 +71,8 @@ class GpuInfo:
     gpu_cores: int | None = None
     pci_id: str | None = None
     tensor_cores: bool | None = None
-    notes: list[str] = field(default_factory=list)
-    missing: dict[str, str] = field(default_factory=dict)
+    notes: list[Text] = field(default_factory=list)
+    missing: dict[str, Text] = field(default_factory=dict)
 
 
 @dataclass
@@ -80,8 +82,8 @@ class DiskInfo:
     total_bytes: int | None = None
     filesystem: str | None = None
     max_file_bytes: int | None = None  # set when the file system caps file size (FAT32: 4 GiB - 1)
-    warning: str | None = None
-    missing: dict[str, str] = field(default_factory=dict)
+    warning: Text | None = None
+    missing: dict[str, Text] = field(default_factory=dict)
 
 
 @dataclass
@@ -89,7 +91,7 @@ class BandwidthInfo:
     ram_gb_s: float | None = None
     source: str | None = None
     figures: list[Figure] = field(default_factory=list)  # every figure we have, each with its source
-    missing: dict[str, str] = field(default_factory=dict)
+    missing: dict[str, Text] = field(default_factory=dict)
 
 
 @dataclass
@@ -103,7 +105,7 @@ class GpuSensors:
     graphics_clock_mhz: int | None = None
     memory_clock_mhz: int | None = None
     throttle_reasons: list[str] = field(default_factory=list)
-    missing: dict[str, str] = field(default_factory=dict)
+    missing: dict[str, Text] = field(default_factory=dict)
 
 
 @dataclass
@@ -118,10 +120,11 @@ class SensorReading:
     cpu_temperature_c: float | None = None
     thermal_state: str | None = None  # macOS: nominal / fair / serious / critical
     gpus: list[GpuSensors] = field(default_factory=list)
-    missing: dict[str, str] = field(default_factory=dict)
+    missing: dict[str, Text] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        plain: dict[str, Any] = english(asdict(self))  # reasons as English text
+        return plain
 
 
 @dataclass
@@ -132,12 +135,12 @@ class HardwareSnapshot:
     disk: DiskInfo
     bandwidth: BandwidthInfo
     sensors: SensorReading | None = None
-    gpu_problems: list[str] = field(default_factory=list)  # why a GPU family could not be probed
+    gpu_problems: list[Text] = field(default_factory=list)  # why a GPU family could not be probed
     probe_seconds: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The `modelnest probe --json` document (keys documented in docs/hardware.md)."""
-        return {
+        plain: dict[str, Any] = english({  # reasons and notes as English text
             "cpu": asdict(self.cpu),
             "memory": asdict(self.memory),
             "gpus": [asdict(g) for g in self.gpus],
@@ -146,7 +149,8 @@ class HardwareSnapshot:
             "bandwidth": asdict(self.bandwidth),
             "sensors": self.sensors.to_dict() if self.sensors else None,
             "probe_seconds": self.probe_seconds,
-        }
+        })
+        return plain
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> HardwareSnapshot:

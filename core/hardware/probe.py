@@ -23,6 +23,7 @@ from modelnest.core.hardware.model import (
 )
 from modelnest.core.hardware.sensors import SensorSampler
 from modelnest.core.hardware.sources import Sources, local_sources
+from modelnest.core.messages import Text, msg
 
 T = TypeVar("T")
 
@@ -34,9 +35,9 @@ def _guard(make: Callable[[], T], fallback: Callable[[str], T]) -> T:
         return fallback(f"{type(exc).__name__}: {exc}")
 
 
-def probe_gpus(src: Sources, cpu: CpuInfo, memory: MemoryInfo) -> tuple[list[GpuInfo], list[str]]:
+def probe_gpus(src: Sources, cpu: CpuInfo, memory: MemoryInfo) -> tuple[list[GpuInfo], list[Text]]:
     gpus: list[GpuInfo] = []
-    problems: list[str] = []
+    problems: list[Text] = []
     if src.system in ("Linux", "Windows"):
         try:
             found, why = gpu_nvidia.probe_nvidia(src.get_nvml())
@@ -58,7 +59,7 @@ def probe_gpus(src: Sources, cpu: CpuInfo, memory: MemoryInfo) -> tuple[list[Gpu
             gpus += found
             problems += why
     except Exception as exc:  # noqa: BLE001
-        problems.append(f"GPU listing failed ({type(exc).__name__}: {exc})")
+        problems.append(msg("GPU listing failed ({kind}: {error})", kind=type(exc).__name__, error=str(exc)))
     if not nvidia_found and (any(g.vendor == "nvidia" for g in gpus) or (src.system == "Windows" and not gpus)):
         # NVML's failure matters only when an NVIDIA card is there (or we cannot tell): then it explains
         # why the card shows no memory figures. On a PC without one, "no NVIDIA driver" is just normal.

@@ -18,7 +18,7 @@ from modelnest.core.hardware.model import GpuInfo, GpuSensors, SensorReading
 from modelnest.core.hardware.sources import Sources, local_sources
 from modelnest.core.messages import Text, msg
 
-NOT_AVAILABLE = "not available on this system"
+NOT_AVAILABLE = msg("not available on this system")
 # psutil.sensors_temperatures() chip names that describe the CPU package, best first.
 _CPU_CHIPS = ("coretemp", "k10temp", "zenpower", "cpu_thermal", "cpu-thermal", "soc_thermal", "acpitz")
 
@@ -30,7 +30,7 @@ class SensorSampler:
         self.sources = sources or local_sources()
         self.gpus = list(gpus or [])
         self._nvml: Any = None
-        self._nvml_problem: str | None = None
+        self._nvml_problem: Text | None = None
         if any(g.vendor == "nvidia" for g in self.gpus):
             nvml = self.sources.get_nvml()
             self._nvml_problem = gpu_nvidia.open_nvml(nvml)
@@ -54,7 +54,7 @@ class SensorSampler:
         reading = SensorReading(timestamp=time.time())
         ps = self.sources.psutil
         if ps is None:
-            reading.missing["cpu"] = "psutil is not available"
+            reading.missing["cpu"] = msg("psutil is not available")
         else:
             self._cpu(ps, reading)
         self._gpus(reading)
@@ -76,7 +76,7 @@ class SensorSampler:
             else:
                 m["cpu_freq_mhz"] = NOT_AVAILABLE
         except Exception as exc:  # noqa: BLE001 - psutil raises FileNotFoundError on some VMs
-            m["cpu_freq_mhz"] = f"{NOT_AVAILABLE} ({type(exc).__name__})"
+            m["cpu_freq_mhz"] = msg("not available on this system ({kind})", kind=type(exc).__name__)
         try:
             vm = ps.virtual_memory()
             reading.ram_total_bytes = int(vm.total)
@@ -91,7 +91,7 @@ class SensorSampler:
                 m["thermal_state"] = f"{type(exc).__name__}: {exc}"
 
     @staticmethod
-    def _cpu_temperature(ps: Any, m: dict[str, str]) -> float | None:
+    def _cpu_temperature(ps: Any, m: dict[str, Text]) -> float | None:
         reader = getattr(ps, "sensors_temperatures", None)
         if reader is None:  # psutil has no temperature API on Windows and macOS
             m["cpu_temperature_c"] = NOT_AVAILABLE
@@ -99,7 +99,7 @@ class SensorSampler:
         try:
             chips = reader() or {}
         except Exception as exc:  # noqa: BLE001
-            m["cpu_temperature_c"] = f"{NOT_AVAILABLE} ({type(exc).__name__})"
+            m["cpu_temperature_c"] = msg("not available on this system ({kind})", kind=type(exc).__name__)
             return None
         for name in _CPU_CHIPS:
             entries = chips.get(name)
@@ -114,17 +114,17 @@ class SensorSampler:
         nvidia = [g for g in self.gpus if g.vendor == "nvidia"]
         if nvidia:
             if self._nvml is None:
-                reading.missing["nvidia"] = self._nvml_problem or "NVML is not open"
+                reading.missing["nvidia"] = self._nvml_problem or msg("NVML is not open")
             else:
                 reading.gpus.extend(gpu_nvidia.read_nvidia_sensors(self._nvml, nvidia))
         if self.sources.system == "Linux":
             others = [g for g in self.gpus if g.vendor in ("amd", "intel") and g.pci_id]
             reading.gpus.extend(gpu_linux.read_sysfs_sensors(self.sources, others))
         elif any(g.vendor in ("amd", "intel") for g in self.gpus):
-            reading.missing["gpu_sensors"] = "AMD and Intel GPU sensors are only read on Linux"
+            reading.missing["gpu_sensors"] = msg("AMD and Intel GPU sensors are only read on Linux")
         if any(g.vendor == "apple" for g in self.gpus):
             # powermetrics, the only source of Apple GPU load and power, needs administrator rights.
-            reading.missing["gpu_sensors"] = "Apple GPU sensors are not available without administrator rights"
+            reading.missing["gpu_sensors"] = msg("Apple GPU sensors are not available without administrator rights")
 
 
 def sensors(sources: Sources | None = None, gpus: list[GpuInfo] | None = None) -> SensorReading:

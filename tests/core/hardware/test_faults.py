@@ -34,7 +34,7 @@ def test_nvml_init_error_still_lists_the_card_and_says_why(code: int, tmp_path: 
     # sysfs still shows the NVIDIA card; NVML's failure is the explanation for its missing figures.
     assert [g.vendor for g in snap.gpus] == ["nvidia"]
     assert snap.gpus[0].pci_id == "10de:2504"
-    assert len(snap.gpu_problems) == 1 and f"(NVML error {code})" in snap.gpu_problems[0]
+    assert len(snap.gpu_problems) == 1 and f"(NVML error {code})" in str(snap.gpu_problems[0])
     assert snap.memory.total_bytes and snap.cpu.brand  # the rest of the card is unaffected
 
 
@@ -47,7 +47,7 @@ def test_nvml_explanations_are_plain_words(tmp_path: Path) -> None:
         data = recording("rtx3060_desktop")
         data["nvml"]["errors"] = {"nvmlInit": code}
         snap = probe(load_machine(data, tmp_path / str(code)), models_dir=tmp_path, with_sensors=False)
-        assert words in snap.gpu_problems[0]
+        assert words in str(snap.gpu_problems[0])
 
 
 DEVICE_CALLS = {
@@ -71,7 +71,7 @@ def test_each_nvml_call_fails_on_its_own(call: str, code: int) -> None:
     gpus, problems = probe_nvidia(nvml)
     assert problems == [] and len(gpus) == 1
     gpu = gpus[0]
-    assert f"(NVML error {code})" in gpu.missing[DEVICE_CALLS[call]]
+    assert f"(NVML error {code})" in str(gpu.missing[DEVICE_CALLS[call]])
     if call != "nvmlDeviceGetMemoryInfo":
         assert gpu.vram_total_bytes == 24564 * 1024**2
     # Without bus width or clock the bandwidth falls back to the table, labelled as such.
@@ -87,13 +87,13 @@ def test_nvml_count_failure_and_the_real_library_on_this_machine() -> None:
     data = recording("rtx3060_desktop")["nvml"]
     data["errors"] = {"nvmlDeviceGetCount": pynvml.NVML_ERROR_GPU_IS_LOST}
     gpus, problems = probe_nvidia(RecordedNvml(data))
-    assert gpus == [] and "GPU stopped responding" in problems[0]
+    assert gpus == [] and "GPU stopped responding" in str(problems[0])
     # This machine has no NVIDIA driver: the real nvidia-ml-py raises, and we explain it.
     try:
         pynvml.nvmlInit()
     except pynvml.NVMLError:
         gpus, problems = probe_nvidia(pynvml)
-        assert gpus == [] and "NVML error" in problems[0]
+        assert gpus == [] and "NVML error" in str(problems[0])
     else:  # pragma: no cover - only on machines with an NVIDIA driver
         pynvml.nvmlShutdown()
         gpus, problems = probe_nvidia(pynvml)
@@ -113,7 +113,7 @@ def test_nvml_sensor_errors_and_old_throttle_call(tmp_path: Path) -> None:
         reading = sampler.read().gpus[0]
     # Driver 470 lacks the "clocks event reasons" call; the older "throttle reasons" call answers.
     assert reading.throttle_reasons == ["power limit", "thermal (driver)"]
-    assert reading.power_w is None and "not supported" in reading.missing["power_w"]
+    assert reading.power_w is None and "not supported" in str(reading.missing["power_w"])
     assert reading.temperature_c == 38.0
     assert src.nvml.calls.count("nvmlInit") == inits + 1  # the sampler keeps NVML open between samples
     assert src.nvml.initialised == 0
@@ -126,10 +126,10 @@ def test_psutil_access_denied_on_a_mac(tmp_path: Path) -> None:
     snap = probe(load_machine(data, tmp_path), models_dir=tmp_path)
     # sysctl still knows the memory size; what psutil would have said is explained.
     assert snap.memory.total_bytes == 16 * GIB
-    assert "AccessDenied" in snap.memory.missing["total_bytes"]
+    assert "AccessDenied" in str(snap.memory.missing["total_bytes"])
     assert snap.memory.available_bytes is None and "available_bytes" in snap.memory.missing
-    assert "AccessDenied" in snap.disk.missing["free_bytes"]
-    assert snap.sensors is not None and "AccessDenied" in snap.sensors.missing["cpu_percent"]
+    assert "AccessDenied" in str(snap.disk.missing["free_bytes"])
+    assert snap.sensors is not None and "AccessDenied" in str(snap.sensors.missing["cpu_percent"])
     assert snap.gpus[0].vram_total_bytes == 16 * GIB * 2 // 3 and snap.gpus[0].vram_free_bytes is None
 
 
@@ -140,10 +140,10 @@ def test_missing_sysfs_files(tmp_path: Path) -> None:
     snap = probe(src, models_dir=tmp_path)
     xtx = snap.gpus[0]
     assert xtx.name == "Radeon RX 7900 XTX" and xtx.vram_total_bytes is None
-    assert "mem_info_vram_total" in xtx.missing["vram_total_bytes"]
+    assert "mem_info_vram_total" in str(xtx.missing["vram_total_bytes"])
     assert snap.sensors is not None
     sensors = snap.sensors.gpus[0]
-    assert sensors.temperature_c is None and sensors.missing["temperature_c"] == "not available from this driver"
+    assert sensors.temperature_c is None and str(sensors.missing["temperature_c"]) == "not available from this driver"
 
 
 def test_empty_linux_machine_still_answers(tmp_path: Path) -> None:
@@ -165,8 +165,8 @@ def test_broken_source_raising_anything(tmp_path: Path) -> None:
 
     src.sysctl = broken
     snap = probe(src, models_dir=tmp_path)
-    assert "sysctl exploded" in snap.cpu.missing["cpu"]
-    assert any("sysctl exploded" in p for p in snap.gpu_problems)
+    assert "sysctl exploded" in str(snap.cpu.missing["cpu"])
+    assert any("sysctl exploded" in str(p) for p in snap.gpu_problems)
     assert snap.memory.total_bytes == 64 * GIB  # psutil still answered
 
 
@@ -240,7 +240,7 @@ def test_fat32_models_folder_is_flagged(tmp_path: Path) -> None:
     ]
     snap = probe(load_machine(data, tmp_path / "m"), models_dir=stick / "models", with_sensors=False)
     assert snap.disk.filesystem == "vfat" and snap.disk.max_file_bytes == 4 * GIB - 1
-    assert snap.disk.warning and "4 GB" in snap.disk.warning
+    assert snap.disk.warning and "4 GB" in str(snap.disk.warning)
     snap = probe(load_machine(data, tmp_path / "m2"), models_dir=tmp_path / "elsewhere", with_sensors=False)
     assert snap.disk.filesystem == "ext4" and snap.disk.warning is None
 
@@ -255,8 +255,8 @@ def test_windows_nvml_missing_falls_back_to_the_registry(tmp_path: Path) -> None
     nvidia = snap.gpus[1]
     assert nvidia.vram_total_bytes == 4 * GIB and nvidia.vram_free_bytes is None
     assert nvidia.bandwidth_gb_s == 192.0 and nvidia.bandwidth_source.startswith("table:")
-    assert "not running" in snap.gpu_problems[0]
-    assert snap.sensors is not None and "not running" in snap.sensors.missing["nvidia"]
+    assert "not running" in str(snap.gpu_problems[0])
+    assert snap.sensors is not None and "not running" in str(snap.sensors.missing["nvidia"])
 
 
 def test_windows_32bit_memory_size_is_only_a_fallback(tmp_path: Path) -> None:

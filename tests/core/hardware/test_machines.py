@@ -197,7 +197,7 @@ def test_apple_metal_share_follows_wired_limit_override(tmp_path: Path) -> None:
     data["sysctl"]["iogpu.wired_limit_mb"] = 14336
     snap = probe(load_machine(data, tmp_path), models_dir=tmp_path)
     assert snap.gpus[0].vram_total_bytes == 14336 * MIB
-    assert "iogpu.wired_limit_mb" in snap.gpus[0].notes[0]
+    assert "iogpu.wired_limit_mb" in str(snap.gpus[0].notes[0])
 
 
 def test_rosetta_reports_the_real_chip(tmp_path: Path) -> None:
@@ -208,7 +208,7 @@ def test_rosetta_reports_the_real_chip(tmp_path: Path) -> None:
     data["sysctl"]["machdep.cpu.brand_string"] = "VirtualApple @ 2.50GHz processor"
     snap = probe(load_machine(data, tmp_path), models_dir=tmp_path)
     assert (snap.cpu.brand, snap.cpu.arch) == ("Apple M1 Pro", "arm64")
-    assert any("Rosetta" in n for n in snap.cpu.notes)
+    assert any("Rosetta" in str(n) for n in snap.cpu.notes)
     assert snap.bandwidth.ram_gb_s == 200.0
 
 
