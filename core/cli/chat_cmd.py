@@ -15,14 +15,15 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from modelnest.core.chat.history import HistoryStore
+from modelnest.core.chat.sampling import engine_sampling
 from modelnest.core.chat.session import ChatSession, ReplyDelta, ReplyFinished, SessionEvent, StoreWarning
-from modelnest.core.chat.settings import SettingsStore
+from modelnest.core.chat.settings import SamplingSettings, SettingsStore
 from modelnest.core.chat.stats import reply_stats_line
 from modelnest.core.cli.run_cmd import planned
 from modelnest.core.engine.client import EngineClient
 from modelnest.core.engine.errors import EngineError
 from modelnest.core.engine.params import SamplingParams
-from modelnest.core.errors import ModelNestError, UserInputError
+from modelnest.core.errors import ModelNestError
 from modelnest.core.messages import Message
 from modelnest.core.plan.loader import load_stepping_down
 
@@ -58,18 +59,12 @@ def _sampling(args: argparse.Namespace, saved: Any) -> SamplingParams:
     def pick(value: Any, default: Any) -> Any:
         return default if value is None else value
 
-    sampling = SamplingParams(
+    chosen = SamplingSettings(
         temperature=pick(args.temperature, s.temperature), top_p=pick(args.top_p, s.top_p),
         top_k=pick(args.top_k, s.top_k), repeat_penalty=pick(args.repeat_penalty, s.repeat_penalty),
-        max_tokens=pick(args.max_tokens, s.max_tokens), seed=pick(args.seed, s.seed),
-        ignore_eos=args.ignore_eos)
-    if sampling.max_tokens < 1:
-        raise UserInputError("--max-tokens must be at least 1")
-    if not 0 <= sampling.temperature <= 5:
-        raise UserInputError("--temperature must be between 0 and 5")
-    if not 0 <= sampling.top_p <= 1:
-        raise UserInputError("--top-p must be between 0 and 1")
-    return sampling
+        max_tokens=pick(args.max_tokens, s.max_tokens), seed=pick(args.seed, s.seed))
+    chosen.validate()  # the engine's limits (SAMPLING_LIMITS), worded as the settings word them
+    return engine_sampling(chosen, ignore_eos=args.ignore_eos)
 
 
 def stats_line(finished: ReplyFinished) -> str:
