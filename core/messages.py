@@ -18,11 +18,11 @@ entries, so Qt Linguist's lupdate sees them) and from there into the .ts files.
 from __future__ import annotations
 
 import string
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
-__all__ = ["CONTEXT", "Message", "Text", "english", "msg", "render", "text_of"]
+__all__ = ["CONTEXT", "Message", "Text", "english", "msg", "render", "sentences", "text_of"]
 
 CONTEXT = "core"  # the Qt translation context of every core message
 
@@ -98,6 +98,17 @@ class Message:
         return cls(template, {
             k: cls.from_json(v) if isinstance(v, Mapping) and "template" in v else v for k, v in params.items()
         })
+
+
+def sentences(items: Sequence[Text]) -> Text:
+    """Several sentences shown as one text: nested pairs of ``"{first} {rest}"`` (the translation may drop the
+    space, as Chinese does). Empty gives ""."""
+    if not items:
+        return ""
+    joined = items[-1]
+    for item in reversed(items[:-1]):
+        joined = msg("{first} {rest}", first=item, rest=joined)
+    return joined
 
 
 def english(value: Any) -> Any:

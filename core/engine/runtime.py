@@ -28,7 +28,7 @@ from typing import Any
 
 from modelnest.core import config
 from modelnest.core.hardware.model import GpuInfo
-from modelnest.core.messages import Text
+from modelnest.core.messages import Message, Text, msg, sentences
 
 LIB_PATH_ENV = config.LLAMA_CPP_LIB_PATH  # read by llama_cpp.llama_cpp at import time
 OVERRIDE_ENV = config.MODELNEST_RUNTIME  # auto (default) | cpu | vulkan | cuda: the user's explicit choice
@@ -76,23 +76,25 @@ class RuntimeBuild:
     cuda: str | None = None  # CUDA toolkit the build was compiled with; the driver must support at least this
 
 
-def discover(root: Path | None, system: str | None = None) -> tuple[list[RuntimeBuild], list[str]]:
+def discover(root: Path | None, system: str | None = None) -> tuple[list[RuntimeBuild], list[Message]]:
     """Optional builds under `root`, plus one sentence per folder that is there but unusable."""
     builds: list[RuntimeBuild] = []
-    problems: list[str] = []
+    problems: list[Message] = []
     if root is None or not root.is_dir():
         return builds, problems
     names = library_names(system)
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
         if not any((folder / name).is_file() for name in names):
-            problems.append(f"The {folder.name} build is incomplete (no {names[0]} in {folder}).")
+            problems.append(msg("The {build} build is incomplete (no {library} in {folder}).", build=folder.name,
+                                library=names[0], folder=folder))
             continue
         try:
             manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
             if not isinstance(manifest, dict):
                 raise ValueError("not a JSON object")
         except (OSError, ValueError) as exc:
-            problems.append(f"The {folder.name} build has no readable {MANIFEST} ({exc}).")
+            problems.append(msg("The {build} build has no readable {manifest} ({error}).", build=folder.name,
+                                manifest=MANIFEST, error=str(exc)))
             continue
         builds.append(
             RuntimeBuild(
@@ -119,8 +121,8 @@ class RuntimeChoice:
 
     variant: str  # "cpu", "metal", "cuda", "vulkan" or "custom" (LLAMA_CPP_LIB_PATH set by the user)
     lib_dir: Path | None  # None: the build that comes with llama_cpp
-    reason: str
-    passed_over: tuple[str, ...] = field(default_factory=tuple)
+    reason: Text
+    passed_over: tuple[Text, ...] = field(default_factory=tuple)
 
     def env(self, base: Mapping[str, str] | None = None) -> dict[str, str]:
         """Environment for the engine child: `base` (default os.environ) with LLAMA_CPP_LIB_PATH set or removed."""
@@ -135,8 +137,8 @@ class RuntimeChoice:
         return {
             "variant": self.variant,
             "lib_dir": str(self.lib_dir) if self.lib_dir else None,
-            "reason": self.reason,
-            "passed_over": list(self.passed_over),
+            "reason": str(self.reason),
+            "passed_over": [str(p) for p in self.passed_over],
         }
 
 
@@ -148,48 +150,47 @@ def _builtin_variant(system: str, machine: str) -> str:
     return "metal" if system == "Darwin" and machine.lower() in ("arm64", "aarch64") else "cpu"
 
 
-def _builtin_name(variant: str) -> str:
-    return "the Metal build" if variant == "metal" else "the portable CPU build"
-
-
 def _check(
     build: RuntimeBuild, gpus: Sequence[GpuInfo], bindings: str | None, vulkan_ok: Callable[[], bool]
-) -> tuple[str | None, str]:
+) -> tuple[Message | None, Text]:
     """(None, why-usable) if `build` can run here, else (why-not, "")."""
     label = build.variant.upper() if build.variant == "cuda" else build.variant.capitalize()
     if bindings and build.llama_cpp_version and build.llama_cpp_version != bindings:
         return (
-            f"The {label} build was made for llama-cpp-python {build.llama_cpp_version}, "
-            f"but this app has {bindings}: loading it could crash.",
+            msg("The {build} build was made for llama-cpp-python {made_for}, but this app has {bindings}: loading "
+                "it could crash.", build=label, made_for=build.llama_cpp_version, bindings=bindings),
             "",
         )
     if build.variant == "cuda":
         nvidia = [g for g in gpus if g.vendor == "nvidia"]
         if not nvidia:
-            return f"The {label} build needs an NVIDIA graphics card; none was found.", ""
+            return msg("The {build} build needs an NVIDIA graphics card; none was found.", build=label), ""
         gpu = nvidia[0]
         if gpu.driver_version is None:
-            why = "; ".join(f"{k}: {v}" for k, v in gpu.missing.items()) or "no driver answered"
-            return f"The {label} build needs a working NVIDIA driver for {gpu.name} ({why}).", ""
+            why: Text = "; ".join(f"{k}: {v}" for k, v in gpu.missing.items()) or msg("no driver answered")
+            return msg("The {build} build needs a working NVIDIA driver for {gpu} ({why}).", build=label,
+                       gpu=gpu.name, why=why), ""
         if build.cuda and gpu.cuda_version and _version_tuple(gpu.cuda_version) < _version_tuple(build.cuda):
             return (
-                f"The {label} build needs a driver for CUDA {build.cuda} or newer; the installed NVIDIA "
-                f"driver {gpu.driver_version} supports CUDA {gpu.cuda_version}. Updating the driver enables it.",
+                msg("The {build} build needs a driver for CUDA {cuda} or newer; the installed NVIDIA driver {driver} "
+                    "supports CUDA {supported}. Updating the driver enables it.", build=label, cuda=build.cuda,
+                    driver=gpu.driver_version, supported=gpu.cuda_version),
                 "",
             )
-        return None, f"{gpu.name} found"
+        return None, msg("{gpu} found", gpu=gpu.name)
     if build.variant == "vulkan":
         usable = [g for g in gpus if g.vendor in _VULKAN_VENDORS]
         if not usable:
-            return f"The {label} build needs an NVIDIA, AMD or Intel graphics card; none was found.", ""
+            return msg("The {build} build needs an NVIDIA, AMD or Intel graphics card; none was found.",
+                       build=label), ""
         if not vulkan_ok():
             return (
-                f"The {label} build needs the Vulkan loader, which comes with the graphics driver; "
-                f"it was not found (install or update the driver for {usable[0].name}).",
+                msg("The {build} build needs the Vulkan loader, which comes with the graphics driver; it was not "
+                    "found (install or update the driver for {gpu}).", build=label, gpu=usable[0].name),
                 "",
             )
-        return None, f"{usable[0].name} found"
-    return f"Unknown build '{build.variant}' in {build.path}.", ""
+        return None, msg("{gpu} found", gpu=usable[0].name)
+    return msg("Unknown build '{build}' in {path}.", build=build.variant, path=build.path), ""
 
 
 def select_runtime(
@@ -210,8 +211,9 @@ def select_runtime(
     builtin = _builtin_variant(system, machine)
     custom = settings.llama_lib_path
     if custom:
-        return RuntimeChoice("custom", Path(custom), f"{LIB_PATH_ENV} is set, so the engine loads {custom}.")
-    passed_over: list[str] = []
+        return RuntimeChoice("custom", Path(custom), msg("{variable} is set, so the engine loads {path}.",
+                                                         variable=LIB_PATH_ENV, path=custom))
+    passed_over: list[Message] = []
     if builds is None:
         found, problems = discover(runtimes_dir if runtimes_dir is not None else default_runtimes_dir(), system)
         passed_over += problems
@@ -221,7 +223,12 @@ def select_runtime(
     vulkan_check = vulkan_ok or (lambda: vulkan_loader_present(system))
     wanted = settings.runtime
     if wanted in ("cpu", builtin):
-        return RuntimeChoice(builtin, None, f"Using {_builtin_name(builtin)}, as chosen with {OVERRIDE_ENV}={wanted}.")
+        chosen = (
+            msg("Using the Metal build, as chosen with {variable}={value}.", variable=OVERRIDE_ENV, value=wanted)
+            if builtin == "metal" else
+            msg("Using the portable CPU build, as chosen with {variable}={value}.", variable=OVERRIDE_ENV, value=wanted)
+        )
+        return RuntimeChoice(builtin, None, chosen)
     by_variant = {b.variant: b for b in found}
     if wanted in GPU_VARIANTS:
         build = by_variant.get(wanted)
@@ -229,13 +236,16 @@ def select_runtime(
             # An explicit choice skips the hardware check (the user may know better than the probe); the
             # bindings check stays, because a mismatched library crashes rather than falls back.
             why_not, _ = _check(build, gpus, bindings, lambda: True)
-            if why_not is None or "llama-cpp-python" not in why_not:
-                return RuntimeChoice(wanted, build.path, f"Using the {wanted} build, as chosen with {OVERRIDE_ENV}.")
+            if why_not is None or "llama-cpp-python" not in why_not.template:
+                return RuntimeChoice(wanted, build.path, msg("Using the {build} build, as chosen with {variable}.",
+                                                             build=wanted, variable=OVERRIDE_ENV))
             passed_over.append(why_not)
         else:
-            passed_over.append(f"{OVERRIDE_ENV}={wanted} asks for a {wanted} build, but this app has none.")
+            passed_over.append(msg("{variable}={value} asks for a {value} build, but this app has none.",
+                                   variable=OVERRIDE_ENV, value=wanted))
     elif wanted != "auto":
-        passed_over.append(f"{OVERRIDE_ENV}={wanted} is not one of auto, cpu, cuda, vulkan; ignored.")
+        passed_over.append(msg("{variable}={value} is not one of auto, cpu, cuda, vulkan; ignored.",
+                               variable=OVERRIDE_ENV, value=wanted))
     if system != "Darwin":  # Apple GPUs are driven by the built-in Metal build
         for variant in GPU_VARIANTS:
             build = by_variant.get(variant)
@@ -244,17 +254,18 @@ def select_runtime(
             why_not, found_what = _check(build, gpus, bindings, vulkan_check)
             if why_not is None:
                 return RuntimeChoice(
-                    variant, build.path, f"{found_what}: using the {variant} build.", tuple(passed_over)
+                    variant, build.path, msg("{found}: using the {build} build.", found=found_what, build=variant),
+                    tuple(passed_over),
                 )
             passed_over.append(why_not)
     if builtin == "metal":
-        reason = "Using the Metal build (Apple GPU, with the CPU as fallback)."
+        reason = msg("Using the Metal build (Apple GPU, with the CPU as fallback).")
     elif passed_over:
-        reason = "Using the portable CPU build. " + " ".join(passed_over)
+        reason = msg("Using the portable CPU build. {reasons}", reasons=sentences(passed_over))
     elif any(g.vendor in _VULKAN_VENDORS for g in gpus):
-        reason = "Using the portable CPU build: this app has no GPU build for the graphics card found."
+        reason = msg("Using the portable CPU build: this app has no GPU build for the graphics card found.")
     else:
-        reason = "Using the portable CPU build: no graphics card that llama.cpp can use was found."
+        reason = msg("Using the portable CPU build: no graphics card that llama.cpp can use was found.")
     return RuntimeChoice(builtin, None, reason, tuple(passed_over))
 
 
@@ -263,8 +274,10 @@ def fallback_after_failure(choice: RuntimeChoice, explanation: Text) -> RuntimeC
     return RuntimeChoice(
         "cpu",
         None,
-        f"The {choice.variant} build could not start ({explanation}); using the portable CPU build instead.",
-        (*choice.passed_over, f"The {choice.variant} build failed to start: {explanation}"),
+        msg("The {build} build could not start ({reason}); using the portable CPU build instead.",
+            build=choice.variant, reason=explanation),
+        (*choice.passed_over, msg("The {build} build failed to start: {reason}", build=choice.variant,
+                                  reason=explanation)),
     )
 
 

@@ -281,6 +281,6 @@ def test_gpu_build_that_cannot_start_falls_back_to_cpu_and_says_why(tmp_path: Pa
         report = client.load(tiny_model, PARAMS)
         assert report.n_layer == 2
         assert client.runtime is not None and client.runtime.variant == "cpu" and client.runtime.lib_dir is None
-        assert any("cuda build could not start" in w for w in client.warnings)
+        assert any("cuda build could not start" in str(w) for w in client.warnings)
     finally:
         client.shutdown()

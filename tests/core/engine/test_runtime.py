@@ -44,7 +44,7 @@ def choose(gpus: list[GpuInfo], found: list[RuntimeBuild], **kw: object) -> Runt
 def test_nvidia_desktop_gets_the_cuda_build(tmp_path: Path) -> None:
     choice = choose(gpus_of("rtx3060_desktop", tmp_path), builds(tmp_path))
     assert (choice.variant, choice.lib_dir) == ("cuda", tmp_path / "cuda")
-    assert "RTX 3060" in choice.reason
+    assert "RTX 3060" in str(choice.reason)
     assert choice.env({"PATH": "/bin"}) == {"PATH": "/bin", runtime.LIB_PATH_ENV: str(tmp_path / "cuda")}
 
 
@@ -55,14 +55,14 @@ def test_driver_too_old_for_the_cuda_build_falls_back_to_vulkan_and_says_why(tmp
     major = int(supported.split(".")[0])
     choice = choose(gpus, builds(tmp_path, cuda=f"{major + 1}.0"))
     assert choice.variant == "vulkan"
-    assert any(f"CUDA {major + 1}.0" in why and "driver" in why for why in choice.passed_over)
+    assert any(f"CUDA {major + 1}.0" in str(why) and "driver" in str(why) for why in choice.passed_over)
 
 
 def test_nvml_failure_skips_cuda(tmp_path: Path) -> None:
     gpu = GpuInfo(vendor="nvidia", name="GeForce GTX 1660", backend="cuda", missing={"driver": "NVML not found"})
     choice = choose([gpu], builds(tmp_path)[:1])
     assert choice.variant == "cpu" and choice.lib_dir is None
-    assert "NVML not found" in choice.reason and "portable CPU build" in choice.reason
+    assert "NVML not found" in str(choice.reason) and "portable CPU build" in str(choice.reason)
 
 
 def test_amd_card_gets_vulkan_only_with_a_vulkan_loader(tmp_path: Path) -> None:
@@ -70,20 +70,20 @@ def test_amd_card_gets_vulkan_only_with_a_vulkan_loader(tmp_path: Path) -> None:
     assert choose(gpus, builds(tmp_path)).variant == "vulkan"
     without = choose(gpus, builds(tmp_path), vulkan_ok=lambda: False)
     assert without.variant == "cpu"
-    assert "Vulkan loader" in without.reason
-    assert any("NVIDIA graphics card" in why for why in without.passed_over)  # CUDA was considered first
+    assert "Vulkan loader" in str(without.reason)
+    assert any("NVIDIA graphics card" in str(why) for why in without.passed_over)  # CUDA was considered first
 
 
 def test_intel_igpu_laptop_without_gpu_builds_says_none_are_bundled(tmp_path: Path) -> None:
     choice = choose(gpus_of("intel_igpu_laptop", tmp_path), [])
     assert choice.variant == "cpu"
-    assert "no GPU build" in choice.reason
+    assert "no GPU build" in str(choice.reason)
 
 
 def test_machine_without_gpu(tmp_path: Path) -> None:
     choice = choose(gpus_of("i7_no_gpu_16gb", tmp_path), builds(tmp_path))
     assert choice.variant == "cpu" and choice.lib_dir is None
-    assert "NVIDIA" in choice.reason  # says why each GPU build was passed over
+    assert "NVIDIA" in str(choice.reason)  # says why each GPU build was passed over
 
 
 def test_apple_silicon_uses_the_builtin_metal_build(tmp_path: Path) -> None:
@@ -96,7 +96,7 @@ def test_build_for_other_bindings_is_never_loaded(tmp_path: Path) -> None:
     gpus = gpus_of("rtx3060_desktop", tmp_path)
     choice = choose(gpus, builds(tmp_path, version="0.3.1"))
     assert choice.variant == "cpu"
-    assert "0.3.1" in choice.reason and "could crash" in choice.reason
+    assert "0.3.1" in str(choice.reason) and "could crash" in str(choice.reason)
     # not even when the user asks for it by name
     forced = choose(gpus, builds(tmp_path, version="0.3.1"), environ={runtime.OVERRIDE_ENV: "cuda"})
     assert forced.variant == "cpu"
@@ -109,9 +109,9 @@ def test_user_choices(tmp_path: Path) -> None:
     assert (forced.variant, forced.lib_dir) == ("vulkan", tmp_path / "vulkan")
     missing = choose(gpus, builds(tmp_path)[:1], environ={runtime.OVERRIDE_ENV: "vulkan"})
     assert missing.variant == "cuda"
-    assert any("has none" in why for why in missing.passed_over)
+    assert any("has none" in str(why) for why in missing.passed_over)
     typo = choose([], [], environ={runtime.OVERRIDE_ENV: "gpu"})
-    assert typo.variant == "cpu" and "not one of" in typo.reason
+    assert typo.variant == "cpu" and "not one of" in str(typo.reason)
     custom = choose(gpus, builds(tmp_path), environ={runtime.LIB_PATH_ENV: "/opt/llama"})
     assert (custom.variant, custom.lib_dir) == ("custom", Path("/opt/llama"))
 
@@ -120,7 +120,7 @@ def test_fallback_after_a_failed_start_keeps_the_story(tmp_path: Path) -> None:
     first = choose(gpus_of("rtx3060_desktop", tmp_path), builds(tmp_path))
     after = runtime.fallback_after_failure(first, "the engine stopped at once (exit code -11)")
     assert (after.variant, after.lib_dir) == ("cpu", None)
-    assert "cuda build could not start" in after.reason and "exit code -11" in after.reason
+    assert "cuda build could not start" in str(after.reason) and "exit code -11" in str(after.reason)
 
 
 def write_build(root: Path, variant: str, manifest: object | None, lib: str = "libllama.so") -> Path:
@@ -141,8 +141,8 @@ def test_discover_reads_manifests_and_explains_broken_folders(tmp_path: Path) ->
     found, problems = discover(tmp_path, "Linux")
     assert found == [RuntimeBuild("cuda", tmp_path / "cuda", BINDINGS, "12.4")]
     assert len(problems) == 4
-    assert any("empty build is incomplete" in p for p in problems)
-    assert any("vulkan build has no readable runtime.json" in p for p in problems)
+    assert any("empty build is incomplete" in str(p) for p in problems)
+    assert any("vulkan build has no readable runtime.json" in str(p) for p in problems)
     win_found, _ = discover(tmp_path, "Windows")
     assert [b.variant for b in win_found] == ["vulkan"]
     assert discover(tmp_path / "absent") == ([], [])
@@ -161,7 +161,7 @@ def test_select_reads_the_runtimes_folder(tmp_path: Path) -> None:
         vulkan_ok=lambda: True,
     )
     assert (choice.variant, choice.lib_dir) == ("vulkan", tmp_path / "vulkan")
-    assert any("cuda build has no readable" in why for why in choice.passed_over)
+    assert any("cuda build has no readable" in str(why) for why in choice.passed_over)
 
 
 def test_native_library_names() -> None:
