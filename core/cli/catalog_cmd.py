@@ -17,8 +17,8 @@ from modelnest.core.catalogue import (
     planner_available,
     recommend,
 )
-from modelnest.core.download import format_bytes
 from modelnest.core.errors import ModelNestError, UserInputError
+from modelnest.core.units import format_bytes, format_tokens_per_s
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -50,12 +50,7 @@ def _size_text(size: int | None, estimated: bool) -> str:
 def _speed_text(r: FitResult | None) -> str:
     if r is None or r.decode_tps is None:
         return "-"
-    low, high = r.decode_low or r.decode_tps, r.decode_high or r.decode_tps
-
-    def fmt(x: float) -> str:
-        return f"{x:.1f}" if x < 9.95 else f"{x:.0f}"
-
-    return f"{fmt(low)}-{fmt(high)} t/s predicted"
+    return f"{format_tokens_per_s(r.decode_low or r.decode_tps, r.decode_high or r.decode_tps)} predicted"
 
 
 def _run_hub(args: argparse.Namespace) -> int:
@@ -83,8 +78,9 @@ def _run_refresh(args: argparse.Namespace) -> int:
 
     report = refresh_catalogue(endpoint=args.endpoint, on_progress=progress)
     if args.json:
+        failed = {k: str(v) for k, v in report.failed.items()}
         print(json.dumps({"snapshot_date": report.catalogue.snapshot_date, "updated": report.updated,
-                          "failed": {k: str(v) for k, v in report.failed.items()}, "saved_to": report.saved_to}, indent=1))
+                          "failed": failed, "saved_to": report.saved_to}, indent=1))
     else:
         print(f"Refreshed {len(report.updated)} of {len(report.catalogue.models)} entries; "
               f"snapshot {report.catalogue.snapshot_date} saved to {report.saved_to}.")
