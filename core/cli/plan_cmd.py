@@ -13,7 +13,7 @@ from typing import Any
 
 from modelnest.core.errors import UserInputError
 from modelnest.core.plan import ModelSpec, Plan, plan
-from modelnest.core.units import format_bytes
+from modelnest.core.units import format_bytes, format_rate, format_tokens_per_s
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -129,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
     )
     runs = f"{p.calibration_runs} measured runs" if p.calibration_runs else "not yet calibrated on this computer"
     print(
-        f"predicted: {p.low:.1f}–{p.high:.1f} tokens/s generating (≈{p.decode_tokens_per_s:.1f}), "
+        f"predicted: {format_tokens_per_s(p.low, p.high)} generating (≈{format_rate(p.decode_tokens_per_s)}), "
         f"≈{p.prefill_tokens_per_s:.0f} tokens/s reading the prompt ({runs}; {p.basis})"
     )
     if "exact_cpu" in out:
