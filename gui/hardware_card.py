@@ -8,7 +8,7 @@ chat page share, so the machine is probed once and every page shows the same fig
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QHideEvent, QShowEvent
@@ -32,6 +32,7 @@ from modelnest.core.hardware import (
     ThrottleVerdict,
 )
 from modelnest.core.hardware.model import BandwidthInfo
+from modelnest.core.messages import Text
 from modelnest.core.plan.tier import estimate_tier
 from modelnest.core.units import format_gib
 from modelnest.gui.context import AppContext
@@ -221,9 +222,9 @@ class HardwareCard(QWidget):
     def _gib(self, value: int | None) -> str:
         return self.tr("not detected") if value is None else format_gib(value)
 
-    def _missing(self, missing: dict[str, str], key: str) -> str:
+    def _missing(self, missing: Mapping[str, Text], key: str) -> str:
         reason = missing.get(key)
-        return self.tr("not detected ({0})").format(reason) if reason else self.tr("not detected")
+        return self.tr("not detected ({0})").format(tr_text(reason)) if reason else self.tr("not detected")
 
     def _gb_s(self, value: float, source: str) -> str:
         # Bandwidth stays in decimal GB/s, as makers quote it (core/units.py explains why).
