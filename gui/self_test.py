@@ -176,7 +176,7 @@ def run_self_test(model: Path | None = None, *, tokens: int = 8, engine_timeout:
         choice = runtime.select_runtime(state.get("gpus", []))
         state["choice"] = choice
         report.data["runtime"] = choice.to_dict()
-        return True, choice.reason
+        return True, str(choice.reason)
 
     report.check("hardware", probe)
     report.check("runtime", choose)
