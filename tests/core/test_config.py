@@ -17,7 +17,8 @@ def test_parse_every_variable() -> None:
     })
     assert c == config.Config(
         hf_endpoint="https://hf-mirror.com", hf_token="hf_x", hf_offline=True, home=Path("/srv/nest"),
-        models_dir=Path("/big/models"), runtime="cuda", runtimes_dir=Path("/opt/rt"), llama_lib_path="/opt/lib", api_token="t0k",
+        models_dir=Path("/big/models"), runtime="cuda", runtimes_dir=Path("/opt/rt"), llama_lib_path="/opt/lib",
+        api_token="t0k",
     )
     assert set(config.VARIABLES) >= {"HF_ENDPOINT", "HF_TOKEN", "HF_HUB_OFFLINE", "MODELNEST_HOME"}
 

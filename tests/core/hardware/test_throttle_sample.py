@@ -26,7 +26,8 @@ def _reading(name: str, tmp_path: Path, **nvml: Any) -> SensorReading:
 def test_gpu_doing_the_work_is_watched(tmp_path: Path) -> None:
     reading = _reading("rtx3060_desktop", tmp_path)
     sample = throttle_sample(reading, tokens_per_s=31.5)
-    assert (sample.temperature_c, sample.clock_mhz, sample.tokens_per_s, sample.thermal_reasons) == (41, 210, 31.5, False)
+    got = (sample.temperature_c, sample.clock_mhz, sample.tokens_per_s, sample.thermal_reasons)
+    assert got == (41, 210, 31.5, False)
     assert sample.t == reading.timestamp
 
 
