@@ -12,7 +12,7 @@ from modelnest.core.atomic import atomic_write_text
 from modelnest.core.chat.history import Conversation, HistoryStore, Message
 from modelnest.core.chat.stats import reply_error, reply_stats_line
 from modelnest.core.errors import UserInputError
-from modelnest.core.messages import render
+from modelnest.core.messages import msg, render
 
 __all__ = [
     "JSON_FORMAT",
@@ -137,7 +137,9 @@ def export_conversation(
         elif suffix == ".json":
             fmt = "json"
         else:
-            raise UserInputError(f"Cannot tell the export format from {target.name!r}; use a .md or .json file name.")
+            raise UserInputError(
+                msg("Cannot tell the export format from {name!r}; use a .md or .json file name.", name=target.name)
+            )
     conversation = store.get_conversation(conversation_id)
     messages = store.list_messages(conversation_id)
     if fmt == "markdown":
@@ -145,9 +147,11 @@ def export_conversation(
     elif fmt == "json":
         text = conversation_to_json(conversation, messages)
     else:
-        raise UserInputError(f"Unknown export format {fmt!r}; use 'markdown' or 'json'.")
+        raise UserInputError(msg("Unknown export format {format!r}; use 'markdown' or 'json'.", format=fmt))
     try:
         atomic_write_text(target, text)
     except OSError as exc:
-        raise UserInputError(f"Could not write the export to {target}: {exc.strerror or exc}.") from exc
+        raise UserInputError(
+            msg("Could not write the export to {path}: {reason}.", path=target, reason=exc.strerror or str(exc))
+        ) from exc
     return target
