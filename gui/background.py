@@ -30,7 +30,7 @@ __all__ = ["Background", "Cancelled", "Job", "JobControl"]
 T = TypeVar("T")
 
 
-class Cancelled(Exception):  # noqa: N818 - reads as "the job was Cancelled"; it is not an error to report
+class Cancelled(Exception):  # reads as "the job was Cancelled"; it is not an error to report
     """Raised inside a job by ``JobControl.check()`` once the job was cancelled or superseded."""
 
 

@@ -86,7 +86,9 @@ def _highlight(code: str, language: str | None) -> str:
     return highlight(code, lexer, _FORMATTER).rstrip("\n")
 
 
-def render_markdown(text: str, copy_link: Callable[[int], str] | None = None, copy_label: str = "Copy code") -> Rendered:
+def render_markdown(
+    text: str, copy_link: Callable[[int], str] | None = None, copy_label: str = "Copy code"
+) -> Rendered:
     """Render `text`; `copy_link(i)` gives the href of code block i's Copy link (no links when None)."""
     out: list[str] = []
     blocks: list[str] = []

@@ -79,7 +79,8 @@ class MemoryEstimate:
 
     @property
     def resident_weights_bytes(self) -> int:
-        return max(0, self.needed_bytes - self.kv_cache_bytes - self.compute_bytes - self.output_bytes - self.overhead_bytes)
+        rest = self.kv_cache_bytes + self.compute_bytes + self.output_bytes + self.overhead_bytes
+        return max(0, self.needed_bytes - rest)
 
     def to_dict(self) -> dict[str, int]:
         return {

@@ -86,7 +86,8 @@ def predict(
     gpu_start = n_layer + 1 - n_gpu if n_gpu else n_layer + 1
     kv = kv_bytes_per_layer(spec, params)
     fill = min(fill_tokens if fill_tokens is not None else TYPICAL_FILL, params.n_ctx) / padded_ctx(params.n_ctx)
-    host_read = sum(layers[il] + kv[il] * fill for il in range(min(gpu_start, n_layer))) + (out if n_gpu <= n_layer else 0)
+    host_read = sum(layers[il] + kv[il] * fill for il in range(min(gpu_start, n_layer)))
+    host_read += out if n_gpu <= n_layer else 0
     dev_read = sum(layers[il] + kv[il] * fill for il in range(gpu_start, n_layer)) + (out if n_gpu > n_layer else 0)
     host_share = host_read / max(1.0, host_read + dev_read)
 
