@@ -20,7 +20,9 @@ from typing import Any
 
 from modelnest.core import paths
 from modelnest.core.atomic import atomic_write_text, stale_temp_files
+from modelnest.core.engine.params import SAMPLING_LIMITS, SamplingParams
 from modelnest.core.errors import UserInputError
+from modelnest.core.messages import Message, Text, msg
 
 __all__ = [
     "LANGUAGES",
@@ -35,15 +37,21 @@ SETTINGS_FILENAME = "settings.json"
 FORMAT_VERSION = 1
 LANGUAGES: tuple[str, ...] = ("system", "en", "zh_CN")
 
-# name -> (minimum, maximum); the plain-language error names the setting the way the UI does.
-_SAMPLING_LIMITS: dict[str, tuple[float, float, str]] = {
-    "temperature": (0.0, 5.0, "Temperature"),
-    "top_p": (0.0, 1.0, "Top-p"),
-    "top_k": (0, 100_000, "Top-k"),
-    "repeat_penalty": (0.0, 10.0, "Repeat penalty"),
-    "max_tokens": (1, 1_048_576, "Max tokens"),
-    "seed": (-1, 2**32 - 1, "Seed"),
+# The limits are the engine's (SAMPLING_LIMITS, one set for every face); the plain-language error names the
+# setting the way the UI does.
+_SAMPLING_LABELS: dict[str, Message] = {
+    "temperature": msg("Temperature"),
+    "top_p": msg("Top-p"),
+    "top_k": msg("Top-k"),
+    "repeat_penalty": msg("Repeat penalty"),
+    "max_tokens": msg("Max tokens"),
+    "seed": msg("Seed"),
 }
+_CONTEXT_LABEL = msg("Context length")
+_SAMPLING_LIMITS: dict[str, tuple[float, float, Message]] = {
+    name: (*SAMPLING_LIMITS[name], label) for name, label in _SAMPLING_LABELS.items()
+}
+_ENGINE_DEFAULTS = SamplingParams()
 _N_CTX_LIMITS = (128, 1_048_576)
 
 
@@ -53,22 +61,24 @@ def default_settings_path() -> Path:
 
 @dataclass(frozen=True)
 class SamplingSettings:
-    """llama.cpp sampling parameters; ``seed = -1`` means a new random seed each reply, ``top_k = 0`` off."""
+    """The sampling values a user sets and settings.json keeps; ``seed = -1`` means a new random seed each reply,
+    ``top_k = 0`` off. Defaults and limits are the engine's (modelnest.core.engine.params.SamplingParams,
+    SAMPLING_LIMITS); modelnest.core.chat.sampling converts to what the engine takes."""
 
-    temperature: float = 0.8
-    top_p: float = 0.95
-    top_k: int = 40
-    repeat_penalty: float = 1.1
-    max_tokens: int = 1024
-    seed: int = -1
+    temperature: float = _ENGINE_DEFAULTS.temperature
+    top_p: float = _ENGINE_DEFAULTS.top_p
+    top_k: int = _ENGINE_DEFAULTS.top_k
+    repeat_penalty: float = _ENGINE_DEFAULTS.repeat_penalty
+    max_tokens: int = _ENGINE_DEFAULTS.max_tokens
+    seed: int = _ENGINE_DEFAULTS.seed
 
     def validate(self) -> None:
         """Raise UserInputError naming the first value out of range (for settings forms and the CLI)."""
         for f in fields(self):
             low, high, label = _SAMPLING_LIMITS[f.name]
-            problem = _check_number(getattr(self, f.name), low, high, integer=f.type in ("int", int))
+            problem = _check_number(getattr(self, f.name), low, high, integer=f.type in ("int", int), setting=label)
             if problem:
-                raise UserInputError(f"{label} {problem}.")
+                raise UserInputError(msg("{problem}.", problem=problem))
 
 
 @dataclass(frozen=True)
@@ -84,11 +94,12 @@ class ChatSettings:
 
     def validate(self) -> None:
         self.sampling.validate()
-        problem = _check_number(self.n_ctx, *_N_CTX_LIMITS, integer=True)
+        problem = _check_number(self.n_ctx, *_N_CTX_LIMITS, integer=True, setting=_CONTEXT_LABEL)
         if problem:
-            raise UserInputError(f"Context length {problem}.")
+            raise UserInputError(msg("{problem}.", problem=problem))
         if self.language not in LANGUAGES:
-            raise UserInputError(f"Language must be one of {', '.join(LANGUAGES)}, not {self.language!r}.")
+            raise UserInputError(msg("Language must be one of {languages}, not {language!r}.",
+                                     languages=", ".join(LANGUAGES), language=self.language))
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = dict(self.extra)
@@ -103,13 +114,13 @@ class ChatSettings:
         return data
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> tuple[ChatSettings, list[str]]:
+    def from_dict(cls, data: Mapping[str, Any]) -> tuple[ChatSettings, list[Message]]:
         """Settings from parsed JSON plus the problems found; every bad value falls back to its default."""
-        problems: list[str] = []
+        problems: list[Message] = []
         defaults = cls()
         raw_sampling = data.get("sampling", {})
         if not isinstance(raw_sampling, Mapping):
-            problems.append("The sampling settings were not readable and were reset.")
+            problems.append(msg("The sampling settings were not readable and were reset."))
             raw_sampling = {}
         sampling_values: dict[str, Any] = {}
         for f in fields(SamplingSettings):
@@ -118,29 +129,31 @@ class ChatSettings:
             low, high, label = _SAMPLING_LIMITS[f.name]
             value = raw_sampling[f.name]
             integer = f.type in ("int", int)
-            problem = _check_number(value, low, high, integer=integer)
+            problem = _check_number(value, low, high, integer=integer, setting=label)
             if problem:
-                problems.append(f"{label} {problem}; it was reset to {getattr(defaults.sampling, f.name)}.")
+                problems.append(msg("{problem}; it was reset to {default}.", problem=problem,
+                                    default=getattr(defaults.sampling, f.name)))
             else:
                 sampling_values[f.name] = int(value) if integer else float(value)
         settings = replace(defaults, sampling=replace(defaults.sampling, **sampling_values))
 
         if "n_ctx" in data:
-            problem = _check_number(data["n_ctx"], *_N_CTX_LIMITS, integer=True)
+            problem = _check_number(data["n_ctx"], *_N_CTX_LIMITS, integer=True, setting=_CONTEXT_LABEL)
             if problem:
-                problems.append(f"Context length {problem}; it was reset to {defaults.n_ctx}.")
+                problems.append(msg("{problem}; it was reset to {default}.", problem=problem, default=defaults.n_ctx))
             else:
                 settings = replace(settings, n_ctx=int(data["n_ctx"]))
         if "system_prompt" in data:
             if isinstance(data["system_prompt"], str):
                 settings = replace(settings, system_prompt=data["system_prompt"])
             else:
-                problems.append("The default system prompt was not text; it was cleared.")
+                problems.append(msg("The default system prompt was not text; it was cleared."))
         if "language" in data:
             if data["language"] in LANGUAGES:
                 settings = replace(settings, language=data["language"])
             else:
-                problems.append(f"The language {data['language']!r} is not available; the system language is used.")
+                problems.append(msg("The language {language!r} is not available; the system language is used.",
+                                    language=data["language"]))
         last = data.get("last_model_path")
         if isinstance(last, str) or last is None:
             settings = replace(settings, last_model_path=last)
@@ -148,17 +161,31 @@ class ChatSettings:
         return replace(settings, extra={k: v for k, v in data.items() if k not in known}), problems
 
 
-def _check_number(value: object, low: float, high: float, *, integer: bool) -> str | None:
-    """None if fine, else the end of a sentence saying what is wrong."""
+def _check_number(value: object, low: float, high: float, *, integer: bool, setting: Text) -> Message | None:
+    """None if fine, else a clause saying what is wrong with ``setting`` (no final full stop)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return "must be a number"
+        return msg("{setting} must be a number", setting=setting)
     if not math.isfinite(value):
-        return "must be a finite number"
+        return msg("{setting} must be a finite number", setting=setting)
     if integer and value != int(value):
-        return "must be a whole number"
+        return msg("{setting} must be a whole number", setting=setting)
     if not low <= value <= high:
-        return f"must be between {low:g} and {high:g} (got {value:g})"
+        return msg("{setting} must be between {low} and {high} (got {value})", setting=setting, low=_shown(low),
+                   high=_shown(high), value=_shown(value))
     return None
+
+
+def _shown(value: float) -> str:
+    """A limit as people type it: 2147483647, not :g's 2.14748e+09."""
+    return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else f"{value:g}"
+
+
+def _sentences(items: list[Message]) -> Message:
+    """Several sentences as one Message: nested pairs of "{first} {rest}" (translated as "{first}{rest}")."""
+    joined = items[-1]
+    for item in reversed(items[:-1]):
+        joined = msg("{first} {rest}", first=item, rest=joined)
+    return joined
 
 
 @dataclass(frozen=True)
@@ -166,9 +193,9 @@ class LoadedSettings:
     """What ``SettingsStore.load`` found: the settings to use, and what to tell the user (if anything)."""
 
     settings: ChatSettings
-    notice: str | None = None
+    notice: Text | None = None
     moved_to: Path | None = None
-    problems: tuple[str, ...] = ()
+    problems: tuple[Text, ...] = ()
 
 
 class SettingsStore:
@@ -186,7 +213,8 @@ class SettingsStore:
         except OSError as exc:
             return LoadedSettings(
                 ChatSettings(),
-                notice=f"Your settings could not be read ({exc.strerror}); the defaults are used for now.",
+                notice=msg("Your settings could not be read ({reason}); the defaults are used for now.",
+                           reason=exc.strerror),
             )
         try:
             data = json.loads(raw.decode("utf-8"))
@@ -194,15 +222,17 @@ class SettingsStore:
                 raise ValueError("not a JSON object")
         except ValueError:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
             moved = self._move_aside()
-            where = f" The damaged file was kept as {moved.name}." if moved else ""
             return LoadedSettings(
                 ChatSettings(),
-                notice="Your settings file was damaged (perhaps a save was interrupted), so the default "
-                f"settings are used.{where}",
+                notice=msg("Your settings file was damaged (perhaps a save was interrupted), so the default "
+                           "settings are used. The damaged file was kept as {name}.", name=moved.name)
+                if moved else msg("Your settings file was damaged (perhaps a save was interrupted), so the default "
+                                  "settings are used."),
                 moved_to=moved,
             )
         settings, problems = ChatSettings.from_dict(data)
-        notice = " ".join(["Some settings were not valid and were reset:", *problems]) if problems else None
+        notice = msg("Some settings were not valid and were reset: {problems}",
+                     problems=_sentences(problems)) if problems else None
         return LoadedSettings(settings, notice=notice, problems=tuple(problems))
 
     def save(self, settings: ChatSettings) -> None:
@@ -212,7 +242,8 @@ class SettingsStore:
         try:
             atomic_write_text(self.path, text)
         except OSError as exc:
-            raise UserInputError(f"Could not save your settings to {self.path}: {exc.strerror or exc}.") from exc
+            raise UserInputError(msg("Could not save your settings to {path}: {reason}.", path=self.path,
+                                     reason=exc.strerror or str(exc))) from exc
 
     def _remove_stale_temp_files(self) -> None:
         # Temp files of a save that was killed before os.replace (see atomic.py); they never hold the settings.

@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from modelnest.core import paths
-from modelnest.core import atomic
+from modelnest.core import atomic, paths
 from modelnest.core.chat.settings import ChatSettings, SamplingSettings, SettingsStore
 from modelnest.core.errors import UserInputError
 
@@ -55,10 +54,10 @@ def test_damaged_file_falls_back_to_defaults_and_is_kept_aside(tmp_path: Path, c
     store.path.write_bytes(content)
     loaded = store.load()
     assert loaded.settings == ChatSettings()
-    assert loaded.notice is not None and "damaged" in loaded.notice
+    assert loaded.notice is not None and "damaged" in str(loaded.notice)
     assert loaded.moved_to is not None and loaded.moved_to.name.startswith("settings.json.corrupt-")
     assert loaded.moved_to.read_bytes() == content
-    assert loaded.moved_to.name in loaded.notice
+    assert loaded.moved_to.name in str(loaded.notice)
     assert not store.path.exists()
     store.save(custom())  # the app keeps working and the next save is clean
     assert store.load().notice is None
@@ -79,7 +78,7 @@ def test_out_of_range_values_reset_only_themselves(tmp_path: Path) -> None:
     assert s.n_ctx == defaults.n_ctx and s.language == "system" and s.system_prompt == ""
     assert s.last_model_path == "/models/tiny.gguf"
     assert len(loaded.problems) == 6 and loaded.moved_to is None
-    assert loaded.notice is not None and "Temperature must be between 0 and 5" in loaded.notice
+    assert loaded.notice is not None and "Temperature must be between 0 and 5" in str(loaded.notice)
     SettingsStore(path).save(s)  # unknown keys from a newer version survive a save
     assert json.loads(path.read_text("utf-8"))["future_option"] == {"keep": True}
 
