@@ -106,6 +106,7 @@ class HardwareCard(QWidget):
         self._build()
         self._texts.add(self._rerender)
         self._hardware.bandwidth_ready.connect(self.show_bandwidth)
+        self._hardware.bandwidth_failed.connect(self._measure_failed)
         self._hardware.probe_failed.connect(self._probe_failed)
         self._hardware.when_ready(self.show_snapshot)
         self._hardware.start()  # idempotent: one probe for every page
@@ -226,9 +227,9 @@ class HardwareCard(QWidget):
         reason = missing.get(key)
         return self.tr("not detected ({0})").format(tr_text(reason)) if reason else self.tr("not detected")
 
-    def _gb_s(self, value: float, source: str) -> str:
+    def _gb_s(self, value: float, source: str | None) -> str:
         # Bandwidth stays in decimal GB/s, as makers quote it (core/units.py explains why).
-        return self.tr("{0:g} GB/s \u2014 {1}").format(value, source)
+        return self.tr("{0:g} GB/s \u2014 {1}").format(value, source or self.tr("?"))
 
     # ---- snapshot -----------------------------------------------------------------------------
 
@@ -450,6 +451,12 @@ class HardwareCard(QWidget):
         self.show_snapshot(self._hardware.snapshot or self.snapshot)
         self._measure_button.setEnabled(True)
         self.bandwidth_shown.emit()
+
+    @Slot(object)
+    def _measure_failed(self, error: BaseException) -> None:
+        self._measuring = False
+        self._measure_button.setEnabled(self.snapshot is not None)
+        self._set_status(lambda: self.tr("Could not measure the memory speed: {0}").format(tr_text(error)))
 
     @Slot()
     def measure_again(self) -> None:

@@ -52,6 +52,7 @@ class HardwareService(QObject):
     snapshot_ready = Signal(object)  # HardwareSnapshot, once (and again after ``reprobe``)
     reading = Signal(object)  # SensorReading, every ``interval_ms`` while sensors are acquired
     bandwidth_ready = Signal(object)  # BandwidthInfo, after ``measure_bandwidth``
+    bandwidth_failed = Signal(object)  # the exception of a failed measurement; the snapshot keeps its figures
     probe_failed = Signal(object)  # the exception; the snapshot stays None
 
     def __init__(
@@ -195,7 +196,8 @@ class HardwareService(QObject):
         if snapshot is None:
             return
         self._background.submit(
-            lambda _control: self._measure_fn(snapshot), key="hardware-bandwidth", on_result=self._measured
+            lambda _control: self._measure_fn(snapshot), key="hardware-bandwidth", on_result=self._measured,
+            on_error=self.bandwidth_failed.emit,
         )
 
     def _measured(self, bandwidth: BandwidthInfo) -> None:

@@ -12,10 +12,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
+    QAbstractItemModel,
     QAbstractProxyModel,
     QAbstractTableModel,
     QCoreApplication,
@@ -81,7 +82,8 @@ def quant_note(quant: str) -> str:
 
 def tasks_text(tasks: Iterable[str]) -> str:
     """"chat, code" in the UI language."""
-    names = (QCoreApplication.translate("CatalogueTableModel", TASK_NAMES[t]) if t in TASK_NAMES else t for t in tasks)
+    names = (QCoreApplication.translate("CatalogueTableModel", str(TASK_NAMES[t])) if t in TASK_NAMES else t
+             for t in tasks)
     return QCoreApplication.translate("CatalogueTableModel", ", ", "separator of a list of task names").join(names)
 
 
@@ -290,15 +292,19 @@ class CatalogueFilterProxy(QAbstractProxyModel):
         self.sort_key = "popularity"
         self._order: list[int] = []
         self._inverse: dict[int, int] = {}
+        self._table: CatalogueTableModel | None = None  # the source model, typed
 
     # --- configuration -------------------------------------------------------------------------------------------
 
-    def setSourceModel(self, source: QAbstractTableModel) -> None:  # noqa: N802
-        old = self.sourceModel()
+    def setSourceModel(self, source: QAbstractItemModel) -> None:  # noqa: N802
+        if not isinstance(source, CatalogueTableModel):
+            raise TypeError("CatalogueFilterProxy filters a CatalogueTableModel")
+        old = self._table
         if old is not None:
             old.modelReset.disconnect(self._source_reset)
             old.dataChanged.disconnect(self._source_data_changed)
         self.beginResetModel()
+        self._table = source
         super().setSourceModel(source)
         source.modelReset.connect(self._source_reset)
         source.dataChanged.connect(self._source_data_changed)
@@ -363,8 +369,7 @@ class CatalogueFilterProxy(QAbstractProxyModel):
         return lambda r: (-(r.model.downloads or 0), r.model.popularity_rank)
 
     def _compute(self) -> None:
-        source = self.sourceModel()
-        rows: list[CatalogueRow] = source.rows() if source is not None else []  # type: ignore[attr-defined]
+        rows = self._table.rows() if self._table is not None else []
         accepted = [i for i, r in enumerate(rows) if self._accepts(r)]
         key = self._key()
         accepted.sort(key=lambda i: key(rows[i]))
@@ -401,7 +406,16 @@ class CatalogueFilterProxy(QAbstractProxyModel):
             return QModelIndex()
         return self.createIndex(row, column)
 
-    def parent(self, child: Index = QModelIndex()) -> QModelIndex:
+    @overload
+    def parent(self) -> QObject | None: ...
+
+    @overload
+    def parent(self, child: Index) -> QModelIndex: ...
+
+    def parent(self, child: Index | None = None) -> QObject | QModelIndex | None:
+        """No argument: the QObject parent (as for every QObject); with an index: none, the table is flat."""
+        if child is None:
+            return super().parent()
         return QModelIndex()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
@@ -423,11 +437,12 @@ class CatalogueFilterProxy(QAbstractProxyModel):
         return None
 
     def row_object(self, proxy_row: int) -> CatalogueRow:
-        return self.sourceModel().row_object(self._order[proxy_row])  # type: ignore[attr-defined]
+        assert self._table is not None
+        return self._table.row_object(self._order[proxy_row])
 
     def proxy_row_of(self, model_id: str) -> int | None:
-        source = self.sourceModel()
+        rows = self._table.rows() if self._table is not None else []
         for proxy_row, src in enumerate(self._order):
-            if source.row_object(src).model.id == model_id:  # type: ignore[attr-defined]
+            if rows[src].model.id == model_id:
                 return proxy_row
         return None

@@ -170,6 +170,25 @@ def test_measure_on_first_visit_and_again(qtbot: QtBot, tmp_path: Path, contexts
     assert any(f.source == "measured: test" for f in card.ctx.hardware.snapshot.bandwidth.figures)
 
 
+def test_a_failed_measurement_is_said_and_can_be_retried(
+    qtbot: QtBot, tmp_path: Path, contexts: list[AppContext]
+) -> None:
+    def broken_measure(_snap: HardwareSnapshot) -> BandwidthInfo:
+        raise OSError("no memory for the test buffer")
+
+    card = card_on(qtbot, contexts, tmp_path, "i7_no_gpu_16gb", measure_fn=broken_measure)
+    with qtbot.waitSignal(card.snapshot_shown, timeout=5000):
+        card.show()
+    qtbot.waitUntil(lambda: card.snapshot is not None, timeout=5000)
+    button = card.findChild(QPushButton, "measure_again")
+    assert button is not None
+    before = text(card, "bandwidth")
+    with qtbot.waitSignal(card.ctx.hardware.bandwidth_failed, timeout=5000):
+        button.click()
+    assert "Could not measure the memory speed: no memory for the test buffer" in text(card, "hardware_status")
+    assert button.isEnabled() and text(card, "bandwidth") == before  # the figures it had stay
+
+
 @pytest.mark.parametrize("name", ["m2max_64gb", "optimus_rtx3050_laptop", "intel_igpu_laptop", "gtx1660_desktop"])
 def test_other_machines_render(qtbot: QtBot, tmp_path: Path, contexts: list[AppContext], name: str) -> None:
     card = card_on(qtbot, contexts, tmp_path, name)
