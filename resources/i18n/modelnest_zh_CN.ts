@@ -2,6 +2,17 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>Banner</name>
+    <message>
+        <source>Details</source>
+        <translation>详细信息</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
     <name>CatalogueTableModel</name>
     <message>
         <source>chat</source>
@@ -63,22 +74,6 @@
     <message>
         <source>On disk</source>
         <translation>已下载</translation>
-    </message>
-    <message>
-        <source>Fits on GPU</source>
-        <translation>完全在 GPU</translation>
-    </message>
-    <message>
-        <source>Partly on GPU</source>
-        <translation>部分卸载到 GPU</translation>
-    </message>
-    <message>
-        <source>Runs on CPU</source>
-        <translation>仅 CPU</translation>
-    </message>
-    <message>
-        <source>Too large</source>
-        <translation>太大</translation>
     </message>
     <message>
         <source>yes</source>
@@ -192,6 +187,357 @@
         <translation>本机模型</translation>
     </message>
     <message>
+        <source>bundled</source>
+        <translation>内置</translation>
+    </message>
+    <message>
+        <source>Snapshot of {0} ({1}) · planned for a {2}-token context</source>
+        <translation>{0} 的快照（{1}）· 按 {2} token 上下文规划</translation>
+    </message>
+    <message>
+        <source>Checking this computer and planning every model…</source>
+        <translation>正在检测本机并为每个模型做规划…</translation>
+    </message>
+    <message>
+        <source>Planning every model for this computer…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not plan the models: {0}</source>
+        <translation>无法规划模型：{0}</translation>
+    </message>
+    <message>
+        <source>Refresh failed: {0}</source>
+        <translation>刷新失败：{0}</translation>
+    </message>
+    <message>
+        <source>Refreshed {0} of {1} entries from the hub.</source>
+        <translation>已从 Hub 刷新 {1} 个条目中的 {0} 个。</translation>
+    </message>
+    <message>
+        <source>Refreshing the catalogue from the hub…</source>
+        <translation>正在从 Hub 刷新模型目录…</translation>
+    </message>
+    <message>
+        <source>No recommendation for this computer: no model fits fully at a usable speed. Try the smallest models, or untick the filters to see partial fits.</source>
+        <translation>没有适合本机的推荐：没有模型能以可用的速度完全放入。可以试试最小的模型，或取消勾选筛选条件以查看部分适配的模型。</translation>
+    </message>
+    <message>
+        <source>Recommended for this computer: &lt;b&gt;{0}&lt;/b&gt; at {1} · {2} · needs {3} · {4} predicted</source>
+        <translation>本机推荐：&lt;b&gt;{0}&lt;/b&gt;（{1}）· {2} · 需要 {3} · 预测 {4}</translation>
+    </message>
+    <message>
+        <source>Unexpected error: {0}: {1}</source>
+        <translation>意外错误：{0}：{1}</translation>
+    </message>
+</context>
+<context>
+    <name>ChatGauges</name>
+    <message>
+        <source>{0:.1f} tokens/s</source>
+        <translation>{0:.1f} tokens/s</translation>
+    </message>
+    <message>
+        <source>– tokens/s</source>
+        <translation>– tokens/s</translation>
+    </message>
+    <message>
+        <source>first token {0:.0f} ms</source>
+        <translation>首 token {0:.0f} ms</translation>
+    </message>
+    <message>
+        <source>first token –</source>
+        <translation>首 token –</translation>
+    </message>
+    <message>
+        <source>{0} tokens</source>
+        <translation>{0} tokens</translation>
+    </message>
+    <message>
+        <source>temperature –</source>
+        <translation>温度 –</translation>
+    </message>
+    <message>
+        <source>load –</source>
+        <translation>负载 –</translation>
+    </message>
+    <message>
+        <source>GPU {0:.0f} °C</source>
+        <translation>GPU {0:.0f} °C</translation>
+    </message>
+    <message>
+        <source>GPU load {0:.0f} %</source>
+        <translation>GPU 负载 {0:.0f} %</translation>
+    </message>
+    <message>
+        <source>GPU load n/a</source>
+        <translation>GPU 负载不可用</translation>
+    </message>
+    <message>
+        <source>CPU {0:.0f} °C</source>
+        <translation>CPU {0:.0f} °C</translation>
+    </message>
+    <message>
+        <source>CPU temperature n/a</source>
+        <translation>CPU 温度不可用</translation>
+    </message>
+    <message>
+        <source>not available</source>
+        <translation>不可用</translation>
+    </message>
+    <message>
+        <source>CPU load {0:.0f} %</source>
+        <translation>CPU 负载 {0:.0f} %</translation>
+    </message>
+    <message>
+        <source>CPU load n/a</source>
+        <translation>CPU 负载不可用</translation>
+    </message>
+</context>
+<context>
+    <name>ChatPage</name>
+    <message>
+        <source>{0} reply(s) were interrupted when ModelNest last stopped; they are marked and can be retried.</source>
+        <translation>ModelNest 上次停止时有 {0} 条回复被中断；它们已被标记，可以重试。</translation>
+    </message>
+    <message>
+        <source>Editing your last message: Send replaces it and everything after it.</source>
+        <translation>正在编辑你的最后一条消息：发送后将替换它及其之后的全部内容。</translation>
+    </message>
+    <message>
+        <source>Type a message (Ctrl+Enter sends)</source>
+        <translation>输入消息（Ctrl+Enter 发送）</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Regenerate</source>
+        <translation>重新生成</translation>
+    </message>
+    <message>
+        <source>Cancel edit</source>
+        <translation>取消编辑</translation>
+    </message>
+    <message>
+        <source>No model loaded.</source>
+        <translation>未加载模型。</translation>
+    </message>
+    <message>
+        <source>A reply is being written. Stop it before switching conversations.</source>
+        <translation>正在生成回复。请先停止，再切换对话。</translation>
+    </message>
+    <message>
+        <source>A reply is being written. Stop it before starting a new chat.</source>
+        <translation>正在生成回复。请先停止，再新建聊天。</translation>
+    </message>
+    <message>
+        <source>A reply is being written in this conversation. Stop it first.</source>
+        <translation>此对话正在生成回复。请先停止。</translation>
+    </message>
+    <message>
+        <source>Choose a model file first (or put .gguf files in {0}).</source>
+        <translation>请先选择模型文件（或将 .gguf 文件放入 {0}）。</translation>
+    </message>
+    <message>
+        <source>Loading {0}…</source>
+        <translation>正在加载 {0}…</translation>
+    </message>
+    <message>
+        <source>{0} · context {1} · llama.cpp allocated {2} (weights {3}, KV cache {4}, compute {5}) · loaded in {6:.2f} s</source>
+        <translation>{0} · 上下文 {1} · llama.cpp 已分配 {2}（权重 {3}，KV 缓存 {4}，计算 {5}）· 加载用时 {6:.2f} 秒</translation>
+    </message>
+    <message>
+        <source>The model could not be loaded.</source>
+        <translation>无法加载模型。</translation>
+    </message>
+    <message>
+        <source>The model file could not be read: {0}.</source>
+        <translation>无法读取模型文件：{0}。</translation>
+    </message>
+    <message>
+        <source>Loading failed unexpectedly: {0}</source>
+        <translation>加载意外失败：{0}</translation>
+    </message>
+    <message>
+        <source>The reply failed unexpectedly: {0}</source>
+        <translation>回复意外失败：{0}</translation>
+    </message>
+    <message>
+        <source>What to try: {0}</source>
+        <translation>可以尝试：{0}</translation>
+    </message>
+    <message>
+        <source>(the engine wrote nothing to its log)</source>
+        <translation>（引擎没有写入任何日志）</translation>
+    </message>
+    <message>
+        <source>Reload</source>
+        <translation>重新加载</translation>
+    </message>
+    <message>
+        <source>Load a model first.</source>
+        <translation>请先加载模型。</translation>
+    </message>
+    <message>
+        <source>Reading the prompt: {0} %</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stopped; the partial reply was kept.</source>
+        <translation>已停止；已保留部分回复。</translation>
+    </message>
+    <message>
+        <source>The measured speed could not be recorded: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No model loaded (the engine stopped).</source>
+        <translation>未加载模型（引擎已停止）。</translation>
+    </message>
+    <message>
+        <source>The engine stopped while writing the reply. Every message was kept.</source>
+        <translation>引擎在生成回复时停止了。所有消息均已保留。</translation>
+    </message>
+    <message>
+        <source>The message could not be sent.</source>
+        <translation>消息无法发送。</translation>
+    </message>
+    <message>
+        <source>The reply could not be saved yet: {0}</source>
+        <translation>回复暂时无法保存：{0}</translation>
+    </message>
+    <message>
+        <source>Copied {0} characters.</source>
+        <translation>已复制 {0} 个字符。</translation>
+    </message>
+    <message>
+        <source>Your computer is slowing down to cool off ({0}); replies will be slower.</source>
+        <translation>你的电脑正在降频散热（{0}）；回复会变慢。</translation>
+    </message>
+</context>
+<context>
+    <name>ChatView</name>
+    <message>
+        <source>You</source>
+        <translation>你</translation>
+    </message>
+    <message>
+        <source>Assistant</source>
+        <translation>助手</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <source>Stopped.</source>
+        <translation>已停止。</translation>
+    </message>
+    <message>
+        <source>Interrupted: the engine stopped before this reply was finished.</source>
+        <translation>已中断：引擎在此回复完成前停止了。</translation>
+    </message>
+    <message>
+        <source>Error: {0}</source>
+        <translation>错误：{0}</translation>
+    </message>
+    <message>
+        <source>Error.</source>
+        <translation>错误。</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <source>Copy code</source>
+        <translation>复制代码</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationSidebar</name>
+    <message>
+        <source>New chat</source>
+        <translation>新建聊天</translation>
+    </message>
+    <message>
+        <source>Search titles</source>
+        <translation>搜索标题</translation>
+    </message>
+    <message>
+        <source>Rename</source>
+        <translation>重命名</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>A title cannot be empty.</source>
+        <translation>标题不能为空。</translation>
+    </message>
+    <message>
+        <source>You</source>
+        <translation>你</translation>
+    </message>
+    <message>
+        <source>Assistant</source>
+        <translation>助手</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>系统</translation>
+    </message>
+    <message>
+        <source>Exported to {0}</source>
+        <translation>已导出到 {0}</translation>
+    </message>
+    <message>
+        <source>Rename conversation</source>
+        <translation>重命名对话</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Delete conversation</source>
+        <translation>删除对话</translation>
+    </message>
+    <message>
+        <source>Delete this conversation and all its messages?</source>
+        <translation>删除此对话及其所有消息？</translation>
+    </message>
+    <message>
+        <source>Export conversation</source>
+        <translation>导出对话</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md);;JSON (*.json)</source>
+        <translation>Markdown (*.md);;JSON (*.json)</translation>
+    </message>
+</context>
+<context>
+    <name>CuratedTab</name>
+    <message>
         <source>Filter by name, e.g. qwen coder</source>
         <translation>按名称筛选，例如 qwen coder</translation>
     </message>
@@ -214,6 +560,14 @@
     <message>
         <source>Downloaded only</source>
         <translation>仅已下载</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数量</translation>
+    </message>
+    <message>
+        <source>Sort by</source>
+        <translation>排序</translation>
     </message>
     <message>
         <source>Any task</source>
@@ -283,616 +637,6 @@
         <source>Quality</source>
         <translation>质量</translation>
     </message>
-    <message>
-        <source>Parameters</source>
-        <translation>参数量</translation>
-    </message>
-    <message>
-        <source>Sort by</source>
-        <translation>排序</translation>
-    </message>
-    <message>
-        <source>Selected model</source>
-        <translation>所选模型</translation>
-    </message>
-    <message>
-        <source>Download</source>
-        <translation>下载</translation>
-    </message>
-    <message>
-        <source>Quantization</source>
-        <translation>量化</translation>
-    </message>
-    <message>
-        <source>Fit</source>
-        <translation>适配</translation>
-    </message>
-    <message>
-        <source>Memory needed</source>
-        <translation>所需内存</translation>
-    </message>
-    <message>
-        <source>Speed</source>
-        <translation>速度</translation>
-    </message>
-    <message>
-        <source>File size</source>
-        <translation>文件大小</translation>
-    </message>
-    <message>
-        <source>Search every GGUF repository on the hub, e.g. qwen2.5 7b</source>
-        <translation>在 Hub 上搜索所有 GGUF 仓库，例如 qwen2.5 7b</translation>
-    </message>
-    <message>
-        <source>Search</source>
-        <translation>搜索</translation>
-    </message>
-    <message>
-        <source>Parts</source>
-        <translation>分卷</translation>
-    </message>
-    <message>
-        <source>Speed (predicted)</source>
-        <translation>速度（预测）</translation>
-    </message>
-    <message>
-        <source>Check fit (reads the file header only)</source>
-        <translation>检查适配（只读取文件头）</translation>
-    </message>
-    <message>
-        <source>Press Scan to look for GGUF models already on this computer.</source>
-        <translation>点击“扫描”查找本机已有的 GGUF 模型。</translation>
-    </message>
-    <message>
-        <source>Scan</source>
-        <translation>扫描</translation>
-    </message>
-    <message>
-        <source>Add folder…</source>
-        <translation>添加文件夹…</translation>
-    </message>
-    <message>
-        <source>Model</source>
-        <translation>模型</translation>
-    </message>
-    <message>
-        <source>Found in</source>
-        <translation>来源</translation>
-    </message>
-    <message>
-        <source>Status</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <source>Location</source>
-        <translation>位置</translation>
-    </message>
-    <message>
-        <source>Models are used where they are: nothing is copied or downloaded again. Searched: the ModelNest models folder, the Hugging Face cache, LM Studio, GPT4All, Ollama, and folders you add. Each file is checked before it is listed as runnable.</source>
-        <translation>模型在原位置使用，不会复制或重新下载。搜索范围：ModelNest 模型文件夹、Hugging Face 缓存、LM Studio、GPT4All、Ollama，以及你添加的文件夹。每个文件都会先经过检查，再标为可运行。</translation>
-    </message>
-    <message>
-        <source>Looking for models on this computer…</source>
-        <translation>正在查找本机上的模型…</translation>
-    </message>
-    <message>
-        <source>Add a folder with GGUF models</source>
-        <translation>添加包含 GGUF 模型的文件夹</translation>
-    </message>
-    <message>
-        <source>added folder</source>
-        <translation>已添加的文件夹</translation>
-    </message>
-    <message>
-        <source>Not runnable: {0}</source>
-        <translation>无法运行：{0}</translation>
-    </message>
-    <message>
-        <source>Runnable</source>
-        <translation>可运行</translation>
-    </message>
-    <message>
-        <source>{0} models found, {1} runnable.</source>
-        <translation>找到 {0} 个模型，其中 {1} 个可运行。</translation>
-    </message>
-    <message>
-        <source>No GGUF models found on this computer.</source>
-        <translation>本机上没有找到 GGUF 模型。</translation>
-    </message>
-    <message>
-        <source>bundled</source>
-        <translation>内置</translation>
-    </message>
-    <message>
-        <source>Snapshot of {0} ({1}) · planned for a {2}-token context</source>
-        <translation>{0} 的快照（{1}）· 按 {2} token 上下文规划</translation>
-    </message>
-    <message>
-        <source>Checking this computer and planning every model…</source>
-        <translation>正在检测本机并为每个模型做规划…</translation>
-    </message>
-    <message>
-        <source>Could not plan the models: {0}</source>
-        <translation>无法规划模型：{0}</translation>
-    </message>
-    <message>
-        <source>Refresh failed: {0}</source>
-        <translation>刷新失败：{0}</translation>
-    </message>
-    <message>
-        <source>Refreshed {0} of {1} entries from the hub.</source>
-        <translation>已从 Hub 刷新 {1} 个条目中的 {0} 个。</translation>
-    </message>
-    <message>
-        <source>Scan failed: {0}</source>
-        <translation>扫描失败：{0}</translation>
-    </message>
-    <message>
-        <source>Fit badges need the planner.</source>
-        <translation>适配标记需要规划器。</translation>
-    </message>
-    <message>
-        <source>Refreshing the catalogue from the hub…</source>
-        <translation>正在从 Hub 刷新模型目录…</translation>
-    </message>
-    <message>
-        <source>Fit badges and speed need the planner, which this build lacks.</source>
-        <translation>适配标记和速度需要规划器，但此版本不包含规划器。</translation>
-    </message>
-    <message>
-        <source>No recommendation for this computer: no model fits fully at a usable speed. Try the smallest models, or untick the filters to see partial fits.</source>
-        <translation>没有适合本机的推荐：没有模型能以可用的速度完全放入。可以试试最小的模型，或取消勾选筛选条件以查看部分适配的模型。</translation>
-    </message>
-    <message>
-        <source>Recommended for this computer: &lt;b&gt;{0}&lt;/b&gt; at {1} · {2} · needs {3} · {4} predicted</source>
-        <translation>本机推荐：&lt;b&gt;{0}&lt;/b&gt;（{1}）· {2} · 需要 {3} · 预测 {4}</translation>
-    </message>
-    <message>
-        <source>Choose a model in the list.</source>
-        <translation>请在列表中选择一个模型。</translation>
-    </message>
-    <message>
-        <source>Chinese-capable</source>
-        <translation>支持中文</translation>
-    </message>
-    <message>
-        <source>{0} · {1} parameters · license {2} · {3}{4}</source>
-        <translation>{0} · {1} 参数 · 许可证 {2} · {3}{4}</translation>
-    </message>
-    <message>
-        <source>, sliding window {0}</source>
-        <translation>，滑动窗口 {0}</translation>
-    </message>
-    <message>
-        <source>{0}: {1} layers, embedding {2}, heads/KV heads {3}, vocabulary {4}, trained context {5}{6}</source>
-        <translation>{0}：{1} 层，嵌入维度 {2}，注意力头/KV 头 {3}，词表 {4}，训练上下文 {5}{6}</translation>
-    </message>
-    <message>
-        <source> (on disk)</source>
-        <translation>（已下载）</translation>
-    </message>
-    <message>
-        <source>unknown</source>
-        <translation>未知</translation>
-    </message>
-    <message>
-        <source>≈ {0} (estimate from parameter count; refresh for the real size)</source>
-        <translation>≈ {0}（按参数量估算；刷新可获得实际大小）</translation>
-    </message>
-    <message>
-        <source>unknown (needs the planner)</source>
-        <translation>未知（需要规划器）</translation>
-    </message>
-    <message>
-        <source>{0} on the GPU, {1} in RAM</source>
-        <translation>GPU 上 {0}，内存中 {1}</translation>
-    </message>
-    <message>
-        <source>all in RAM</source>
-        <translation>全部在内存中</translation>
-    </message>
-    <message>
-        <source>{0} ({1}) at {2} tokens of context</source>
-        <translation>{0}（{1}），上下文 {2} token</translation>
-    </message>
-    <message>
-        <source>based on {0} calibration run(s) on this computer</source>
-        <translation>基于本机 {0} 次校准运行</translation>
-    </message>
-    <message>
-        <source>not yet calibrated on this computer</source>
-        <translation>本机尚未校准</translation>
-    </message>
-    <message>
-        <source>{0} predicted ({1})</source>
-        <translation>预测 {0}（{1}）</translation>
-    </message>
-    <message>
-        <source>Download {0} {1}</source>
-        <translation>下载 {0} {1}</translation>
-    </message>
-    <message>
-        <source>Type what to look for first.</source>
-        <translation>请先输入要查找的内容。</translation>
-    </message>
-    <message>
-        <source>Searching the hub…</source>
-        <translation>正在搜索 Hub…</translation>
-    </message>
-    <message>
-        <source>Listing the files of {0}…</source>
-        <translation>正在列出 {0} 的文件…</translation>
-    </message>
-    <message>
-        <source>Choose a quantization first.</source>
-        <translation>请先选择一个量化版本。</translation>
-    </message>
-    <message>
-        <source>Reading the header of {0}…</source>
-        <translation>正在读取 {0} 的文件头…</translation>
-    </message>
-    <message>
-        <source>{0}  ({1} downloads)</source>
-        <translation>{0}（{1} 次下载）</translation>
-    </message>
-    <message>
-        <source>gated: accept its license on the hub and set a token first</source>
-        <translation>受限仓库：请先在 Hub 上接受其许可证并设置访问令牌</translation>
-    </message>
-    <message>
-        <source>{0} GGUF repositories found.</source>
-        <translation>找到 {0} 个 GGUF 仓库。</translation>
-    </message>
-    <message>
-        <source>No GGUF repositories match.</source>
-        <translation>没有匹配的 GGUF 仓库。</translation>
-    </message>
-    <message>
-        <source>{0} (incomplete)</source>
-        <translation>{0}（不完整）</translation>
-    </message>
-    <message>
-        <source>{0}: {1} models by quantization. Select one and check its fit.</source>
-        <translation>{0}：按量化分为 {1} 个模型。选择一个并检查适配。</translation>
-    </message>
-    <message>
-        <source>Header read ({0}); fit needs the planner.</source>
-        <translation>已读取文件头（{0}）；适配需要规划器。</translation>
-    </message>
-    <message>
-        <source>Read {0} of the file&apos;s header: needs {1} at {2} tokens of context.</source>
-        <translation>已读取文件头 {0}：上下文 {2} token 时需要 {1}。</translation>
-    </message>
-</context>
-<context>
-    <name>ChatPage</name>
-    <message>
-        <source>Your chat history file was damaged and could not be opened. It was set aside as {0} and a new history was started; {1} conversation(s) could still be read and were copied into it.</source>
-        <translation>聊天记录文件已损坏，无法打开。原文件已另存为 {0}，并新建了聊天记录；仍可读取的 {1} 个对话已复制到新记录中。</translation>
-    </message>
-    <message>
-        <source>Your chat history could not be opened, so chats in this session will not be kept after ModelNest closes.</source>
-        <translation>无法打开聊天记录，本次会话中的聊天在 ModelNest 关闭后不会保留。</translation>
-    </message>
-    <message>
-        <source>Your settings could not be read completely; defaults are used.</source>
-        <translation>设置未能完整读取，已使用默认值。</translation>
-    </message>
-    <message>
-        <source>{0} reply(s) were interrupted when ModelNest last stopped; they are marked and can be retried.</source>
-        <translation>ModelNest 上次停止时有 {0} 条回复被中断；它们已被标记，可以重试。</translation>
-    </message>
-    <message>
-        <source>New chat</source>
-        <translation>新建聊天</translation>
-    </message>
-    <message>
-        <source>Search titles</source>
-        <translation>搜索标题</translation>
-    </message>
-    <message>
-        <source>Rename</source>
-        <translation>重命名</translation>
-    </message>
-    <message>
-        <source>Delete</source>
-        <translation>删除</translation>
-    </message>
-    <message>
-        <source>Export</source>
-        <translation>导出</translation>
-    </message>
-    <message>
-        <source>Editing your last message: Send replaces it and everything after it.</source>
-        <translation>正在编辑你的最后一条消息：发送后将替换它及其之后的全部内容。</translation>
-    </message>
-    <message>
-        <source>Type a message (Ctrl+Enter sends)</source>
-        <translation>输入消息（Ctrl+Enter 发送）</translation>
-    </message>
-    <message>
-        <source>Send</source>
-        <translation>发送</translation>
-    </message>
-    <message>
-        <source>Stop</source>
-        <translation>停止</translation>
-    </message>
-    <message>
-        <source>Regenerate</source>
-        <translation>重新生成</translation>
-    </message>
-    <message>
-        <source>Cancel edit</source>
-        <translation>取消编辑</translation>
-    </message>
-    <message>
-        <source>No model loaded.</source>
-        <translation>未加载模型。</translation>
-    </message>
-    <message>
-        <source>A reply is being written. Stop it before switching conversations.</source>
-        <translation>正在生成回复。请先停止，再切换对话。</translation>
-    </message>
-    <message>
-        <source>A reply is being written. Stop it before starting a new chat.</source>
-        <translation>正在生成回复。请先停止，再新建聊天。</translation>
-    </message>
-    <message>
-        <source>A title cannot be empty.</source>
-        <translation>标题不能为空。</translation>
-    </message>
-    <message>
-        <source>A reply is being written in this conversation. Stop it first.</source>
-        <translation>此对话正在生成回复。请先停止。</translation>
-    </message>
-    <message>
-        <source>You</source>
-        <translation>你</translation>
-    </message>
-    <message>
-        <source>Assistant</source>
-        <translation>助手</translation>
-    </message>
-    <message>
-        <source>System</source>
-        <translation>系统</translation>
-    </message>
-    <message>
-        <source>Exported to {0}</source>
-        <translation>已导出到 {0}</translation>
-    </message>
-    <message>
-        <source>Rename conversation</source>
-        <translation>重命名对话</translation>
-    </message>
-    <message>
-        <source>Title</source>
-        <translation>标题</translation>
-    </message>
-    <message>
-        <source>Delete conversation</source>
-        <translation>删除对话</translation>
-    </message>
-    <message>
-        <source>Delete this conversation and all its messages?</source>
-        <translation>删除此对话及其所有消息？</translation>
-    </message>
-    <message>
-        <source>Export conversation</source>
-        <translation>导出对话</translation>
-    </message>
-    <message>
-        <source>Markdown (*.md);;JSON (*.json)</source>
-        <translation>Markdown (*.md);;JSON (*.json)</translation>
-    </message>
-    <message>
-        <source>Choose a model file first (or put .gguf files in {0}).</source>
-        <translation>请先选择模型文件（或将 .gguf 文件放入 {0}）。</translation>
-    </message>
-    <message>
-        <source>Loading {0}…</source>
-        <translation>正在加载 {0}…</translation>
-    </message>
-    <message>
-        <source>{0} · context {1} · llama.cpp allocated {2} (weights {3}, KV cache {4}, compute {5}) · loaded in {6:.2f} s</source>
-        <translation>{0} · 上下文 {1} · llama.cpp 已分配 {2}（权重 {3}，KV 缓存 {4}，计算 {5}）· 加载用时 {6:.2f} 秒</translation>
-    </message>
-    <message>
-        <source>The model could not be loaded.</source>
-        <translation>无法加载模型。</translation>
-    </message>
-    <message>
-        <source>What to try: {0}</source>
-        <translation>可以尝试：{0}</translation>
-    </message>
-    <message>
-        <source>(the engine wrote nothing to its log)</source>
-        <translation>（引擎没有写入任何日志）</translation>
-    </message>
-    <message>
-        <source>Reload</source>
-        <translation>重新加载</translation>
-    </message>
-    <message>
-        <source>Load a model first.</source>
-        <translation>请先加载模型。</translation>
-    </message>
-    <message>
-        <source>{0:.1f} tokens/s</source>
-        <translation>{0:.1f} tokens/s</translation>
-    </message>
-    <message>
-        <source>first token {0:.0f} ms</source>
-        <translation>首 token {0:.0f} ms</translation>
-    </message>
-    <message>
-        <source>{0} tokens</source>
-        <translation>{0} tokens</translation>
-    </message>
-    <message>
-        <source>– tokens/s</source>
-        <translation>– tokens/s</translation>
-    </message>
-    <message>
-        <source>Stopped; the partial reply was kept.</source>
-        <translation>已停止；已保留部分回复。</translation>
-    </message>
-    <message>
-        <source>No model loaded (the engine stopped).</source>
-        <translation>未加载模型（引擎已停止）。</translation>
-    </message>
-    <message>
-        <source>The engine stopped while writing the reply. Every message was kept.</source>
-        <translation>引擎在生成回复时停止了。所有消息均已保留。</translation>
-    </message>
-    <message>
-        <source>The message could not be sent.</source>
-        <translation>消息无法发送。</translation>
-    </message>
-    <message>
-        <source>The reply could not be saved yet: {0}</source>
-        <translation>回复暂时无法保存：{0}</translation>
-    </message>
-    <message>
-        <source>Copied {0} characters.</source>
-        <translation>已复制 {0} 个字符。</translation>
-    </message>
-    <message>
-        <source>first token –</source>
-        <translation>首 token –</translation>
-    </message>
-    <message>
-        <source>0 tokens</source>
-        <translation>0 tokens</translation>
-    </message>
-    <message>
-        <source>temperature –</source>
-        <translation>温度 –</translation>
-    </message>
-    <message>
-        <source>load –</source>
-        <translation>负载 –</translation>
-    </message>
-    <message>
-        <source>Your computer is slowing down to cool off ({0}); replies will be slower.</source>
-        <translation>你的电脑正在降频散热（{0}）；回复会变慢。</translation>
-    </message>
-    <message>
-        <source>GPU {0:.0f} °C</source>
-        <translation>GPU {0:.0f} °C</translation>
-    </message>
-    <message>
-        <source>GPU load {0:.0f} %</source>
-        <translation>GPU 负载 {0:.0f} %</translation>
-    </message>
-    <message>
-        <source>GPU load n/a</source>
-        <translation>GPU 负载不可用</translation>
-    </message>
-    <message>
-        <source>CPU {0:.0f} °C</source>
-        <translation>CPU {0:.0f} °C</translation>
-    </message>
-    <message>
-        <source>not available</source>
-        <translation>不可用</translation>
-    </message>
-    <message>
-        <source>CPU temperature n/a</source>
-        <translation>CPU 温度不可用</translation>
-    </message>
-    <message>
-        <source>CPU load {0:.0f} %</source>
-        <translation>CPU 负载 {0:.0f} %</translation>
-    </message>
-    <message>
-        <source>CPU load n/a</source>
-        <translation>CPU 负载不可用</translation>
-    </message>
-</context>
-<context>
-    <name>ChatView</name>
-    <message>
-        <source>You</source>
-        <translation>你</translation>
-    </message>
-    <message>
-        <source>Assistant</source>
-        <translation>助手</translation>
-    </message>
-    <message>
-        <source>Note</source>
-        <translation>提示</translation>
-    </message>
-    <message>
-        <source>Copy</source>
-        <translation>复制</translation>
-    </message>
-    <message>
-        <source>Edit</source>
-        <translation>编辑</translation>
-    </message>
-    <message>
-        <source>Stopped.</source>
-        <translation>已停止。</translation>
-    </message>
-    <message>
-        <source>Interrupted: the engine stopped before this reply was finished.</source>
-        <translation>已中断：引擎在此回复完成前停止了。</translation>
-    </message>
-    <message>
-        <source>Error: {0}</source>
-        <translation>错误：{0}</translation>
-    </message>
-    <message>
-        <source>Error.</source>
-        <translation>错误。</translation>
-    </message>
-    <message>
-        <source>Retry</source>
-        <translation>重试</translation>
-    </message>
-    <message>
-        <source>{0} tokens</source>
-        <translation>{0} tokens</translation>
-    </message>
-    <message>
-        <source>first token {0:.0f} ms</source>
-        <translation>首 token {0:.0f} ms</translation>
-    </message>
-    <message>
-        <source>prompt {0:.1f} t/s</source>
-        <translation>提示词处理 {0:.1f} t/s</translation>
-    </message>
-    <message>
-        <source>generation {0:.1f} t/s</source>
-        <translation>生成 {0:.1f} t/s</translation>
-    </message>
-    <message>
-        <source>temp</source>
-        <translation>温度</translation>
-    </message>
-    <message>
-        <source>repeat</source>
-        <translation>重复惩罚</translation>
-    </message>
-    <message>
-        <source>max</source>
-        <translation>最大 token</translation>
-    </message>
-    <message>
-        <source>seed</source>
-        <translation>种子</translation>
-    </message>
-    <message>
-        <source>ctx</source>
-        <translation>上下文</translation>
-    </message>
-    <message>
-        <source>Copy code</source>
-        <translation>复制代码</translation>
-    </message>
 </context>
 <context>
     <name>DownloadsPanel</name>
@@ -954,10 +698,6 @@
     <message>
         <source>not detected</source>
         <translation>未检测到</translation>
-    </message>
-    <message>
-        <source>{0:.1f} GB</source>
-        <translation>{0:.1f} GB</translation>
     </message>
     <message>
         <source>not detected ({0})</source>
@@ -1068,6 +808,10 @@
         <translation>?</translation>
     </message>
     <message>
+        <source>Could not look at this computer: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>GPU {0}</source>
         <translation>GPU {0}</translation>
     </message>
@@ -1090,6 +834,11 @@
     <message>
         <source>{0} GPU cores</source>
         <translation>{0} 个 GPU 核心</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <comment>separator of a list of GPU details</comment>
+        <translation type="unfinished">、</translation>
     </message>
     <message>
         <source>Details</source>
@@ -1213,8 +962,17 @@
         <translation>已降频：{0}</translation>
     </message>
     <message>
+        <source>, </source>
+        <comment>separator of a list of GPU readings</comment>
+        <translation type="unfinished">、</translation>
+    </message>
+    <message>
         <source>running hot and slowing down: {0}</source>
         <translation>温度过高，正在降频：{0}</translation>
+    </message>
+    <message>
+        <source>Could not measure the memory speed: {0}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Measuring memory speed…</source>
@@ -1231,6 +989,176 @@
     <message>
         <source>Copied to the clipboard.</source>
         <translation>已复制到剪贴板。</translation>
+    </message>
+</context>
+<context>
+    <name>HubTab</name>
+    <message>
+        <source>Search every GGUF repository on the hub, e.g. qwen2.5 7b</source>
+        <translation>在 Hub 上搜索所有 GGUF 仓库，例如 qwen2.5 7b</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <source>Quantization</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Parts</source>
+        <translation>分卷</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>适配</translation>
+    </message>
+    <message>
+        <source>Memory needed</source>
+        <translation>所需内存</translation>
+    </message>
+    <message>
+        <source>Speed (predicted)</source>
+        <translation>速度（预测）</translation>
+    </message>
+    <message>
+        <source>Check fit (reads the file header only)</source>
+        <translation>检查适配（只读取文件头）</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <source>Type what to look for first.</source>
+        <translation>请先输入要查找的内容。</translation>
+    </message>
+    <message>
+        <source>Searching the hub…</source>
+        <translation>正在搜索 Hub…</translation>
+    </message>
+    <message>
+        <source>{0} GGUF repositories found.</source>
+        <translation>找到 {0} 个 GGUF 仓库。</translation>
+    </message>
+    <message>
+        <source>No GGUF repositories match.</source>
+        <translation>没有匹配的 GGUF 仓库。</translation>
+    </message>
+    <message>
+        <source>{0}  ({1} downloads)</source>
+        <translation>{0}（{1} 次下载）</translation>
+    </message>
+    <message>
+        <source>gated: accept its license on the hub and set a token first</source>
+        <translation>受限仓库：请先在 Hub 上接受其许可证并设置访问令牌</translation>
+    </message>
+    <message>
+        <source>Listing the files of {0}…</source>
+        <translation>正在列出 {0} 的文件…</translation>
+    </message>
+    <message>
+        <source>{0}: {1} models by quantization. Select one and check its fit.</source>
+        <translation>{0}：按量化分为 {1} 个模型。选择一个并检查适配。</translation>
+    </message>
+    <message>
+        <source>{0} (incomplete)</source>
+        <translation>{0}（不完整）</translation>
+    </message>
+    <message>
+        <source>Choose a quantization first.</source>
+        <translation>请先选择一个量化版本。</translation>
+    </message>
+    <message>
+        <source>Still looking at this computer; try again in a moment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the header of {0}…</source>
+        <translation>正在读取 {0} 的文件头…</translation>
+    </message>
+    <message>
+        <source>Read {0} of the file&apos;s header: needs {1} at {2} tokens of context.</source>
+        <translation>已读取文件头 {0}：上下文 {2} token 时需要 {1}。</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryTab</name>
+    <message>
+        <source>Press Scan to look for GGUF models already on this computer.</source>
+        <translation>点击“扫描”查找本机已有的 GGUF 模型。</translation>
+    </message>
+    <message>
+        <source>Scan</source>
+        <translation>扫描</translation>
+    </message>
+    <message>
+        <source>Add folder…</source>
+        <translation>添加文件夹…</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Found in</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Speed (predicted)</source>
+        <translation>速度（预测）</translation>
+    </message>
+    <message>
+        <source>Location</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Models are used where they are: nothing is copied or downloaded again. Searched: the ModelNest models folder, the Hugging Face cache, LM Studio, GPT4All, Ollama, and folders you add. Each file is checked before it is listed as runnable.</source>
+        <translation>模型在原位置使用，不会复制或重新下载。搜索范围：ModelNest 模型文件夹、Hugging Face 缓存、LM Studio、GPT4All、Ollama，以及你添加的文件夹。每个文件都会先经过检查，再标为可运行。</translation>
+    </message>
+    <message>
+        <source>Looking for models on this computer…</source>
+        <translation>正在查找本机上的模型…</translation>
+    </message>
+    <message>
+        <source>Scan failed: {0}</source>
+        <translation>扫描失败：{0}</translation>
+    </message>
+    <message>
+        <source>{0} models found, {1} runnable.</source>
+        <translation>找到 {0} 个模型，其中 {1} 个可运行。</translation>
+    </message>
+    <message>
+        <source>No GGUF models found on this computer.</source>
+        <translation>本机上没有找到 GGUF 模型。</translation>
+    </message>
+    <message>
+        <source>Add a folder with GGUF models</source>
+        <translation>添加包含 GGUF 模型的文件夹</translation>
+    </message>
+    <message>
+        <source>added folder</source>
+        <translation>已添加的文件夹</translation>
+    </message>
+    <message>
+        <source>Not runnable: {0}</source>
+        <translation>无法运行：{0}</translation>
+    </message>
+    <message>
+        <source>Runnable</source>
+        <translation>可运行</translation>
     </message>
 </context>
 <context>
@@ -1268,14 +1196,6 @@
         <translation>关于 ModelNest(&amp;A)</translation>
     </message>
     <message>
-        <source>Language</source>
-        <translation>语言</translation>
-    </message>
-    <message>
-        <source>ModelNest will use the new language the next time it starts.</source>
-        <translation>ModelNest 将在下次启动时使用新的语言。</translation>
-    </message>
-    <message>
         <source>About ModelNest</source>
         <translation>关于 ModelNest</translation>
     </message>
@@ -1302,22 +1222,6 @@
 </context>
 <context>
     <name>MemoryBar</name>
-    <message>
-        <source>Full GPU</source>
-        <translation>完全在 GPU</translation>
-    </message>
-    <message>
-        <source>Partial GPU offload</source>
-        <translation>部分卸载到 GPU</translation>
-    </message>
-    <message>
-        <source>CPU only</source>
-        <translation>仅 CPU</translation>
-    </message>
-    <message>
-        <source>Too large</source>
-        <translation>太大</translation>
-    </message>
     <message>
         <source>GPU memory</source>
         <translation>显存</translation>
@@ -1349,6 +1253,101 @@
     <message>
         <source>measured: {v:.1f} tokens/s</source>
         <translation>实测：{v:.1f} tokens/s</translation>
+    </message>
+</context>
+<context>
+    <name>ModelDetail</name>
+    <message>
+        <source>Selected model</source>
+        <translation>所选模型</translation>
+    </message>
+    <message>
+        <source>Quantization</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>适配</translation>
+    </message>
+    <message>
+        <source>Memory needed</source>
+        <translation>所需内存</translation>
+    </message>
+    <message>
+        <source>Speed</source>
+        <translation>速度</translation>
+    </message>
+    <message>
+        <source>File size</source>
+        <translation>文件大小</translation>
+    </message>
+    <message>
+        <source>Quality</source>
+        <translation>质量</translation>
+    </message>
+    <message>
+        <source>Choose a model in the list.</source>
+        <translation>请在列表中选择一个模型。</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <source>Chinese-capable</source>
+        <translation>支持中文</translation>
+    </message>
+    <message>
+        <source>{0} · {1} parameters · license {2} · {3}{4}</source>
+        <translation>{0} · {1} 参数 · 许可证 {2} · {3}{4}</translation>
+    </message>
+    <message>
+        <source>, sliding window {0}</source>
+        <translation>，滑动窗口 {0}</translation>
+    </message>
+    <message>
+        <source>{0}: {1} layers, embedding {2}, heads/KV heads {3}, vocabulary {4}, trained context {5}{6}</source>
+        <translation>{0}：{1} 层，嵌入维度 {2}，注意力头/KV 头 {3}，词表 {4}，训练上下文 {5}{6}</translation>
+    </message>
+    <message>
+        <source> (on disk)</source>
+        <translation>（已下载）</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>≈ {0} (estimate from parameter count; refresh for the real size)</source>
+        <translation>≈ {0}（按参数量估算；刷新可获得实际大小）</translation>
+    </message>
+    <message>
+        <source>{0} on the GPU, {1} in RAM</source>
+        <translation>GPU 上 {0}，内存中 {1}</translation>
+    </message>
+    <message>
+        <source>all in RAM</source>
+        <translation>全部在内存中</translation>
+    </message>
+    <message>
+        <source>{0} ({1}) at {2} tokens of context</source>
+        <translation>{0}（{1}），上下文 {2} token</translation>
+    </message>
+    <message>
+        <source>based on {0} calibration run(s) on this computer</source>
+        <translation>基于本机 {0} 次校准运行</translation>
+    </message>
+    <message>
+        <source>not yet calibrated on this computer</source>
+        <translation>本机尚未校准</translation>
+    </message>
+    <message>
+        <source>{0} predicted ({1})</source>
+        <translation>预测 {0}（{1}）</translation>
+    </message>
+    <message>
+        <source>Download {0} {1}</source>
+        <translation>下载 {0} {1}</translation>
     </message>
 </context>
 <context>
@@ -1431,32 +1430,6 @@
     </message>
 </context>
 <context>
-    <name>_Banner</name>
-    <message>
-        <source>Details</source>
-        <translation>详情</translation>
-    </message>
-    <message>
-        <source>Dismiss</source>
-        <translation>关闭</translation>
-    </message>
-</context>
-<context>
-    <name>_ChatWorker</name>
-    <message>
-        <source>The model file could not be read: {0}.</source>
-        <translation>无法读取模型文件：{0}。</translation>
-    </message>
-    <message>
-        <source>Loading failed unexpectedly: {0}</source>
-        <translation>加载意外失败：{0}</translation>
-    </message>
-    <message>
-        <source>The reply failed unexpectedly: {0}</source>
-        <translation>回复意外失败：{0}</translation>
-    </message>
-</context>
-<context>
     <name>_JobRow</name>
     <message>
         <source>Pause</source>
@@ -1532,6 +1505,2009 @@
     <message>
         <source>being downloaded by another ModelNest process</source>
         <translation>正由另一个 ModelNest 进程下载</translation>
+    </message>
+</context>
+<context>
+    <name>core</name>
+    <message>
+        <source>--queue and --max-tokens must be at least 1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>/proc/cpuinfo lists no CPU flags</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>/proc/cpuinfo unreadable ({reason})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>/proc/meminfo unreadable ({reason})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A reply cannot finish as {status!r}; expected one of {statuses}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A reply is still being written; stop it first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A valid API token is required: send the header Authorization: Bearer TOKEN with the token shown when the server started.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>AMD and Intel GPU sensors are only read on Linux</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>API token: the one in {env}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>API token: {token}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Access to {file} was refused (403). If {repo} is gated, accept its license at {page} and check that HF_TOKEN belongs to that account.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Access to {repo} was refused (403). If the model is gated, accept its license at {page}; check that HF_TOKEN belongs to that account.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Allowed origins are full origins such as http://localhost:3000, not {origin}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Apple GPU sensors are not available without administrator rights</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CPU only</source>
+        <translation>仅 CPU</translation>
+    </message>
+    <message>
+        <source>Cancel the running download instead; it deletes its own partial file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot listen on {host} port {port}: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot reach the server at {url}: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot reach {endpoint} ({kind}: {error}). Check the connection or the mirror setting.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot read the header of {url}: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot tell the export format from {name!r}; use a .md or .json file name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check that the server is running and the address is right.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check that the server is still running, then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check the settings (context, GPU layers) and load it again yourself.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Context length</source>
+        <translation>上下文长度</translation>
+    </message>
+    <message>
+        <source>Conversation {id} does not exist (it may have been deleted).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copied into it: {conversations} of {known_conversations} conversations and {messages} of {known_messages} messages; the places of unreadable ones are marked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not open the chat history: the file system at {folder} does not support the journal mode ModelNest needs (WAL); choose another data folder with MODELNEST_HOME.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not open the chat history: the history file is damaged; restart ModelNest to set it aside and start a fresh one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not save your settings to {path}: {reason}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not write the export to {path}: {reason}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not write the model to disk ({path}): {reason}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not write the model to disk: {reason}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not write {file}: {reason}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not {doing}: {reason}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Downloading {file} kept failing ({reason}); gave up after {retries} retries. {size} are kept and the next attempt continues from there.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Each stop sequence must be 1 to {n} characters long.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every layer runs on the GPU: the fastest way to run this model.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fits on GPU</source>
+        <translation>完全在 GPU</translation>
+    </message>
+    <message>
+        <source>GGUF version 1 is no longer supported by llama.cpp; use a newer conversion of this model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GPU compute buffer and {backend} overhead are modelled, not measured</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GPU listing failed ({kind}: {error})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give either a quantization or a file name, not both.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>KV cache stored as q8_0 (half the memory of f16, slightly lower quality) to fit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Language must be one of {languages}, not {language!r}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Load the model again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Load the model again; if it keeps happening, try a smaller context or model.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading failed: {reason} Trying again with {change}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Look at the details below; try another quantization or file of this model, or a smaller context.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Max tokens</source>
+        <translation>最大 token 数</translation>
+    </message>
+    <message>
+        <source>Message {id} does not exist (it may have been deleted).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Message {index} has an unsupported role (system, user or assistant are supported).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Message {index} must be an object.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Message {index} needs text content.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Method {method} is not allowed here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ModelNest is running as an Intel program under Rosetta 2; the Apple Silicon build is much faster.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>NVIDIA: could not count GPUs: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>NVIDIA: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>NVML could not start ({kind}: {error})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>NVML error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>NVML gave no bus width or clock and the GPU is not in our table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>NVML is not open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>NVML was not initialised</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Needs more memory than this computer has free, even with a shorter context.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No catalogue entry could be refreshed ({reason}); the previous snapshot stays in use.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No model is loaded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No such endpoint: {path}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No system keychain is available here, so the token for {url} is kept for this session only; you will be asked for it again next time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not enough free disk space in {folder}: the download needs {needed} plus {margin} to spare, but only {free} is free. Free up {missing} or choose another models folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing could be read from the damaged file, so the new history is empty.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing to download.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Offline mode is on (HF_HUB_OFFLINE is set), so nothing can be downloaded. Unset HF_HUB_OFFLINE to download, or use a model that is already on disk.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Offline mode is on (HF_HUB_OFFLINE), so the catalogue cannot be refreshed; the bundled snapshot stays in use.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ollama manifest names an invalid blob {digest!r}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only text content is supported (message {index}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PCI id {pci_id} is not in our table of GPUs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Partly on GPU</source>
+        <translation>部分卸载到 GPU</translation>
+    </message>
+    <message>
+        <source>Port {port} is already in use; choose another with --port (0 picks a free one).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Port {port} is not a valid port number (0 to 65535).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>RAM {ram:.0f} GB/s ({source})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>RAM {ram:.0f} GB/s ({source}), GPU {gpu:.0f} GB/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refusing file name {name!r}: it resolves outside {folder}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refusing file name {name!r}: {why}. It could write outside the models folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remote engines take a conversation, not a raw prompt.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Repeat penalty</source>
+        <translation>重复惩罚</translation>
+    </message>
+    <message>
+        <source>Reply {id} does not exist (its conversation may have been deleted).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reply {id} has already finished (status {status}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reply {id} is not being written by this history store (it has finished, was deleted, or was started in another thread).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Repository {repo} was not found on {endpoint}. Check the name; if it is private, set HF_TOKEN (or run `hf auth login`) with an account that can see it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Requests from web pages at {origin} are refused; allow the origin when starting the server if you trust it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Requests need the header Authorization: Bearer TOKEN. Ctrl-C stops the server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Runs on CPU</source>
+        <translation>仅 CPU</translation>
+    </message>
+    <message>
+        <source>Runs on the CPU from system memory.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <source>Serving {model} at {url}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Several models in {repo}: {models} (quantizations: {quants}). Choose one with --quant or --file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Several {quant} models in {repo}: {models}. Choose one with --quant or --file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Some layers run on the GPU and the rest on the CPU: slower than fully on the GPU.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Some settings were not valid and were reset: {problems}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <source>That revision of {repo} does not exist on {endpoint}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The API server did not start within {s} seconds.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The API token must be at least {n} characters long.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The Content-Length header is not a number.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The Host header {host} does not name this server; requests through other names are refused (DNS rebinding protection).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The catalogue has no entries to refresh.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The chat history file {path} is damaged and could not be moved aside ({reason}). Move or delete it yourself, then start ModelNest again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The chat history was written by a newer ModelNest (format {version}; this version reads up to {supported}). Update ModelNest to open it; the file was left untouched.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The connection to {url} broke in the middle of the reply ({error}); the part that arrived is kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The default system prompt was not text; it was cleared.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The disk filled up while downloading {file} ({done} of {total} written). The partial file is kept: free up at least {missing} and start the download again to continue.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The engine answered {event!r} instead of starting.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The engine could not be started: {error}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The engine crashed with a memory access error, often caused by a damaged model file or a bug in llama.cpp</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The engine crashed with a stack overflow</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The engine crashed with an arithmetic error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The engine did not stop when asked, so it was stopped by force.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The engine failed: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The engine is not running.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The engine ran out of memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The engine showed no sign of life for {seconds:.0f} seconds and was stopped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The engine stopped unexpectedly</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The engine stopped unexpectedly ({cause})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The engine used a processor instruction this CPU does not support</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The engine was killed by the operating system, most likely because the computer ran out of memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The engine was stopped because it did not respond</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The engine was stopped by another program</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file may be damaged or made for a newer llama.cpp; download it again or try another file of this model.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The header of {url} is larger than {limit} MiB; refusing to read it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The hub address {address!r} is not an http(s) URL (check HF_ENDPOINT or the mirror setting).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The hub published no checksum for {file}; ModelNest does not install unverified models.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The hub reported a negative size for {file}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The language {language!r} is not available; the system language is used.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The message had an unknown role {role!r}; it is shown as a system note.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The message had an unknown status {status!r}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The model could not be loaded: {reason}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The model has no chat template. Using the ChatML format; replies may be less coherent.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The model {asked} is not served here; this server serves {model}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The model&apos;s chat template was not used because {reason}. Using the ChatML format instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The reply could not be saved: its conversation was deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The request body is not valid JSON.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The request body must be a JSON object.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The request is larger than this server accepts ({kib} KiB).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sampling settings were not readable and were reset.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server at {url} does not answer like an OpenAI-compatible server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server at {url} ended the reply without finishing it; the part that arrived is kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server at {url} failed mid-reply: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server at {url} refused the request: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server at {url} refused to list its models: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server at {url} sent nothing for {s:.0f} seconds; the reply was stopped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server at {url} serves no models.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server ended the header of {url} early (after {size} bytes).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server failed while generating: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server is busy: {n} requests are already running or waiting. Try again shortly.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server listens on {host}, not only on this computer: anyone who can reach this address and knows the token can use the model. Keep the token secret.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server sent more than the {size} bytes the hub announced for {file}; the partial file was deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server sent no bytes for the header of {url} (asked from byte {start}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server&apos;s copy of {file} is {size} bytes, the hub announced {announced}; the file may have changed. Try again later.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server&apos;s limits must be positive (and the body limit at least 1 KiB).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The system keychain refused to store the token for {url} ({error}); it is kept for this session only.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The {build} build could not start ({reason}); using the portable CPU build instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The {build} build failed to start: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The {build} build has no readable {manifest} ({error}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The {build} build is incomplete (no {library} in {folder}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The {build} build needs a driver for CUDA {cuda} or newer; the installed NVIDIA driver {driver} supports CUDA {supported}. Updating the driver enables it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The {build} build needs a working NVIDIA driver for {gpu} ({why}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The {build} build needs an NVIDIA graphics card; none was found.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The {build} build needs an NVIDIA, AMD or Intel graphics card; none was found.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The {build} build needs the Vulkan loader, which comes with the graphics driver; it was not found (install or update the driver for {gpu}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The {build} build was made for llama-cpp-python {made_for}, but this app has {bindings}: loading it could crash.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The {what} contained bytes that are not valid text; they are shown as �.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The {what} could not be read and were left out.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The {what} could not be read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The {what} were not in the expected form and were left out.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no message of yours in this conversation to edit.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no message of yours to answer in this conversation.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This build of the engine does not match your processor; install the build for your computer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This conversation&apos;s details are stored in a damaged part of the history file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This download is already running.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This is not a ModelNest catalogue snapshot (schema {schema}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This message is stored in a damaged part of the history file and could not be read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This model crashed the engine twice, so it is not loaded again automatically.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This server cannot compute embeddings: the engine does not support them yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This server does not support best_of.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This server does not support response_format.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This server does not support suffix.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This server does not support tool calls.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This server does not support {name}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This server writes one reply per request: n must be 1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Too large</source>
+        <translation>太大</translation>
+    </message>
+    <message>
+        <source>Top-k</source>
+        <translation>Top-k</translation>
+    </message>
+    <message>
+        <source>Top-p</source>
+        <translation>Top-p</translation>
+    </message>
+    <message>
+        <source>Try a smaller context length or fewer GPU layers.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Try a smaller context or another model file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Try another model file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Try downloading the model again, or another quantization of it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Try fewer GPU layers, a smaller context length, or a smaller quantization of the model.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unknown build &apos;{build}&apos; in {path}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unknown export format {format!r}; use &apos;markdown&apos; or &apos;json&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unknown fit {fit}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unknown message role {role!r}; expected one of {roles}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unknown message status {status!r}; expected one of {statuses}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Using the Metal build (Apple GPU, with the CPU as fallback).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Using the Metal build, as chosen with {variable}={value}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Using the portable CPU build, as chosen with {variable}={value}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Using the portable CPU build. {reasons}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Using the portable CPU build: no graphics card that llama.cpp can use was found.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Using the portable CPU build: this app has no GPU build for the graphics card found.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Using the {build} build, as chosen with {variable}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Web pages from {origins} may call the API from a browser.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your chat history file was damaged and could not be opened. ModelNest set it aside as {name} (in {folder}) and started a new history. {saved}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your settings could not be read ({reason}); the defaults are used for now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your settings file was damaged (perhaps a save was interrupted), so the default settings are used.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your settings file was damaged (perhaps a save was interrupted), so the default settings are used. The damaged file was kept as {name}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a Git LFS pointer, not the model itself; the download fetched the pointer instead of the file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a Python pickle (PyTorch checkpoint), not a GGUF model; pickles can run code, never load them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a ZIP archive (for example a PyTorch .bin/.pt checkpoint), not a GGUF model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a dimension of tensor &apos;{name}&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a path component ends with a space or a dot (Windows would silently change it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a path component is too long</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a safetensors file, not a GGUF model; pick a .gguf file from the model&apos;s GGUF repository</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a web page or error message saved under a .gguf name, not a model; download it again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an old GGML-format model that llama.cpp no longer reads; use a GGUF version of it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>another program (perhaps a second ModelNest window) is holding the history file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>assumed (memory speed unknown; run the memory benchmark)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot read the file: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot read {path}: permission denied</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>catalogue entry {id!r} is malformed: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>checking {file} already on disk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>clock speed is down {lost} % while the temperature rose to {temp:.0f} °C</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>connection problem ({error})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>context reduced from {old} to {new} tokens to fit in memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>context {ctx} is longer than the model was trained for ({trained}); using {used}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>conversation settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>core types are not available</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>core types unreadable ({error})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>could not read free space ({kind}: {error})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>could not read the file system type ({kind})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>create a conversation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>creation time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ctx {value}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>delete the conversation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>delete the reply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>edit your message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>element {index} of {field}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>fewer GPU layers ({old} → {new})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>file size estimated from the parameter count and typical bits per weight</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>first token {ms:.0f} ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>free VRAM is not in the registry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>general.alignment is {value!r}; it must be a power of two stored as uint32</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>generation speed is down {lost} % while the temperature rose to {temp:.0f} °C</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>generation {rate:.1f} t/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>integrated GPU: it uses system memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>iogpu.wired_limit_mb (set by the user)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ioreg failed ({error})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>it contains &apos;:&apos; (a drive letter or an alternate data stream on Windows)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>it contains a NUL character</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>it contains a backslash (a Windows path separator)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>it contains an empty, &apos;.&apos; or &apos;..&apos; path component</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>it contains control characters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>it ends like ModelNest&apos;s own temporary files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>it is an absolute path</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>it is empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>it is too long</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>it starts with a drive letter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>it uses a reserved Windows device name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>last-change time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>layers split over {n} GPUs in proportion to their free memory: {split}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>llama.cpp could not create a context with these settings (often: not enough memory)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>llama.cpp could not load the model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>llama.cpp stopped itself because something was wrong (an internal check failed), often a model file or a setting it cannot handle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>loading was cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>macOS default: 2/3 of memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>macOS default: 3/4 of memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>max {value}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>measured by ModelNest, over the network</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>message text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>messages may hold at most {n} entries.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>messages must be a non-empty list.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>metadata &apos;{field}&apos; has {count} entries, but the model has {layers} layers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>metadata &apos;{field}&apos; has {count} entries, far more than a model has layers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>metadata &apos;{field}&apos; is an empty list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>metadata &apos;{field}&apos; is empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>metadata &apos;{field}&apos; is not a finite number ({value})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>metadata &apos;{field}&apos; is stored as {found}, but it must be a list of text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>metadata &apos;{field}&apos; is stored as {found}, but it must be a number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>metadata &apos;{field}&apos; is stored as {found}, but it must be a whole number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>metadata &apos;{field}&apos; is stored as {found}, but it must be a whole number or a list of them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>metadata &apos;{field}&apos; is stored as {found}, but it must be text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>metadata &apos;{field}&apos; is {value}, but the expert tensors hold {experts} experts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>metadata &apos;{field}&apos; is {value}, more than &apos;{other_field}&apos; ({other})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>metadata &apos;{field}&apos; is {value}, more than the widest tensor in the file ({limit})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>metadata &apos;{field}&apos; is {value}, outside the range {low} to {high}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>metadata &apos;{field}&apos; says the model has {value} layers, but its tensor table holds {layers}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>metadata &apos;{key}&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>metadata key #{index}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>metadata key #{index} contains control characters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>metadata key #{index} is empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>metadata key &apos;{key}&apos; appears twice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>model is required: this server serves {model}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>model name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>model path</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>needs about {ram} of RAM and {vram} of GPU memory even at {ctx} tokens of context; {free} of RAM is free to use</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>needs about {ram} of RAM even at {ctx} tokens of context; {free} of RAM is free to use</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no NVIDIA driver found (the NVML library is not installed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no data for {seconds:.0f} s (stalled)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no driver answered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no entries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no model is loaded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no usable GPU found: runs on the CPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not available from this driver</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not available on this system</source>
+        <translation>此系统上不可用</translation>
+    </message>
+    <message>
+        <source>not available on this system ({kind})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not measured yet (modelnest probe --measure)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not supported by this GPU or driver</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>open the chat history</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>part {part}: {problem}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>permission denied by the driver</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>prompt must be one string (token lists and batches are not supported).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>prompt {rate:.1f} t/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>psutil could not read memory ({kind})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>psutil could not read swap ({kind})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>psutil is not available</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>quantized KV cache (q8_0)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>re-reading {size} already downloaded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>read the chat history</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>read the conversation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>read the list of conversations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading memory failed ({kind}: {error})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading the CPU failed ({kind}: {error})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>recover interrupted replies</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>registry unreadable ({error})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>repeat {value}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reply statistics</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>resuming {file} from {size}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>role</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>save the finished reply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>save the message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>save the reply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>save your message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>seed {value}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>server error {status}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>smaller context ({old} → {new} tokens)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>split model is incomplete: {found} of {count} parts found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>start saving the reply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stop may hold at most {n} sequences.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stop must be a string or a list of strings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stream_options is only allowed when stream is true.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stream_options must be an object.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sysctl is not available</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sysctl machdep.cpu.features is empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>system memory size unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>system prompt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>temp {value}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tensor #{index} has an empty name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tensor &apos;{name}&apos; appears twice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tensor &apos;{name}&apos; ends at byte {end:,}, past the end of the file ({size:,} bytes): the file is truncated or damaged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tensor &apos;{name}&apos; has a malformed layer number in its name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tensor &apos;{name}&apos; has a zero or negative dimension {shape}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tensor &apos;{name}&apos; has an unknown or unsupported tensor type id {type_id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tensor &apos;{name}&apos; has dimensions {shape} whose product overflows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tensor &apos;{name}&apos; has rows of {n} values, not a multiple of {type}&apos;s block of {block}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tensor &apos;{name}&apos; has {n} dimensions (1 to {max} allowed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tensor &apos;{name}&apos; starts at offset {offset}, not aligned to {alignment} bytes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tensors &apos;{first}&apos; and &apos;{second}&apos; overlap in the file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the GGUF version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the GPU needs a reset; restart the computer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the GPU reports it is slowing down because it is too hot</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the GPU stopped responding (“GPU is lost”); restart the computer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the NVIDIA driver could not be queried (see GPU problems)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the NVIDIA driver is installed but not running (check Secure Boot or restart the computer)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the NVIDIA driver was updated but the old one is still loaded; restart the computer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the Ollama blob this manifest names is missing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the benchmark could not run ({kind})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the chat template crashed the process that renders it (exit code {code})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the chat template does not compile ({error})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the chat template failed ({error})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the chat template is {length} characters long (the limit is {limit})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the chat template needed more than {mib} MiB of memory to render</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the chat template produced more than {limit} characters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the chat template took longer than {seconds:g} seconds to render</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the chat template tried something unsafe ({error})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the connection ended after {done} of {total}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the conversation cannot be passed to the chat template ({error})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the conversation is {tokens:,} tokens long, more than the context of {ctx:,} tokens; start a new conversation or load the model with a longer context</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the data offset of tensor &apos;{name}&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the database reported: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the device disappeared from sysfs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the dimension count of tensor &apos;{name}&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the disk is full</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the driver did not answer in time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the driver did not record its memory size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the driver does not report VRAM in sysfs (mem_info_vram_total)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the driver ran out of memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the element type of {field}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the file does not say how many layers the model has (&apos;{field}&apos; is missing)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the file does not say which model architecture it holds (&apos;{field}&apos; is missing)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the file ends at byte {size:,} while reading {field} (it is truncated or damaged)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the file ends early while reading {field} (it is truncated or damaged)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the file ends inside the header padding (it is truncated)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the file holds no tensors, so it is not a model that can be run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the file is empty (0 bytes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the file is only {size} bytes long, too short to be a GGUF model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the file signature</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the header claims {count:,} metadata entries, more than the file could hold (the file is truncated, damaged or hostile)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the header claims {count:,} tensors, more than the file could hold (the file is truncated, damaged or hostile)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the history file cannot be opened (check that its folder exists and is writable)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the history file cannot be written (check its permissions)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the history file is damaged; restart ModelNest to set it aside and start a fresh one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the hub answered {status} while reading the header of {url}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the installed NVIDIA driver is too old for this query</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the length of {field}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the metadata count</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the name of tensor #{index}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the name of tensor #{index} contains control characters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the operating system blocked the request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the parts of this split model hold {found} tensors, but part 1 declares {declared}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the process that renders chat templates safely could not be started ({error})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the server answered a different range ({range!r})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the server cannot resume; restarting from zero</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the server is rate-limiting (429)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the server refused the resume range; restarting from zero</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the tensor count</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the type of &apos;{key}&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the type of tensor &apos;{name}&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>this GGUF file is big-endian; this computer needs the little-endian version of the model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>this chip is not in our table and the memory has not been measured yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>this is not a GGUF file (it does not start with &apos;GGUF&apos;)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>this nvidia-ml-py version lacks the call</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>title</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>top_p must be greater than 0.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unexpected error ({kind}: {error})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unified memory; the GPU may use {how}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown NVML error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unreadable Ollama manifest: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unsupported GGUF version {version} (this app reads versions 2 and 3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>update the conversation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>weights per layer estimated from the file size (no tensor table read)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{endpoint} answered {status} for {file}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{endpoint} answered {status} for {repo}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{endpoint} asks for a login to download {file}: set HF_TOKEN or run `hf auth login`.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{endpoint} asks for a login to see {repo}: set HF_TOKEN or run `hf auth login`.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{endpoint} is rate-limiting requests (429). Wait a few minutes and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{env} is too short: use at least {n} characters.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{explanation} {advice}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{field} claims {count:,} elements, more than the file could hold (the file is truncated, damaged or hostile)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{field} claims {length:,} bytes, more than the file could hold (the file is truncated, damaged or hostile)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{field} has an unknown element type id {type_id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{field} has an unknown value type id {type_id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{field} is an array of arrays, which llama.cpp does not accept</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{file} has no readable description; it can only be deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{file} is already being downloaded by another ModelNest (process {pid} on {host}); wait for it to finish.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{file} is already being downloaded by another ModelNest; wait for it to finish.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{file} is damaged: its {kind} is {actual}…, the hub says {expected}…. The downloaded file was deleted; try again (if it happens again, the mirror may be serving a bad copy).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{file} is no longer on {endpoint} (404) at revision {revision}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{first} {rest}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{folder} is on a {filesystem} file system, which cannot hold files over 4 GB; most models are bigger. Choose a folder on another drive.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{found}: using the {build} build.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{gpu} found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{gpu} is not in our table of Apple chips</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{head} · {tail}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{head}, {tail}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{host} is not an address of this computer: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} must be a number.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} must be a whole number.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} must be between {lo} and {hi}; it was {value}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} must be true or false.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} of {total} layers on the GPU; the rest run on the CPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{path} does not exist</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{path} is a folder, not a GGUF file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{path} is not a ModelNest catalogue snapshot (schema {schema}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{path} is not a folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{problem}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{problem}; it was reset to {default}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{reason}; retrying in {seconds:.0f} s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{repo!r} is not a valid repository id: it contains &apos;..&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{repo!r} is not a valid repository id; expected the form owner/name (for example Qwen/Qwen2.5-0.5B-Instruct-GGUF).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{repo} has no GGUF files.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{repo} has no file {file!r} and no GGUF files.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{repo} has no file {file!r}. GGUF files: {files}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{repo} has no {quant} file, and none of its quantizations was recognised.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{repo} has no {quant} file. Available: {quants}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{repo} is gated: accept its license at {page} with your account, then set HF_TOKEN (or run `hf auth login`) so ModelNest can use your access.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{repo} lists no complete GGUF model files.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{repo} lists {found} of the {count} parts of {model}; the model cannot be assembled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{setting} must be a finite number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{setting} must be a number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{setting} must be a whole number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{setting} must be between {low} and {high} (got {value})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{system} is not a supported system</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{text} (NVML error {code})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{url} is not a server address: use http://HOST:PORT or https://HOST.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{variable} is set, so the engine loads {path}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{variable}={value} asks for a {value} build, but this app has none.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{variable}={value} is not one of auto, cpu, cuda, vulkan; ignored.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{what} (exit code {code}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{what}.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>
