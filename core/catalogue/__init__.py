@@ -25,7 +25,6 @@ from modelnest.core.catalogue.fit import (
     Recommendation,
     plan_entry,
     plan_header,
-    planner_available,
     recommend,
 )
 from modelnest.core.catalogue.library import LocalModel, scan_library
@@ -53,7 +52,6 @@ __all__ = [
     "load_catalogue",
     "plan_entry",
     "plan_header",
-    "planner_available",
     "quality_score",
     "quant_info",
     "recommend",

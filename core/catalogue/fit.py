@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from modelnest.core.catalogue.entries import CatalogueModel
 from modelnest.core.catalogue.quants import quality_score, quant_rank
 from modelnest.core.messages import Text
+from modelnest.core.plan import ModelSpec, plan
 from modelnest.core.plan.fit import FITS, TOO_LARGE, fits_fully, full_fit
 
 if TYPE_CHECKING:
@@ -61,15 +62,6 @@ class FitResult:
         return fits_fully(self.fit)
 
 
-def planner_available() -> bool:
-    """True once modelnest.core.plan provides ModelSpec and plan (the planner is developed alongside)."""
-    try:
-        from modelnest.core.plan import ModelSpec, plan  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def _result(p: Any, file_bytes: int | None, estimated: bool) -> FitResult:
     mem, pred = p.memory, p.predicted
     return FitResult(
@@ -93,11 +85,7 @@ def _result(p: Any, file_bytes: int | None, estimated: bool) -> FitResult:
 def plan_entry(
     model: CatalogueModel, quant: str, hardware: HardwareSnapshot, ctx: int | None = None
 ) -> FitResult | None:
-    """Plan one catalogue entry at one quantization; None when the planner is missing or the size is unknown."""
-    if not planner_available():
-        return None
-    from modelnest.core.plan import ModelSpec, plan
-
+    """Plan one catalogue entry at one quantization; None when the size is unknown."""
     qf = model.file_for(quant)
     if qf is None:
         return None
@@ -114,12 +102,8 @@ def plan_entry(
     return _result(plan(spec, hardware, ctx=wanted), file_bytes, estimated)
 
 
-def plan_header(header: GGUFHeader, hardware: HardwareSnapshot, ctx: int | None = None) -> FitResult | None:
+def plan_header(header: GGUFHeader, hardware: HardwareSnapshot, ctx: int | None = None) -> FitResult:
     """Plan a model from its (local or remote) GGUF header: exact tensor sizes, no estimate."""
-    if not planner_available():
-        return None
-    from modelnest.core.plan import ModelSpec, plan
-
     spec = ModelSpec.from_header(header)
     n_ctx_train = header.context_length or DEFAULT_CTX
     return _result(plan(spec, hardware, ctx=min(ctx or DEFAULT_CTX, n_ctx_train)), header.file_size, False)
@@ -188,6 +172,5 @@ __all__ = [
     "initial_quant",
     "plan_entry",
     "plan_header",
-    "planner_available",
     "recommend",
 ]

@@ -14,10 +14,9 @@ from modelnest.core.catalogue import (
     FitResult,
     load_catalogue,
     plan_entry,
-    planner_available,
     recommend,
 )
-from modelnest.core.errors import ModelNestError, UserInputError
+from modelnest.core.errors import UserInputError
 from modelnest.core.units import format_bytes, format_tokens_per_s
 
 
@@ -97,7 +96,7 @@ def _run_local(args: argparse.Namespace) -> int:
         models = [m for m in models if all(w in f"{m.name} {m.repo_id or ''} {m.path}".lower()
                                            for w in args.search.lower().split())]
     hardware = None
-    if planner_available() and any(m.runnable for m in models):
+    if any(m.runnable for m in models):
         from modelnest.core.hardware import probe
 
         hardware = probe(with_sensors=False)
@@ -130,16 +129,12 @@ def run(args: argparse.Namespace) -> int:
     catalogue = load_catalogue()
     models = [m for m in catalogue.models if not args.search or _matches(m, args.search)]
     plans: dict[tuple[str, str], FitResult | None] = {}
-    hardware = None
-    if planner_available():
-        from modelnest.core.hardware import probe
+    from modelnest.core.hardware import probe
 
-        hardware = probe(with_sensors=False)
-        for m in models:
-            for q in m.quants:
-                plans[(m.id, q)] = plan_entry(m, q, hardware)
-    elif args.fits:
-        raise ModelNestError("--fits needs the planner (modelnest.core.plan), which this build does not include yet.")
+    hardware = probe(with_sensors=False)
+    for m in models:
+        for q in m.quants:
+            plans[(m.id, q)] = plan_entry(m, q, hardware)
     rows: list[dict[str, Any]] = []
     for m in models:
         quant = m.default_quant()
@@ -148,13 +143,12 @@ def run(args: argparse.Namespace) -> int:
             continue
         size, estimated = m.file_for(quant).size_or_estimate(m.n_params)  # type: ignore[union-attr]
         rows.append({"model": m, "quant": quant, "plan": r, "size": size, "size_estimated": estimated})
-    rec = recommend(plans, models, has_gpu=bool(hardware and hardware.gpus)) if hardware else None
+    rec = recommend(plans, models, has_gpu=bool(hardware.gpus))
     if args.json:
         doc = {
             "snapshot_date": catalogue.snapshot_date,
             "source": catalogue.source,
             "context": DEFAULT_CTX,
-            "planner": planner_available(),
             "recommended": {"id": rec.model.id, "quant": rec.quant, "rule": RECOMMENDATION_RULE} if rec else None,
             "models": [
                 {
@@ -171,8 +165,6 @@ def run(args: argparse.Namespace) -> int:
         return 0
     print(f"Catalogue snapshot of {catalogue.snapshot_date} ({catalogue.source}); {len(rows)} of "
           f"{len(catalogue.models)} models shown. Sizes marked 'estimate' come from parameter count x bits per weight.")
-    if not planner_available():
-        print("Fit badges and speed need the planner, which this build does not include yet.")
     for row in rows:
         m, r = row["model"], row["plan"]
         fit = r.fit if r else "-"
@@ -181,6 +173,6 @@ def run(args: argparse.Namespace) -> int:
     if rec:
         print(f"\nRecommended for this computer: {rec.model.name} {rec.quant} ({_speed_text(rec.result)}).")
         print(f"Rule: {RECOMMENDATION_RULE}")
-    elif hardware:
+    else:
         print(f"\nNo recommendation: nothing meets the rule. Rule: {RECOMMENDATION_RULE}")
     return 0
