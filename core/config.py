@@ -54,7 +54,7 @@ LLAMA_CPP_LIB_PATH = "LLAMA_CPP_LIB_PATH"
 MODELNEST_API_TOKEN = "MODELNEST_API_TOKEN"
 
 VARIABLES: dict[str, str] = {
-    HF_ENDPOINT: "hub address or mirror (e.g. https://hf-mirror.com); the app's mirror setting wins over it",
+    HF_ENDPOINT: "hub address or mirror (e.g. https://hf-mirror.com); an explicit --endpoint wins over it",
     HF_TOKEN: "Hugging Face access token for gated or private models (huggingface_hub sends it)",
     HF_HUB_OFFLINE: "1/on/yes/true: never contact the hub; only models already on disk are used",
     TRANSFORMERS_OFFLINE: "older spelling of HF_HUB_OFFLINE, honoured the same way",
