@@ -30,7 +30,8 @@ def install_translator(app: QCoreApplication, language: str | None = None, qm_di
     if lang == "en":
         return lang
     name = f"modelnest_{lang}.qm"
-    qm = qm_dir / name if qm_dir is not None else resources.files("modelnest.resources").joinpath("i18n", name)
+    # One part per `/`: Traversable.joinpath takes a single argument on Python 3.10.
+    qm = qm_dir / name if qm_dir is not None else resources.files("modelnest.resources") / "i18n" / name
     translator = QTranslator(app)
     # Load from a file path, never from bytes: QTranslator.load(bytes) keeps a pointer into the buffer without a
     # reference (PySide6 6.11), so a temporary bytes object leaves it reading freed memory (checked: every lookup
