@@ -23,7 +23,7 @@ from modelnest.core.engine.client import EngineClient
 from modelnest.core.engine.errors import EngineError
 from modelnest.core.engine.params import EngineParams, GenerationSummary, LoadReport
 from modelnest.core.errors import ModelNestError
-from modelnest.core.hardware import SensorReading, ThrottleDetector, throttle_sample, watched_gpu
+from modelnest.core.hardware import SensorReading, ThrottleDetector, watched_gpu
 from modelnest.core.messages import Text
 from modelnest.core.plan import learn_from_summary, measured_run
 from modelnest.core.units import format_mib
@@ -588,8 +588,8 @@ class ChatPage(QWidget):
         """Warn once per reply when the machine slows itself down because it is hot (temperature up, speed down)."""
         if not self.controller.busy or self._live is None:
             return
-        sample = throttle_sample(reading, gpu_used=gpu_used, tokens_per_s=self._live.decode_tokens_per_s)
-        verdict = self._throttle.add(sample)
+        # Core's one rule (the hardware card uses it too): which device, which figures, what counts as thermal.
+        verdict = self._throttle.add_reading(reading, gpu_used=gpu_used, tokens_per_s=self._live.decode_tokens_per_s)
         if verdict.throttling and not self._throttle_warned:
             self._throttle_warned = True
             reason = verdict.reason
