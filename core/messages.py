@@ -36,6 +36,8 @@ class Message:
     """
 
     __slots__ = ("_params", "_template")
+    _template: str  # annotations only (no class attribute), so the checker knows the slots' types
+    _params: Mapping[str, Any]
 
     def __init__(self, template: str, params: Mapping[str, Any] | None = None) -> None:
         object.__setattr__(self, "_template", template)
