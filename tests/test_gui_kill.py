@@ -2,18 +2,21 @@
 
 After every engine kill the history passes PRAGMA integrity_check, the user message exists, and the
 reply is `interrupted` holding exactly the text the view showed. After a GUI kill the engine child exits
-on its own and reopening the app shows the interrupted reply.
+on its own and reopening the app shows the interrupted reply. Both run on a recorded CPU-only machine, with
+replies that cannot end before the kill (ignore_eos) and end by themselves at 4000 tokens.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import queue
 import random
 import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,25 +24,34 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+from support.app_context import recorded_context
 from support.processes import gone
 
-from modelnest.core.chat.session import ReplyFinished
+from modelnest.core.chat.session import ReplyDelta, ReplyFinished
 from modelnest.core.engine.client import CrashLedger, EngineClient
 from modelnest.gui.chat import ChatPage
+from modelnest.gui.context import AppContext
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
-
+TESTS = Path(__file__).resolve().parent
 
 
 @pytest.fixture
-def page(qtbot: QtBot, tiny_model: Path) -> Iterator[ChatPage]:
-    p = ChatPage(engine_factory=lambda: EngineClient(hang_timeout=15.0, ledger=CrashLedger()))
+def context(tmp_path: Path) -> Iterator[AppContext]:
+    ctx = recorded_context(tmp_path / "app")
+    yield ctx
+    ctx.shutdown()
+
+
+@pytest.fixture
+def page(qtbot: QtBot, tiny_model: Path, context: AppContext) -> Iterator[ChatPage]:
+    p = ChatPage(context, engine_factory=lambda: EngineClient(hang_timeout=15.0, ledger=CrashLedger()))
     qtbot.addWidget(p)
     p.panel.add_model(str(tiny_model))
-    p.panel.n_ctx.setValue(2048)
+    p.panel.n_ctx.setValue(4096)
     p.panel.threads.setValue(2)
-    p.panel.max_tokens.setValue(1900)
+    p.panel.max_tokens.setValue(4000)
     p.panel.ignore_eos = True
     yield p
     pid = p.controller.engine_pid()
@@ -51,50 +63,68 @@ def page(qtbot: QtBot, tiny_model: Path) -> Iterator[ChatPage]:
 def test_engine_killed_at_random_points_during_50_replies(qtbot: QtBot, page: ChatPage) -> None:
     rng = random.Random(20261121)
     shown: dict[int, list[str]] = {}
-    page.controller.reply_delta.connect(lambda d: shown.setdefault(d.message_id, []).append(d.text))
-    before_first_token = 0
+
+    def on_delta(d: ReplyDelta) -> None:
+        shown.setdefault(d.message_id, []).append(d.text)
+
+    page.controller.reply_delta.connect(on_delta)
+    modes: list[str] = []
     for i in range(50):
         with qtbot.waitSignal(page.controller.model_loaded, timeout=60_000):
             page.reload() if i else page.load_model()
         page.new_conversation()
         pid = page.controller.engine_pid()
         assert pid is not None
-        delay = rng.choice([0.0, rng.uniform(0.0, 0.02), rng.uniform(0.02, 0.25)])  # before/at/after first token
+        # before: the engine is frozen first, so it surely dies before its first token; streaming: killed after
+        # text was shown (an event); anywhere: after a random delay, the kill point being what is under test.
+        mode = rng.choice(["before", "anywhere", "streaming"])
+        modes.append(mode)
+        earlier = set(shown)
         with qtbot.waitSignal(page.controller.reply_finished, timeout=60_000) as finished:
+            if mode == "before":
+                os.kill(pid, signal.SIGSTOP)
             page.input.setPlainText(f"message {i}")
             qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
-            if delay:
-                qtbot.wait(int(delay * 1000))
+            if mode == "anywhere":
+                qtbot.wait(int(rng.uniform(0.0, 0.25) * 1000))
+            elif mode == "streaming":
+                qtbot.waitUntil(lambda seen=earlier: any("".join(v) for k, v in shown.items() if k not in seen),
+                                timeout=30_000)
             os.kill(pid, signal.SIGKILL)
         qtbot.waitUntil(lambda: not page.controller.busy, timeout=30_000)
         result: ReplyFinished = finished.args[0]
         assert page.store.integrity_check() == ["ok"]
         messages = page.store.list_messages(page.conversation_id)  # type: ignore[arg-type]
-        assert [(m.role, m.content) for m in messages][0] == ("user", f"message {i}")
+        assert (messages[0].role, messages[0].content) == ("user", f"message {i}")
         reply = messages[1]
-        assert reply.id == result.message.id and reply.status == "interrupted", (i, delay, reply.status)
+        assert reply.id == result.message.id and reply.status == "interrupted", (i, mode, reply.status)
         on_screen = "".join(shown.get(reply.id, []))
-        assert on_screen.startswith(reply.content) and reply.content == on_screen  # nothing shown was lost
+        assert reply.content == on_screen, (i, mode)  # nothing shown was lost, nothing unshown was kept
         assert page.view.message(reply.id).status == "interrupted"
-        before_first_token += not reply.content
-    assert 0 < before_first_token < 50  # kills landed both before and during streaming
+        if mode == "before":
+            assert reply.content == "", i
+        elif mode == "streaming":
+            assert reply.content, i
+    assert set(modes) == {"before", "anywhere", "streaming"}
 
 
 DRIVER = textwrap.dedent(
     """
     import json, sys
+    from pathlib import Path
+    sys.path.insert(0, sys.argv[3])  # the tests folder: support.app_context
     from PySide6.QtWidgets import QApplication
     app = QApplication([sys.argv[0]])
+    from support.app_context import recorded_context
     from modelnest.gui.app import build_main_window
-    window = build_main_window()
+    window = build_main_window(recorded_context(Path(sys.argv[2])))
     window.show()
     window.show_page("chat")
     page = window.page("chat")
     page.panel.add_model(sys.argv[1])
-    page.panel.n_ctx.setValue(2048)
-    page.panel.max_tokens.setValue(100000)
+    page.panel.n_ctx.setValue(4096)
+    page.panel.max_tokens.setValue(4000)
     page.panel.ignore_eos = True
-    state = {"announced": False}
 
     def loaded(report):
         page.input.setPlainText("hello from the doomed process")
@@ -112,24 +142,38 @@ DRIVER = textwrap.dedent(
 )
 
 
+def _lines(stream: object, into: queue.Queue[str | None]) -> None:
+    for line in stream:  # type: ignore[attr-defined]
+        into.put(line)
+    into.put(None)
+
+
 def test_gui_killed_mid_stream_leaves_interrupted_reply_and_no_engine(
     qtbot: QtBot, tiny_model: Path, tmp_path: Path
 ) -> None:
     script = tmp_path / "driver.py"
     script.write_text(DRIVER, encoding="utf-8")
+    app_dir = tmp_path / "app"  # the recorded machine and the history both processes use
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")  # MODELNEST_HOME is this test's
-    proc = subprocess.Popen([sys.executable, str(script), str(tiny_model)], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, env=env, text=True)
+    log = tmp_path / "driver.log"
+    with open(log, "wb") as err:
+        proc = subprocess.Popen([sys.executable, str(script), str(tiny_model), str(app_dir), str(TESTS)],
+                                stdout=subprocess.PIPE, stderr=err, env=env, text=True)
     lines: list[dict[str, object]] = []
     try:
         assert proc.stdout is not None
+        received: queue.Queue[str | None] = queue.Queue()
+        threading.Thread(target=_lines, args=(proc.stdout, received), daemon=True).start()
         deadline = time.monotonic() + 60
-        while len(lines) < 8 and time.monotonic() < deadline:  # about 0.4 s of streaming
-            line = proc.stdout.readline()
-            if not line:
+        while len(lines) < 8:  # eight deltas shown: well into the reply, which cannot have ended (ignore_eos)
+            try:
+                line = received.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            if line is None:
                 break
             lines.append(json.loads(line))
-        assert len(lines) >= 8, "the GUI never streamed"
+        assert len(lines) >= 8, "the GUI never streamed:\n" + log.read_text(errors="replace")[-3000:]
     finally:
         proc.kill()
         proc.wait()
@@ -138,7 +182,8 @@ def test_gui_killed_mid_stream_leaves_interrupted_reply_and_no_engine(
     reply_id = int(lines[0]["id"])  # type: ignore[arg-type]
     shown = "".join(str(line["text"]) for line in lines)
 
-    page = ChatPage()  # the app starting again
+    ctx = recorded_context(app_dir)  # the app starting again
+    page = ChatPage(ctx)
     qtbot.addWidget(page)
     page.show()
     try:
@@ -152,3 +197,4 @@ def test_gui_killed_mid_stream_leaves_interrupted_reply_and_no_engine(
         assert page.store.integrity_check() == ["ok"]
     finally:
         page.shutdown()
+        ctx.shutdown()
