@@ -200,6 +200,10 @@
     </message>
     <message>
         <source>Planning every model for this computer…</source>
+        <translation>正在为本机规划每个模型…</translation>
+    </message>
+    <message>
+        <source>Could not look at this computer, so nothing was planned: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -386,7 +390,7 @@
     </message>
     <message>
         <source>Reading the prompt: {0} %</source>
-        <translation type="unfinished"></translation>
+        <translation>正在读取提示词：{0} %</translation>
     </message>
     <message>
         <source>Stopped; the partial reply was kept.</source>
@@ -394,7 +398,7 @@
     </message>
     <message>
         <source>The measured speed could not be recorded: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法记录实测速度：{0}</translation>
     </message>
     <message>
         <source>No model loaded (the engine stopped).</source>
@@ -809,7 +813,7 @@
     </message>
     <message>
         <source>Could not look at this computer: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法检测本机：{0}</translation>
     </message>
     <message>
         <source>GPU {0}</source>
@@ -838,7 +842,7 @@
     <message>
         <source>, </source>
         <comment>separator of a list of GPU details</comment>
-        <translation type="unfinished">、</translation>
+        <translation>、</translation>
     </message>
     <message>
         <source>Details</source>
@@ -964,7 +968,7 @@
     <message>
         <source>, </source>
         <comment>separator of a list of GPU readings</comment>
-        <translation type="unfinished">、</translation>
+        <translation>、</translation>
     </message>
     <message>
         <source>running hot and slowing down: {0}</source>
@@ -972,7 +976,7 @@
     </message>
     <message>
         <source>Could not measure the memory speed: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法测量内存速度：{0}</translation>
     </message>
     <message>
         <source>Measuring memory speed…</source>
@@ -1075,7 +1079,7 @@
     </message>
     <message>
         <source>Still looking at this computer; try again in a moment.</source>
-        <translation type="unfinished"></translation>
+        <translation>仍在检测本机，请稍后再试。</translation>
     </message>
     <message>
         <source>Reading the header of {0}…</source>
@@ -1511,59 +1515,59 @@
     <name>core</name>
     <message>
         <source>--queue and --max-tokens must be at least 1.</source>
-        <translation type="unfinished"></translation>
+        <translation>--queue 和 --max-tokens 至少为 1。</translation>
     </message>
     <message>
         <source>/proc/cpuinfo lists no CPU flags</source>
-        <translation type="unfinished"></translation>
+        <translation>/proc/cpuinfo 中没有列出 CPU 标志</translation>
     </message>
     <message>
         <source>/proc/cpuinfo unreadable ({reason})</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取 /proc/cpuinfo（{reason}）</translation>
     </message>
     <message>
         <source>/proc/meminfo unreadable ({reason})</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取 /proc/meminfo（{reason}）</translation>
     </message>
     <message>
         <source>A reply cannot finish as {status!r}; expected one of {statuses}.</source>
-        <translation type="unfinished"></translation>
+        <translation>回复不能以 {status!r} 状态结束；应为以下之一：{statuses}。</translation>
     </message>
     <message>
         <source>A reply is still being written; stop it first.</source>
-        <translation type="unfinished"></translation>
+        <translation>仍有回复正在写入，请先停止它。</translation>
     </message>
     <message>
         <source>A valid API token is required: send the header Authorization: Bearer TOKEN with the token shown when the server started.</source>
-        <translation type="unfinished"></translation>
+        <translation>需要有效的 API 令牌：请发送请求头 Authorization: Bearer TOKEN，TOKEN 为服务器启动时显示的令牌。</translation>
     </message>
     <message>
         <source>AMD and Intel GPU sensors are only read on Linux</source>
-        <translation type="unfinished"></translation>
+        <translation>AMD 和 Intel GPU 的传感器仅在 Linux 上读取</translation>
     </message>
     <message>
         <source>API token: the one in {env}</source>
-        <translation type="unfinished"></translation>
+        <translation>API 令牌：{env} 中的令牌</translation>
     </message>
     <message>
         <source>API token: {token}</source>
-        <translation type="unfinished"></translation>
+        <translation>API 令牌：{token}</translation>
     </message>
     <message>
         <source>Access to {file} was refused (403). If {repo} is gated, accept its license at {page} and check that HF_TOKEN belongs to that account.</source>
-        <translation type="unfinished"></translation>
+        <translation>访问 {file} 被拒绝（403）。如果 {repo} 是受限仓库，请在 {page} 接受其许可证，并确认 HF_TOKEN 属于该账号。</translation>
     </message>
     <message>
         <source>Access to {repo} was refused (403). If the model is gated, accept its license at {page}; check that HF_TOKEN belongs to that account.</source>
-        <translation type="unfinished"></translation>
+        <translation>访问 {repo} 被拒绝（403）。如果该模型是受限仓库，请在 {page} 接受其许可证，并确认 HF_TOKEN 属于该账号。</translation>
     </message>
     <message>
         <source>Allowed origins are full origins such as http://localhost:3000, not {origin}.</source>
-        <translation type="unfinished"></translation>
+        <translation>允许的来源必须是完整的来源，例如 http://localhost:3000，而不是 {origin}。</translation>
     </message>
     <message>
         <source>Apple GPU sensors are not available without administrator rights</source>
-        <translation type="unfinished"></translation>
+        <translation>没有管理员权限时无法读取 Apple GPU 传感器</translation>
     </message>
     <message>
         <source>CPU only</source>
@@ -1571,39 +1575,39 @@
     </message>
     <message>
         <source>Cancel the running download instead; it deletes its own partial file.</source>
-        <translation type="unfinished"></translation>
+        <translation>请改为取消正在进行的下载；它会删除自己的部分文件。</translation>
     </message>
     <message>
         <source>Cannot listen on {host} port {port}: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法在 {host} 的端口 {port} 上监听：{error}</translation>
     </message>
     <message>
         <source>Cannot reach the server at {url}: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法连接到 {url} 的服务器：{error}</translation>
     </message>
     <message>
         <source>Cannot reach {endpoint} ({kind}: {error}). Check the connection or the mirror setting.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法连接到 {endpoint}（{kind}：{error}）。请检查网络连接或镜像设置。</translation>
     </message>
     <message>
         <source>Cannot read the header of {url}: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取 {url} 的文件头：{error}</translation>
     </message>
     <message>
         <source>Cannot tell the export format from {name!r}; use a .md or .json file name.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法从 {name!r} 判断导出格式；请使用 .md 或 .json 文件名。</translation>
     </message>
     <message>
         <source>Check that the server is running and the address is right.</source>
-        <translation type="unfinished"></translation>
+        <translation>请检查服务器是否正在运行、地址是否正确。</translation>
     </message>
     <message>
         <source>Check that the server is still running, then try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>请检查服务器是否仍在运行，然后重试。</translation>
     </message>
     <message>
         <source>Check the settings (context, GPU layers) and load it again yourself.</source>
-        <translation type="unfinished"></translation>
+        <translation>请检查设置（上下文、GPU 层数），然后自行重新加载。</translation>
     </message>
     <message>
         <source>Context length</source>
@@ -1611,55 +1615,55 @@
     </message>
     <message>
         <source>Conversation {id} does not exist (it may have been deleted).</source>
-        <translation type="unfinished"></translation>
+        <translation>对话 {id} 不存在（可能已被删除）。</translation>
     </message>
     <message>
         <source>Copied into it: {conversations} of {known_conversations} conversations and {messages} of {known_messages} messages; the places of unreadable ones are marked.</source>
-        <translation type="unfinished"></translation>
+        <translation>已复制到新历史：{known_conversations} 个对话中的 {conversations} 个、{known_messages} 条消息中的 {messages} 条；无法读取的部分已标出位置。</translation>
     </message>
     <message>
         <source>Could not open the chat history: the file system at {folder} does not support the journal mode ModelNest needs (WAL); choose another data folder with MODELNEST_HOME.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法打开聊天记录：{folder} 所在的文件系统不支持 ModelNest 需要的日志模式（WAL）；请用 MODELNEST_HOME 选择其他数据文件夹。</translation>
     </message>
     <message>
         <source>Could not open the chat history: the history file is damaged; restart ModelNest to set it aside and start a fresh one.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法打开聊天记录：记录文件已损坏；请重新启动 ModelNest，它会将其移到一旁并新建一个。</translation>
     </message>
     <message>
         <source>Could not save your settings to {path}: {reason}.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法将设置保存到 {path}：{reason}。</translation>
     </message>
     <message>
         <source>Could not write the export to {path}: {reason}.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法将导出内容写入 {path}：{reason}。</translation>
     </message>
     <message>
         <source>Could not write the model to disk ({path}): {reason}.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法将模型写入磁盘（{path}）：{reason}。</translation>
     </message>
     <message>
         <source>Could not write the model to disk: {reason}.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法将模型写入磁盘：{reason}。</translation>
     </message>
     <message>
         <source>Could not write {file}: {reason}.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法写入 {file}：{reason}。</translation>
     </message>
     <message>
         <source>Could not {doing}: {reason}.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法{doing}：{reason}。</translation>
     </message>
     <message>
         <source>Downloading {file} kept failing ({reason}); gave up after {retries} retries. {size} are kept and the next attempt continues from there.</source>
-        <translation type="unfinished"></translation>
+        <translation>下载 {file} 一再失败（{reason}）；重试 {retries} 次后已放弃。已下载的 {size} 会保留，下次从那里继续。</translation>
     </message>
     <message>
         <source>Each stop sequence must be 1 to {n} characters long.</source>
-        <translation type="unfinished"></translation>
+        <translation>每个停止序列的长度必须为 1 到 {n} 个字符。</translation>
     </message>
     <message>
         <source>Every layer runs on the GPU: the fastest way to run this model.</source>
-        <translation type="unfinished"></translation>
+        <translation>所有层都在 GPU 上运行：这是运行此模型最快的方式。</translation>
     </message>
     <message>
         <source>Fits on GPU</source>
@@ -1667,43 +1671,43 @@
     </message>
     <message>
         <source>GGUF version 1 is no longer supported by llama.cpp; use a newer conversion of this model</source>
-        <translation type="unfinished"></translation>
+        <translation>llama.cpp 已不再支持 GGUF 版本 1；请使用此模型较新的转换版本</translation>
     </message>
     <message>
         <source>GPU compute buffer and {backend} overhead are modelled, not measured</source>
-        <translation type="unfinished"></translation>
+        <translation>GPU 计算缓冲区和 {backend} 开销为模型估算，并非实测</translation>
     </message>
     <message>
         <source>GPU listing failed ({kind}: {error})</source>
-        <translation type="unfinished"></translation>
+        <translation>列出 GPU 失败（{kind}：{error}）</translation>
     </message>
     <message>
         <source>Give either a quantization or a file name, not both.</source>
-        <translation type="unfinished"></translation>
+        <translation>请只给出量化类型或文件名之一，不要同时给出。</translation>
     </message>
     <message>
         <source>KV cache stored as q8_0 (half the memory of f16, slightly lower quality) to fit</source>
-        <translation type="unfinished"></translation>
+        <translation>KV 缓存以 q8_0 存储以便装下（内存为 f16 的一半，质量略低）</translation>
     </message>
     <message>
         <source>Language must be one of {languages}, not {language!r}.</source>
-        <translation type="unfinished"></translation>
+        <translation>语言必须是 {languages} 之一，而不是 {language!r}。</translation>
     </message>
     <message>
         <source>Load the model again.</source>
-        <translation type="unfinished"></translation>
+        <translation>请重新加载模型。</translation>
     </message>
     <message>
         <source>Load the model again; if it keeps happening, try a smaller context or model.</source>
-        <translation type="unfinished"></translation>
+        <translation>请重新加载模型；如果反复出现，请尝试更小的上下文或更小的模型。</translation>
     </message>
     <message>
         <source>Loading failed: {reason} Trying again with {change}.</source>
-        <translation type="unfinished"></translation>
+        <translation>加载失败：{reason}正在以{change}重试。</translation>
     </message>
     <message>
         <source>Look at the details below; try another quantization or file of this model, or a smaller context.</source>
-        <translation type="unfinished"></translation>
+        <translation>请查看下方的详细信息；尝试此模型的其他量化版本或文件，或更小的上下文。</translation>
     </message>
     <message>
         <source>Max tokens</source>
@@ -1711,107 +1715,107 @@
     </message>
     <message>
         <source>Message {id} does not exist (it may have been deleted).</source>
-        <translation type="unfinished"></translation>
+        <translation>消息 {id} 不存在（可能已被删除）。</translation>
     </message>
     <message>
         <source>Message {index} has an unsupported role (system, user or assistant are supported).</source>
-        <translation type="unfinished"></translation>
+        <translation>消息 {index} 的角色不受支持（支持 system、user 和 assistant）。</translation>
     </message>
     <message>
         <source>Message {index} must be an object.</source>
-        <translation type="unfinished"></translation>
+        <translation>消息 {index} 必须是一个对象。</translation>
     </message>
     <message>
         <source>Message {index} needs text content.</source>
-        <translation type="unfinished"></translation>
+        <translation>消息 {index} 需要文本内容。</translation>
     </message>
     <message>
         <source>Method {method} is not allowed here.</source>
-        <translation type="unfinished"></translation>
+        <translation>此处不允许使用 {method} 方法。</translation>
     </message>
     <message>
         <source>ModelNest is running as an Intel program under Rosetta 2; the Apple Silicon build is much faster.</source>
-        <translation type="unfinished"></translation>
+        <translation>ModelNest 正作为 Intel 程序在 Rosetta 2 下运行；Apple Silicon 版本要快得多。</translation>
     </message>
     <message>
         <source>NVIDIA: could not count GPUs: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>NVIDIA：无法统计 GPU 数量：{reason}</translation>
     </message>
     <message>
         <source>NVIDIA: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>NVIDIA：{reason}</translation>
     </message>
     <message>
         <source>NVML could not start ({kind}: {error})</source>
-        <translation type="unfinished"></translation>
+        <translation>NVML 无法启动（{kind}：{error}）</translation>
     </message>
     <message>
         <source>NVML error</source>
-        <translation type="unfinished"></translation>
+        <translation>NVML 错误</translation>
     </message>
     <message>
         <source>NVML gave no bus width or clock and the GPU is not in our table</source>
-        <translation type="unfinished"></translation>
+        <translation>NVML 未给出总线位宽或频率，且此 GPU 不在我们的表中</translation>
     </message>
     <message>
         <source>NVML is not open</source>
-        <translation type="unfinished"></translation>
+        <translation>NVML 未打开</translation>
     </message>
     <message>
         <source>NVML was not initialised</source>
-        <translation type="unfinished"></translation>
+        <translation>NVML 未初始化</translation>
     </message>
     <message>
         <source>Needs more memory than this computer has free, even with a shorter context.</source>
-        <translation type="unfinished"></translation>
+        <translation>即使缩短上下文，所需内存仍超过本机的可用内存。</translation>
     </message>
     <message>
         <source>No catalogue entry could be refreshed ({reason}); the previous snapshot stays in use.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有任何目录条目能够刷新（{reason}）；继续使用之前的快照。</translation>
     </message>
     <message>
         <source>No model is loaded.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有加载模型。</translation>
     </message>
     <message>
         <source>No such endpoint: {path}.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有这个接口：{path}。</translation>
     </message>
     <message>
         <source>No system keychain is available here, so the token for {url} is kept for this session only; you will be asked for it again next time.</source>
-        <translation type="unfinished"></translation>
+        <translation>此处没有可用的系统钥匙串，因此 {url} 的令牌仅在本次会话中保留；下次会再次询问。</translation>
     </message>
     <message>
         <source>Not enough free disk space in {folder}: the download needs {needed} plus {margin} to spare, but only {free} is free. Free up {missing} or choose another models folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>{folder} 的磁盘空间不足：下载需要 {needed}，另需预留 {margin}，但只有 {free} 可用。请释放 {missing}，或选择其他模型文件夹。</translation>
     </message>
     <message>
         <source>Nothing could be read from the damaged file, so the new history is empty.</source>
-        <translation type="unfinished"></translation>
+        <translation>损坏的文件中没有任何内容可读，因此新的聊天记录是空的。</translation>
     </message>
     <message>
         <source>Nothing to download.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有要下载的内容。</translation>
     </message>
     <message>
         <source>Offline mode is on (HF_HUB_OFFLINE is set), so nothing can be downloaded. Unset HF_HUB_OFFLINE to download, or use a model that is already on disk.</source>
-        <translation type="unfinished"></translation>
+        <translation>离线模式已开启（设置了 HF_HUB_OFFLINE），因此无法下载。请取消 HF_HUB_OFFLINE 后再下载，或使用磁盘上已有的模型。</translation>
     </message>
     <message>
         <source>Offline mode is on (HF_HUB_OFFLINE), so the catalogue cannot be refreshed; the bundled snapshot stays in use.</source>
-        <translation type="unfinished"></translation>
+        <translation>离线模式已开启（HF_HUB_OFFLINE），因此无法刷新目录；继续使用内置快照。</translation>
     </message>
     <message>
         <source>Ollama manifest names an invalid blob {digest!r}</source>
-        <translation type="unfinished"></translation>
+        <translation>Ollama 清单指向无效的数据块 {digest!r}</translation>
     </message>
     <message>
         <source>Only text content is supported (message {index}).</source>
-        <translation type="unfinished"></translation>
+        <translation>仅支持文本内容（消息 {index}）。</translation>
     </message>
     <message>
         <source>PCI id {pci_id} is not in our table of GPUs</source>
-        <translation type="unfinished"></translation>
+        <translation>PCI ID {pci_id} 不在我们的 GPU 表中</translation>
     </message>
     <message>
         <source>Partly on GPU</source>
@@ -1819,31 +1823,31 @@
     </message>
     <message>
         <source>Port {port} is already in use; choose another with --port (0 picks a free one).</source>
-        <translation type="unfinished"></translation>
+        <translation>端口 {port} 已被占用；请用 --port 选择其他端口（0 表示自动选择空闲端口）。</translation>
     </message>
     <message>
         <source>Port {port} is not a valid port number (0 to 65535).</source>
-        <translation type="unfinished"></translation>
+        <translation>{port} 不是有效的端口号（0 到 65535）。</translation>
     </message>
     <message>
         <source>RAM {ram:.0f} GB/s ({source})</source>
-        <translation type="unfinished"></translation>
+        <translation>内存 {ram:.0f} GB/s（{source}）</translation>
     </message>
     <message>
         <source>RAM {ram:.0f} GB/s ({source}), GPU {gpu:.0f} GB/s</source>
-        <translation type="unfinished"></translation>
+        <translation>内存 {ram:.0f} GB/s（{source}），GPU {gpu:.0f} GB/s</translation>
     </message>
     <message>
         <source>Refusing file name {name!r}: it resolves outside {folder}.</source>
-        <translation type="unfinished"></translation>
+        <translation>拒绝文件名 {name!r}：它指向 {folder} 之外。</translation>
     </message>
     <message>
         <source>Refusing file name {name!r}: {why}. It could write outside the models folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>拒绝文件名 {name!r}：{why}。它可能会写到模型文件夹之外。</translation>
     </message>
     <message>
         <source>Remote engines take a conversation, not a raw prompt.</source>
-        <translation type="unfinished"></translation>
+        <translation>远程引擎接受对话，而不是原始提示词。</translation>
     </message>
     <message>
         <source>Repeat penalty</source>
@@ -1851,27 +1855,27 @@
     </message>
     <message>
         <source>Reply {id} does not exist (its conversation may have been deleted).</source>
-        <translation type="unfinished"></translation>
+        <translation>回复 {id} 不存在（其对话可能已被删除）。</translation>
     </message>
     <message>
         <source>Reply {id} has already finished (status {status}).</source>
-        <translation type="unfinished"></translation>
+        <translation>回复 {id} 已经结束（状态 {status}）。</translation>
     </message>
     <message>
         <source>Reply {id} is not being written by this history store (it has finished, was deleted, or was started in another thread).</source>
-        <translation type="unfinished"></translation>
+        <translation>回复 {id} 不是由此记录存储写入的（它已结束、已被删除，或是在另一个线程中开始的）。</translation>
     </message>
     <message>
         <source>Repository {repo} was not found on {endpoint}. Check the name; if it is private, set HF_TOKEN (or run `hf auth login`) with an account that can see it.</source>
-        <translation type="unfinished"></translation>
+        <translation>在 {endpoint} 上找不到仓库 {repo}。请检查名称；如果是私有仓库，请用能看到它的账号设置 HF_TOKEN（或运行 `hf auth login`）。</translation>
     </message>
     <message>
         <source>Requests from web pages at {origin} are refused; allow the origin when starting the server if you trust it.</source>
-        <translation type="unfinished"></translation>
+        <translation>来自 {origin} 网页的请求被拒绝；如果你信任该来源，请在启动服务器时允许它。</translation>
     </message>
     <message>
         <source>Requests need the header Authorization: Bearer TOKEN. Ctrl-C stops the server.</source>
-        <translation type="unfinished"></translation>
+        <translation>请求需要带上请求头 Authorization: Bearer TOKEN。按 Ctrl-C 停止服务器。</translation>
     </message>
     <message>
         <source>Runs on CPU</source>
@@ -1879,7 +1883,7 @@
     </message>
     <message>
         <source>Runs on the CPU from system memory.</source>
-        <translation type="unfinished"></translation>
+        <translation>在 CPU 上运行，使用系统内存。</translation>
     </message>
     <message>
         <source>Seed</source>
@@ -1887,23 +1891,23 @@
     </message>
     <message>
         <source>Serving {model} at {url}</source>
-        <translation type="unfinished"></translation>
+        <translation>正在 {url} 提供 {model}</translation>
     </message>
     <message>
         <source>Several models in {repo}: {models} (quantizations: {quants}). Choose one with --quant or --file.</source>
-        <translation type="unfinished"></translation>
+        <translation>{repo} 中有多个模型：{models}（量化：{quants}）。请用 --quant 或 --file 选择一个。</translation>
     </message>
     <message>
         <source>Several {quant} models in {repo}: {models}. Choose one with --quant or --file.</source>
-        <translation type="unfinished"></translation>
+        <translation>{repo} 中有多个 {quant} 模型：{models}。请用 --quant 或 --file 选择一个。</translation>
     </message>
     <message>
         <source>Some layers run on the GPU and the rest on the CPU: slower than fully on the GPU.</source>
-        <translation type="unfinished"></translation>
+        <translation>部分层在 GPU 上运行，其余在 CPU 上运行：比完全在 GPU 上慢。</translation>
     </message>
     <message>
         <source>Some settings were not valid and were reset: {problems}</source>
-        <translation type="unfinished"></translation>
+        <translation>部分设置无效，已重置：{problems}</translation>
     </message>
     <message>
         <source>Temperature</source>
@@ -1911,359 +1915,359 @@
     </message>
     <message>
         <source>That revision of {repo} does not exist on {endpoint}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{endpoint} 上不存在 {repo} 的这个版本。</translation>
     </message>
     <message>
         <source>The API server did not start within {s} seconds.</source>
-        <translation type="unfinished"></translation>
+        <translation>API 服务器未能在 {s} 秒内启动。</translation>
     </message>
     <message>
         <source>The API token must be at least {n} characters long.</source>
-        <translation type="unfinished"></translation>
+        <translation>API 令牌至少需要 {n} 个字符。</translation>
     </message>
     <message>
         <source>The Content-Length header is not a number.</source>
-        <translation type="unfinished"></translation>
+        <translation>Content-Length 请求头不是数字。</translation>
     </message>
     <message>
         <source>The Host header {host} does not name this server; requests through other names are refused (DNS rebinding protection).</source>
-        <translation type="unfinished"></translation>
+        <translation>Host 请求头 {host} 不是此服务器的名称；通过其他名称发来的请求会被拒绝（DNS 重绑定防护）。</translation>
     </message>
     <message>
         <source>The catalogue has no entries to refresh.</source>
-        <translation type="unfinished"></translation>
+        <translation>目录中没有可刷新的条目。</translation>
     </message>
     <message>
         <source>The chat history file {path} is damaged and could not be moved aside ({reason}). Move or delete it yourself, then start ModelNest again.</source>
-        <translation type="unfinished"></translation>
+        <translation>聊天记录文件 {path} 已损坏，且无法移到一旁（{reason}）。请自行移动或删除它，然后重新启动 ModelNest。</translation>
     </message>
     <message>
         <source>The chat history was written by a newer ModelNest (format {version}; this version reads up to {supported}). Update ModelNest to open it; the file was left untouched.</source>
-        <translation type="unfinished"></translation>
+        <translation>聊天记录由较新版本的 ModelNest 写入（格式 {version}；此版本最多读取到 {supported}）。请更新 ModelNest 后再打开；文件未被改动。</translation>
     </message>
     <message>
         <source>The connection to {url} broke in the middle of the reply ({error}); the part that arrived is kept.</source>
-        <translation type="unfinished"></translation>
+        <translation>回复途中与 {url} 的连接断开（{error}）；已收到的部分会保留。</translation>
     </message>
     <message>
         <source>The default system prompt was not text; it was cleared.</source>
-        <translation type="unfinished"></translation>
+        <translation>默认系统提示词不是文本，已清空。</translation>
     </message>
     <message>
         <source>The disk filled up while downloading {file} ({done} of {total} written). The partial file is kept: free up at least {missing} and start the download again to continue.</source>
-        <translation type="unfinished"></translation>
+        <translation>下载 {file} 时磁盘已满（已写入 {done}，共 {total}）。部分文件已保留：请至少释放 {missing}，然后重新开始下载以继续。</translation>
     </message>
     <message>
         <source>The engine answered {event!r} instead of starting.</source>
-        <translation type="unfinished"></translation>
+        <translation>引擎回应了 {event!r}，而没有启动。</translation>
     </message>
     <message>
         <source>The engine could not be started: {error}.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法启动引擎：{error}。</translation>
     </message>
     <message>
         <source>The engine crashed with a memory access error, often caused by a damaged model file or a bug in llama.cpp</source>
-        <translation type="unfinished"></translation>
+        <translation>引擎因内存访问错误而崩溃，通常是模型文件损坏或 llama.cpp 的缺陷所致</translation>
     </message>
     <message>
         <source>The engine crashed with a stack overflow</source>
-        <translation type="unfinished"></translation>
+        <translation>引擎因栈溢出而崩溃</translation>
     </message>
     <message>
         <source>The engine crashed with an arithmetic error</source>
-        <translation type="unfinished"></translation>
+        <translation>引擎因算术错误而崩溃</translation>
     </message>
     <message>
         <source>The engine did not stop when asked, so it was stopped by force.</source>
-        <translation type="unfinished"></translation>
+        <translation>引擎没有按要求停止，已被强制停止。</translation>
     </message>
     <message>
         <source>The engine failed: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>引擎出错：{error}</translation>
     </message>
     <message>
         <source>The engine is not running.</source>
-        <translation type="unfinished"></translation>
+        <translation>引擎没有运行。</translation>
     </message>
     <message>
         <source>The engine ran out of memory</source>
-        <translation type="unfinished"></translation>
+        <translation>引擎内存不足</translation>
     </message>
     <message>
         <source>The engine showed no sign of life for {seconds:.0f} seconds and was stopped.</source>
-        <translation type="unfinished"></translation>
+        <translation>引擎 {seconds:.0f} 秒没有响应，已被停止。</translation>
     </message>
     <message>
         <source>The engine stopped unexpectedly</source>
-        <translation type="unfinished"></translation>
+        <translation>引擎意外停止</translation>
     </message>
     <message>
         <source>The engine stopped unexpectedly ({cause})</source>
-        <translation type="unfinished"></translation>
+        <translation>引擎意外停止（{cause}）</translation>
     </message>
     <message>
         <source>The engine used a processor instruction this CPU does not support</source>
-        <translation type="unfinished"></translation>
+        <translation>引擎使用了此 CPU 不支持的处理器指令</translation>
     </message>
     <message>
         <source>The engine was killed by the operating system, most likely because the computer ran out of memory</source>
-        <translation type="unfinished"></translation>
+        <translation>引擎被操作系统终止，很可能是因为本机内存不足</translation>
     </message>
     <message>
         <source>The engine was stopped because it did not respond</source>
-        <translation type="unfinished"></translation>
+        <translation>引擎因无响应而被停止</translation>
     </message>
     <message>
         <source>The engine was stopped by another program</source>
-        <translation type="unfinished"></translation>
+        <translation>引擎被其他程序停止</translation>
     </message>
     <message>
         <source>The file may be damaged or made for a newer llama.cpp; download it again or try another file of this model.</source>
-        <translation type="unfinished"></translation>
+        <translation>文件可能已损坏，或是为较新版本的 llama.cpp 制作的；请重新下载，或尝试此模型的其他文件。</translation>
     </message>
     <message>
         <source>The header of {url} is larger than {limit} MiB; refusing to read it.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} 的文件头超过 {limit} MiB，拒绝读取。</translation>
     </message>
     <message>
         <source>The hub address {address!r} is not an http(s) URL (check HF_ENDPOINT or the mirror setting).</source>
-        <translation type="unfinished"></translation>
+        <translation>Hub 地址 {address!r} 不是 http(s) 网址（请检查 HF_ENDPOINT 或镜像设置）。</translation>
     </message>
     <message>
         <source>The hub published no checksum for {file}; ModelNest does not install unverified models.</source>
-        <translation type="unfinished"></translation>
+        <translation>Hub 没有公布 {file} 的校验和；ModelNest 不会安装未经校验的模型。</translation>
     </message>
     <message>
         <source>The hub reported a negative size for {file}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Hub 报告 {file} 的大小为负数。</translation>
     </message>
     <message>
         <source>The language {language!r} is not available; the system language is used.</source>
-        <translation type="unfinished"></translation>
+        <translation>语言 {language!r} 不可用，将跟随系统语言。</translation>
     </message>
     <message>
         <source>The message had an unknown role {role!r}; it is shown as a system note.</source>
-        <translation type="unfinished"></translation>
+        <translation>该消息的角色 {role!r} 未知；它显示为系统备注。</translation>
     </message>
     <message>
         <source>The message had an unknown status {status!r}.</source>
-        <translation type="unfinished"></translation>
+        <translation>该消息的状态 {status!r} 未知。</translation>
     </message>
     <message>
         <source>The model could not be loaded: {reason}.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法加载模型：{reason}。</translation>
     </message>
     <message>
         <source>The model has no chat template. Using the ChatML format; replies may be less coherent.</source>
-        <translation type="unfinished"></translation>
+        <translation>该模型没有聊天模板。将使用 ChatML 格式；回复可能不够连贯。</translation>
     </message>
     <message>
         <source>The model {asked} is not served here; this server serves {model}.</source>
-        <translation type="unfinished"></translation>
+        <translation>这里不提供模型 {asked}；此服务器提供的是 {model}。</translation>
     </message>
     <message>
         <source>The model&apos;s chat template was not used because {reason}. Using the ChatML format instead.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有使用该模型的聊天模板，因为{reason}。改用 ChatML 格式。</translation>
     </message>
     <message>
         <source>The reply could not be saved: its conversation was deleted.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法保存回复：它所在的对话已被删除。</translation>
     </message>
     <message>
         <source>The request body is not valid JSON.</source>
-        <translation type="unfinished"></translation>
+        <translation>请求体不是有效的 JSON。</translation>
     </message>
     <message>
         <source>The request body must be a JSON object.</source>
-        <translation type="unfinished"></translation>
+        <translation>请求体必须是 JSON 对象。</translation>
     </message>
     <message>
         <source>The request is larger than this server accepts ({kib} KiB).</source>
-        <translation type="unfinished"></translation>
+        <translation>请求超过了此服务器接受的大小（{kib} KiB）。</translation>
     </message>
     <message>
         <source>The sampling settings were not readable and were reset.</source>
-        <translation type="unfinished"></translation>
+        <translation>采样设置无法读取，已重置。</translation>
     </message>
     <message>
         <source>The server at {url} does not answer like an OpenAI-compatible server.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} 的服务器的应答不像 OpenAI 兼容服务器。</translation>
     </message>
     <message>
         <source>The server at {url} ended the reply without finishing it; the part that arrived is kept.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} 的服务器在回复完成前就结束了；已收到的部分会保留。</translation>
     </message>
     <message>
         <source>The server at {url} failed mid-reply: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} 的服务器在回复途中出错：{error}</translation>
     </message>
     <message>
         <source>The server at {url} refused the request: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} 的服务器拒绝了请求：{error}</translation>
     </message>
     <message>
         <source>The server at {url} refused to list its models: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} 的服务器拒绝列出其模型：{error}</translation>
     </message>
     <message>
         <source>The server at {url} sent nothing for {s:.0f} seconds; the reply was stopped.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} 的服务器 {s:.0f} 秒没有发送任何内容；回复已停止。</translation>
     </message>
     <message>
         <source>The server at {url} serves no models.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} 的服务器没有提供任何模型。</translation>
     </message>
     <message>
         <source>The server ended the header of {url} early (after {size} bytes).</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器过早结束了 {url} 的文件头（在 {size} 字节之后）。</translation>
     </message>
     <message>
         <source>The server failed while generating: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器在生成时出错：{error}</translation>
     </message>
     <message>
         <source>The server is busy: {n} requests are already running or waiting. Try again shortly.</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器繁忙：已有 {n} 个请求正在运行或等待。请稍后重试。</translation>
     </message>
     <message>
         <source>The server listens on {host}, not only on this computer: anyone who can reach this address and knows the token can use the model. Keep the token secret.</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器在 {host} 上监听，而不只是在本机：任何能访问此地址并知道令牌的人都可以使用该模型。请妥善保管令牌。</translation>
     </message>
     <message>
         <source>The server sent more than the {size} bytes the hub announced for {file}; the partial file was deleted.</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器发送的数据超过了 Hub 为 {file} 公布的 {size} 字节；部分文件已删除。</translation>
     </message>
     <message>
         <source>The server sent no bytes for the header of {url} (asked from byte {start}).</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器没有发送 {url} 的文件头数据（从第 {start} 字节开始请求）。</translation>
     </message>
     <message>
         <source>The server&apos;s copy of {file} is {size} bytes, the hub announced {announced}; the file may have changed. Try again later.</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器上的 {file} 为 {size} 字节，而 Hub 公布的是 {announced}；文件可能已更改。请稍后重试。</translation>
     </message>
     <message>
         <source>The server&apos;s limits must be positive (and the body limit at least 1 KiB).</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器的限制必须为正数（请求体限制至少 1 KiB）。</translation>
     </message>
     <message>
         <source>The system keychain refused to store the token for {url} ({error}); it is kept for this session only.</source>
-        <translation type="unfinished"></translation>
+        <translation>系统钥匙串拒绝保存 {url} 的令牌（{error}）；它仅在本次会话中保留。</translation>
     </message>
     <message>
         <source>The {build} build could not start ({reason}); using the portable CPU build instead.</source>
-        <translation type="unfinished"></translation>
+        <translation>{build} 版本无法启动（{reason}）；改用通用 CPU 版本。</translation>
     </message>
     <message>
         <source>The {build} build failed to start: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>{build} 版本启动失败：{reason}</translation>
     </message>
     <message>
         <source>The {build} build has no readable {manifest} ({error}).</source>
-        <translation type="unfinished"></translation>
+        <translation>{build} 版本没有可读的 {manifest}（{error}）。</translation>
     </message>
     <message>
         <source>The {build} build is incomplete (no {library} in {folder}).</source>
-        <translation type="unfinished"></translation>
+        <translation>{build} 版本不完整（{folder} 中没有 {library}）。</translation>
     </message>
     <message>
         <source>The {build} build needs a driver for CUDA {cuda} or newer; the installed NVIDIA driver {driver} supports CUDA {supported}. Updating the driver enables it.</source>
-        <translation type="unfinished"></translation>
+        <translation>{build} 版本需要支持 CUDA {cuda} 或更高版本的驱动；已安装的 NVIDIA 驱动 {driver} 支持 CUDA {supported}。更新驱动即可启用。</translation>
     </message>
     <message>
         <source>The {build} build needs a working NVIDIA driver for {gpu} ({why}).</source>
-        <translation type="unfinished"></translation>
+        <translation>{build} 版本需要 {gpu} 的 NVIDIA 驱动正常工作（{why}）。</translation>
     </message>
     <message>
         <source>The {build} build needs an NVIDIA graphics card; none was found.</source>
-        <translation type="unfinished"></translation>
+        <translation>{build} 版本需要 NVIDIA 显卡，但没有找到。</translation>
     </message>
     <message>
         <source>The {build} build needs an NVIDIA, AMD or Intel graphics card; none was found.</source>
-        <translation type="unfinished"></translation>
+        <translation>{build} 版本需要 NVIDIA、AMD 或 Intel 显卡，但没有找到。</translation>
     </message>
     <message>
         <source>The {build} build needs the Vulkan loader, which comes with the graphics driver; it was not found (install or update the driver for {gpu}).</source>
-        <translation type="unfinished"></translation>
+        <translation>{build} 版本需要随显卡驱动提供的 Vulkan 加载器，但没有找到（请安装或更新 {gpu} 的驱动）。</translation>
     </message>
     <message>
         <source>The {build} build was made for llama-cpp-python {made_for}, but this app has {bindings}: loading it could crash.</source>
-        <translation type="unfinished"></translation>
+        <translation>{build} 版本是为 llama-cpp-python {made_for} 构建的，而本应用使用的是 {bindings}：加载它可能会崩溃。</translation>
     </message>
     <message>
         <source>The {what} contained bytes that are not valid text; they are shown as �.</source>
-        <translation type="unfinished"></translation>
+        <translation>{what}中含有不是有效文本的字节；它们显示为 �。</translation>
     </message>
     <message>
         <source>The {what} could not be read and were left out.</source>
-        <translation type="unfinished"></translation>
+        <translation>{what}无法读取，已略去。</translation>
     </message>
     <message>
         <source>The {what} could not be read.</source>
-        <translation type="unfinished"></translation>
+        <translation>{what}无法读取。</translation>
     </message>
     <message>
         <source>The {what} were not in the expected form and were left out.</source>
-        <translation type="unfinished"></translation>
+        <translation>{what}的格式不符合预期，已略去。</translation>
     </message>
     <message>
         <source>There is no message of yours in this conversation to edit.</source>
-        <translation type="unfinished"></translation>
+        <translation>此对话中没有你的消息可供编辑。</translation>
     </message>
     <message>
         <source>There is no message of yours to answer in this conversation.</source>
-        <translation type="unfinished"></translation>
+        <translation>此对话中没有你的消息可供回答。</translation>
     </message>
     <message>
         <source>This build of the engine does not match your processor; install the build for your computer.</source>
-        <translation type="unfinished"></translation>
+        <translation>此引擎版本与你的处理器不匹配；请安装适合本机的版本。</translation>
     </message>
     <message>
         <source>This conversation&apos;s details are stored in a damaged part of the history file.</source>
-        <translation type="unfinished"></translation>
+        <translation>此对话的详细信息存储在聊天记录文件的损坏部分中。</translation>
     </message>
     <message>
         <source>This download is already running.</source>
-        <translation type="unfinished"></translation>
+        <translation>此下载已在进行中。</translation>
     </message>
     <message>
         <source>This is not a ModelNest catalogue snapshot (schema {schema}).</source>
-        <translation type="unfinished"></translation>
+        <translation>这不是 ModelNest 目录快照（格式 {schema}）。</translation>
     </message>
     <message>
         <source>This message is stored in a damaged part of the history file and could not be read.</source>
-        <translation type="unfinished"></translation>
+        <translation>此消息存储在聊天记录文件的损坏部分中，无法读取。</translation>
     </message>
     <message>
         <source>This model crashed the engine twice, so it is not loaded again automatically.</source>
-        <translation type="unfinished"></translation>
+        <translation>此模型已两次导致引擎崩溃，因此不会再自动加载。</translation>
     </message>
     <message>
         <source>This server cannot compute embeddings: the engine does not support them yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>此服务器无法计算嵌入向量：引擎尚不支持。</translation>
     </message>
     <message>
         <source>This server does not support best_of.</source>
-        <translation type="unfinished"></translation>
+        <translation>此服务器不支持 best_of。</translation>
     </message>
     <message>
         <source>This server does not support response_format.</source>
-        <translation type="unfinished"></translation>
+        <translation>此服务器不支持 response_format。</translation>
     </message>
     <message>
         <source>This server does not support suffix.</source>
-        <translation type="unfinished"></translation>
+        <translation>此服务器不支持 suffix。</translation>
     </message>
     <message>
         <source>This server does not support tool calls.</source>
-        <translation type="unfinished"></translation>
+        <translation>此服务器不支持工具调用。</translation>
     </message>
     <message>
         <source>This server does not support {name}.</source>
-        <translation type="unfinished"></translation>
+        <translation>此服务器不支持 {name}。</translation>
     </message>
     <message>
         <source>This server writes one reply per request: n must be 1.</source>
-        <translation type="unfinished"></translation>
+        <translation>此服务器每个请求只生成一个回复：n 必须为 1。</translation>
     </message>
     <message>
         <source>Too large</source>
@@ -2279,479 +2283,479 @@
     </message>
     <message>
         <source>Try a smaller context length or fewer GPU layers.</source>
-        <translation type="unfinished"></translation>
+        <translation>请尝试更小的上下文长度或更少的 GPU 层。</translation>
     </message>
     <message>
         <source>Try a smaller context or another model file.</source>
-        <translation type="unfinished"></translation>
+        <translation>请尝试更小的上下文或其他模型文件。</translation>
     </message>
     <message>
         <source>Try another model file.</source>
-        <translation type="unfinished"></translation>
+        <translation>请尝试其他模型文件。</translation>
     </message>
     <message>
         <source>Try downloading the model again, or another quantization of it.</source>
-        <translation type="unfinished"></translation>
+        <translation>请重新下载模型，或尝试它的其他量化版本。</translation>
     </message>
     <message>
         <source>Try fewer GPU layers, a smaller context length, or a smaller quantization of the model.</source>
-        <translation type="unfinished"></translation>
+        <translation>请尝试更少的 GPU 层、更小的上下文长度，或该模型更小的量化版本。</translation>
     </message>
     <message>
         <source>Unknown build &apos;{build}&apos; in {path}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{path} 中有未知的版本“{build}”。</translation>
     </message>
     <message>
         <source>Unknown export format {format!r}; use &apos;markdown&apos; or &apos;json&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>未知的导出格式 {format!r}；请使用“markdown”或“json”。</translation>
     </message>
     <message>
         <source>Unknown fit {fit}</source>
-        <translation type="unfinished"></translation>
+        <translation>未知的适配 {fit}</translation>
     </message>
     <message>
         <source>Unknown message role {role!r}; expected one of {roles}.</source>
-        <translation type="unfinished"></translation>
+        <translation>未知的消息角色 {role!r}；应为以下之一：{roles}。</translation>
     </message>
     <message>
         <source>Unknown message status {status!r}; expected one of {statuses}.</source>
-        <translation type="unfinished"></translation>
+        <translation>未知的消息状态 {status!r}；应为以下之一：{statuses}。</translation>
     </message>
     <message>
         <source>Using the Metal build (Apple GPU, with the CPU as fallback).</source>
-        <translation type="unfinished"></translation>
+        <translation>使用 Metal 版本（Apple GPU，CPU 作为后备）。</translation>
     </message>
     <message>
         <source>Using the Metal build, as chosen with {variable}={value}.</source>
-        <translation type="unfinished"></translation>
+        <translation>使用 Metal 版本，由 {variable}={value} 指定。</translation>
     </message>
     <message>
         <source>Using the portable CPU build, as chosen with {variable}={value}.</source>
-        <translation type="unfinished"></translation>
+        <translation>使用通用 CPU 版本，由 {variable}={value} 指定。</translation>
     </message>
     <message>
         <source>Using the portable CPU build. {reasons}</source>
-        <translation type="unfinished"></translation>
+        <translation>使用通用 CPU 版本。{reasons}</translation>
     </message>
     <message>
         <source>Using the portable CPU build: no graphics card that llama.cpp can use was found.</source>
-        <translation type="unfinished"></translation>
+        <translation>使用通用 CPU 版本：没有找到 llama.cpp 能使用的显卡。</translation>
     </message>
     <message>
         <source>Using the portable CPU build: this app has no GPU build for the graphics card found.</source>
-        <translation type="unfinished"></translation>
+        <translation>使用通用 CPU 版本：本应用没有适合所找到显卡的 GPU 版本。</translation>
     </message>
     <message>
         <source>Using the {build} build, as chosen with {variable}.</source>
-        <translation type="unfinished"></translation>
+        <translation>使用 {build} 版本，由 {variable} 指定。</translation>
     </message>
     <message>
         <source>Web pages from {origins} may call the API from a browser.</source>
-        <translation type="unfinished"></translation>
+        <translation>来自 {origins} 的网页可以在浏览器中调用此 API。</translation>
     </message>
     <message>
         <source>Your chat history file was damaged and could not be opened. ModelNest set it aside as {name} (in {folder}) and started a new history. {saved}</source>
-        <translation type="unfinished"></translation>
+        <translation>你的聊天记录文件已损坏，无法打开。ModelNest 已将其另存为 {name}（位于 {folder}），并新建了聊天记录。{saved}</translation>
     </message>
     <message>
         <source>Your settings could not be read ({reason}); the defaults are used for now.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取你的设置（{reason}）；暂时使用默认设置。</translation>
     </message>
     <message>
         <source>Your settings file was damaged (perhaps a save was interrupted), so the default settings are used.</source>
-        <translation type="unfinished"></translation>
+        <translation>你的设置文件已损坏（可能是保存时被中断），因此使用默认设置。</translation>
     </message>
     <message>
         <source>Your settings file was damaged (perhaps a save was interrupted), so the default settings are used. The damaged file was kept as {name}.</source>
-        <translation type="unfinished"></translation>
+        <translation>你的设置文件已损坏（可能是保存时被中断），因此使用默认设置。损坏的文件已保留为 {name}。</translation>
     </message>
     <message>
         <source>a Git LFS pointer, not the model itself; the download fetched the pointer instead of the file</source>
-        <translation type="unfinished"></translation>
+        <translation>这是 Git LFS 指针，不是模型本身；下载得到的是指针而不是文件</translation>
     </message>
     <message>
         <source>a Python pickle (PyTorch checkpoint), not a GGUF model; pickles can run code, never load them</source>
-        <translation type="unfinished"></translation>
+        <translation>这是 Python pickle（PyTorch 检查点），不是 GGUF 模型；pickle 可以执行代码，切勿加载</translation>
     </message>
     <message>
         <source>a ZIP archive (for example a PyTorch .bin/.pt checkpoint), not a GGUF model</source>
-        <translation type="unfinished"></translation>
+        <translation>这是 ZIP 压缩包（例如 PyTorch .bin/.pt 检查点），不是 GGUF 模型</translation>
     </message>
     <message>
         <source>a dimension of tensor &apos;{name}&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>张量“{name}”的一个维度</translation>
     </message>
     <message>
         <source>a path component ends with a space or a dot (Windows would silently change it)</source>
-        <translation type="unfinished"></translation>
+        <translation>某个路径部分以空格或句点结尾（Windows 会悄悄改掉它）</translation>
     </message>
     <message>
         <source>a path component is too long</source>
-        <translation type="unfinished"></translation>
+        <translation>某个路径部分太长</translation>
     </message>
     <message>
         <source>a safetensors file, not a GGUF model; pick a .gguf file from the model&apos;s GGUF repository</source>
-        <translation type="unfinished"></translation>
+        <translation>这是 safetensors 文件，不是 GGUF 模型；请从该模型的 GGUF 仓库中选择 .gguf 文件</translation>
     </message>
     <message>
         <source>a web page or error message saved under a .gguf name, not a model; download it again</source>
-        <translation type="unfinished"></translation>
+        <translation>这是以 .gguf 为名保存的网页或错误信息，不是模型；请重新下载</translation>
     </message>
     <message>
         <source>an old GGML-format model that llama.cpp no longer reads; use a GGUF version of it</source>
-        <translation type="unfinished"></translation>
+        <translation>这是 llama.cpp 已不再读取的旧 GGML 格式模型；请使用它的 GGUF 版本</translation>
     </message>
     <message>
         <source>another program (perhaps a second ModelNest window) is holding the history file</source>
-        <translation type="unfinished"></translation>
+        <translation>另一个程序（也许是第二个 ModelNest 窗口）正占用聊天记录文件</translation>
     </message>
     <message>
         <source>assumed (memory speed unknown; run the memory benchmark)</source>
-        <translation type="unfinished"></translation>
+        <translation>假定值（内存速度未知；请运行内存测速）</translation>
     </message>
     <message>
         <source>cannot read the file: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取文件：{reason}</translation>
     </message>
     <message>
         <source>cannot read {path}: permission denied</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取 {path}：权限不足</translation>
     </message>
     <message>
         <source>catalogue entry {id!r} is malformed: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>目录条目 {id!r} 格式错误：{error}</translation>
     </message>
     <message>
         <source>checking {file} already on disk</source>
-        <translation type="unfinished"></translation>
+        <translation>正在校验磁盘上已有的 {file}</translation>
     </message>
     <message>
         <source>clock speed is down {lost} % while the temperature rose to {temp:.0f} °C</source>
-        <translation type="unfinished"></translation>
+        <translation>温度升至 {temp:.0f} °C，频率下降了 {lost} %</translation>
     </message>
     <message>
         <source>connection problem ({error})</source>
-        <translation type="unfinished"></translation>
+        <translation>连接问题（{error}）</translation>
     </message>
     <message>
         <source>context reduced from {old} to {new} tokens to fit in memory</source>
-        <translation type="unfinished"></translation>
+        <translation>为装入内存，上下文从 {old} 减少到 {new} token</translation>
     </message>
     <message>
         <source>context {ctx} is longer than the model was trained for ({trained}); using {used}</source>
-        <translation type="unfinished"></translation>
+        <translation>上下文 {ctx} 超过了模型训练时的长度（{trained}）；改用 {used}</translation>
     </message>
     <message>
         <source>conversation settings</source>
-        <translation type="unfinished"></translation>
+        <translation>对话设置</translation>
     </message>
     <message>
         <source>core types are not available</source>
-        <translation type="unfinished"></translation>
+        <translation>无法获得核心类型</translation>
     </message>
     <message>
         <source>core types unreadable ({error})</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取核心类型（{error}）</translation>
     </message>
     <message>
         <source>could not read free space ({kind}: {error})</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取可用空间（{kind}：{error}）</translation>
     </message>
     <message>
         <source>could not read the file system type ({kind})</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取文件系统类型（{kind}）</translation>
     </message>
     <message>
         <source>create a conversation</source>
-        <translation type="unfinished"></translation>
+        <translation>创建对话</translation>
     </message>
     <message>
         <source>creation time</source>
-        <translation type="unfinished"></translation>
+        <translation>创建时间</translation>
     </message>
     <message>
         <source>ctx {value}</source>
-        <translation type="unfinished"></translation>
+        <translation>上下文 {value}</translation>
     </message>
     <message>
         <source>delete the conversation</source>
-        <translation type="unfinished"></translation>
+        <translation>删除对话</translation>
     </message>
     <message>
         <source>delete the reply</source>
-        <translation type="unfinished"></translation>
+        <translation>删除回复</translation>
     </message>
     <message>
         <source>edit your message</source>
-        <translation type="unfinished"></translation>
+        <translation>编辑你的消息</translation>
     </message>
     <message>
         <source>element {index} of {field}</source>
-        <translation type="unfinished"></translation>
+        <translation>{field}的第 {index} 个元素</translation>
     </message>
     <message>
         <source>fewer GPU layers ({old} → {new})</source>
-        <translation type="unfinished"></translation>
+        <translation>更少的 GPU 层（{old} → {new}）</translation>
     </message>
     <message>
         <source>file size estimated from the parameter count and typical bits per weight</source>
-        <translation type="unfinished"></translation>
+        <translation>文件大小根据参数量和典型的每权重位数估算</translation>
     </message>
     <message>
         <source>first token {ms:.0f} ms</source>
-        <translation type="unfinished"></translation>
+        <translation>首 token {ms:.0f} ms</translation>
     </message>
     <message>
         <source>free VRAM is not in the registry</source>
-        <translation type="unfinished"></translation>
+        <translation>注册表中没有可用显存的信息</translation>
     </message>
     <message>
         <source>general.alignment is {value!r}; it must be a power of two stored as uint32</source>
-        <translation type="unfinished"></translation>
+        <translation>general.alignment 为 {value!r}；它必须是以 uint32 存储的 2 的幂</translation>
     </message>
     <message>
         <source>generation speed is down {lost} % while the temperature rose to {temp:.0f} °C</source>
-        <translation type="unfinished"></translation>
+        <translation>温度升至 {temp:.0f} °C，生成速度下降了 {lost} %</translation>
     </message>
     <message>
         <source>generation {rate:.1f} t/s</source>
-        <translation type="unfinished"></translation>
+        <translation>生成 {rate:.1f} t/s</translation>
     </message>
     <message>
         <source>integrated GPU: it uses system memory</source>
-        <translation type="unfinished"></translation>
+        <translation>集成显卡：使用系统内存</translation>
     </message>
     <message>
         <source>iogpu.wired_limit_mb (set by the user)</source>
-        <translation type="unfinished"></translation>
+        <translation>iogpu.wired_limit_mb（由用户设置）</translation>
     </message>
     <message>
         <source>ioreg failed ({error})</source>
-        <translation type="unfinished"></translation>
+        <translation>ioreg 失败（{error}）</translation>
     </message>
     <message>
         <source>it contains &apos;:&apos; (a drive letter or an alternate data stream on Windows)</source>
-        <translation type="unfinished"></translation>
+        <translation>其中含有“:”（在 Windows 上表示盘符或备用数据流）</translation>
     </message>
     <message>
         <source>it contains a NUL character</source>
-        <translation type="unfinished"></translation>
+        <translation>其中含有 NUL 字符</translation>
     </message>
     <message>
         <source>it contains a backslash (a Windows path separator)</source>
-        <translation type="unfinished"></translation>
+        <translation>其中含有反斜杠（Windows 路径分隔符）</translation>
     </message>
     <message>
         <source>it contains an empty, &apos;.&apos; or &apos;..&apos; path component</source>
-        <translation type="unfinished"></translation>
+        <translation>其中含有空的、“.”或“..”路径部分</translation>
     </message>
     <message>
         <source>it contains control characters</source>
-        <translation type="unfinished"></translation>
+        <translation>其中含有控制字符</translation>
     </message>
     <message>
         <source>it ends like ModelNest&apos;s own temporary files</source>
-        <translation type="unfinished"></translation>
+        <translation>它的结尾与 ModelNest 自己的临时文件相同</translation>
     </message>
     <message>
         <source>it is an absolute path</source>
-        <translation type="unfinished"></translation>
+        <translation>它是绝对路径</translation>
     </message>
     <message>
         <source>it is empty</source>
-        <translation type="unfinished"></translation>
+        <translation>它是空的</translation>
     </message>
     <message>
         <source>it is too long</source>
-        <translation type="unfinished"></translation>
+        <translation>它太长了</translation>
     </message>
     <message>
         <source>it starts with a drive letter</source>
-        <translation type="unfinished"></translation>
+        <translation>它以盘符开头</translation>
     </message>
     <message>
         <source>it uses a reserved Windows device name</source>
-        <translation type="unfinished"></translation>
+        <translation>它使用了 Windows 保留的设备名</translation>
     </message>
     <message>
         <source>last-change time</source>
-        <translation type="unfinished"></translation>
+        <translation>最后修改时间</translation>
     </message>
     <message>
         <source>layers split over {n} GPUs in proportion to their free memory: {split}</source>
-        <translation type="unfinished"></translation>
+        <translation>各层按可用显存比例分配到 {n} 个 GPU 上：{split}</translation>
     </message>
     <message>
         <source>llama.cpp could not create a context with these settings (often: not enough memory)</source>
-        <translation type="unfinished"></translation>
+        <translation>llama.cpp 无法用这些设置创建上下文（通常是内存不足）</translation>
     </message>
     <message>
         <source>llama.cpp could not load the model</source>
-        <translation type="unfinished"></translation>
+        <translation>llama.cpp 无法加载模型</translation>
     </message>
     <message>
         <source>llama.cpp stopped itself because something was wrong (an internal check failed), often a model file or a setting it cannot handle</source>
-        <translation type="unfinished"></translation>
+        <translation>llama.cpp 因出现问题（内部检查失败）而自行停止，通常是它无法处理的模型文件或设置</translation>
     </message>
     <message>
         <source>loading was cancelled</source>
-        <translation type="unfinished"></translation>
+        <translation>加载已取消</translation>
     </message>
     <message>
         <source>macOS default: 2/3 of memory</source>
-        <translation type="unfinished"></translation>
+        <translation>macOS 默认值：内存的 2/3</translation>
     </message>
     <message>
         <source>macOS default: 3/4 of memory</source>
-        <translation type="unfinished"></translation>
+        <translation>macOS 默认值：内存的 3/4</translation>
     </message>
     <message>
         <source>max {value}</source>
-        <translation type="unfinished"></translation>
+        <translation>最多 {value}</translation>
     </message>
     <message>
         <source>measured by ModelNest, over the network</source>
-        <translation type="unfinished"></translation>
+        <translation>由 ModelNest 通过网络实测</translation>
     </message>
     <message>
         <source>message text</source>
-        <translation type="unfinished"></translation>
+        <translation>消息文本</translation>
     </message>
     <message>
         <source>messages may hold at most {n} entries.</source>
-        <translation type="unfinished"></translation>
+        <translation>messages 最多可包含 {n} 条。</translation>
     </message>
     <message>
         <source>messages must be a non-empty list.</source>
-        <translation type="unfinished"></translation>
+        <translation>messages 必须是非空列表。</translation>
     </message>
     <message>
         <source>metadata &apos;{field}&apos; has {count} entries, but the model has {layers} layers</source>
-        <translation type="unfinished"></translation>
+        <translation>元数据“{field}”有 {count} 项，但模型有 {layers} 层</translation>
     </message>
     <message>
         <source>metadata &apos;{field}&apos; has {count} entries, far more than a model has layers</source>
-        <translation type="unfinished"></translation>
+        <translation>元数据“{field}”有 {count} 项，远多于模型的层数</translation>
     </message>
     <message>
         <source>metadata &apos;{field}&apos; is an empty list</source>
-        <translation type="unfinished"></translation>
+        <translation>元数据“{field}”是空列表</translation>
     </message>
     <message>
         <source>metadata &apos;{field}&apos; is empty</source>
-        <translation type="unfinished"></translation>
+        <translation>元数据“{field}”为空</translation>
     </message>
     <message>
         <source>metadata &apos;{field}&apos; is not a finite number ({value})</source>
-        <translation type="unfinished"></translation>
+        <translation>元数据“{field}”不是有限数值（{value}）</translation>
     </message>
     <message>
         <source>metadata &apos;{field}&apos; is stored as {found}, but it must be a list of text</source>
-        <translation type="unfinished"></translation>
+        <translation>元数据“{field}”存储为 {found}，但它必须是文本列表</translation>
     </message>
     <message>
         <source>metadata &apos;{field}&apos; is stored as {found}, but it must be a number</source>
-        <translation type="unfinished"></translation>
+        <translation>元数据“{field}”存储为 {found}，但它必须是数字</translation>
     </message>
     <message>
         <source>metadata &apos;{field}&apos; is stored as {found}, but it must be a whole number</source>
-        <translation type="unfinished"></translation>
+        <translation>元数据“{field}”存储为 {found}，但它必须是整数</translation>
     </message>
     <message>
         <source>metadata &apos;{field}&apos; is stored as {found}, but it must be a whole number or a list of them</source>
-        <translation type="unfinished"></translation>
+        <translation>元数据“{field}”存储为 {found}，但它必须是整数或整数列表</translation>
     </message>
     <message>
         <source>metadata &apos;{field}&apos; is stored as {found}, but it must be text</source>
-        <translation type="unfinished"></translation>
+        <translation>元数据“{field}”存储为 {found}，但它必须是文本</translation>
     </message>
     <message>
         <source>metadata &apos;{field}&apos; is {value}, but the expert tensors hold {experts} experts</source>
-        <translation type="unfinished"></translation>
+        <translation>元数据“{field}”为 {value}，但专家张量包含 {experts} 个专家</translation>
     </message>
     <message>
         <source>metadata &apos;{field}&apos; is {value}, more than &apos;{other_field}&apos; ({other})</source>
-        <translation type="unfinished"></translation>
+        <translation>元数据“{field}”为 {value}，大于“{other_field}”（{other}）</translation>
     </message>
     <message>
         <source>metadata &apos;{field}&apos; is {value}, more than the widest tensor in the file ({limit})</source>
-        <translation type="unfinished"></translation>
+        <translation>元数据“{field}”为 {value}，大于文件中最宽的张量（{limit}）</translation>
     </message>
     <message>
         <source>metadata &apos;{field}&apos; is {value}, outside the range {low} to {high}</source>
-        <translation type="unfinished"></translation>
+        <translation>元数据“{field}”为 {value}，超出 {low} 到 {high} 的范围</translation>
     </message>
     <message>
         <source>metadata &apos;{field}&apos; says the model has {value} layers, but its tensor table holds {layers}</source>
-        <translation type="unfinished"></translation>
+        <translation>元数据“{field}”说模型有 {value} 层，但其张量表中有 {layers} 层</translation>
     </message>
     <message>
         <source>metadata &apos;{key}&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>元数据“{key}”</translation>
     </message>
     <message>
         <source>metadata key #{index}</source>
-        <translation type="unfinished"></translation>
+        <translation>第 {index} 个元数据键</translation>
     </message>
     <message>
         <source>metadata key #{index} contains control characters</source>
-        <translation type="unfinished"></translation>
+        <translation>第 {index} 个元数据键含有控制字符</translation>
     </message>
     <message>
         <source>metadata key #{index} is empty</source>
-        <translation type="unfinished"></translation>
+        <translation>第 {index} 个元数据键为空</translation>
     </message>
     <message>
         <source>metadata key &apos;{key}&apos; appears twice</source>
-        <translation type="unfinished"></translation>
+        <translation>元数据键“{key}”出现了两次</translation>
     </message>
     <message>
         <source>model is required: this server serves {model}.</source>
-        <translation type="unfinished"></translation>
+        <translation>必须指定 model：此服务器提供的是 {model}。</translation>
     </message>
     <message>
         <source>model name</source>
-        <translation type="unfinished"></translation>
+        <translation>模型名称</translation>
     </message>
     <message>
         <source>model path</source>
-        <translation type="unfinished"></translation>
+        <translation>模型路径</translation>
     </message>
     <message>
         <source>needs about {ram} of RAM and {vram} of GPU memory even at {ctx} tokens of context; {free} of RAM is free to use</source>
-        <translation type="unfinished"></translation>
+        <translation>即使上下文为 {ctx} token，也需要约 {ram} 内存和 {vram} 显存；可用内存为 {free}</translation>
     </message>
     <message>
         <source>needs about {ram} of RAM even at {ctx} tokens of context; {free} of RAM is free to use</source>
-        <translation type="unfinished"></translation>
+        <translation>即使上下文为 {ctx} token，也需要约 {ram} 内存；可用内存为 {free}</translation>
     </message>
     <message>
         <source>no NVIDIA driver found (the NVML library is not installed)</source>
-        <translation type="unfinished"></translation>
+        <translation>未找到 NVIDIA 驱动（未安装 NVML 库）</translation>
     </message>
     <message>
         <source>no data for {seconds:.0f} s (stalled)</source>
-        <translation type="unfinished"></translation>
+        <translation>{seconds:.0f} 秒没有收到数据（已停滞）</translation>
     </message>
     <message>
         <source>no driver answered</source>
-        <translation type="unfinished"></translation>
+        <translation>没有驱动响应</translation>
     </message>
     <message>
         <source>no entries</source>
-        <translation type="unfinished"></translation>
+        <translation>没有条目</translation>
     </message>
     <message>
         <source>no model is loaded</source>
-        <translation type="unfinished"></translation>
+        <translation>没有加载模型</translation>
     </message>
     <message>
         <source>no usable GPU found: runs on the CPU</source>
-        <translation type="unfinished"></translation>
+        <translation>没有找到可用的 GPU：在 CPU 上运行</translation>
     </message>
     <message>
         <source>not available from this driver</source>
-        <translation type="unfinished"></translation>
+        <translation>此驱动不提供</translation>
     </message>
     <message>
         <source>not available on this system</source>
@@ -2759,755 +2763,755 @@
     </message>
     <message>
         <source>not available on this system ({kind})</source>
-        <translation type="unfinished"></translation>
+        <translation>此系统上不可用（{kind}）</translation>
     </message>
     <message>
         <source>not measured yet (modelnest probe --measure)</source>
-        <translation type="unfinished"></translation>
+        <translation>尚未测量（modelnest probe --measure）</translation>
     </message>
     <message>
         <source>not supported by this GPU or driver</source>
-        <translation type="unfinished"></translation>
+        <translation>此 GPU 或驱动不支持</translation>
     </message>
     <message>
         <source>open the chat history</source>
-        <translation type="unfinished"></translation>
+        <translation>打开聊天记录</translation>
     </message>
     <message>
         <source>part {part}: {problem}</source>
-        <translation type="unfinished"></translation>
+        <translation>分片 {part}：{problem}</translation>
     </message>
     <message>
         <source>permission denied by the driver</source>
-        <translation type="unfinished"></translation>
+        <translation>驱动拒绝了访问</translation>
     </message>
     <message>
         <source>prompt must be one string (token lists and batches are not supported).</source>
-        <translation type="unfinished"></translation>
+        <translation>prompt 必须是一个字符串（不支持 token 列表和批量）。</translation>
     </message>
     <message>
         <source>prompt {rate:.1f} t/s</source>
-        <translation type="unfinished"></translation>
+        <translation>提示词 {rate:.1f} t/s</translation>
     </message>
     <message>
         <source>psutil could not read memory ({kind})</source>
-        <translation type="unfinished"></translation>
+        <translation>psutil 无法读取内存（{kind}）</translation>
     </message>
     <message>
         <source>psutil could not read swap ({kind})</source>
-        <translation type="unfinished"></translation>
+        <translation>psutil 无法读取交换空间（{kind}）</translation>
     </message>
     <message>
         <source>psutil is not available</source>
-        <translation type="unfinished"></translation>
+        <translation>psutil 不可用</translation>
     </message>
     <message>
         <source>quantized KV cache (q8_0)</source>
-        <translation type="unfinished"></translation>
+        <translation>量化的 KV 缓存（q8_0）</translation>
     </message>
     <message>
         <source>re-reading {size} already downloaded</source>
-        <translation type="unfinished"></translation>
+        <translation>正在重新读取已下载的 {size}</translation>
     </message>
     <message>
         <source>read the chat history</source>
-        <translation type="unfinished"></translation>
+        <translation>读取聊天记录</translation>
     </message>
     <message>
         <source>read the conversation</source>
-        <translation type="unfinished"></translation>
+        <translation>读取对话</translation>
     </message>
     <message>
         <source>read the list of conversations</source>
-        <translation type="unfinished"></translation>
+        <translation>读取对话列表</translation>
     </message>
     <message>
         <source>reading memory failed ({kind}: {error})</source>
-        <translation type="unfinished"></translation>
+        <translation>读取内存失败（{kind}：{error}）</translation>
     </message>
     <message>
         <source>reading the CPU failed ({kind}: {error})</source>
-        <translation type="unfinished"></translation>
+        <translation>读取 CPU 信息失败（{kind}：{error}）</translation>
     </message>
     <message>
         <source>recover interrupted replies</source>
-        <translation type="unfinished"></translation>
+        <translation>恢复被中断的回复</translation>
     </message>
     <message>
         <source>registry unreadable ({error})</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取注册表（{error}）</translation>
     </message>
     <message>
         <source>repeat {value}</source>
-        <translation type="unfinished"></translation>
+        <translation>重复惩罚 {value}</translation>
     </message>
     <message>
         <source>reply statistics</source>
-        <translation type="unfinished"></translation>
+        <translation>回复统计</translation>
     </message>
     <message>
         <source>resuming {file} from {size}</source>
-        <translation type="unfinished"></translation>
+        <translation>从 {size} 处继续下载 {file}</translation>
     </message>
     <message>
         <source>role</source>
-        <translation type="unfinished"></translation>
+        <translation>角色</translation>
     </message>
     <message>
         <source>save the finished reply</source>
-        <translation type="unfinished"></translation>
+        <translation>保存已完成的回复</translation>
     </message>
     <message>
         <source>save the message</source>
-        <translation type="unfinished"></translation>
+        <translation>保存消息</translation>
     </message>
     <message>
         <source>save the reply</source>
-        <translation type="unfinished"></translation>
+        <translation>保存回复</translation>
     </message>
     <message>
         <source>save your message</source>
-        <translation type="unfinished"></translation>
+        <translation>保存你的消息</translation>
     </message>
     <message>
         <source>seed {value}</source>
-        <translation type="unfinished"></translation>
+        <translation>随机种子 {value}</translation>
     </message>
     <message>
         <source>server error {status}</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器错误 {status}</translation>
     </message>
     <message>
         <source>smaller context ({old} → {new} tokens)</source>
-        <translation type="unfinished"></translation>
+        <translation>更小的上下文（{old} → {new} token）</translation>
     </message>
     <message>
         <source>split model is incomplete: {found} of {count} parts found</source>
-        <translation type="unfinished"></translation>
+        <translation>分片模型不完整：只找到 {count} 个分片中的 {found} 个</translation>
     </message>
     <message>
         <source>start saving the reply</source>
-        <translation type="unfinished"></translation>
+        <translation>开始保存回复</translation>
     </message>
     <message>
         <source>status</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
     <message>
         <source>stop may hold at most {n} sequences.</source>
-        <translation type="unfinished"></translation>
+        <translation>stop 最多可包含 {n} 个序列。</translation>
     </message>
     <message>
         <source>stop must be a string or a list of strings.</source>
-        <translation type="unfinished"></translation>
+        <translation>stop 必须是字符串或字符串列表。</translation>
     </message>
     <message>
         <source>stream_options is only allowed when stream is true.</source>
-        <translation type="unfinished"></translation>
+        <translation>只有 stream 为 true 时才允许 stream_options。</translation>
     </message>
     <message>
         <source>stream_options must be an object.</source>
-        <translation type="unfinished"></translation>
+        <translation>stream_options 必须是对象。</translation>
     </message>
     <message>
         <source>sysctl is not available</source>
-        <translation type="unfinished"></translation>
+        <translation>sysctl 不可用</translation>
     </message>
     <message>
         <source>sysctl machdep.cpu.features is empty</source>
-        <translation type="unfinished"></translation>
+        <translation>sysctl machdep.cpu.features 为空</translation>
     </message>
     <message>
         <source>system memory size unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>系统内存大小未知</translation>
     </message>
     <message>
         <source>system prompt</source>
-        <translation type="unfinished"></translation>
+        <translation>系统提示词</translation>
     </message>
     <message>
         <source>temp {value}</source>
-        <translation type="unfinished"></translation>
+        <translation>温度 {value}</translation>
     </message>
     <message>
         <source>tensor #{index} has an empty name</source>
-        <translation type="unfinished"></translation>
+        <translation>第 {index} 个张量的名称为空</translation>
     </message>
     <message>
         <source>tensor &apos;{name}&apos; appears twice</source>
-        <translation type="unfinished"></translation>
+        <translation>张量“{name}”出现了两次</translation>
     </message>
     <message>
         <source>tensor &apos;{name}&apos; ends at byte {end:,}, past the end of the file ({size:,} bytes): the file is truncated or damaged</source>
-        <translation type="unfinished"></translation>
+        <translation>张量“{name}”结束于第 {end:,} 字节，超出了文件末尾（{size:,} 字节）：文件被截断或已损坏</translation>
     </message>
     <message>
         <source>tensor &apos;{name}&apos; has a malformed layer number in its name</source>
-        <translation type="unfinished"></translation>
+        <translation>张量“{name}”名称中的层号格式错误</translation>
     </message>
     <message>
         <source>tensor &apos;{name}&apos; has a zero or negative dimension {shape}</source>
-        <translation type="unfinished"></translation>
+        <translation>张量“{name}”有为零或负数的维度 {shape}</translation>
     </message>
     <message>
         <source>tensor &apos;{name}&apos; has an unknown or unsupported tensor type id {type_id}</source>
-        <translation type="unfinished"></translation>
+        <translation>张量“{name}”的张量类型 ID {type_id} 未知或不受支持</translation>
     </message>
     <message>
         <source>tensor &apos;{name}&apos; has dimensions {shape} whose product overflows</source>
-        <translation type="unfinished"></translation>
+        <translation>张量“{name}”的维度 {shape} 相乘会溢出</translation>
     </message>
     <message>
         <source>tensor &apos;{name}&apos; has rows of {n} values, not a multiple of {type}&apos;s block of {block}</source>
-        <translation type="unfinished"></translation>
+        <translation>张量“{name}”每行有 {n} 个值，不是 {type} 块大小 {block} 的倍数</translation>
     </message>
     <message>
         <source>tensor &apos;{name}&apos; has {n} dimensions (1 to {max} allowed)</source>
-        <translation type="unfinished"></translation>
+        <translation>张量“{name}”有 {n} 个维度（允许 1 到 {max} 个）</translation>
     </message>
     <message>
         <source>tensor &apos;{name}&apos; starts at offset {offset}, not aligned to {alignment} bytes</source>
-        <translation type="unfinished"></translation>
+        <translation>张量“{name}”起始于偏移 {offset}，没有按 {alignment} 字节对齐</translation>
     </message>
     <message>
         <source>tensors &apos;{first}&apos; and &apos;{second}&apos; overlap in the file</source>
-        <translation type="unfinished"></translation>
+        <translation>张量“{first}”和“{second}”在文件中重叠</translation>
     </message>
     <message>
         <source>the GGUF version</source>
-        <translation type="unfinished"></translation>
+        <translation>GGUF 版本</translation>
     </message>
     <message>
         <source>the GPU needs a reset; restart the computer</source>
-        <translation type="unfinished"></translation>
+        <translation>GPU 需要重置；请重新启动电脑</translation>
     </message>
     <message>
         <source>the GPU reports it is slowing down because it is too hot</source>
-        <translation type="unfinished"></translation>
+        <translation>GPU 报告因温度过高而降速</translation>
     </message>
     <message>
         <source>the GPU stopped responding (“GPU is lost”); restart the computer</source>
-        <translation type="unfinished"></translation>
+        <translation>GPU 停止响应（“GPU is lost”）；请重新启动电脑</translation>
     </message>
     <message>
         <source>the NVIDIA driver could not be queried (see GPU problems)</source>
-        <translation type="unfinished"></translation>
+        <translation>无法查询 NVIDIA 驱动（见 GPU 问题）</translation>
     </message>
     <message>
         <source>the NVIDIA driver is installed but not running (check Secure Boot or restart the computer)</source>
-        <translation type="unfinished"></translation>
+        <translation>NVIDIA 驱动已安装但没有运行（请检查安全启动，或重新启动电脑）</translation>
     </message>
     <message>
         <source>the NVIDIA driver was updated but the old one is still loaded; restart the computer</source>
-        <translation type="unfinished"></translation>
+        <translation>NVIDIA 驱动已更新，但旧驱动仍在运行；请重新启动电脑</translation>
     </message>
     <message>
         <source>the Ollama blob this manifest names is missing</source>
-        <translation type="unfinished"></translation>
+        <translation>此清单指向的 Ollama 数据块不存在</translation>
     </message>
     <message>
         <source>the benchmark could not run ({kind})</source>
-        <translation type="unfinished"></translation>
+        <translation>测速无法运行（{kind}）</translation>
     </message>
     <message>
         <source>the chat template crashed the process that renders it (exit code {code})</source>
-        <translation type="unfinished"></translation>
+        <translation>聊天模板使渲染它的进程崩溃（退出代码 {code}）</translation>
     </message>
     <message>
         <source>the chat template does not compile ({error})</source>
-        <translation type="unfinished"></translation>
+        <translation>聊天模板无法编译（{error}）</translation>
     </message>
     <message>
         <source>the chat template failed ({error})</source>
-        <translation type="unfinished"></translation>
+        <translation>聊天模板出错（{error}）</translation>
     </message>
     <message>
         <source>the chat template is {length} characters long (the limit is {limit})</source>
-        <translation type="unfinished"></translation>
+        <translation>聊天模板长 {length} 个字符（上限为 {limit}）</translation>
     </message>
     <message>
         <source>the chat template needed more than {mib} MiB of memory to render</source>
-        <translation type="unfinished"></translation>
+        <translation>聊天模板渲染时需要超过 {mib} MiB 内存</translation>
     </message>
     <message>
         <source>the chat template produced more than {limit} characters</source>
-        <translation type="unfinished"></translation>
+        <translation>聊天模板生成了超过 {limit} 个字符</translation>
     </message>
     <message>
         <source>the chat template took longer than {seconds:g} seconds to render</source>
-        <translation type="unfinished"></translation>
+        <translation>聊天模板渲染超过了 {seconds:g} 秒</translation>
     </message>
     <message>
         <source>the chat template tried something unsafe ({error})</source>
-        <translation type="unfinished"></translation>
+        <translation>聊天模板尝试了不安全的操作（{error}）</translation>
     </message>
     <message>
         <source>the connection ended after {done} of {total}</source>
-        <translation type="unfinished"></translation>
+        <translation>连接在传输 {done}（共 {total}）后中断</translation>
     </message>
     <message>
         <source>the conversation cannot be passed to the chat template ({error})</source>
-        <translation type="unfinished"></translation>
+        <translation>无法将对话传给聊天模板（{error}）</translation>
     </message>
     <message>
         <source>the conversation is {tokens:,} tokens long, more than the context of {ctx:,} tokens; start a new conversation or load the model with a longer context</source>
-        <translation type="unfinished"></translation>
+        <translation>对话长 {tokens:,} token，超过了 {ctx:,} token 的上下文；请新建对话，或以更长的上下文加载模型</translation>
     </message>
     <message>
         <source>the data offset of tensor &apos;{name}&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>张量“{name}”的数据偏移</translation>
     </message>
     <message>
         <source>the database reported: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>数据库报告：{error}</translation>
     </message>
     <message>
         <source>the device disappeared from sysfs</source>
-        <translation type="unfinished"></translation>
+        <translation>设备已从 sysfs 中消失</translation>
     </message>
     <message>
         <source>the dimension count of tensor &apos;{name}&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>张量“{name}”的维数</translation>
     </message>
     <message>
         <source>the disk is full</source>
-        <translation type="unfinished"></translation>
+        <translation>磁盘已满</translation>
     </message>
     <message>
         <source>the driver did not answer in time</source>
-        <translation type="unfinished"></translation>
+        <translation>驱动没有及时响应</translation>
     </message>
     <message>
         <source>the driver did not record its memory size</source>
-        <translation type="unfinished"></translation>
+        <translation>驱动没有记录显存大小</translation>
     </message>
     <message>
         <source>the driver does not report VRAM in sysfs (mem_info_vram_total)</source>
-        <translation type="unfinished"></translation>
+        <translation>驱动没有在 sysfs 中报告显存（mem_info_vram_total）</translation>
     </message>
     <message>
         <source>the driver ran out of memory</source>
-        <translation type="unfinished"></translation>
+        <translation>驱动内存不足</translation>
     </message>
     <message>
         <source>the element type of {field}</source>
-        <translation type="unfinished"></translation>
+        <translation>{field}的元素类型</translation>
     </message>
     <message>
         <source>the file does not say how many layers the model has (&apos;{field}&apos; is missing)</source>
-        <translation type="unfinished"></translation>
+        <translation>文件没有说明模型有多少层（缺少“{field}”）</translation>
     </message>
     <message>
         <source>the file does not say which model architecture it holds (&apos;{field}&apos; is missing)</source>
-        <translation type="unfinished"></translation>
+        <translation>文件没有说明其中是哪种模型架构（缺少“{field}”）</translation>
     </message>
     <message>
         <source>the file ends at byte {size:,} while reading {field} (it is truncated or damaged)</source>
-        <translation type="unfinished"></translation>
+        <translation>读取{field}时文件在第 {size:,} 字节处结束（文件被截断或已损坏）</translation>
     </message>
     <message>
         <source>the file ends early while reading {field} (it is truncated or damaged)</source>
-        <translation type="unfinished"></translation>
+        <translation>读取{field}时文件提前结束（文件被截断或已损坏）</translation>
     </message>
     <message>
         <source>the file ends inside the header padding (it is truncated)</source>
-        <translation type="unfinished"></translation>
+        <translation>文件在文件头填充区内结束（文件被截断）</translation>
     </message>
     <message>
         <source>the file holds no tensors, so it is not a model that can be run</source>
-        <translation type="unfinished"></translation>
+        <translation>文件中没有张量，因此不是可运行的模型</translation>
     </message>
     <message>
         <source>the file is empty (0 bytes)</source>
-        <translation type="unfinished"></translation>
+        <translation>文件是空的（0 字节）</translation>
     </message>
     <message>
         <source>the file is only {size} bytes long, too short to be a GGUF model</source>
-        <translation type="unfinished"></translation>
+        <translation>文件只有 {size} 字节，太短，不可能是 GGUF 模型</translation>
     </message>
     <message>
         <source>the file signature</source>
-        <translation type="unfinished"></translation>
+        <translation>文件签名</translation>
     </message>
     <message>
         <source>the header claims {count:,} metadata entries, more than the file could hold (the file is truncated, damaged or hostile)</source>
-        <translation type="unfinished"></translation>
+        <translation>文件头声称有 {count:,} 个元数据条目，超出了文件能容纳的数量（文件被截断、已损坏或是恶意文件）</translation>
     </message>
     <message>
         <source>the header claims {count:,} tensors, more than the file could hold (the file is truncated, damaged or hostile)</source>
-        <translation type="unfinished"></translation>
+        <translation>文件头声称有 {count:,} 个张量，超出了文件能容纳的数量（文件被截断、已损坏或是恶意文件）</translation>
     </message>
     <message>
         <source>the history file cannot be opened (check that its folder exists and is writable)</source>
-        <translation type="unfinished"></translation>
+        <translation>无法打开聊天记录文件（请检查其文件夹是否存在且可写）</translation>
     </message>
     <message>
         <source>the history file cannot be written (check its permissions)</source>
-        <translation type="unfinished"></translation>
+        <translation>无法写入聊天记录文件（请检查其权限）</translation>
     </message>
     <message>
         <source>the history file is damaged; restart ModelNest to set it aside and start a fresh one</source>
-        <translation type="unfinished"></translation>
+        <translation>聊天记录文件已损坏；请重新启动 ModelNest，它会将其移到一旁并新建一个</translation>
     </message>
     <message>
         <source>the hub answered {status} while reading the header of {url}</source>
-        <translation type="unfinished"></translation>
+        <translation>读取 {url} 的文件头时 Hub 返回了 {status}</translation>
     </message>
     <message>
         <source>the installed NVIDIA driver is too old for this query</source>
-        <translation type="unfinished"></translation>
+        <translation>已安装的 NVIDIA 驱动太旧，不支持此查询</translation>
     </message>
     <message>
         <source>the length of {field}</source>
-        <translation type="unfinished"></translation>
+        <translation>{field}的长度</translation>
     </message>
     <message>
         <source>the metadata count</source>
-        <translation type="unfinished"></translation>
+        <translation>元数据数量</translation>
     </message>
     <message>
         <source>the name of tensor #{index}</source>
-        <translation type="unfinished"></translation>
+        <translation>第 {index} 个张量的名称</translation>
     </message>
     <message>
         <source>the name of tensor #{index} contains control characters</source>
-        <translation type="unfinished"></translation>
+        <translation>第 {index} 个张量的名称含有控制字符</translation>
     </message>
     <message>
         <source>the operating system blocked the request</source>
-        <translation type="unfinished"></translation>
+        <translation>操作系统阻止了该请求</translation>
     </message>
     <message>
         <source>the parts of this split model hold {found} tensors, but part 1 declares {declared}</source>
-        <translation type="unfinished"></translation>
+        <translation>此分片模型的各分片共有 {found} 个张量，但第 1 个分片声明的是 {declared} 个</translation>
     </message>
     <message>
         <source>the process that renders chat templates safely could not be started ({error})</source>
-        <translation type="unfinished"></translation>
+        <translation>无法启动安全渲染聊天模板的进程（{error}）</translation>
     </message>
     <message>
         <source>the server answered a different range ({range!r})</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器返回了不同的范围（{range!r}）</translation>
     </message>
     <message>
         <source>the server cannot resume; restarting from zero</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器不支持续传；从头开始</translation>
     </message>
     <message>
         <source>the server is rate-limiting (429)</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器正在限流（429）</translation>
     </message>
     <message>
         <source>the server refused the resume range; restarting from zero</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器拒绝了续传范围；从头开始</translation>
     </message>
     <message>
         <source>the tensor count</source>
-        <translation type="unfinished"></translation>
+        <translation>张量数量</translation>
     </message>
     <message>
         <source>the type of &apos;{key}&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>“{key}”的类型</translation>
     </message>
     <message>
         <source>the type of tensor &apos;{name}&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>张量“{name}”的类型</translation>
     </message>
     <message>
         <source>this GGUF file is big-endian; this computer needs the little-endian version of the model</source>
-        <translation type="unfinished"></translation>
+        <translation>此 GGUF 文件是大端格式；本机需要该模型的小端版本</translation>
     </message>
     <message>
         <source>this chip is not in our table and the memory has not been measured yet</source>
-        <translation type="unfinished"></translation>
+        <translation>此芯片不在我们的表中，且内存尚未测量</translation>
     </message>
     <message>
         <source>this is not a GGUF file (it does not start with &apos;GGUF&apos;)</source>
-        <translation type="unfinished"></translation>
+        <translation>这不是 GGUF 文件（它不是以“GGUF”开头）</translation>
     </message>
     <message>
         <source>this nvidia-ml-py version lacks the call</source>
-        <translation type="unfinished"></translation>
+        <translation>此 nvidia-ml-py 版本没有该调用</translation>
     </message>
     <message>
         <source>title</source>
-        <translation type="unfinished"></translation>
+        <translation>标题</translation>
     </message>
     <message>
         <source>top_p must be greater than 0.</source>
-        <translation type="unfinished"></translation>
+        <translation>top_p 必须大于 0。</translation>
     </message>
     <message>
         <source>unexpected error ({kind}: {error})</source>
-        <translation type="unfinished"></translation>
+        <translation>意外错误（{kind}：{error}）</translation>
     </message>
     <message>
         <source>unified memory; the GPU may use {how}</source>
-        <translation type="unfinished"></translation>
+        <translation>统一内存；GPU 可使用{how}</translation>
     </message>
     <message>
         <source>unknown NVML error</source>
-        <translation type="unfinished"></translation>
+        <translation>未知的 NVML 错误</translation>
     </message>
     <message>
         <source>unreadable Ollama manifest: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取 Ollama 清单：{error}</translation>
     </message>
     <message>
         <source>unsupported GGUF version {version} (this app reads versions 2 and 3)</source>
-        <translation type="unfinished"></translation>
+        <translation>不支持的 GGUF 版本 {version}（本应用可读取版本 2 和 3）</translation>
     </message>
     <message>
         <source>update the conversation</source>
-        <translation type="unfinished"></translation>
+        <translation>更新对话</translation>
     </message>
     <message>
         <source>weights per layer estimated from the file size (no tensor table read)</source>
-        <translation type="unfinished"></translation>
+        <translation>每层权重根据文件大小估算（未读取张量表）</translation>
     </message>
     <message>
         <source>{endpoint} answered {status} for {file}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{endpoint} 对 {file} 返回了 {status}。</translation>
     </message>
     <message>
         <source>{endpoint} answered {status} for {repo}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{endpoint} 对 {repo} 返回了 {status}。</translation>
     </message>
     <message>
         <source>{endpoint} asks for a login to download {file}: set HF_TOKEN or run `hf auth login`.</source>
-        <translation type="unfinished"></translation>
+        <translation>{endpoint} 需要登录才能下载 {file}：请设置 HF_TOKEN 或运行 `hf auth login`。</translation>
     </message>
     <message>
         <source>{endpoint} asks for a login to see {repo}: set HF_TOKEN or run `hf auth login`.</source>
-        <translation type="unfinished"></translation>
+        <translation>{endpoint} 需要登录才能查看 {repo}：请设置 HF_TOKEN 或运行 `hf auth login`。</translation>
     </message>
     <message>
         <source>{endpoint} is rate-limiting requests (429). Wait a few minutes and try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>{endpoint} 正在限制请求频率（429）。请等几分钟再试。</translation>
     </message>
     <message>
         <source>{env} is too short: use at least {n} characters.</source>
-        <translation type="unfinished"></translation>
+        <translation>{env} 太短：至少需要 {n} 个字符。</translation>
     </message>
     <message>
         <source>{explanation} {advice}</source>
-        <translation type="unfinished"></translation>
+        <translation>{explanation}{advice}</translation>
     </message>
     <message>
         <source>{field} claims {count:,} elements, more than the file could hold (the file is truncated, damaged or hostile)</source>
-        <translation type="unfinished"></translation>
+        <translation>{field}声称有 {count:,} 个元素，超出了文件能容纳的数量（文件被截断、已损坏或是恶意文件）</translation>
     </message>
     <message>
         <source>{field} claims {length:,} bytes, more than the file could hold (the file is truncated, damaged or hostile)</source>
-        <translation type="unfinished"></translation>
+        <translation>{field}声称有 {length:,} 字节，超出了文件能容纳的数量（文件被截断、已损坏或是恶意文件）</translation>
     </message>
     <message>
         <source>{field} has an unknown element type id {type_id}</source>
-        <translation type="unfinished"></translation>
+        <translation>{field}的元素类型 ID {type_id} 未知</translation>
     </message>
     <message>
         <source>{field} has an unknown value type id {type_id}</source>
-        <translation type="unfinished"></translation>
+        <translation>{field}的值类型 ID {type_id} 未知</translation>
     </message>
     <message>
         <source>{field} is an array of arrays, which llama.cpp does not accept</source>
-        <translation type="unfinished"></translation>
+        <translation>{field}是数组的数组，llama.cpp 不接受</translation>
     </message>
     <message>
         <source>{file} has no readable description; it can only be deleted.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} 没有可读的描述信息；只能删除它。</translation>
     </message>
     <message>
         <source>{file} is already being downloaded by another ModelNest (process {pid} on {host}); wait for it to finish.</source>
-        <translation type="unfinished"></translation>
+        <translation>另一个 ModelNest（{host} 上的进程 {pid}）正在下载 {file}；请等它完成。</translation>
     </message>
     <message>
         <source>{file} is already being downloaded by another ModelNest; wait for it to finish.</source>
-        <translation type="unfinished"></translation>
+        <translation>另一个 ModelNest 正在下载 {file}；请等它完成。</translation>
     </message>
     <message>
         <source>{file} is damaged: its {kind} is {actual}…, the hub says {expected}…. The downloaded file was deleted; try again (if it happens again, the mirror may be serving a bad copy).</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} 已损坏：它的 {kind} 为 {actual}…，而 Hub 给出的是 {expected}…。已删除下载的文件；请重试（如果再次发生，可能是镜像提供了损坏的副本）。</translation>
     </message>
     <message>
         <source>{file} is no longer on {endpoint} (404) at revision {revision}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{endpoint} 上版本 {revision} 中已没有 {file}（404）。</translation>
     </message>
     <message>
         <source>{first} {rest}</source>
-        <translation type="unfinished"></translation>
+        <translation>{first}{rest}</translation>
     </message>
     <message>
         <source>{folder} is on a {filesystem} file system, which cannot hold files over 4 GB; most models are bigger. Choose a folder on another drive.</source>
-        <translation type="unfinished"></translation>
+        <translation>{folder} 位于 {filesystem} 文件系统上，无法存放超过 4 GB 的文件；大多数模型都更大。请选择其他磁盘上的文件夹。</translation>
     </message>
     <message>
         <source>{found}: using the {build} build.</source>
-        <translation type="unfinished"></translation>
+        <translation>{found}：使用 {build} 版本。</translation>
     </message>
     <message>
         <source>{gpu} found</source>
-        <translation type="unfinished"></translation>
+        <translation>找到 {gpu}</translation>
     </message>
     <message>
         <source>{gpu} is not in our table of Apple chips</source>
-        <translation type="unfinished"></translation>
+        <translation>{gpu} 不在我们的 Apple 芯片表中</translation>
     </message>
     <message>
         <source>{head} · {tail}</source>
-        <translation type="unfinished"></translation>
+        <translation>{head} · {tail}</translation>
     </message>
     <message>
         <source>{head}, {tail}</source>
-        <translation type="unfinished"></translation>
+        <translation>{head}，{tail}</translation>
     </message>
     <message>
         <source>{host} is not an address of this computer: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} 不是本机的地址：{error}</translation>
     </message>
     <message>
         <source>{name}</source>
-        <translation type="unfinished"></translation>
+        <translation>{name}</translation>
     </message>
     <message>
         <source>{name} must be a number.</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} 必须是数字。</translation>
     </message>
     <message>
         <source>{name} must be a whole number.</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} 必须是整数。</translation>
     </message>
     <message>
         <source>{name} must be between {lo} and {hi}; it was {value}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} 必须在 {lo} 到 {hi} 之间；实际为 {value}。</translation>
     </message>
     <message>
         <source>{name} must be true or false.</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} 必须是 true 或 false。</translation>
     </message>
     <message>
         <source>{n} of {total} layers on the GPU; the rest run on the CPU</source>
-        <translation type="unfinished"></translation>
+        <translation>{total} 层中有 {n} 层在 GPU 上；其余在 CPU 上运行</translation>
     </message>
     <message>
         <source>{n} tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} tokens</translation>
     </message>
     <message>
         <source>{path} does not exist</source>
-        <translation type="unfinished"></translation>
+        <translation>{path} 不存在</translation>
     </message>
     <message>
         <source>{path} is a folder, not a GGUF file</source>
-        <translation type="unfinished"></translation>
+        <translation>{path} 是文件夹，不是 GGUF 文件</translation>
     </message>
     <message>
         <source>{path} is not a ModelNest catalogue snapshot (schema {schema}).</source>
-        <translation type="unfinished"></translation>
+        <translation>{path} 不是 ModelNest 目录快照（格式 {schema}）。</translation>
     </message>
     <message>
         <source>{path} is not a folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>{path} 不是文件夹。</translation>
     </message>
     <message>
         <source>{problem}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{problem}。</translation>
     </message>
     <message>
         <source>{problem}; it was reset to {default}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{problem}；已重置为 {default}。</translation>
     </message>
     <message>
         <source>{reason}; retrying in {seconds:.0f} s</source>
-        <translation type="unfinished"></translation>
+        <translation>{reason}；{seconds:.0f} 秒后重试</translation>
     </message>
     <message>
         <source>{repo!r} is not a valid repository id: it contains &apos;..&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>{repo!r} 不是有效的仓库 ID：其中含有“..”。</translation>
     </message>
     <message>
         <source>{repo!r} is not a valid repository id; expected the form owner/name (for example Qwen/Qwen2.5-0.5B-Instruct-GGUF).</source>
-        <translation type="unfinished"></translation>
+        <translation>{repo!r} 不是有效的仓库 ID；应为 owner/name 的形式（例如 Qwen/Qwen2.5-0.5B-Instruct-GGUF）。</translation>
     </message>
     <message>
         <source>{repo} has no GGUF files.</source>
-        <translation type="unfinished"></translation>
+        <translation>{repo} 中没有 GGUF 文件。</translation>
     </message>
     <message>
         <source>{repo} has no file {file!r} and no GGUF files.</source>
-        <translation type="unfinished"></translation>
+        <translation>{repo} 中没有文件 {file!r}，也没有 GGUF 文件。</translation>
     </message>
     <message>
         <source>{repo} has no file {file!r}. GGUF files: {files}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{repo} 中没有文件 {file!r}。GGUF 文件有：{files}。</translation>
     </message>
     <message>
         <source>{repo} has no {quant} file, and none of its quantizations was recognised.</source>
-        <translation type="unfinished"></translation>
+        <translation>{repo} 中没有 {quant} 文件，且无法识别它的任何量化类型。</translation>
     </message>
     <message>
         <source>{repo} has no {quant} file. Available: {quants}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{repo} 中没有 {quant} 文件。可用的有：{quants}。</translation>
     </message>
     <message>
         <source>{repo} is gated: accept its license at {page} with your account, then set HF_TOKEN (or run `hf auth login`) so ModelNest can use your access.</source>
-        <translation type="unfinished"></translation>
+        <translation>{repo} 是受限仓库：请用你的账号在 {page} 接受其许可证，然后设置 HF_TOKEN（或运行 `hf auth login`），以便 ModelNest 使用你的访问权限。</translation>
     </message>
     <message>
         <source>{repo} lists no complete GGUF model files.</source>
-        <translation type="unfinished"></translation>
+        <translation>{repo} 中没有完整的 GGUF 模型文件。</translation>
     </message>
     <message>
         <source>{repo} lists {found} of the {count} parts of {model}; the model cannot be assembled.</source>
-        <translation type="unfinished"></translation>
+        <translation>{repo} 只列出了 {model} 的 {count} 个分片中的 {found} 个；无法组装该模型。</translation>
     </message>
     <message>
         <source>{setting} must be a finite number</source>
-        <translation type="unfinished"></translation>
+        <translation>{setting}必须是有限数值</translation>
     </message>
     <message>
         <source>{setting} must be a number</source>
-        <translation type="unfinished"></translation>
+        <translation>{setting}必须是数字</translation>
     </message>
     <message>
         <source>{setting} must be a whole number</source>
-        <translation type="unfinished"></translation>
+        <translation>{setting}必须是整数</translation>
     </message>
     <message>
         <source>{setting} must be between {low} and {high} (got {value})</source>
-        <translation type="unfinished"></translation>
+        <translation>{setting}必须在 {low} 到 {high} 之间（实际为 {value}）</translation>
     </message>
     <message>
         <source>{system} is not a supported system</source>
-        <translation type="unfinished"></translation>
+        <translation>{system} 不是受支持的系统</translation>
     </message>
     <message>
         <source>{text} (NVML error {code})</source>
-        <translation type="unfinished"></translation>
+        <translation>{text}（NVML 错误 {code}）</translation>
     </message>
     <message>
         <source>{url} is not a server address: use http://HOST:PORT or https://HOST.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} 不是服务器地址：请使用 http://HOST:PORT 或 https://HOST。</translation>
     </message>
     <message>
         <source>{variable} is set, so the engine loads {path}.</source>
-        <translation type="unfinished"></translation>
+        <translation>已设置 {variable}，因此引擎加载 {path}。</translation>
     </message>
     <message>
         <source>{variable}={value} asks for a {value} build, but this app has none.</source>
-        <translation type="unfinished"></translation>
+        <translation>{variable}={value} 要求使用 {value} 版本，但本应用没有该版本。</translation>
     </message>
     <message>
         <source>{variable}={value} is not one of auto, cpu, cuda, vulkan; ignored.</source>
-        <translation type="unfinished"></translation>
+        <translation>{variable}={value} 不是 auto、cpu、cuda、vulkan 之一；已忽略。</translation>
     </message>
     <message>
         <source>{what} (exit code {code}).</source>
-        <translation type="unfinished"></translation>
+        <translation>{what}（退出代码 {code}）。</translation>
     </message>
     <message>
         <source>{what}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{what}。</translation>
     </message>
 </context>
 </TS>
