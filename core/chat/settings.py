@@ -22,7 +22,7 @@ from modelnest.core import paths
 from modelnest.core.atomic import atomic_write_text, stale_temp_files
 from modelnest.core.engine.params import SAMPLING_LIMITS, SamplingParams
 from modelnest.core.errors import UserInputError
-from modelnest.core.messages import Message, Text, msg
+from modelnest.core.messages import Message, Text, msg, sentences
 
 __all__ = [
     "LANGUAGES",
@@ -180,14 +180,6 @@ def _shown(value: float) -> str:
     return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else f"{value:g}"
 
 
-def _sentences(items: list[Message]) -> Message:
-    """Several sentences as one Message: nested pairs of "{first} {rest}" (translated as "{first}{rest}")."""
-    joined = items[-1]
-    for item in reversed(items[:-1]):
-        joined = msg("{first} {rest}", first=item, rest=joined)
-    return joined
-
-
 @dataclass(frozen=True)
 class LoadedSettings:
     """What ``SettingsStore.load`` found: the settings to use, and what to tell the user (if anything)."""
@@ -232,7 +224,7 @@ class SettingsStore:
             )
         settings, problems = ChatSettings.from_dict(data)
         notice = msg("Some settings were not valid and were reset: {problems}",
-                     problems=_sentences(problems)) if problems else None
+                     problems=sentences(problems)) if problems else None
         return LoadedSettings(settings, notice=notice, problems=tuple(problems))
 
     def save(self, settings: ChatSettings) -> None:
