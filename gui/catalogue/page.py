@@ -71,6 +71,7 @@ class CatalogueView(QWidget):
         self._texts.add(self._render)
         ctx.hardware.when_ready(self._hardware_ready)
         ctx.hardware.bandwidth_ready.connect(self._bandwidth_measured)
+        ctx.hardware.probe_failed.connect(self._probe_failed)
         ctx.hardware.start()  # idempotent: one probe for every page
         if not self._applied:
             self._set_status(self._planning_status)
@@ -182,6 +183,10 @@ class CatalogueView(QWidget):
     def _hardware_ready(self, snapshot: HardwareSnapshot) -> None:
         self.hardware = snapshot
         self.replan()
+
+    def _probe_failed(self, exc: BaseException) -> None:
+        self._set_status(lambda: self.tr("Could not look at this computer, so nothing was planned: {0}").format(
+            error_text(exc)))
 
     def _bandwidth_measured(self, _bandwidth: object) -> None:
         # Speeds depend on the memory speed: plan again with the measured figure.

@@ -170,6 +170,23 @@ def test_planning_runs_off_the_gui_thread(qtbot: QtBot, app_context: AppContext)
     assert view.status_label.text() == ""
 
 
+def test_a_failed_probe_is_said_on_the_page(qtbot: QtBot, app_context: AppContext) -> None:
+    from modelnest.gui.hardware_service import HardwareService
+
+    def broken_probe() -> HardwareSnapshot:
+        raise OSError("/proc/meminfo is not readable")
+
+    hardware = HardwareService(app_context.background, probe_fn=broken_probe)
+    ctx = AppContext(app_context.settings, hardware, app_context.history, app_context.messages,
+                     app_context.background)
+    view = CatalogueView(ctx, downloaded_fn=dict)
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(hardware.probe_failed, timeout=10_000):
+        pass
+    assert "Could not look at this computer" in view.status_label.text()
+    assert "/proc/meminfo is not readable" in view.status_label.text() and view.plans_applied == 0
+
+
 def test_card_and_catalogue_share_one_probe(qtbot: QtBot, app_context: AppContext) -> None:
     from modelnest.gui.hardware_card import HardwareCard
 
