@@ -280,7 +280,9 @@ def probe_cpu(src: Sources) -> CpuInfo:
         try:
             reader(src, info)
         except Exception as exc:  # noqa: BLE001 - a broken source must never break the probe
-            info.missing["cpu"] = msg("reading the CPU failed ({kind}: {error})", kind=type(exc).__name__, error=str(exc))
+            info.missing["cpu"] = msg(
+                "reading the CPU failed ({kind}: {error})", kind=type(exc).__name__, error=str(exc)
+            )
     _fill_from_psutil(src, info)
     if src.affinity is not None:
         try:

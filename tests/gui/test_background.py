@@ -35,7 +35,7 @@ def test_result_and_progress_arrive_in_the_gui_thread(qtbot: QtBot, background: 
     with qtbot.waitSignal(background.job_finished, timeout=10_000):
         pass
     assert [(kind, value) for kind, value, _ in seen[:3]] == [("progress", 0), ("progress", 1), ("progress", 2)]
-    kind, worker_thread, callback_thread = seen[3]
+    kind, worker_thread, _ = seen[3]
     assert kind == "result" and worker_thread != gui_thread  # ran elsewhere ...
     assert {t for _, _, t in seen} == {gui_thread}  # ... and every callback ran in the GUI thread
     assert not job.running() and background.jobs() == []

@@ -22,7 +22,10 @@ def test_parse_llama_system_info() -> None:
     assert info["avx2"] and info["fma"] and info["openmp"] and info["repack"]
     assert info["avx512"] is False and info["amx_int8"] is False and info["avx_vnni"] is False
     assert len(info) == 16
-    arm = parse_llama_system_info("Metal : EMBED_LIBRARY = 1 | CPU : NEON = 1 | ARM_FMA = 1 | FP16_VA = 1 | DOTPROD = 1 | MATMUL_INT8 = 0 | ACCELERATE = 1 |")
+    arm = parse_llama_system_info(
+        "Metal : EMBED_LIBRARY = 1 | CPU : NEON = 1 | ARM_FMA = 1 | FP16_VA = 1 | DOTPROD = 1 | MATMUL_INT8 = 0 | "
+        "ACCELERATE = 1 |"
+    )
     assert arm["neon"] and arm["dotprod"] and not arm["matmul_int8"] and arm["embed_library"]
     assert parse_llama_system_info("") == {}
 
@@ -33,7 +36,8 @@ def test_parse_cpu_list() -> None:
 
 def test_pmset_thermal_states() -> None:
     assert parse_pmset_therm("Note: No thermal warning level has been recorded\n") == "nominal"
-    assert parse_pmset_therm("CPU_Scheduler_Limit \t= 100\nCPU_Available_CPUs \t= 10\nCPU_Speed_Limit \t= 70\n") == "serious"
+    therm = "CPU_Scheduler_Limit \t= 100\nCPU_Available_CPUs \t= 10\nCPU_Speed_Limit \t= 70\n"
+    assert parse_pmset_therm(therm) == "serious"
     assert parse_pmset_therm("CPU_Speed_Limit = 100") == "nominal"
 
 
