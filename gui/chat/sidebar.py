@@ -35,6 +35,8 @@ from modelnest.gui.retranslate import Retranslator
 
 __all__ = ["ConversationSidebar"]
 
+_TITLE_ROLE = Qt.ItemDataRole.UserRole + 1  # the stored title ("" for a chat not named yet)
+
 
 class ConversationSidebar(QWidget):
     """The list shows ``current_id`` selected; ``refresh`` reads the titles from the history again."""
@@ -81,7 +83,7 @@ class ConversationSidebar(QWidget):
         self._texts.add(lambda: self.rename_button.setText(self.tr("Rename")))
         self._texts.add(lambda: self.delete_button.setText(self.tr("Delete")))
         self._texts.add(lambda: self.export_button.setText(self.tr("Export")))
-        self._texts.add(lambda: self.refresh(self.current_id))  # untitled chats are called "New chat"
+        self._texts.add(self._retitle)  # untitled chats are called "New chat"
 
         self.new_button.clicked.connect(self.new_requested)
         self.rename_button.clicked.connect(self._ask_rename)
@@ -100,6 +102,7 @@ class ConversationSidebar(QWidget):
         for c in found:
             item = QListWidgetItem(c.title or self.tr("New chat"))
             item.setData(Qt.ItemDataRole.UserRole, c.id)
+            item.setData(_TITLE_ROLE, c.title)
             item.setToolTip(c.title)
             if c.damaged:
                 item.setToolTip("\n".join([c.title, *(tr_text(p) for p in c.problems)]))
@@ -107,6 +110,13 @@ class ConversationSidebar(QWidget):
             if c.id == current_id:
                 self.conversations.setCurrentItem(item)
         self.conversations.blockSignals(False)
+
+    def _retitle(self) -> None:
+        """A language change: only the untitled entries change (no need to read the history again)."""
+        for i in range(self.conversations.count()):
+            item = self.conversations.item(i)
+            if not item.data(_TITLE_ROLE):
+                item.setText(self.tr("New chat"))
 
     def conversation_ids(self) -> list[int]:
         return [int(self.conversations.item(i).data(Qt.ItemDataRole.UserRole))

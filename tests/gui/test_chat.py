@@ -606,3 +606,26 @@ def test_the_chat_retranslates_live(
     qtbot.waitUntil(lambda: page.send_button.text() == "Send", timeout=5_000)
     assert page.status_model.text() == "No model loaded." and page.status_message.text() == "Load a model first."
     assert "Assistant  Copy" in page.view.toPlainText()
+
+
+def test_a_language_switch_mid_reply_keeps_streaming(
+    qtbot: QtBot, page: ChatPage, app_context: AppContext, chinese_ready: Path
+) -> None:
+    app_context.settings.language_changed.connect(apply_language)
+    page.panel.max_tokens.setValue(400)  # ignore_eos: exactly 400 tokens, whatever the random model prefers
+    with qtbot.waitSignal(page.controller.reply_delta, timeout=REPLY_TIMEOUT):
+        type_and_send(qtbot, page, "keep talking")
+    app_context.settings.set_language("zh_CN")
+    qtbot.waitUntil(lambda: page.stop_button.text() == "停止", timeout=5_000)
+    if page.controller.busy:  # the view was rendered again around the stream: it goes on where it was
+        before = page.view.streamed_text()
+        assert page.view.streaming_id is not None and "助手" in page.view.toPlainText()
+        with qtbot.waitSignal(page.controller.reply_delta, timeout=REPLY_TIMEOUT):
+            pass
+        assert page.view.streamed_text().startswith(before)
+    result = finish(qtbot, page)
+    assert result.status == "complete" and result.summary is not None and result.summary.tokens == 400
+    reply = page.view.message(result.message.id)
+    assert reply.content == result.message.content == page.store.get_message(result.message.id).content
+    assert page.view.message_ids() == [m.id for m in page.store.list_messages(result.message.conversation_id)]
+    assert "助手" in page.view.toPlainText() and "生成" not in page.view.toPlainText().split("助手")[0]
