@@ -204,7 +204,7 @@
     </message>
     <message>
         <source>Could not look at this computer, so nothing was planned: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法检测本机，因此没有进行规划：{0}</translation>
     </message>
     <message>
         <source>Could not plan the models: {0}</source>

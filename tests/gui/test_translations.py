@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import gc
+import importlib.util
 import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -186,3 +188,117 @@ def test_missing_translation_falls_back_to_english(qapp: object, tmp_path: Path)
     assert install_translator(app, "zh_CN", qm_dir=tmp_path) == "en"  # no .qm there
     (tmp_path / "modelnest_zh_CN.qm").write_bytes(b"not a translation file")
     assert install_translator(app, "zh_CN", qm_dir=tmp_path) == "en"
+
+
+# ---- core's messages (modelnest.core.messages.msg), collected by scripts/extract_core_messages.py ----------
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _extractor() -> Any:
+    """scripts/extract_core_messages.py as a module (it is a script, not part of the package)."""
+    script = ROOT / "scripts" / "extract_core_messages.py"
+    spec = importlib.util.spec_from_file_location("extract_core_messages", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def core_templates() -> list[str]:
+    templates: list[str] = _extractor().collect()
+    return templates
+
+
+def test_core_messages_file_is_up_to_date(core_templates: list[str]) -> None:
+    """gui/core_messages.py declares exactly the msg() templates core has now (run scripts/update_translations.sh
+    when this fails); lupdate reads them from there."""
+    assert len(core_templates) > 300  # the extractor really read core/
+    generated = (ROOT / "gui" / "core_messages.py").read_text(encoding="utf-8")
+    assert generated == _extractor().render_module(core_templates)
+    assert "GENERATED" in generated.splitlines()[2]
+
+
+def test_the_extractor_refuses_a_template_that_is_not_a_literal() -> None:
+    extractor = _extractor()
+    found = extractor.templates_in('x = msg("the disk is full")\ny = msg("a" "b {n}", n=1)\n', "core/ok.py")
+    assert found == ["the disk is full", "ab {n}"]
+    with pytest.raises(extractor.ExtractionError, match=r"core/bad.py:2: the first argument of msg\(\)"):
+        extractor.templates_in('import x\nmsg(f"{x} failed")\n', "core/bad.py")
+    with pytest.raises(extractor.ExtractionError, match=r"core/bad.py:1"):
+        extractor.templates_in("msg(TEMPLATE)\n", "core/bad.py")
+    # Literals survive the trip through the generated Python source exactly (quotes, backslashes, newlines).
+    tricky = ['say "hi" \\ {n}', "two\nlines", "a " * 70 + "end"]
+    namespace: dict[str, Any] = {"QT_TRANSLATE_NOOP": lambda context, text: (context, text)}
+    exec(extractor.render_module(tricky).split("from PySide6.QtCore import QT_TRANSLATE_NOOP")[1], namespace)
+    assert namespace["CORE_MESSAGES"] == tuple(("core", t) for t in tricky)
+
+
+def test_every_core_message_has_a_finished_translation(
+    core_templates: list[str], committed: dict[Key, ET.Element]
+) -> None:
+    missing, unfinished, placeholders = [], [], []
+    for template in core_templates:
+        message = committed.get(("core", template, ""))
+        if message is None:
+            missing.append(template)
+            continue
+        tr = message.find("translation")
+        assert tr is not None
+        if tr.get("type") in ("unfinished", "vanished", "obsolete") or not (tr.text or "").strip():
+            unfinished.append(template)
+        elif Counter(PLACEHOLDER.findall(template)) != Counter(PLACEHOLDER.findall(tr.text or "")):
+            placeholders.append((template, tr.text))
+    assert missing == [] and unfinished == [] and placeholders == []
+
+
+def test_real_core_messages_are_shown_in_chinese(qapp: object, compiled_qm: Path, tmp_path: Path) -> None:
+    """A planner note, an engine crash, a download refusal and a history notice, made by core itself, through
+    tr_text under the zh_CN translator: Chinese, with their figures and names filled in."""
+    from PySide6.QtWidgets import QApplication
+
+    from modelnest.core.chat.history import HistoryStore
+    from modelnest.core.download.disk import ensure_free_space
+    from modelnest.core.download.errors import NotEnoughDiskSpaceError
+    from modelnest.core.engine.errors import explain_exit
+    from modelnest.core.hardware import probe
+    from modelnest.core.hardware.recorded import load_machine
+    from modelnest.core.plan import Calibration, ModelSpec, plan, step_down
+    from modelnest.gui.i18n import install_translator, tr_text
+
+    snapshot = probe(load_machine(ROOT / "tests" / "data" / "machines" / "i7_no_gpu_16gb.json", tmp_path / "m"),
+                     with_sensors=False)
+    llama_8b = ModelSpec.from_architecture(arch="llama", n_layer=32, n_embd=4096, n_head=32, n_head_kv=8,
+                                           n_vocab=128256, n_ff=14336, n_ctx_train=131072,
+                                           n_params=8_030_261_248, quant="Q4_K_M")
+    result = plan(llama_8b, snapshot, ctx=200_000, calibration=Calibration(tmp_path / "calibration.json"))
+    reduced = next(n for n in result.notes if "context reduced" in str(n))
+    step = step_down(result.engine_params, llama_8b.n_layer)
+    assert step is not None
+    crash = explain_exit(-9, "")  # killed by the OS: out of memory
+    with pytest.raises(NotEnoughDiskSpaceError) as full:
+        ensure_free_space(tmp_path, 10**18)
+    damaged = tmp_path / "history.sqlite3"
+    damaged.write_bytes(b"this is not a database" * 100)
+    with HistoryStore.open(damaged) as store:
+        assert store.notice is not None
+        notice = store.notice.message
+        moved = store.notice.moved_to.name
+
+    english = [str(reduced), str(step[1]), str(crash), str(full.value), str(notice)]
+    app = QApplication.instance()
+    assert app is not None
+    assert install_translator(app, "zh_CN", qm_dir=compiled_qm) == "zh_CN"
+    try:
+        shown = [tr_text(reduced), tr_text(step[1]), tr_text(crash), tr_text(full.value), tr_text(notice)]
+    finally:
+        assert install_translator(app, "en") == "en"
+    for text in shown:
+        assert CJK.search(text) and "{" not in text, text
+    assert "131072" in shown[0] and str(result.ctx) in shown[0]
+    assert "-9" in shown[2] and "GPU" in shown[2]  # the exit code and the advice, both in Chinese
+    assert str(tmp_path) in shown[3]
+    assert moved in shown[4]
+    # Without the translator the same objects are English again (the translation happens at display time).
+    assert [tr_text(reduced), tr_text(step[1]), tr_text(crash), tr_text(full.value), tr_text(notice)] == english
