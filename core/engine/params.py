@@ -6,8 +6,9 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from modelnest.core.units import MIB
+
 KV_TYPES = ("f16", "q8_0", "q4_0")
-MIB = 1024 * 1024
 
 
 @dataclass(frozen=True)

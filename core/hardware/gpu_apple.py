@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 
-from modelnest.core.hardware.model import GIB, GpuInfo, MemoryInfo
+from modelnest.core.hardware.model import GpuInfo, MemoryInfo
 from modelnest.core.hardware.sources import Sources
 from modelnest.core.hardware.tables import apple_chip_memory
-from modelnest.core.messages import msg
+from modelnest.core.messages import Text, msg
+from modelnest.core.units import GIB
 
 
-def metal_share(total_bytes: int, wired_limit_mb: int | None) -> tuple[int, str]:
+def metal_share(total_bytes: int, wired_limit_mb: int | None) -> tuple[int, Text]:
     """(bytes, how we know) Metal may use: the iogpu.wired_limit_mb override, else macOS's default.
 
     Metal's recommendedMaxWorkingSetSize (what llama.cpp logs) is 2/3 of RAM up to 32 GiB and 3/4 above:
@@ -30,7 +31,7 @@ def parse_ioreg(text: str) -> tuple[str | None, int | None]:
     return (model.group(1) if model else None, int(cores.group(1)) if cores else None)
 
 
-def probe_apple_gpu(src: Sources, chip: str | None, memory: MemoryInfo) -> tuple[list[GpuInfo], list[str]]:
+def probe_apple_gpu(src: Sources, chip: str | None, memory: MemoryInfo) -> tuple[list[GpuInfo], list[Text]]:
     sysctl = src.sysctl
     if sysctl is None or sysctl("hw.optional.arm64") != "1":
         return [], []  # an Intel Mac: its GPU is not usable by llama.cpp's Metal backend for LLMs anyway

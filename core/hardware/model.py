@@ -11,8 +11,6 @@ from typing import Any
 
 from modelnest.core.messages import Text, english
 
-GIB = 1024**3
-
 
 @dataclass
 class Figure:
