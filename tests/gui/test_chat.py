@@ -594,6 +594,8 @@ def test_the_chat_retranslates_live(
     app_context.settings.set_language("zh_CN")
     qtbot.waitUntil(lambda: page.send_button.text() == "发送", timeout=5_000)
     assert page.stop_button.text() == "停止"
+    assert page.sidebar.new_button.text() == "新建聊天" and page.error.details_button.text() == "详细信息"
+    assert page.gauges.temp.text().startswith("CPU ") or page.gauges.temp.text() == "温度 –"
     assert page.status_model.text() == "未加载模型。"  # text built from state, rendered again
     assert page.status_message.text() != "Load a model first."  # a message on screen switches too
     assert page.error.action.text() != "Reload" and page.error.text.text() != "<b>The model could not be loaded.</b>"
