@@ -157,7 +157,7 @@ def _is_projector(name: str) -> bool:
     return "mmproj" in name.lower()
 
 
-def _group_parts(files: list[Path]) -> list[tuple[Path, tuple[Path, ...], str | None]]:
+def _group_parts(files: list[Path]) -> list[tuple[Path, tuple[Path, ...], Text | None]]:
     """(first file, all parts, problem) per model; a split set with parts missing is reported, not dropped."""
     singles: list[tuple[Path, tuple[Path, ...], Text | None]] = []
     splits: dict[tuple[Path, str], list[tuple[int, int, Path]]] = {}

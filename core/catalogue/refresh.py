@@ -130,7 +130,7 @@ def refresh_catalogue(
     token: str | bool | None = None,
     base: Catalogue | None = None,
     workers: int = 4,
-    on_progress: Callable[[str, str | None], None] | None = None,
+    on_progress: Callable[[str, Text | None], None] | None = None,
     save: bool = True,
     today: str | None = None,
 ) -> RefreshReport:

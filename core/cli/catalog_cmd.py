@@ -17,6 +17,7 @@ from modelnest.core.catalogue import (
     recommend,
 )
 from modelnest.core.errors import UserInputError
+from modelnest.core.messages import Text
 from modelnest.core.units import format_bytes, format_tokens_per_s
 
 
@@ -71,7 +72,7 @@ def _run_hub(args: argparse.Namespace) -> int:
 def _run_refresh(args: argparse.Namespace) -> int:
     from modelnest.core.catalogue import refresh_catalogue
 
-    def progress(model_id: str, error: str | None) -> None:
+    def progress(model_id: str, error: Text | None) -> None:
         if not args.json:
             print(f"  {model_id}: {'ok' if error is None else error}", file=sys.stderr, flush=True)
 

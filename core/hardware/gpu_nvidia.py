@@ -113,8 +113,8 @@ def probe_nvidia(nvml: Any) -> tuple[list[GpuInfo], list[Text]]:
         close_nvml(nvml)
 
 
-def _device(nvml: Any, index: int, driver: Any, cuda: Any, top: dict[str, str]) -> GpuInfo | None:
-    missing: dict[str, str] = {k: v for k, v in top.items() if k in ("driver_version", "cuda_version")}
+def _device(nvml: Any, index: int, driver: Any, cuda: Any, top: dict[str, Text]) -> GpuInfo | None:
+    missing: dict[str, Text] = {k: v for k, v in top.items() if k in ("driver_version", "cuda_version")}
     handle = _call(nvml, missing, "handle", nvml.nvmlDeviceGetHandleByIndex, index)
     if handle is None:
         return GpuInfo(vendor="nvidia", name=f"NVIDIA GPU {index}", index=index, backend="cuda", missing=missing)

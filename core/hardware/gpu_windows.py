@@ -8,7 +8,7 @@ from typing import Any
 from modelnest.core.hardware.model import GpuInfo
 from modelnest.core.hardware.sources import Sources
 from modelnest.core.hardware.tables import nvidia_spec, pci_spec
-from modelnest.core.messages import msg
+from modelnest.core.messages import Text, msg
 
 _VENDORS = {0x10DE: "nvidia", 0x1002: "amd", 0x8086: "intel"}
 
@@ -21,7 +21,7 @@ def _as_int(value: Any) -> int | None:
     return None
 
 
-def probe_windows_gpus(src: Sources, skip_nvidia: bool) -> tuple[list[GpuInfo], list[str]]:
+def probe_windows_gpus(src: Sources, skip_nvidia: bool) -> tuple[list[GpuInfo], list[Text]]:
     if src.adapters is None:
         return [], []
     try:

@@ -81,7 +81,11 @@ def probe(
     src = sources or local_sources()
     cpu = _guard(lambda: probe_cpu(src), lambda why: CpuInfo(missing={"cpu": why}))
     memory = _guard(lambda: probe_memory(src), lambda why: MemoryInfo(missing={"memory": why}))
-    gpus, problems = _guard(lambda: probe_gpus(src, cpu, memory), lambda why: ([], [why]))
+
+    def no_gpus(why: str) -> tuple[list[GpuInfo], list[Text]]:
+        return [], [why]
+
+    gpus, problems = _guard(lambda: probe_gpus(src, cpu, memory), no_gpus)
     if models_dir is None:
         models_dir = _guard(paths.models_dir, lambda why: Path.home())
     disk = _guard(lambda: probe_disk(src, models_dir), lambda why: DiskInfo(missing={"disk": why}))

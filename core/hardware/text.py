@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from modelnest.core.hardware.model import HardwareSnapshot
+from modelnest.core.messages import Text
 from modelnest.core.units import format_gib
 
 
@@ -10,7 +11,7 @@ def gib(value: int | None) -> str:
     return "not detected" if value is None else format_gib(value)
 
 
-def _missing(missing: dict[str, str], key: str) -> str:
+def _missing(missing: dict[str, Text], key: str) -> str:
     return f"not detected ({missing[key]})" if key in missing else "not detected"
 
 
