@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 LINTED = ["core", "gui", "tests", "benchmarks", "scripts", "packaging", "resources"]
 TYPED = ["modelnest.core"]
@@ -63,12 +65,14 @@ def run_mypy() -> subprocess.CompletedProcess[str]:
 
 def test_ruff_finds_nothing() -> None:
     result = run_ruff()
-    assert result.returncode == 0, f"ruff check (rules in pyproject.toml [tool.ruff]):\n{result.stdout}{result.stderr}"
+    if result.returncode != 0:  # the findings only, without pytest's repr of the process object
+        pytest.fail(f"ruff check (rules in pyproject.toml [tool.ruff]):\n{result.stdout}{result.stderr}", pytrace=False)
 
 
 def test_mypy_strict_on_core() -> None:
     result = run_mypy()
-    assert result.returncode == 0, f"mypy (pyproject.toml [tool.mypy]):\n{result.stdout}{result.stderr}"
+    if result.returncode != 0:
+        pytest.fail(f"mypy (pyproject.toml [tool.mypy]):\n{result.stdout}{result.stderr}", pytrace=False)
     # It must have read this repository's core/, every file of it (not an installed copy, not nothing).
     assert (LINKS / "core" / "__init__.py").resolve() == (ROOT / "core" / "__init__.py").resolve()
     count = sum(len(list((ROOT / FOLDERS[p.split(".")[1]]).rglob("*.py"))) for p in TYPED)
