@@ -420,7 +420,8 @@ class HardwareCard(QWidget):
             if g.graphics_clock_mhz:
                 parts.append(self.tr("{0} MHz").format(g.graphics_clock_mhz))
             if g.throttle_reasons:
-                parts.append(self.tr("slowed down: {0}").format(", ".join(g.throttle_reasons)))
+                reasons = self.tr(", ", "separator of a list of GPU readings").join(map(tr_text, g.throttle_reasons))
+                parts.append(self.tr("slowed down: {0}").format(reasons))
             separator = self.tr(", ", "separator of a list of GPU readings")
             rows.append((f"live_gpu{g.index}_{g.name[:3].lower()}", g.name, separator.join(parts) or na))
         verdict = self._verdict

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from modelnest.core.hardware.model import GpuInfo, GpuSensors
 from modelnest.core.hardware.tables import nvidia_spec
-from modelnest.core.messages import Text, msg
+from modelnest.core.messages import Message, Text, msg
 
 T = TypeVar("T")
 
@@ -28,12 +28,12 @@ _EXPLAIN: dict[int, Text] = {
     999: msg("unknown NVML error"),
 }
 # Clock event (throttle) reason bits that mean "slower than it could be"; idle/app-clock bits are not throttling.
-THROTTLE_BITS: dict[int, str] = {
-    0x4: "power limit",
-    0x8: "hardware slowdown",
-    0x20: "thermal (driver)",
-    0x40: "thermal (hardware)",
-    0x80: "power brake",
+THROTTLE_BITS: dict[int, Message] = {
+    0x4: msg("power limit"),
+    0x8: msg("hardware slowdown"),
+    0x20: msg("thermal (driver)"),
+    0x40: msg("thermal (hardware)"),
+    0x80: msg("power brake"),
 }
 THERMAL_BITS = 0x8 | 0x20 | 0x40
 
@@ -179,7 +179,7 @@ def tensor_cores(gpu: GpuInfo) -> bool | None:
     return float(gpu.compute_capability) >= 7.0
 
 
-def decode_throttle(bits: int) -> list[str]:
+def decode_throttle(bits: int) -> list[Text]:
     return [text for bit, text in THROTTLE_BITS.items() if bits & bit]
 
 
@@ -215,7 +215,7 @@ def read_nvidia_sensors(nvml: Any, gpus: list[GpuInfo]) -> list[GpuSensors]:
         if bits is None:
             bits = _call(nvml, scratch, "throttle", nvml.nvmlDeviceGetCurrentClocksThrottleReasons, handle)
         if bits is None:
-            m["throttle_reasons"] = scratch.get("throttle", "not reported")
+            m["throttle_reasons"] = scratch.get("throttle", msg("not reported"))
         else:
             reading.throttle_reasons = decode_throttle(int(bits))
         out.append(reading)

@@ -102,7 +102,7 @@ class GpuSensors:
     power_w: float | None = None
     graphics_clock_mhz: int | None = None
     memory_clock_mhz: int | None = None
-    throttle_reasons: list[str] = field(default_factory=list)
+    throttle_reasons: list[Text] = field(default_factory=list)
     missing: dict[str, Text] = field(default_factory=dict)
 
 

@@ -175,7 +175,7 @@ def throttle_sample(
     """
     gpu = watched_gpu(reading, gpu_used)
     if gpu is not None:
-        thermal = any(word in r.lower() for r in gpu.throttle_reasons for word in THERMAL_REASONS)
+        thermal = any(word in str(r).lower() for r in gpu.throttle_reasons for word in THERMAL_REASONS)
         clock = float(gpu.graphics_clock_mhz) if gpu.graphics_clock_mhz is not None else None
         return ThrottleSample(reading.timestamp, gpu.temperature_c, clock, tokens_per_s, thermal)
     return ThrottleSample(reading.timestamp, reading.cpu_temperature_c, reading.cpu_freq_mhz, tokens_per_s)

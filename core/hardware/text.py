@@ -92,7 +92,7 @@ def format_snapshot(s: HardwareSnapshot, estimate: str | None = None) -> str:
             if gs.power_w is not None:
                 bits.append(f"{gs.power_w:.0f} W")
             if gs.throttle_reasons:
-                bits.append("slowed by " + ", ".join(gs.throttle_reasons))
+                bits.append("slowed by " + ", ".join(map(str, gs.throttle_reasons)))
             parts.append(" ".join(bits))
         lines.append("Sensors:    " + "; ".join(p for p in parts if p))
     if s.probe_seconds is not None:

@@ -112,7 +112,7 @@ def test_nvml_sensor_errors_and_old_throttle_call(tmp_path: Path) -> None:
         sampler.read()
         reading = sampler.read().gpus[0]
     # Driver 470 lacks the "clocks event reasons" call; the older "throttle reasons" call answers.
-    assert reading.throttle_reasons == ["power limit", "thermal (driver)"]
+    assert [str(r) for r in reading.throttle_reasons] == ["power limit", "thermal (driver)"]
     assert reading.power_w is None and "not supported" in str(reading.missing["power_w"])
     assert reading.temperature_c == 38.0
     assert src.nvml.calls.count("nvmlInit") == inits + 1  # the sampler keeps NVML open between samples
