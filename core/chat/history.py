@@ -186,8 +186,10 @@ class HistoryNotice:
     kind: Literal["corrupt-replaced"]
     message: Text
     moved_to: Path
-    recovered_conversations: int = 0
+    recovered_conversations: int = 0  # copied with their own rows
     recovered_messages: int = 0
+    lost_conversations: int = 0  # known to have existed (a table or an index lists them) but unreadable
+    lost_messages: int = 0
 
 
 # --------------------------------------------------------------------------------------- flush policy
@@ -422,13 +424,15 @@ class HistoryStore:
         except _Corrupt:
             moved = _move_aside(db_path, wall_clock())
             conn = _connect(db_path, busy_timeout_s, check=True)
-            conversations, messages = _salvage(moved, conn, wall_clock())
+            salvaged = _salvage(moved, conn, wall_clock())
             notice = HistoryNotice(
                 kind="corrupt-replaced",
-                message=_corrupt_message(moved, conversations),
+                message=_corrupt_message(moved, salvaged),
                 moved_to=moved,
-                recovered_conversations=conversations,
-                recovered_messages=messages,
+                recovered_conversations=salvaged.conversations,
+                recovered_messages=salvaged.messages,
+                lost_conversations=salvaged.lost_conversations,
+                lost_messages=salvaged.lost_messages,
             )
         store = cls(conn, db_path, flush_policy=flush_policy, clock=clock, wall_clock=wall_clock,
                     busy_timeout_s=busy_timeout_s)
@@ -1029,59 +1033,139 @@ def _move_aside(path: Path, now: float) -> Path:
     return target
 
 
-def _salvage(old: Path, conn: sqlite3.Connection, now: float) -> tuple[int, int]:
-    """Copy every conversation and message still readable from the damaged file; best effort, never raises."""
+@dataclass
+class _Salvaged:
+    """What a salvage kept and lost, per table (lost = known to have existed, from any index or table, unreadable)."""
+
+    conversations: int = 0
+    messages: int = 0
+    lost_conversations: int = 0
+    lost_messages: int = 0
+
+
+_PROBE_LIMIT = 5_000_000  # point lookups at most, per table (a 5-million-message history)
+
+
+def _scan(src: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> tuple[list[tuple[Any, ...]], bool]:
+    """Rows of a query up to the first damaged page; and whether it got to the end."""
+    rows: list[tuple[Any, ...]] = []
+    try:
+        for row in src.execute(sql, params):
+            rows.append(tuple(row))
+    except sqlite3.Error:
+        return rows, False
+    return rows, True
+
+
+def _read_table(
+    src: sqlite3.Connection, table: str, columns: str, known: set[int], upper: int
+) -> dict[int, tuple[Any, ...]]:
+    """Every row of ``table`` still readable through its own b-tree, whatever its indexes' state.
+
+    A forward and a backward scan (NOT INDEXED: an index may be the damaged part) each stop at a damaged page;
+    the rows between them, and ids the indexes still list, are then looked up one by one by id."""
+    rows: dict[int, tuple[Any, ...]] = {}
+    forward, complete = _scan(src, f"SELECT {columns} FROM {table} NOT INDEXED ORDER BY id")
+    rows.update((int(r[0]), r) for r in forward)
+    if complete:
+        return rows
+    backward, _ = _scan(src, f"SELECT {columns} FROM {table} NOT INDEXED ORDER BY id DESC")
+    rows.update((int(r[0]), r) for r in backward)
+    low = max((int(r[0]) for r in forward), default=0)
+    high = min((int(r[0]) for r in backward), default=max(upper, low) + 1)
+    candidates = set(range(low + 1, min(high, low + 1 + _PROBE_LIMIT))) | known
+    for row_id in sorted(candidates - rows.keys()):
+        try:
+            row = src.execute(f"SELECT {columns} FROM {table} WHERE id = ?", (row_id,)).fetchone()
+        except sqlite3.Error:
+            continue
+        if row is not None:
+            rows[row_id] = tuple(row)
+    return rows
+
+
+def _listed_ids(src: sqlite3.Connection, sql: str) -> list[tuple[Any, ...]]:
+    """What an index still lists, read from both ends (``sql`` ends in ``ORDER BY`` columns without direction)."""
+    forward, complete = _scan(src, sql)
+    if complete:
+        return forward
+    backward, _ = _scan(src, sql.replace(",", " DESC,") + " DESC")
+    return forward + backward
+
+
+def _salvage(old: Path, conn: sqlite3.Connection, now: float) -> _Salvaged:
+    """Copy every conversation and message still readable from the damaged file; best effort, never raises.
+
+    Each table is read on its own (conversations, messages, chunks), so a damaged page of one table or index
+    costs only the rows on it; the counts say exactly what was copied and what is known to be lost."""
+    result = _Salvaged()
     try:
         src = sqlite3.connect(f"{old.as_uri()}?mode=ro", uri=True, timeout=1.0)
     except sqlite3.Error:
-        return 0, 0
+        return result
     src.text_factory = bytes  # copy text byte for byte; readers flag bad bytes later
-    conversations = messages = 0
     try:
-        for conversation_id in _readable_ids(src, "SELECT id FROM conversations ORDER BY id", ()):
-            try:
-                row = src.execute(f"SELECT {_CONVERSATION_COLUMNS} FROM conversations WHERE id = ?",
-                                  (conversation_id,)).fetchone()
-            except sqlite3.Error:  # keep its messages under a placeholder title
-                row = (conversation_id, UNREADABLE_CONVERSATION.encode(), now, now, None, None, b"", b"{}")
-            message_rows: list[tuple[Sequence[Any] | None, bytes]] = []
-            message_ids = _readable_ids(
-                src, "SELECT id FROM messages WHERE conversation_id = ? ORDER BY id", (conversation_id,))
-            for message_id in message_ids:
-                try:
-                    m = src.execute(f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE id = ?", (message_id,)).fetchone()
-                    chunks = b"".join(r[0] for r in src.execute(
-                        "SELECT CAST(text AS BLOB) FROM message_chunks WHERE message_id = ? ORDER BY id",
-                        (message_id,)))
-                except sqlite3.Error:
-                    m, chunks = None, b""  # keep its place in the conversation with a placeholder
-                message_rows.append((m, chunks))
-            copied = _copy_conversation(conn, row, message_rows, conversation_id, message_ids, now)
-            if copied is not None:
-                conversations += 1
-                messages += copied
+        sequences = {
+            bytes(name).decode("utf-8", "replace") if isinstance(name, bytes) else str(name): int(seq or 0)
+            for name, seq in _scan(src, "SELECT name, seq FROM sqlite_sequence")[0]
+        }
+        listed_conversations = {
+            int(r[0])
+            for r in _listed_ids(src, "SELECT id FROM conversations INDEXED BY conversations_updated "
+                                      "ORDER BY updated_at")
+        }
+        listed_messages = {
+            int(r[0]): int(r[1])
+            for r in _listed_ids(src, "SELECT id, conversation_id FROM messages INDEXED BY messages_conversation "
+                                      "ORDER BY conversation_id, id")
+        }
+        conversations = _read_table(src, "conversations", _CONVERSATION_COLUMNS, listed_conversations,
+                                    sequences.get("conversations", 0))
+        messages = _read_table(src, "messages", _MESSAGE_COLUMNS, set(listed_messages),
+                               sequences.get("messages", 0))
+        chunk_rows = _read_table(src, "message_chunks", "id, message_id, CAST(text AS BLOB)", set(), 0)
     except Exception:  # noqa: BLE001 - salvage is a bonus; the fresh database is already usable
-        pass
-    finally:
         src.close()
-    return conversations, messages
+        return result
+    src.close()
 
-
-def _readable_ids(src: sqlite3.Connection, sql: str, params: Sequence[Any]) -> list[int]:
-    ids: list[int] = []
-    try:
-        for row in src.execute(sql, params):
-            ids.append(int(row[0]))
-    except sqlite3.Error:
-        pass  # keep the ids read before the damaged page
-    return ids
+    chunks: dict[int, list[bytes]] = {}
+    for _, message_id, text in sorted(chunk_rows.values()):
+        chunks.setdefault(int(message_id), []).append(bytes(text or b""))
+    # Every message known to exist, by conversation: read rows, and ids only an index still lists.
+    by_conversation: dict[int, list[tuple[int, tuple[Any, ...] | None]]] = {}
+    for message_id, message_row in messages.items():
+        by_conversation.setdefault(int(message_row[1]), []).append((message_id, message_row))
+    for message_id, conversation_id in listed_messages.items():
+        if message_id not in messages:
+            by_conversation.setdefault(conversation_id, []).append((message_id, None))
+    known_conversations = set(conversations) | listed_conversations | set(by_conversation)
+    result.lost_conversations = len(known_conversations - set(conversations))
+    for conversation_id in sorted(known_conversations):
+        row = conversations.get(conversation_id)
+        entries = sorted(by_conversation.get(conversation_id, []), key=lambda e: e[0])
+        if row is None and not entries:
+            continue  # only an index remembers it: nothing to show
+        if row is None:  # keep its messages under a placeholder title
+            row = (conversation_id, UNREADABLE_CONVERSATION.encode(), now, now, None, None, b"", b"{}")
+        copied = _copy_conversation(conn, row, entries, chunks, now)
+        if copied is None:
+            result.lost_conversations += conversation_id in conversations
+            result.lost_messages += len(entries)
+            continue
+        result.conversations += conversation_id in conversations
+        result.messages += copied
+        result.lost_messages += len(entries) - copied
+    return result
 
 
 def _copy_conversation(
-    conn: sqlite3.Connection, row: Sequence[Any], message_rows: Sequence[tuple[Sequence[Any] | None, bytes]],
-    conversation_id: int, message_ids: Sequence[int], now: float,
+    conn: sqlite3.Connection, row: Sequence[Any], entries: Sequence[tuple[int, tuple[Any, ...] | None]],
+    chunks: Mapping[int, list[bytes]], now: float,
 ) -> int | None:
+    """Insert one conversation and its messages (placeholders where a message is lost); messages copied."""
     text = "CAST(? AS TEXT)"
+    conversation_id = row[0]
     try:
         conn.execute("BEGIN IMMEDIATE")
         conn.execute(
@@ -1090,26 +1174,27 @@ def _copy_conversation(
             tuple(row),
         )
         copied = 0
-        for message_id, (m, chunks) in zip(message_ids, message_rows, strict=True):
-            if m is None:
-                conn.execute(
-                    "INSERT INTO messages (id, conversation_id, role, content, status, created_at, updated_at, "
-                    "stats_json) VALUES (?, ?, 'system', ?, 'error', ?, ?, ?)",
-                    (message_id, conversation_id, UNREADABLE_MESSAGE, now, now,
-                     json.dumps({"error": "This message was in a damaged part of the old history file."})),
-                )
-                continue
-            content = (m[3] if isinstance(m[3], bytes) else str(m[3] or "").encode()) + chunks
-            status = m[4] if m[4] != b"streaming" else b"interrupted"
-            try:
-                conn.execute(
-                    f"INSERT INTO messages ({_MESSAGE_COLUMNS}) VALUES (?, ?, {text}, {text}, {text}, ?, ?, "
-                    f"COALESCE({text}, '{{}}'))",
-                    (m[0], m[1], m[2], content, status, m[5], m[6], m[7]),
-                )
-                copied += 1
-            except sqlite3.IntegrityError:
-                continue  # a row breaking the schema's rules (unknown role/status) stays in the set-aside file
+        for message_id, m in entries:
+            if m is not None:
+                content = (m[3] if isinstance(m[3], bytes) else str(m[3] or "").encode()) + b"".join(
+                    chunks.get(message_id, []))
+                status = m[4] if m[4] != b"streaming" else b"interrupted"
+                try:
+                    conn.execute(
+                        f"INSERT INTO messages ({_MESSAGE_COLUMNS}) VALUES (?, ?, {text}, {text}, {text}, ?, ?, "
+                        f"COALESCE({text}, '{{}}'))",
+                        (m[0], conversation_id, m[2], content, status, m[5], m[6], m[7]),
+                    )
+                    copied += 1
+                    continue
+                except sqlite3.IntegrityError:
+                    pass  # a row breaking the schema's rules (unknown role/status): its place is marked instead
+            conn.execute(
+                "INSERT INTO messages (id, conversation_id, role, content, status, created_at, updated_at, "
+                "stats_json) VALUES (?, ?, 'system', ?, 'error', ?, ?, ?)",
+                (message_id, conversation_id, UNREADABLE_MESSAGE, now, now,
+                 json.dumps({"error": "This message was in a damaged part of the old history file."})),
+            )
         conn.execute("COMMIT")
         return copied
     except sqlite3.Error:
@@ -1118,12 +1203,16 @@ def _copy_conversation(
         return None
 
 
-def _corrupt_message(moved: Path, recovered: int) -> Text:
-    if recovered == 1:
-        saved = msg("1 conversation could still be read and was copied into it; anything unreadable is marked.")
-    elif recovered:
-        saved = msg("{n} conversations could still be read and were copied into it; anything unreadable is marked.",
-                    n=recovered)
+def _corrupt_message(moved: Path, salvaged: _Salvaged) -> Text:
+    if salvaged.conversations or salvaged.messages:
+        saved = msg(
+            "Copied into it: {conversations} of {known_conversations} conversations and {messages} of "
+            "{known_messages} messages; the places of unreadable ones are marked.",
+            conversations=salvaged.conversations,
+            known_conversations=salvaged.conversations + salvaged.lost_conversations,
+            messages=salvaged.messages,
+            known_messages=salvaged.messages + salvaged.lost_messages,
+        )
     else:
         saved = msg("Nothing could be read from the damaged file, so the new history is empty.")
     return msg(

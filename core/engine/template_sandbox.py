@@ -17,10 +17,8 @@ from __future__ import annotations
 import atexit
 import itertools
 import json
-import os
 import queue
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Sequence
@@ -28,6 +26,7 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
 from modelnest.core.engine.launch import template_worker_command
+from modelnest.core.engine.template_worker import hwm_bytes
 from modelnest.core.engine.templates import (
     COMPILE_SECONDS,
     MAX_OUTPUT_CHARS,
@@ -128,18 +127,10 @@ class TemplateSandbox:
         proc, self._proc, self._known = self._proc, None, set()
         if proc is None:
             return 0
+        peak = hwm_bytes(proc.pid)  # read before the kill: a dead process has no status to read
         if kill and proc.poll() is None:
             proc.kill()
-        peak = 0
-        if hasattr(os, "wait4") and proc.returncode is None:
-            try:
-                _, status, usage = os.wait4(proc.pid, 0)
-                proc.returncode = os.waitstatus_to_exitcode(status)
-                peak = int(usage.ru_maxrss if sys.platform == "darwin" else usage.ru_maxrss * 1024)
-            except ChildProcessError:
-                proc.wait()
-        else:
-            proc.wait()
+        proc.wait()
         for stream in (proc.stdin, proc.stdout):
             if stream is not None:
                 try:
@@ -216,7 +207,7 @@ class TemplateSandbox:
                 line = self._lines.get(timeout=min(POLL_SECONDS, remaining))
             except queue.Empty:
                 rss = _rss(proc.pid)
-                peak_seen = max(peak_seen, rss)
+                peak_seen = max(peak_seen, rss, hwm_bytes(proc.pid))
                 if rss > self._rss_limit:
                     peak = max(self._reap(kill=True), peak_seen)
                     self.last = RenderStats(time.monotonic() - start, peak, "memory")

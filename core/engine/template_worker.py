@@ -36,8 +36,24 @@ def _vm_bytes() -> int:
         return int(psutil.Process().memory_info().vms)
 
 
+def hwm_bytes(pid: int | str = "self") -> int:
+    """Linux: the peak resident size of a process since its exec (VmHWM); 0 elsewhere or if it is gone.
+
+    Not getrusage's ru_maxrss: that also counts the parent's pages the process held between fork and exec."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
 def peak_rss_bytes() -> int:
     """Peak resident size of this process so far (0 where the OS does not say)."""
+    if sys.platform.startswith("linux"):
+        return hwm_bytes()
     try:
         import resource
     except ImportError:  # Windows
