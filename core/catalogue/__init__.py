@@ -21,6 +21,7 @@ from modelnest.core.catalogue.entries import (
 from modelnest.core.catalogue.fit import (
     DEFAULT_CTX,
     RECOMMENDATION_RULE,
+    RECOMMENDATION_RULE_MESSAGE,
     FitResult,
     Recommendation,
     plan_entry,
@@ -35,6 +36,7 @@ from modelnest.core.catalogue.remote import HubRepo, QuantGroup, fetch_header, g
 __all__ = [
     "DEFAULT_CTX",
     "RECOMMENDATION_RULE",
+    "RECOMMENDATION_RULE_MESSAGE",
     "Architecture",
     "Catalogue",
     "CatalogueError",

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from modelnest.core.catalogue.entries import CatalogueModel
 from modelnest.core.catalogue.quants import quality_score, quant_rank
-from modelnest.core.messages import Text
+from modelnest.core.messages import Text, msg
 from modelnest.core.plan import ModelSpec, plan
 from modelnest.core.plan.fit import FITS, TOO_LARGE, fits_fully, full_fit
 
@@ -25,11 +25,14 @@ if TYPE_CHECKING:
 
 DEFAULT_CTX = 4096  # the context the catalogue plans for (stated in the UI)
 USABLE_TOKENS_PER_S = 10.0
-RECOMMENDATION_RULE = (
+# The rule as a translatable message (the GUI shows tr_text of it) and in English (the CLI, --json).
+RECOMMENDATION_RULE_MESSAGE = msg(
     "The highest-quality model and quantization (bigger model first, then less lossy quantization) that fits "
     "entirely in this computer's memory — fully on the GPU when there is one, else in RAM — and is predicted to "
-    f"generate at least {USABLE_TOKENS_PER_S:g} tokens/s at a {DEFAULT_CTX}-token context."
+    "generate at least {tps} tokens/s at a {ctx}-token context.",
+    tps=f"{USABLE_TOKENS_PER_S:g}", ctx=DEFAULT_CTX,
 )
+RECOMMENDATION_RULE = str(RECOMMENDATION_RULE_MESSAGE)
 
 
 @dataclass(frozen=True)
@@ -167,6 +170,7 @@ __all__ = [
     "FITS",
     "FitResult",
     "RECOMMENDATION_RULE",
+    "RECOMMENDATION_RULE_MESSAGE",
     "Recommendation",
     "USABLE_TOKENS_PER_S",
     "initial_quant",
