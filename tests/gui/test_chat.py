@@ -82,7 +82,7 @@ def make_page(qtbot: QtBot, app_context: AppContext, other_context: object) -> I
             assert gone(pid), "engine process left behind"
 
 
-def load(qtbot: QtBot, page: ChatPage, model: Path, *, max_tokens: int = 1500, ignore_eos: bool = True) -> None:
+def load(qtbot: QtBot, page: ChatPage, model: Path, *, max_tokens: int = 300, ignore_eos: bool = True) -> None:
     page.panel.add_model(str(model))
     page.panel.n_ctx.setValue(2048)
     page.panel.threads.setValue(2)
@@ -133,7 +133,7 @@ def test_send_streams_tokens_into_the_view_and_history(qtbot: QtBot, page: ChatP
         assert page.controller.busy and page.stop_button.isEnabled() and not page.send_button.isEnabled()
     result: ReplyFinished = blocker.args[0]
     qtbot.waitUntil(lambda: not page.controller.busy)
-    assert result.status == "complete" and result.summary is not None and result.summary.tokens == 1500
+    assert result.status == "complete" and result.summary is not None and result.summary.tokens == 300
     assert len(deltas) >= 2 and all(seen_while_busy)
     assert [d.tokens for d in deltas] == sorted(d.tokens for d in deltas)
     assert "".join(d.text for d in deltas) == result.message.content == result.summary.text
@@ -145,7 +145,7 @@ def test_send_streams_tokens_into_the_view_and_history(qtbot: QtBot, page: ChatP
     # After the reply: its TTFT, prefill and decode speed and the settings used are shown with it.
     text = page.view.toPlainText()
     assert re.search(r"first token \d+ ms · prompt [\d.]+ t/s · generation [\d.]+ t/s", text)
-    assert "max 1500" in text and "seed 11" in text and "ctx 2048" in text
+    assert "max 300" in text and "seed 11" in text and "ctx 2048" in text
 
 
 def test_stop_mid_reply_keeps_partial_text_as_stopped(qtbot: QtBot, page: ChatPage) -> None:
