@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from typing import cast
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QApplication
@@ -13,12 +14,13 @@ from modelnest.gui.i18n import install_translator
 from modelnest.gui.main_window import MainWindow
 
 # English titles, translated in the MainWindow context (QT_TRANSLATE_NOOP marks them for lupdate).
-PAGE_TITLES = {
+# QT_TRANSLATE_NOOP marks each title for lupdate and returns it unchanged (PySide6's stubs say `object`).
+PAGE_TITLES = cast("dict[str, str]", {
     "hardware": QT_TRANSLATE_NOOP("MainWindow", "This computer"),
     "catalogue": QT_TRANSLATE_NOOP("MainWindow", "Models"),
     "downloads": QT_TRANSLATE_NOOP("MainWindow", "Downloads"),
     "chat": QT_TRANSLATE_NOOP("MainWindow", "Chat"),
-}
+})
 
 
 def apply_language(language: str) -> str:

@@ -149,7 +149,10 @@ class MainWindow(QMainWindow):
         self._nav.setCurrentRow(self._keys.index(key))
 
     def page(self, key: str) -> QWidget:
-        return self._pages.widget(self._keys.index(key))
+        widget = self._pages.widget(self._keys.index(key))
+        if widget is None:  # cannot happen for a key add_page() registered; tells the type checker
+            raise KeyError(key)
+        return widget
 
     def page_title(self, key: str) -> str:
         item = self._nav.item(self._keys.index(key))

@@ -20,7 +20,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from importlib import resources, util
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 SCHEMA = 1
 
@@ -63,7 +63,7 @@ def _window_check(report: _Report) -> tuple[bool, str]:
     from modelnest.gui.i18n import install_translator
 
     started = time.perf_counter()
-    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app = cast("QApplication | None", QApplication.instance()) or QApplication([sys.argv[0]])
     app.setApplicationName("ModelNest")
     install_translator(app)
     window = build_main_window()

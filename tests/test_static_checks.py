@@ -16,7 +16,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 LINTED = ["core", "gui", "tests", "benchmarks", "scripts", "packaging", "resources"]
-TYPED = ["modelnest.core"]
+TYPED = ["modelnest.core", "modelnest.gui"]  # both strict (pyproject.toml [tool.mypy])
 # core/ installs as modelnest.core through setuptools' editable-install import hook, which mypy cannot follow;
 # mypy reads the package through these links instead (pyproject's [tool.mypy] mypy_path points here).
 LINKS = ROOT / "build" / "mypy-path" / "modelnest"
@@ -69,11 +69,11 @@ def test_ruff_finds_nothing() -> None:
         pytest.fail(f"ruff check (rules in pyproject.toml [tool.ruff]):\n{result.stdout}{result.stderr}", pytrace=False)
 
 
-def test_mypy_strict_on_core() -> None:
+def test_mypy_strict_on_core_and_gui() -> None:
     result = run_mypy()
     if result.returncode != 0:
         pytest.fail(f"mypy (pyproject.toml [tool.mypy]):\n{result.stdout}{result.stderr}", pytrace=False)
-    # It must have read this repository's core/, every file of it (not an installed copy, not nothing).
+    # It must have read this repository's folders, every file of them (not an installed copy, not nothing).
     assert (LINKS / "core" / "__init__.py").resolve() == (ROOT / "core" / "__init__.py").resolve()
     count = sum(len(list((ROOT / FOLDERS[p.split(".")[1]]).rglob("*.py"))) for p in TYPED)
     assert f"no issues found in {count} source files" in result.stdout, (count, result.stdout)

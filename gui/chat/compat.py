@@ -25,7 +25,7 @@ class _Probe(QObject):
 def _measure() -> bool:
     probe = _Probe()
     before = sys.getrefcount(True)
-    result = probe.ping.emit()
+    result = probe.ping.emit()  # type: ignore[func-returns-value]  # emit returns a bool; the stubs say None
     del result
     lost = sys.getrefcount(True) < before
     if lost:
@@ -38,6 +38,6 @@ EMIT_LOSES_REFERENCE = _measure()
 
 def emit(signal: SignalInstance, *args: Any) -> None:
     """``signal.emit(*args)`` without the reference-count damage of the buggy PySide6 version."""
-    result = signal.emit(*args)
+    result = signal.emit(*args)  # type: ignore[func-returns-value]  # as above
     if EMIT_LOSES_REFERENCE and (result is True or result is False):
         ctypes.pythonapi.Py_IncRef(ctypes.py_object(result))
