@@ -34,9 +34,10 @@ import json
 import math
 import os
 import sqlite3
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -1093,11 +1094,76 @@ def _listed_ids(src: sqlite3.Connection, sql: str) -> list[tuple[Any, ...]]:
     return forward + backward
 
 
+def _schema_readable(path: Path) -> bool:
+    try:
+        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=1.0)) as src:
+            names = {str(r[0]) for r in src.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
+    except sqlite3.Error:
+        return False
+    return {"conversations", "messages", "message_chunks"} <= names
+
+
+def _with_known_schema(old: Path, folder: Path) -> Path | None:
+    """A copy of ``old`` whose damaged page 1 (SQLite's schema) is replaced by the one our migrations write.
+
+    Every history is created by the same migrations into an empty file and never vacuumed, so its tables and
+    indexes sit at the same root pages as in a fresh database of the same page size; with page 1 rebuilt, SQLite
+    finds the intact tables again. Only used when the schema cannot be read at all. The page size comes from the
+    header if it survived, else each size SQLite allows is tried until a table reads."""
+    data = old.read_bytes()
+    if len(data) < 100 or not data.startswith(_SQLITE_MAGIC):
+        return None
+    stated = int.from_bytes(data[16:18], "big")
+    sizes = [65536 if stated == 1 else stated, 4096, 1024, 2048, 8192, 16384, 32768, 65536, 512]
+    for page_size in dict.fromkeys(sizes):
+        if page_size < 512 or page_size > 65536 or page_size & (page_size - 1) or len(data) % page_size:
+            continue
+        template = folder / f"template-{page_size}.sqlite3"
+        with closing(sqlite3.connect(template, isolation_level=None)) as fresh:
+            fresh.execute(f"PRAGMA page_size = {page_size}")
+            fresh.execute("PRAGMA journal_mode = DELETE")
+            _migrate(fresh)
+        page1 = bytearray(template.read_bytes()[:page_size])
+        page1[18:20] = b"\x01\x01"  # rollback journal: the copy needs no WAL file
+        page1[28:32] = (len(data) // page_size).to_bytes(4, "big")  # the damaged file's size in pages
+        page1[32:40] = bytes(8)  # no free-list: it lived in the lost page's header
+        repaired = folder / f"repaired-{page_size}.sqlite3"
+        repaired.write_bytes(bytes(page1) + data[page_size:])
+        if _tables_read(repaired):
+            return repaired
+    return None
+
+
+def _tables_read(path: Path) -> bool:
+    """Whether at least one of our tables yields a row through its own b-tree (the root pages are right)."""
+    try:
+        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=1.0)) as src:
+            for table in ("conversations", "messages", "message_chunks"):
+                rows, _ = _scan(src, f"SELECT id FROM {table} NOT INDEXED ORDER BY id LIMIT 1")
+                if rows:
+                    return True
+    except sqlite3.Error:
+        pass
+    return False
+
+
 def _salvage(old: Path, conn: sqlite3.Connection, now: float) -> _Salvaged:
     """Copy every conversation and message still readable from the damaged file; best effort, never raises.
 
     Each table is read on its own (conversations, messages, chunks), so a damaged page of one table or index
     costs only the rows on it; the counts say exactly what was copied and what is known to be lost."""
+    if not _schema_readable(old):
+        try:
+            with tempfile.TemporaryDirectory(prefix="modelnest-salvage-") as folder:
+                repaired = _with_known_schema(old, Path(folder))
+                if repaired is not None:
+                    return _salvage_from(repaired, conn, now)
+        except (OSError, sqlite3.Error, HistoryError):
+            pass  # fall through: read what the damaged file itself still gives
+    return _salvage_from(old, conn, now)
+
+
+def _salvage_from(old: Path, conn: sqlite3.Connection, now: float) -> _Salvaged:
     result = _Salvaged()
     try:
         src = sqlite3.connect(f"{old.as_uri()}?mode=ro", uri=True, timeout=1.0)
@@ -1110,14 +1176,16 @@ def _salvage(old: Path, conn: sqlite3.Connection, now: float) -> _Salvaged:
             for name, seq in _scan(src, "SELECT name, seq FROM sqlite_sequence")[0]
         }
         listed_conversations = {
-            int(r[0])
+            r[0]
             for r in _listed_ids(src, "SELECT id FROM conversations INDEXED BY conversations_updated "
                                       "ORDER BY updated_at")
+            if isinstance(r[0], int)
         }
         listed_messages = {
-            int(r[0]): int(r[1])
+            r[0]: r[1]
             for r in _listed_ids(src, "SELECT id, conversation_id FROM messages INDEXED BY messages_conversation "
                                       "ORDER BY conversation_id, id")
+            if isinstance(r[0], int) and isinstance(r[1], int)
         }
         conversations = _read_table(src, "conversations", _CONVERSATION_COLUMNS, listed_conversations,
                                     sequences.get("conversations", 0))
@@ -1130,17 +1198,34 @@ def _salvage(old: Path, conn: sqlite3.Connection, now: float) -> _Salvaged:
     src.close()
 
     chunks: dict[int, list[bytes]] = {}
-    for _, message_id, text in sorted(chunk_rows.values()):
-        chunks.setdefault(int(message_id), []).append(bytes(text or b""))
+    for _, message_id, text in sorted(chunk_rows.values(), key=lambda r: r[0]):
+        if isinstance(message_id, int) and isinstance(text, bytes):
+            chunks.setdefault(message_id, []).append(text)
     # Every message known to exist, by conversation: read rows, and ids only an index still lists.
     by_conversation: dict[int, list[tuple[int, tuple[Any, ...] | None]]] = {}
     for message_id, message_row in messages.items():
-        by_conversation.setdefault(int(message_row[1]), []).append((message_id, message_row))
+        if not isinstance(message_row[1], int):  # a row that breaks the schema: only its place can be kept
+            result.lost_messages += 1
+            continue
+        by_conversation.setdefault(message_row[1], []).append((message_id, message_row))
     for message_id, conversation_id in listed_messages.items():
         if message_id not in messages:
             by_conversation.setdefault(conversation_id, []).append((message_id, None))
     known_conversations = set(conversations) | listed_conversations | set(by_conversation)
     result.lost_conversations = len(known_conversations - set(conversations))
+    try:
+        _copy_all(conn, result, known_conversations, conversations, by_conversation, chunks, now)
+    except Exception:  # noqa: BLE001 - never raise: the counts cover exactly the conversations committed so far
+        pass
+    return result
+
+
+def _copy_all(
+    conn: sqlite3.Connection, result: _Salvaged, known_conversations: set[int],
+    conversations: Mapping[int, tuple[Any, ...]],
+    by_conversation: Mapping[int, list[tuple[int, tuple[Any, ...] | None]]], chunks: Mapping[int, list[bytes]],
+    now: float,
+) -> None:
     for conversation_id in sorted(known_conversations):
         row = conversations.get(conversation_id)
         entries = sorted(by_conversation.get(conversation_id, []), key=lambda e: e[0])
@@ -1156,7 +1241,6 @@ def _salvage(old: Path, conn: sqlite3.Connection, now: float) -> _Salvaged:
         result.conversations += conversation_id in conversations
         result.messages += copied
         result.lost_messages += len(entries) - copied
-    return result
 
 
 def _copy_conversation(
