@@ -74,11 +74,12 @@ def main() -> int:
                 elif verdict.outcome == "rejected":
                     tally.rejected += 1
                     fields[verdict.detail.split(":", 1)[0]] += 1
-                    if len(rejected) < args.cli_rejected and tally.rejected % 97 == 1:
+                    if len(rejected) < -(-args.cli_rejected * (i + 1) // len(models)) and tally.rejected % 31 == 1:
                         rejected.append((f"{name}: {mutant.how}", mutant.data, verdict.detail))
                 else:
                     tally.planned += 1
-                    if len(accepted) < args.runs and tally.planned % 7 == 1:
+                    quota = -(-args.runs * (i + 1) // len(models))  # spread the runs over the base models
+                    if len(accepted) < quota and tally.planned % 7 == 1:
                         accepted.append((f"{name}: {mutant.how}", mutant.data))
         fuzz_seconds = time.perf_counter() - started
         for how, data in accepted:
