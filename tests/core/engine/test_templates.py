@@ -259,3 +259,30 @@ def test_oversized_template_refused() -> None:
 def test_missing_template_falls_back_with_warning() -> None:
     template, warning = load_template(None)
     assert template.is_fallback and warning is not None and "no chat template" in warning
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        pytest.param(
+            "{% for i in range(100000) %}{% for j in range(100000) %}{% if messages is sequence %}{% endif %}"
+            "{% endfor %}{% endfor %}",
+            id="endless-under-try-except",
+        ),
+        pytest.param("{% if 1 %}" * 200 + "x" + "{% endif %}" * 200, id="does-not-compile"),
+        pytest.param("{{ (['x' * 1000000] * 1000)|join }}", id="memory"),
+    ],
+)
+def test_modelnest_run_with_a_hostile_template_replies_with_chatml(tmp_path: Path, hostile: str) -> None:
+    """End to end: the engine's render is limited from outside; the run ends with a reply and one warning."""
+    from support.gguf_fuzz import cli
+    from support.gguf_models import write_model
+
+    model = write_model(tmp_path / "hostile-template.gguf", chat_template=hostile)
+    start = time.perf_counter()
+    code, out, err = cli(["run", str(model), "--prompt", "hi", "--max-tokens", "4", "--temperature", "0", "--json"])
+    assert code == 0, err
+    assert time.perf_counter() - start < 60
+    warnings = [line for line in err.splitlines() if line.startswith("warning:") and "ChatML" in line]
+    assert len(warnings) == 1 and "Traceback" not in err, err
+    assert '"tokens"' in out
