@@ -130,7 +130,11 @@ class TemplateSandbox:
         peak = hwm_bytes(proc.pid)  # read before the kill: a dead process has no status to read
         if kill and proc.poll() is None:
             proc.kill()
-        proc.wait()
+        try:
+            proc.wait(timeout=5.0)
+        except subprocess.TimeoutExpired:  # it said it would exit and did not
+            proc.kill()
+            proc.wait()
         for stream in (proc.stdin, proc.stdout):
             if stream is not None:
                 try:
