@@ -20,13 +20,16 @@ from typing import Any, cast
 
 from modelnest.core.engine import protocol
 from modelnest.core.engine.errors import (
+    DeathEvidence,
     EngineError,
     EngineHung,
     EngineStartError,
     GenerationFailed,
     ModelLoadFailed,
     ModelRefused,
+    cgroup_oom_kills,
     explain_exit,
+    kernel_killed_for_memory,
 )
 from modelnest.core.engine.launch import engine_command
 from modelnest.core.engine.params import EngineParams, GenerationSummary, LoadReport, SamplingParams
@@ -118,6 +121,18 @@ class EngineClient:
         self.info: dict[str, Any] = {}
         self.loaded: LoadReport | None = None
         self.warnings: list[Text] = []
+        # Death detection. `on_idle_death(error)` is called from the event-reader thread when the engine dies while
+        # no request is running (a reply or load notices a death itself); the pipe's end of file arrives at once.
+        self.on_idle_death: Any = None
+        self.idle_death: EngineError | None = None  # the last such death (also noticed at the next request)
+        self.idle_death_noticed_at: float | None = None  # time.monotonic() when its end of file arrived
+        self._death_lock = threading.Lock()
+        self._death_error: EngineError | None = None  # explained once per process, whoever notices first
+        self._closing = False
+        self._gpu_layers = 0  # GPU layers requested / offloaded: GPU advice only when this is > 0
+        self._memory: tuple[int, int, int | None] | None = None  # (available, total, engine rss) at the last sample
+        self._memory_sampled_at = 0.0
+        self._oom_kills_at_start: int | None = None
 
     # ---- process ------------------------------------------------------------------------------------------
     @property
@@ -152,6 +167,12 @@ class EngineClient:
         self._events = queue.Queue()
         self._log.clear()
         self._killed_by_us = False
+        self._closing = False
+        self._death_error = None
+        self.idle_death = None
+        self.idle_death_noticed_at = None
+        self._memory = None
+        self._oom_kills_at_start = cgroup_oom_kills()
         creationflags = getattr(subprocess, "CREATE_NO_WINDOW", 0)
         try:
             self._proc = subprocess.Popen(
@@ -180,10 +201,53 @@ class EngineClient:
         assert proc.stdout is not None
         for line in proc.stdout:
             try:
-                self._events.put(protocol.decode(line))
+                event = protocol.decode(line)
             except ValueError:
                 self._log.append(f"[unreadable engine message: {line[:200]!r}]")
+                continue
+            if event.get("ev") == "heartbeat":
+                self._sample_memory(proc.pid)
+            self._events.put(event)
         self._events.put(_EOF)
+        if proc is self._proc and not self._closing and not self._killed_by_us and self._active_id is None:
+            self.idle_death_noticed_at = time.monotonic()
+            error = self._death()
+            self.idle_death = error
+            callback = self.on_idle_death
+            if callback is not None:
+                callback(error)
+
+    def _sample_memory(self, pid: int) -> None:
+        """Free memory and the engine's size about once a heartbeat: the evidence if the engine is killed later."""
+        now = time.monotonic()
+        if now - self._memory_sampled_at < protocol.HEARTBEAT_SECONDS:
+            return
+        self._memory_sampled_at = now
+        try:
+            import psutil
+
+            vm = psutil.virtual_memory()
+            try:
+                rss: int | None = psutil.Process(pid).memory_info().rss
+            except psutil.Error:
+                rss = None
+            self._memory = (int(vm.available), int(vm.total), rss)
+        except Exception:  # noqa: BLE001 - evidence only; a failed sample must never disturb the engine
+            pass
+
+    def death_evidence(self, pid: int | None) -> DeathEvidence:
+        """What is known about memory when the engine died (see errors.DeathEvidence)."""
+        kills_now = cgroup_oom_kills()
+        kills = None
+        if kills_now is not None and self._oom_kills_at_start is not None:
+            kills = kills_now - self._oom_kills_at_start
+        available, total, rss = self._memory or (None, None, None)
+        planned = self.loaded.total_bytes if self.loaded is not None and self.loaded.total_bytes else None
+        return DeathEvidence(
+            available_before=available, total_memory=total, engine_rss=rss, cgroup_oom_kills=kills,
+            kernel_oom=kernel_killed_for_memory(pid) if pid is not None else None,
+            planned_bytes=planned, gpu_layers=self._gpu_layers,
+        )
 
     def _read_log(self, proc: subprocess.Popen[bytes]) -> None:
         assert proc.stderr is not None
@@ -202,21 +266,26 @@ class EngineClient:
                 pass  # the death shows up as end-of-file on the event stream, with its exit code
 
     def _death(self) -> EngineError:
-        """The engine is gone: wait for its exit code and explain it."""
-        proc = self._proc
-        code: int | None = None
-        if proc is not None:
-            try:
-                code = proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                code = proc.wait()
-        time.sleep(0.05)  # let the log reader drain the last lines (abort messages come last)
-        error = explain_exit(code, self.log_tail(), killed_by_us=self._killed_by_us)
-        if self.loaded is not None and not self._killed_by_us:
-            self._ledger.record(self.loaded.path)
-        self.loaded = None
-        return error
+        """The engine is gone: wait for its exit code and explain it (once, whichever thread notices first)."""
+        with self._death_lock:
+            if self._death_error is not None:
+                return self._death_error
+            proc = self._proc
+            code: int | None = None
+            if proc is not None:
+                try:
+                    code = proc.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    code = proc.wait()
+            time.sleep(0.05)  # let the log reader drain the last lines (abort messages come last)
+            evidence = self.death_evidence(proc.pid if proc is not None else None)
+            error = explain_exit(code, self.log_tail(), killed_by_us=self._killed_by_us, evidence=evidence)
+            if self.loaded is not None and not self._killed_by_us:
+                self._ledger.record(self.loaded.path)
+            self.loaded = None
+            self._death_error = error
+            return error
 
     def _next(self, timeout: float | None = None) -> dict[str, Any]:
         """Next meaningful event; heartbeats only prove liveness. Raises on death or silence."""
@@ -259,6 +328,7 @@ class EngineClient:
         proc = self._proc
         if proc is None:
             return
+        self._closing = True  # its end of file is expected: not an idle death
         if proc.poll() is None:
             self._send({"op": "shutdown"})
             try:
@@ -317,6 +387,8 @@ class EngineClient:
             )
         self.warnings = []
         self.start()
+        # A build without GPU offload runs every layer on the CPU whatever was asked.
+        self._gpu_layers = params.n_gpu_layers if self.info.get("gpu_offload") else 0
         rid = next(self._ids)
         self._active_id = rid
         self._send({"op": "load", "id": rid, "path": path, "params": params.to_dict()})
@@ -334,7 +406,9 @@ class EngineClient:
                     memory = event.get("kind") == "load_failed" and bool(event.get("memory"))
                     failed = ModelLoadFailed(
                         msg("The model could not be loaded: {reason}.", reason=event_text(event)),
-                        advice=msg("Try a smaller context length or fewer GPU layers.") if memory else (
+                        advice=(msg("Try a smaller context length or fewer GPU layers.") if self._gpu_layers > 0
+                                else msg("Try a smaller context length or a smaller quantization of the model."))
+                        if memory else (
                             msg("The file may be damaged or made for a newer llama.cpp; download it again or try "
                                 "another file of this model.") if event.get("kind") == "load_failed" else ""
                         ),
@@ -344,6 +418,7 @@ class EngineClient:
                     raise failed
                 elif kind == "loaded":
                     self.loaded = LoadReport.from_dict(event["report"])
+                    self._gpu_layers = self.loaded.gpu_layers_offloaded
                     return self.loaded
         finally:
             self._active_id = None

@@ -12,13 +12,26 @@
 
 from __future__ import annotations
 
+import os
+import re
 import signal
 import sys
+from dataclasses import dataclass
+from pathlib import Path
 
 from modelnest.core.errors import ModelNestError
 from modelnest.core.messages import Message, Text, msg
+from modelnest.core.units import format_bytes
 
 MEMORY_ADVICE = msg("Try fewer GPU layers, a smaller context length, or a smaller quantization of the model.")
+# Without GPU layers "fewer GPU layers" is advice the user cannot follow.
+CPU_MEMORY_ADVICE = msg("Try a smaller context length or a smaller quantization of the model, or close other "
+                        "programs that use a lot of memory.")
+
+
+def memory_advice(gpu_layers: int) -> Message:
+    """What to try after running out of memory: GPU layers are mentioned only when some were in use."""
+    return MEMORY_ADVICE if gpu_layers > 0 else CPU_MEMORY_ADVICE
 
 
 class EngineError(ModelNestError):
@@ -84,6 +97,103 @@ def mentions_memory(log_text: str) -> bool:
     lowered = log_text.lower()
     return any(marker.lower() in lowered for marker in _OOM_MARKERS)
 
+# ---- evidence about a death ---------------------------------------------------------------------------------
+LOW_MEMORY_FRACTION = 0.05  # "memory ran out" needs less than this share of RAM free (or LOW_MEMORY_BYTES) ...
+LOW_MEMORY_BYTES = 256 * 1024**2  # ... just before the death
+
+
+@dataclass(frozen=True)
+class DeathEvidence:
+    """What the parent knew when the engine died; ``explain_exit`` blames memory only when this says so.
+
+    None means "could not be read here" (no psutil sample yet, cgroup or kernel log not readable)."""
+
+    available_before: int | None = None  # bytes of memory available at the last sample before the death
+    total_memory: int | None = None
+    engine_rss: int | None = None  # the engine's resident memory at that sample
+    cgroup_oom_kills: int | None = None  # out-of-memory kills the cgroup counted since the engine started
+    kernel_oom: bool | None = None  # the kernel log records killing this process for memory
+    planned_bytes: int | None = None  # what llama.cpp allocated (or the plan said) for the loaded model
+    gpu_layers: int = 0  # layers on a GPU: only then is GPU advice given
+
+    def memory_reason(self) -> Message | None:
+        """The evidence that memory ran out, in words; None when there is none."""
+        if self.cgroup_oom_kills:
+            return msg("the system's memory controller recorded {count} out-of-memory kill(s)",
+                       count=self.cgroup_oom_kills)
+        if self.kernel_oom:
+            return msg("the kernel log records that it killed the engine for lack of memory")
+        if self.available_before is not None:
+            low = max(LOW_MEMORY_BYTES, int((self.total_memory or 0) * LOW_MEMORY_FRACTION))
+            if self.available_before < low:
+                return msg("only {free} of memory was free just before", free=format_bytes(self.available_before))
+            if self.planned_bytes is not None and self.planned_bytes > self.available_before + (self.engine_rss or 0):
+                return msg("the model needs {need}, more than the {free} that was free",
+                           need=format_bytes(self.planned_bytes), free=format_bytes(self.available_before))
+        return None
+
+
+def _cgroup_files() -> list[Path]:
+    """This process's memory cgroup counters, v2 (memory.events) and v1 (memory.oom_control), most specific first."""
+    root = Path("/sys/fs/cgroup")
+    found: list[Path] = []
+    try:
+        lines = Path("/proc/self/cgroup").read_text().splitlines()
+    except OSError:
+        lines = []
+    for line in lines:
+        _, controllers, path = [*line.split(":", 2), "", ""][:3]
+        rel = path.lstrip("/")
+        if controllers == "":
+            found.append(root / rel / "memory.events")
+        elif "memory" in controllers.split(","):
+            found.append(root / "memory" / rel / "memory.oom_control")
+    # Inside a container the cgroup path is often not mounted under its own name: the namespace root is.
+    found += [root / "memory.events", root / "memory" / "memory.oom_control"]
+    return found
+
+
+def cgroup_oom_kills() -> int | None:
+    """The memory cgroup's oom_kill counter, or None where no cgroup file is readable (macOS, Windows, ...)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    for path in _cgroup_files():
+        try:
+            text = path.read_text()
+        except OSError:
+            continue
+        match = re.search(r"^oom_kill (\d+)$", text, re.MULTILINE)
+        if match:
+            return int(match.group(1))
+    return None
+
+
+def kernel_killed_for_memory(pid: int) -> bool | None:
+    """Whether the kernel log (/dev/kmsg) records an OOM kill of ``pid``; None if the log cannot be read."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        fd = os.open("/dev/kmsg", os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return None
+    pattern = re.compile(rf"(Killed process {pid}\b|oom-kill:.*\bpid={pid}\b)")
+    try:
+        for _ in range(200_000):  # one record per read; the ring buffer holds far fewer
+            try:
+                record = os.read(fd, 8192)
+            except BlockingIOError:
+                break
+            except OSError:  # EPIPE: records were overwritten while reading; go on with the next
+                continue
+            if not record:
+                break
+            if pattern.search(record.decode("utf-8", errors="replace")):
+                return True
+        return False
+    finally:
+        os.close(fd)
+
+
 # Windows NTSTATUS codes, as unsigned 32-bit values (Python may report them signed or as 64-bit unsigned).
 _WINDOWS_CODES = {
     0xC0000409: "abort",  # STATUS_STACK_BUFFER_OVERRUN: __fastfail, what abort() becomes on modern Windows
@@ -117,8 +227,15 @@ def _signal_of(exit_code: int) -> str | None:
     }.get(sig, f"signal_{sig}")
 
 
-def explain_exit(exit_code: int | None, log_tail: str, *, killed_by_us: bool = False) -> EngineError:
-    """Turn how the engine process ended into the error the user sees."""
+def explain_exit(
+    exit_code: int | None, log_tail: str, *, killed_by_us: bool = False, evidence: DeathEvidence | None = None
+) -> EngineError:
+    """Turn how the engine process ended into the error the user sees.
+
+    A SIGKILL nobody in ModelNest sent is blamed on memory only when ``evidence`` shows memory ran out;
+    otherwise it says the engine was stopped from outside (a task manager, ``kill -9``)."""
+    evidence = evidence or DeathEvidence()
+    advice_for_memory = memory_advice(evidence.gpu_layers)
     tail_lower = log_tail.lower()
     oom_in_log = any(marker.lower() in tail_lower for marker in _OOM_MARKERS)
     cause = _signal_of(exit_code) if exit_code is not None else None
@@ -132,17 +249,26 @@ def explain_exit(exit_code: int | None, log_tail: str, *, killed_by_us: bool = F
     again = msg("Load the model again.")
     if oom_in_log or cause == "out_of_memory":
         return EngineOutOfMemory(
-            sentence(msg("The engine ran out of memory")), advice=MEMORY_ADVICE, log_tail=log_tail,
+            sentence(msg("The engine ran out of memory")), advice=advice_for_memory, log_tail=log_tail,
             exit_code=exit_code,
         )
     if cause == "killed" and not killed_by_us:
-        return EngineOutOfMemory(
-            sentence(msg(
-                "The engine was killed by the operating system, most likely because the computer ran out of memory"
-            )),
-            advice=MEMORY_ADVICE,
-            log_tail=log_tail,
-            exit_code=exit_code,
+        reason = evidence.memory_reason()
+        if reason is not None:
+            return EngineOutOfMemory(
+                sentence(msg("The engine was killed by the operating system because the computer ran out of "
+                             "memory: {reason}", reason=reason)),
+                advice=advice_for_memory, log_tail=log_tail, exit_code=exit_code,
+            )
+        if evidence.available_before is not None:
+            advice = msg("{free} of memory was free just before, so lack of memory is not the likely cause. "
+                         "Load the model again.", free=format_bytes(evidence.available_before))
+        else:
+            advice = again
+        return EngineCrashed(
+            sentence(msg("The engine was stopped from outside ModelNest (by another program, a task manager or "
+                         "the kill command)")),
+            advice=advice, log_tail=log_tail, exit_code=exit_code,
         )
     messages = {
         "abort": (

@@ -18,7 +18,6 @@ from modelnest.core.engine.client import CrashLedger, EngineClient, ProgressEven
 from modelnest.core.engine.errors import (
     EngineCrashed,
     EngineHung,
-    EngineOutOfMemory,
     GenerationFailed,
     ModelRefused,
 )
@@ -154,7 +153,7 @@ def test_cancel_during_prompt_processing(engine: EngineClient, medium_model: Pat
 @pytest.mark.parametrize(
     ("sig", "error_type", "words"),
     [
-        (signal.SIGKILL, EngineOutOfMemory, "out of memory"),
+        (signal.SIGKILL, EngineCrashed, "stopped from outside"),  # plenty of memory here: not blamed on it
         (signal.SIGSEGV, EngineCrashed, "memory access error"),
         (signal.SIGABRT, EngineCrashed, "stopped itself"),
         (signal.SIGILL, EngineCrashed, "instruction"),
