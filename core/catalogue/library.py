@@ -18,8 +18,10 @@ from typing import Any
 from modelnest.core import paths
 from modelnest.core.atomic import atomic_write_json
 from modelnest.core.download import quant_of, split_info
+from modelnest.core.errors import ModelNestError, UserInputError
 from modelnest.core.gguf import GGUFError, GGUFHeader, read_file
-from modelnest.core.messages import Text, msg, text_of
+from modelnest.core.messages import Message, Text, msg, text_of
+from modelnest.core.units import format_bytes
 
 OLLAMA_MODEL_MEDIA_TYPE = "application/vnd.ollama.image.model"
 MAX_DEPTH = 5  # folders below a root that are searched (LM Studio: publisher/repo/file = 2)
@@ -50,6 +52,13 @@ class LocalModel:
     @property
     def runnable(self) -> bool:
         return self.error is None
+
+    @property
+    def label(self) -> ModelLabel:
+        """What people call it: an Ollama tag as Ollama shows it, else the header's name and the quantization."""
+        if self.source == "ollama":
+            return ModelLabel(self.name, self.header.file_type if self.header else None)
+        return model_label(self.path, self.header, repo_id=self.repo_id)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -119,8 +128,6 @@ def _save_user_folders(folders: list[Path]) -> None:
 
 
 def add_user_folder(folder: str | Path) -> list[Path]:
-    from modelnest.core.errors import UserInputError
-
     p = Path(folder).expanduser()
     if not p.is_dir():
         raise UserInputError(msg("{path} is not a folder.", path=p))
@@ -332,14 +339,186 @@ def scan_library(
     return unique
 
 
+# --- names people read ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ModelLabel:
+    """A model as a list shows it: "Qwen2.5 1.5B Instruct · Q4_K_M" rather than its file name."""
+
+    name: str
+    quant: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.quant}" if self.quant else self.name
+
+
+def name_from_filename(filename: str) -> str:
+    """The model's name in a file name: split suffix, extension and quantization tag removed.
+
+    "Qwen2.5-1.5B-Instruct-Q4_K_M-00001-of-00002.gguf" -> "Qwen2.5-1.5B-Instruct"."""
+    info = split_info(filename)
+    stem = info.stem if info else filename
+    if stem.lower().endswith(".gguf"):
+        stem = stem[: -len(".gguf")]
+    quant = quant_of(filename)
+    if quant:
+        at = stem.upper().rfind(quant)
+        if at > 0:
+            stem = stem[:at] + stem[at + len(quant):]
+    cleaned = stem.strip("-._ ")
+    return cleaned or filename
+
+
+def repo_of_path(path: Path, models_dir: Path | None = None) -> str | None:
+    """The hub repository of a file our downloader installed (<models>/<owner>__<repo>/<file>), else None."""
+    root = models_dir or paths.models_dir()
+    try:
+        rel = path.resolve().relative_to(root.resolve()).parts
+    except (OSError, ValueError):
+        return None
+    return rel[0].replace("__", "/", 1) if len(rel) >= 2 and "__" in rel[0] else None
+
+
+def model_label(
+    path: Path, header: GGUFHeader | None = None, *, repo_id: str | None = None,
+    names: Mapping[str, str] | None = None,
+) -> ModelLabel:
+    """Name and quantization of a model file.
+
+    The name is the catalogue's name for its repository (``names``: repo id -> name) when known, else the header's
+    general.name, else the file name without its quantization tag; the quantization is the file name's tag (what
+    the publisher called it, e.g. UD-Q4_K_XL) or, without one, the type the header declares."""
+    name = (names or {}).get(repo_id or "") or (header.name.strip() if header is not None else "")
+    quant = quant_of(path.name) or (header.file_type if header is not None and header.file_type != "unknown" else None)
+    return ModelLabel(name or name_from_filename(path.name), quant)
+
+
+def label_for_file(path: Path, names: Mapping[str, str] | None = None) -> ModelLabel:
+    """``model_label`` for a file on disk (its header read with the bounded validator; an unreadable one is named
+    from its file name, so a broken file still shows up and Load explains what is wrong with it)."""
+    try:
+        header: GGUFHeader | None = read_file(path)
+    except (GGUFError, OSError):
+        header = None
+    return model_label(path, header, repo_id=repo_of_path(path), names=names)
+
+
+# --- deleting ------------------------------------------------------------------------------------------------
+
+
+# Stores where one blob may serve several models or programs: deleting a file there would break them.
+_SHARED_STORES = {"ollama": "Ollama", "huggingface": "Hugging Face cache"}
+
+
+@dataclass(frozen=True)
+class DeletePlan:
+    """What deleting one model would remove, and whether it may be removed from this app at all."""
+
+    files: tuple[Path, ...]
+    size: int
+    inside_models_dir: bool  # every file is in our models folder
+    refusal: Message | None = None  # why the app will not delete it (a shared store)
+
+    @property
+    def folder(self) -> Path:
+        return self.files[0].parent
+
+
+def _split_parts(path: Path) -> tuple[Path, ...]:
+    info = split_info(path.name)
+    if info is None:
+        return (path,)
+    found = [p for p in path.parent.glob("*.gguf") if (s := split_info(p.name)) and s.stem == info.stem]
+    return tuple(sorted(found)) or (path,)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def plan_delete(
+    path: Path, *, source: str | None = None, parts: tuple[Path, ...] = (), models_dir: Path | None = None
+) -> DeletePlan:
+    """The files deleting the model at ``path`` removes (all parts of a split model)."""
+    root = models_dir or paths.models_dir()
+    files = parts or _split_parts(path)
+    inside = all(_inside(f, root) and not f.is_symlink() for f in files)
+    refusal = None
+    if not inside and (source in _SHARED_STORES or any(f.is_symlink() for f in files)):
+        store = _SHARED_STORES.get(source or "", "")
+        refusal = (msg("{path} is in a store where one file can serve several models or programs ({store}); "
+                       "remove it with that program's own tools.", path=path, store=store) if store
+                   else msg("{path} is a link to a file elsewhere; remove it where it really is.", path=path))
+    return DeletePlan(files, _size(files), inside, refusal)
+
+
+def delete_confirmation(plan: DeletePlan, label: ModelLabel | str, *, app: str | None = None) -> Message:
+    """The question to ask before deleting: what, how big, and where — with the full path if it is not ours."""
+    name, size, count = str(label), format_bytes(plan.size), len(plan.files)
+    if plan.inside_models_dir:
+        return msg("Delete {name} ({size}, {count} file(s)) from the ModelNest models folder? It is in {folder}. "
+                   "You can download it again later.", name=name, size=size, count=count, folder=plan.folder)
+    if app:
+        return msg("Delete {name} ({size})? This file is not in the ModelNest models folder: it is {path}, in "
+                   "{app}'s folder. Deleting it removes it for {app} too.", name=name, size=size,
+                   path=plan.files[0], app=app)
+    return msg("Delete {name} ({size})? This file is not in the ModelNest models folder: it is {path}, in a folder "
+               "that belongs to you or to another app. Deleting it removes it for every app that uses it.",
+               name=name, size=size, path=plan.files[0])
+
+
+def delete_model(plan: DeletePlan, *, outside_confirmed: bool = False, models_dir: Path | None = None) -> list[Path]:
+    """Delete the plan's files (the caller asked the user first); returns what was removed.
+
+    A file outside our models folder is deleted only with ``outside_confirmed`` (the user saw its full path), and
+    never in a shared store. An empty repository folder left in our models folder is removed too."""
+    if plan.refusal is not None:
+        raise UserInputError(plan.refusal)
+    if not plan.inside_models_dir and not outside_confirmed:
+        raise UserInputError(msg("{path} is outside the ModelNest models folder, so it was not deleted without "
+                                 "asking.", path=plan.files[0]))
+    removed: list[Path] = []
+    for f in plan.files:
+        try:
+            f.unlink()
+        except FileNotFoundError:
+            continue  # already gone: the goal is reached
+        except OSError as exc:
+            raise ModelNestError(msg("Could not delete {path}: {reason}", path=f,
+                                     reason=exc.strerror or str(exc))) from exc
+        removed.append(f)
+    root = models_dir or paths.models_dir()
+    folder = plan.folder
+    if plan.inside_models_dir and folder.resolve() != root.resolve():
+        try:
+            folder.rmdir()  # only when empty: a folder holding another quantization stays
+        except OSError:
+            pass
+    return removed
+
+
 __all__ = [
+    "DeletePlan",
     "Location",
     "LocalModel",
+    "ModelLabel",
     "OLLAMA_MODEL_MEDIA_TYPE",
     "SOURCES",
     "add_user_folder",
     "default_locations",
+    "delete_confirmation",
+    "delete_model",
+    "label_for_file",
+    "model_label",
+    "name_from_filename",
+    "plan_delete",
     "remove_user_folder",
+    "repo_of_path",
     "scan_hf_cache",
     "scan_library",
     "scan_ollama",
