@@ -448,6 +448,8 @@ class EngineClient:
     ) -> Iterator[Event]:
         """Stream a reply: TokenEvent / ProgressEvent items, then one GenerationSummary."""
         if self.loaded is None:
+            if self.idle_death is not None:
+                raise self.idle_death  # it died between requests: say why, not just "no model"
             raise GenerationFailed(msg("No model is loaded."))
         rid = next(self._ids)
         request: dict[str, Any] = {"op": "generate", "id": rid, "sampling": (sampling or SamplingParams()).to_dict()}

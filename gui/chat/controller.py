@@ -88,6 +88,7 @@ class _ChatWorker(QObject):
     turn_failed = Signal(object)  # ModelNestError before a reply row existed
     turn_done = Signal()
     stopped = Signal()
+    engine_died = Signal(object)  # EngineError: the engine died while idle (emitted from the engine's reader thread)
 
     def __init__(self, engine: EngineClient, gui_store: HistoryStore, delta_interval_s: float) -> None:
         super().__init__()  # parentless: moved to the worker thread
@@ -98,6 +99,11 @@ class _ChatWorker(QObject):
         self._session: ChatSession | None = None
         self._cancel_lock = threading.Lock()
         self._warmed = False
+        engine.on_idle_death = self._on_idle_death
+
+    def _on_idle_death(self, error: EngineError) -> None:
+        # Runs in the engine client's event-reader thread; the queued signal carries it to the GUI thread.
+        emit(self.engine_died, error)
 
     def _session_for_thread(self) -> ChatSession:
         if self._session is None:
@@ -208,6 +214,7 @@ class ChatController(QObject):
     prompt_progress = Signal(float)  # share of the prompt read before the first token (shown in the status line)
     reply_finished = Signal(object)  # ReplyFinished
     engine_failed = Signal(object)  # EngineError that ended a reply (crash, hang, generation failure)
+    engine_died = Signal(object)  # EngineError: the engine died while no reply was being written
     turn_failed = Signal(object)  # ModelNestError before a reply existed (e.g. history refused)
     store_warning = Signal(object)  # Text (a core Message or plain text): the history could not be written yet
     _load_requested = Signal(object)
@@ -251,6 +258,7 @@ class ChatController(QObject):
         worker.turn_event.connect(self._on_turn_event)
         worker.turn_failed.connect(self._on_turn_failed)
         worker.turn_done.connect(self._on_turn_done)
+        worker.engine_died.connect(self._on_engine_died)
         self._load_requested.connect(worker.load)
         self._unload_requested.connect(worker.unload)
         self._turn_requested.connect(worker.turn)
@@ -364,6 +372,13 @@ class ChatController(QObject):
             emit(self.reply_finished, event)
             if event.error is not None:
                 emit(self.engine_failed, event.error)
+
+    @Slot(object)
+    def _on_engine_died(self, error: EngineError) -> None:
+        if self.busy or self.loading:
+            return  # the running request reports the death itself (and says what it was doing)
+        self.report = None
+        emit(self.engine_died, error)
 
     @Slot(object)
     def _on_turn_failed(self, error: ModelNestError) -> None:

@@ -20,7 +20,7 @@ from modelnest.core import paths
 from modelnest.core.chat.history import Conversation
 from modelnest.core.chat.session import ReplyDelta, ReplyFinished, ReplyStarted
 from modelnest.core.engine.client import EngineClient
-from modelnest.core.engine.errors import EngineError
+from modelnest.core.engine.errors import EngineCrashed, EngineError, EngineHung
 from modelnest.core.engine.params import EngineParams, GenerationSummary, LoadReport
 from modelnest.core.errors import ModelNestError
 from modelnest.core.hardware import SensorReading, ThrottleDetector, watched_gpu
@@ -102,6 +102,7 @@ class ChatPage(QWidget):
         self._throttle_warned = False
         self._model_status: Render = lambda: self.tr("No model loaded.")
         self._model_tooltip: Render = lambda: ""
+        self._load_when_planned: str | None = None  # "Chat with this model": load once the planner has answered
         self.calibration_job: Job[object] | None = None  # the last speed record's background job
         self._sensors = _SensorLease(ctx.hardware)
         self.destroyed.connect(functools.partial(_SensorLease.release, self._sensors))
@@ -204,10 +205,12 @@ class ChatPage(QWidget):
         c.prompt_progress.connect(self._on_prompt_progress)
         c.reply_finished.connect(self._on_reply_finished)
         c.engine_failed.connect(self._on_engine_failed)
+        c.engine_died.connect(self._on_engine_died)
         c.turn_failed.connect(self._on_turn_failed)
         c.store_warning.connect(self._on_store_warning)
         self.ctx.hardware.reading.connect(self._on_sensors)
         self.panel.load_clicked.connect(self.load_model)
+        self.panel.planned.connect(self._planned_for_chat)
         self.panel.unload_clicked.connect(self.controller.unload)
         self.send_button.clicked.connect(self.send)
         self.stop_button.clicked.connect(self.controller.stop)
@@ -336,6 +339,29 @@ class ChatPage(QWidget):
         self.error.hide()
         self.controller.load(path, params)
         self._update_buttons()
+
+    @Slot(str)
+    def chat_with(self, path: str) -> None:
+        """"Chat with this model" from another page: select it and load it at once.
+
+        LM Studio loads a model as soon as it is picked, so users expect a chat to be ready without a second
+        click; the load waits for the planner's answer for that file (context, threads, GPU layers). A model that
+        is already loaded is kept, and a running reply is never interrupted (the model is only selected)."""
+        self.panel.add_model(path)
+        report = self.controller.report
+        if report is not None and str(report.path) == path:
+            return
+        if self.controller.busy or self.controller.loading:
+            self.show_status(lambda: self.tr("Selected; press Load when the current reply or load has finished."))
+            return
+        self._load_when_planned = path
+        self.panel.schedule_plan()
+
+    @Slot(object)
+    def _planned_for_chat(self, _plan: object) -> None:
+        pending, self._load_when_planned = self._load_when_planned, None
+        if pending is not None and pending == self.panel.model_path() and not self.controller.loading:
+            self.load_model()  # without a plan (unreadable header) too: Load then explains what is wrong
 
     @Slot()
     def reload(self) -> None:
@@ -556,7 +582,19 @@ class ChatPage(QWidget):
     def _on_engine_failed(self, error: EngineError) -> None:
         if self.controller.report is None:
             self._set_model_status(lambda: self.tr("No model loaded (the engine stopped)."))
-        self._show_error(lambda: self.tr("The engine stopped while writing the reply. Every message was kept."), error)
+        if isinstance(error, EngineCrashed | EngineHung):
+            self._show_error(lambda: self.tr("The engine stopped while writing the reply. Every message was kept."),
+                             error)
+        else:  # the engine is fine; this reply could not be written
+            self._show_error(lambda: self.tr("The reply could not be written. Every message was kept."), error)
+        self._update_buttons()
+
+    @Slot(object)
+    def _on_engine_died(self, error: EngineError) -> None:
+        """The engine died while idle: shown at once, and not as a failed reply (none was being written)."""
+        self._set_model_status(lambda: self.tr("No model loaded (the engine stopped)."))
+        self._show_error(lambda: self.tr("The engine stopped while it was idle. No reply was being written, and "
+                                         "every message was kept."), error)
         self._update_buttons()
 
     @Slot(object)

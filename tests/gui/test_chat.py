@@ -631,3 +631,24 @@ def test_a_language_switch_mid_reply_keeps_streaming(
     assert reply.content == result.message.content == page.store.get_message(result.message.id).content
     assert page.view.message_ids() == [m.id for m in page.store.list_messages(result.message.conversation_id)]
     assert "助手" in page.view.toPlainText() and "生成" not in page.view.toPlainText().split("助手")[0]
+
+
+def test_an_engine_that_dies_while_idle_is_shown_at_once(qtbot: QtBot, page: ChatPage) -> None:
+    from modelnest.core.engine.protocol import HEARTBEAT_SECONDS
+
+    pid = page.controller.engine_pid()
+    engine = page.controller.engine
+    assert pid is not None and engine is not None and not page.controller.busy
+    with qtbot.waitSignal(page.controller.engine_died, timeout=10_000) as blocker:
+        killed_at = time.monotonic()
+        os.kill(pid, signal.SIGKILL)  # nobody is sending: no reply to attach it to
+    assert engine.idle_death_noticed_at is not None
+    assert engine.idle_death_noticed_at - killed_at <= HEARTBEAT_SECONDS  # the pipe's end, not the next Send
+    assert "stopped from outside" in str(blocker.args[0].explanation)
+    text = page.error.text.text()
+    assert page.error.isVisible() and "while it was idle" in text and "writing the reply" not in text
+    assert "stopped from outside" in text and "GPU" not in text
+    assert page.status_model.text().startswith("No model loaded") and page.controller.report is None
+    with qtbot.waitSignal(page.controller.model_loaded, timeout=LOAD_TIMEOUT):
+        page.error.action.click()  # Reload brings a new engine
+    assert page.controller.engine_pid() not in (None, pid)
