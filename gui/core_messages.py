@@ -54,6 +54,7 @@ CORE_MESSAGES = (
         "Copied into it: {conversations} of {known_conversations} conversations and {messages} "
         "of {known_messages} messages; the places of unreadable ones are marked.",
     ),
+    QT_TRANSLATE_NOOP("core", "Could not delete {path}: {reason}"),
     QT_TRANSLATE_NOOP(
         "core",
         "Could not open the chat history: the file system at {folder} does not support the "
@@ -72,6 +73,22 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("core", "Could not {doing}: {reason}."),
     QT_TRANSLATE_NOOP(
         "core",
+        "Delete {name} ({size})? This file is not in the ModelNest models folder: it is {path}, "
+        "in a folder that belongs to you or to another app. Deleting it removes it for every "
+        "app that uses it.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Delete {name} ({size})? This file is not in the ModelNest models folder: it is {path}, "
+        "in {app}'s folder. Deleting it removes it for {app} too.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Delete {name} ({size}, {count} file(s)) from the ModelNest models folder? It is in "
+        "{folder}. You can download it again later.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
         "Downloading {file} kept failing ({reason}); gave up after {retries} retries. {size} "
         "are kept and the next attempt continues from there.",
     ),
@@ -85,6 +102,7 @@ CORE_MESSAGES = (
     ),
     QT_TRANSLATE_NOOP("core", "GPU compute buffer and {backend} overhead are modelled, not measured"),
     QT_TRANSLATE_NOOP("core", "GPU listing failed ({kind}: {error})"),
+    QT_TRANSLATE_NOOP("core", "GPU {gb:.0f} GB/s"),
     QT_TRANSLATE_NOOP("core", "Give either a quantization or a file name, not both."),
     QT_TRANSLATE_NOOP(
         "core",
@@ -158,8 +176,6 @@ CORE_MESSAGES = (
         "Port {port} is already in use; choose another with --port (0 picks a free one).",
     ),
     QT_TRANSLATE_NOOP("core", "Port {port} is not a valid port number (0 to 65535)."),
-    QT_TRANSLATE_NOOP("core", "RAM {ram:.0f} GB/s ({source})"),
-    QT_TRANSLATE_NOOP("core", "RAM {ram:.0f} GB/s ({source}), GPU {gpu:.0f} GB/s"),
     QT_TRANSLATE_NOOP("core", "Refusing file name {name!r}: it resolves outside {folder}."),
     QT_TRANSLATE_NOOP("core", "Refusing file name {name!r}: {why}. It could write outside the models folder."),
     QT_TRANSLATE_NOOP("core", "Remote engines take a conversation, not a raw prompt."),
@@ -248,17 +264,29 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("core", "The engine used a processor instruction this CPU does not support"),
     QT_TRANSLATE_NOOP(
         "core",
-        "The engine was killed by the operating system, most likely because the computer ran "
-        "out of memory",
+        "The engine was killed by the operating system because the computer ran out of memory: "
+        "{reason}",
     ),
     QT_TRANSLATE_NOOP("core", "The engine was stopped because it did not respond"),
     QT_TRANSLATE_NOOP("core", "The engine was stopped by another program"),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "The engine was stopped from outside ModelNest (by another program, a task manager or "
+        "the kill command)",
+    ),
     QT_TRANSLATE_NOOP(
         "core",
         "The file may be damaged or made for a newer llama.cpp; download it again or try "
         "another file of this model.",
     ),
     QT_TRANSLATE_NOOP("core", "The header of {url} is larger than {limit} MiB; refusing to read it."),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "The highest-quality model and quantization (bigger model first, then less lossy "
+        "quantization) that fits entirely in this computer's memory — fully on the GPU when "
+        "there is one, else in RAM — and is predicted to generate at least {tps} tokens/s at a "
+        "{ctx}-token context.",
+    ),
     QT_TRANSLATE_NOOP(
         "core",
         "The hub address {address!r} is not an http(s) URL (check HF_ENDPOINT or the mirror "
@@ -382,6 +410,12 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("core", "Too large"),
     QT_TRANSLATE_NOOP("core", "Top-k"),
     QT_TRANSLATE_NOOP("core", "Top-p"),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Try a smaller context length or a smaller quantization of the model, or close other "
+        "programs that use a lot of memory.",
+    ),
+    QT_TRANSLATE_NOOP("core", "Try a smaller context length or a smaller quantization of the model."),
     QT_TRANSLATE_NOOP("core", "Try a smaller context length or fewer GPU layers."),
     QT_TRANSLATE_NOOP("core", "Try a smaller context or another model file."),
     QT_TRANSLATE_NOOP("core", "Try another model file."),
@@ -457,7 +491,13 @@ CORE_MESSAGES = (
         "core",
         "another program (perhaps a second ModelNest window) is holding the history file",
     ),
-    QT_TRANSLATE_NOOP("core", "assumed (memory speed unknown; run the memory benchmark)"),
+    QT_TRANSLATE_NOOP("core", "assumed"),
+    QT_TRANSLATE_NOOP("core", "assumed (memory speed unknown; run the speed test)"),
+    QT_TRANSLATE_NOOP("core", "assumed for an unknown GPU: {gb:.0f} GB/s"),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "assumed for {gpu} (not in our table): {gb:.0f} GB/s, a low figure for its class",
+    ),
     QT_TRANSLATE_NOOP("core", "cannot read the file: {reason}"),
     QT_TRANSLATE_NOOP("core", "cannot read {path}: permission denied"),
     QT_TRANSLATE_NOOP("core", "catalogue entry {id!r} is malformed: {error}"),
@@ -472,6 +512,8 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("core", "conversation settings"),
     QT_TRANSLATE_NOOP("core", "core types are not available"),
     QT_TRANSLATE_NOOP("core", "core types unreadable ({error})"),
+    QT_TRANSLATE_NOOP("core", "cost per layer"),
+    QT_TRANSLATE_NOOP("core", "cost per vocabulary entry"),
     QT_TRANSLATE_NOOP("core", "could not read free space ({kind}: {error})"),
     QT_TRANSLATE_NOOP("core", "could not read the file system type ({kind})"),
     QT_TRANSLATE_NOOP("core", "create a conversation"),
@@ -484,10 +526,12 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("core", "fewer GPU layers ({old} → {new})"),
     QT_TRANSLATE_NOOP("core", "file size estimated from the parameter count and typical bits per weight"),
     QT_TRANSLATE_NOOP("core", "first token {ms:.0f} ms"),
+    QT_TRANSLATE_NOOP("core", "fixed cost per token"),
     QT_TRANSLATE_NOOP("core", "free VRAM is not in the registry"),
     QT_TRANSLATE_NOOP("core", "general.alignment is {value!r}; it must be a power of two stored as uint32"),
     QT_TRANSLATE_NOOP("core", "generation speed is down {lost} % while the temperature rose to {temp:.0f} °C"),
     QT_TRANSLATE_NOOP("core", "generation {rate:.1f} t/s"),
+    QT_TRANSLATE_NOOP("core", "hardware slowdown"),
     QT_TRANSLATE_NOOP("core", "integrated GPU: it uses system memory"),
     QT_TRANSLATE_NOOP("core", "iogpu.wired_limit_mb (set by the user)"),
     QT_TRANSLATE_NOOP("core", "ioreg failed ({error})"),
@@ -519,6 +563,9 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("core", "macOS default: 3/4 of memory"),
     QT_TRANSLATE_NOOP("core", "max {value}"),
     QT_TRANSLATE_NOOP("core", "measured by ModelNest, over the network"),
+    QT_TRANSLATE_NOOP("core", "measured on this computer (speed test of {date})"),
+    QT_TRANSLATE_NOOP("core", "memory bandwidth"),
+    QT_TRANSLATE_NOOP("core", "memory speed measured on this computer, compute from a table ({row})"),
     QT_TRANSLATE_NOOP("core", "message text"),
     QT_TRANSLATE_NOOP("core", "messages may hold at most {n} entries."),
     QT_TRANSLATE_NOOP("core", "messages must be a non-empty list."),
@@ -575,10 +622,14 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("core", "not available on this system"),
     QT_TRANSLATE_NOOP("core", "not available on this system ({kind})"),
     QT_TRANSLATE_NOOP("core", "not measured yet (modelnest probe --measure)"),
+    QT_TRANSLATE_NOOP("core", "not reported"),
     QT_TRANSLATE_NOOP("core", "not supported by this GPU or driver"),
+    QT_TRANSLATE_NOOP("core", "only {free} of memory was free just before"),
     QT_TRANSLATE_NOOP("core", "open the chat history"),
     QT_TRANSLATE_NOOP("core", "part {part}: {problem}"),
     QT_TRANSLATE_NOOP("core", "permission denied by the driver"),
+    QT_TRANSLATE_NOOP("core", "power brake"),
+    QT_TRANSLATE_NOOP("core", "power limit"),
     QT_TRANSLATE_NOOP("core", "prompt must be one string (token lists and batches are not supported)."),
     QT_TRANSLATE_NOOP("core", "prompt {rate:.1f} t/s"),
     QT_TRANSLATE_NOOP("core", "psutil could not read memory ({kind})"),
@@ -595,6 +646,7 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("core", "registry unreadable ({error})"),
     QT_TRANSLATE_NOOP("core", "repeat {value}"),
     QT_TRANSLATE_NOOP("core", "reply statistics"),
+    QT_TRANSLATE_NOOP("core", "reported by the driver for {gpu}"),
     QT_TRANSLATE_NOOP("core", "resuming {file} from {size}"),
     QT_TRANSLATE_NOOP("core", "role"),
     QT_TRANSLATE_NOOP("core", "save the finished reply"),
@@ -615,6 +667,8 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("core", "sysctl machdep.cpu.features is empty"),
     QT_TRANSLATE_NOOP("core", "system memory size unknown"),
     QT_TRANSLATE_NOOP("core", "system prompt"),
+    QT_TRANSLATE_NOOP("core", "table figure for {chip}"),
+    QT_TRANSLATE_NOOP("core", "table figure for {gpu}"),
     QT_TRANSLATE_NOOP("core", "temp {value}"),
     QT_TRANSLATE_NOOP("core", "tensor #{index} has an empty name"),
     QT_TRANSLATE_NOOP("core", "tensor '{name}' appears twice"),
@@ -708,8 +762,10 @@ CORE_MESSAGES = (
     ),
     QT_TRANSLATE_NOOP("core", "the hub answered {status} while reading the header of {url}"),
     QT_TRANSLATE_NOOP("core", "the installed NVIDIA driver is too old for this query"),
+    QT_TRANSLATE_NOOP("core", "the kernel log records that it killed the engine for lack of memory"),
     QT_TRANSLATE_NOOP("core", "the length of {field}"),
     QT_TRANSLATE_NOOP("core", "the metadata count"),
+    QT_TRANSLATE_NOOP("core", "the model needs {need}, more than the {free} that was free"),
     QT_TRANSLATE_NOOP("core", "the name of tensor #{index}"),
     QT_TRANSLATE_NOOP("core", "the name of tensor #{index} contains control characters"),
     QT_TRANSLATE_NOOP("core", "the operating system blocked the request"),
@@ -722,9 +778,12 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("core", "the server cannot resume; restarting from zero"),
     QT_TRANSLATE_NOOP("core", "the server is rate-limiting (429)"),
     QT_TRANSLATE_NOOP("core", "the server refused the resume range; restarting from zero"),
+    QT_TRANSLATE_NOOP("core", "the system's memory controller recorded {count} out-of-memory kill(s)"),
     QT_TRANSLATE_NOOP("core", "the tensor count"),
     QT_TRANSLATE_NOOP("core", "the type of '{key}'"),
     QT_TRANSLATE_NOOP("core", "the type of tensor '{name}'"),
+    QT_TRANSLATE_NOOP("core", "thermal (driver)"),
+    QT_TRANSLATE_NOOP("core", "thermal (hardware)"),
     QT_TRANSLATE_NOOP(
         "core",
         "this GGUF file is big-endian; this computer needs the little-endian version of the "
@@ -786,12 +845,18 @@ CORE_MESSAGES = (
     ),
     QT_TRANSLATE_NOOP("core", "{file} is no longer on {endpoint} (404) at revision {revision}."),
     QT_TRANSLATE_NOOP("core", "{first} {rest}"),
+    QT_TRANSLATE_NOOP("core", "{first}; {second}"),
     QT_TRANSLATE_NOOP(
         "core",
         "{folder} is on a {filesystem} file system, which cannot hold files over 4 GB; most "
         "models are bigger. Choose a folder on another drive.",
     ),
     QT_TRANSLATE_NOOP("core", "{found}: using the {build} build."),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{free} of memory was free just before, so lack of memory is not the likely cause. Load "
+        "the model again.",
+    ),
     QT_TRANSLATE_NOOP("core", "{gpu} found"),
     QT_TRANSLATE_NOOP("core", "{gpu} is not in our table of Apple chips"),
     QT_TRANSLATE_NOOP("core", "{head} · {tail}"),
@@ -806,8 +871,18 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("core", "{n} tokens"),
     QT_TRANSLATE_NOOP("core", "{path} does not exist"),
     QT_TRANSLATE_NOOP("core", "{path} is a folder, not a GGUF file"),
+    QT_TRANSLATE_NOOP("core", "{path} is a link to a file elsewhere; remove it where it really is."),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{path} is in a store where one file can serve several models or programs ({store}); "
+        "remove it with that program's own tools.",
+    ),
     QT_TRANSLATE_NOOP("core", "{path} is not a ModelNest catalogue snapshot (schema {schema})."),
     QT_TRANSLATE_NOOP("core", "{path} is not a folder."),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{path} is outside the ModelNest models folder, so it was not deleted without asking.",
+    ),
     QT_TRANSLATE_NOOP("core", "{problem}."),
     QT_TRANSLATE_NOOP("core", "{problem}; it was reset to {default}."),
     QT_TRANSLATE_NOOP("core", "{reason}; retrying in {seconds:.0f} s"),
@@ -838,6 +913,7 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("core", "{setting} must be between {low} and {high} (got {value})"),
     QT_TRANSLATE_NOOP("core", "{system} is not a supported system"),
     QT_TRANSLATE_NOOP("core", "{text} (NVML error {code})"),
+    QT_TRANSLATE_NOOP("core", "{type} weights"),
     QT_TRANSLATE_NOOP("core", "{url} is not a server address: use http://HOST:PORT or https://HOST."),
     QT_TRANSLATE_NOOP("core", "{variable} is set, so the engine loads {path}."),
     QT_TRANSLATE_NOOP("core", "{variable}={value} asks for a {value} build, but this app has none."),

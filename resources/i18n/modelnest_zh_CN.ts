@@ -349,6 +349,10 @@
         <translation>请先选择模型文件（或将 .gguf 文件放入 {0}）。</translation>
     </message>
     <message>
+        <source>Selected; press Load when the current reply or load has finished.</source>
+        <translation>已选择；请在当前回复或加载完成后按“加载”。</translation>
+    </message>
+    <message>
         <source>Loading {0}…</source>
         <translation>正在加载 {0}…</translation>
     </message>
@@ -407,6 +411,14 @@
     <message>
         <source>The engine stopped while writing the reply. Every message was kept.</source>
         <translation>引擎在生成回复时停止了。所有消息均已保留。</translation>
+    </message>
+    <message>
+        <source>The reply could not be written. Every message was kept.</source>
+        <translation>无法写出回复。所有消息都已保留。</translation>
+    </message>
+    <message>
+        <source>The engine stopped while it was idle. No reply was being written, and every message was kept.</source>
+        <translation>引擎在空闲时停止了。当时没有正在写的回复，所有消息都已保留。</translation>
     </message>
     <message>
         <source>The message could not be sent.</source>
@@ -1164,6 +1176,18 @@
         <source>Runnable</source>
         <translation>可运行</translation>
     </message>
+    <message>
+        <source>Chat</source>
+        <translation>聊天</translation>
+    </message>
+    <message>
+        <source>Chat with this model</source>
+        <translation>用此模型聊天</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>删除…</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -1260,6 +1284,13 @@
     </message>
 </context>
 <context>
+    <name>ModelDeleter</name>
+    <message>
+        <source>Delete model</source>
+        <translation>删除模型</translation>
+    </message>
+</context>
+<context>
     <name>ModelDetail</name>
     <message>
         <source>Selected model</source>
@@ -1353,6 +1384,10 @@
         <source>Download {0} {1}</source>
         <translation>下载 {0} {1}</translation>
     </message>
+    <message>
+        <source>Chat with this model</source>
+        <translation>用此模型聊天</translation>
+    </message>
 </context>
 <context>
     <name>ModelPanel</name>
@@ -1367,6 +1402,14 @@
     <message>
         <source>Choose file…</source>
         <translation>选择文件…</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <source>Delete the selected model file (asks first)</source>
+        <translation>删除所选的模型文件（会先询问）</translation>
     </message>
     <message>
         <source>Context length</source>
@@ -1444,12 +1487,24 @@
         <translation>取消</translation>
     </message>
     <message>
+        <source>Show in folder</source>
+        <translation>在文件夹中显示</translation>
+    </message>
+    <message>
+        <source>Chat with this model</source>
+        <translation>用此模型聊天</translation>
+    </message>
+    <message>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
         <source>Retry</source>
         <translation>重试</translation>
+    </message>
+    <message>
+        <source>Saved as {0}</source>
+        <translation>已保存为 {0}</translation>
     </message>
     <message>
         <source>Failed: {0}</source>
@@ -1622,6 +1677,10 @@
         <translation>已复制到新历史：{known_conversations} 个对话中的 {conversations} 个、{known_messages} 条消息中的 {messages} 条；无法读取的部分已标出位置。</translation>
     </message>
     <message>
+        <source>Could not delete {path}: {reason}</source>
+        <translation>无法删除 {path}：{reason}</translation>
+    </message>
+    <message>
         <source>Could not open the chat history: the file system at {folder} does not support the journal mode ModelNest needs (WAL); choose another data folder with MODELNEST_HOME.</source>
         <translation>无法打开聊天记录：{folder} 所在的文件系统不支持 ModelNest 需要的日志模式（WAL）；请用 MODELNEST_HOME 选择其他数据文件夹。</translation>
     </message>
@@ -1654,6 +1713,18 @@
         <translation>无法{doing}：{reason}。</translation>
     </message>
     <message>
+        <source>Delete {name} ({size})? This file is not in the ModelNest models folder: it is {path}, in a folder that belongs to you or to another app. Deleting it removes it for every app that uses it.</source>
+        <translation>要删除 {name}（{size}）吗？此文件不在 ModelNest 模型文件夹中：它是 {path}，位于属于你或其他应用的文件夹中。删除后，所有使用它的应用都将无法再使用。</translation>
+    </message>
+    <message>
+        <source>Delete {name} ({size})? This file is not in the ModelNest models folder: it is {path}, in {app}&apos;s folder. Deleting it removes it for {app} too.</source>
+        <translation>要删除 {name}（{size}）吗？此文件不在 ModelNest 模型文件夹中：它是 {path}，位于 {app} 的文件夹中。删除后，{app} 也将无法再使用它。</translation>
+    </message>
+    <message>
+        <source>Delete {name} ({size}, {count} file(s)) from the ModelNest models folder? It is in {folder}. You can download it again later.</source>
+        <translation>要从 ModelNest 模型文件夹中删除 {name}（{size}，{count} 个文件）吗？它位于 {folder}。以后可以重新下载。</translation>
+    </message>
+    <message>
         <source>Downloading {file} kept failing ({reason}); gave up after {retries} retries. {size} are kept and the next attempt continues from there.</source>
         <translation>下载 {file} 一再失败（{reason}）；重试 {retries} 次后已放弃。已下载的 {size} 会保留，下次从那里继续。</translation>
     </message>
@@ -1680,6 +1751,10 @@
     <message>
         <source>GPU listing failed ({kind}: {error})</source>
         <translation>列出 GPU 失败（{kind}：{error}）</translation>
+    </message>
+    <message>
+        <source>GPU {gb:.0f} GB/s</source>
+        <translation>GPU {gb:.0f} GB/s</translation>
     </message>
     <message>
         <source>Give either a quantization or a file name, not both.</source>
@@ -1828,14 +1903,6 @@
     <message>
         <source>Port {port} is not a valid port number (0 to 65535).</source>
         <translation>{port} 不是有效的端口号（0 到 65535）。</translation>
-    </message>
-    <message>
-        <source>RAM {ram:.0f} GB/s ({source})</source>
-        <translation>内存 {ram:.0f} GB/s（{source}）</translation>
-    </message>
-    <message>
-        <source>RAM {ram:.0f} GB/s ({source}), GPU {gpu:.0f} GB/s</source>
-        <translation>内存 {ram:.0f} GB/s（{source}），GPU {gpu:.0f} GB/s</translation>
     </message>
     <message>
         <source>Refusing file name {name!r}: it resolves outside {folder}.</source>
@@ -2008,10 +2075,6 @@
     <message>
         <source>The engine used a processor instruction this CPU does not support</source>
         <translation>引擎使用了此 CPU 不支持的处理器指令</translation>
-    </message>
-    <message>
-        <source>The engine was killed by the operating system, most likely because the computer ran out of memory</source>
-        <translation>引擎被操作系统终止，很可能是因为本机内存不足</translation>
     </message>
     <message>
         <source>The engine was stopped because it did not respond</source>
@@ -2410,8 +2473,40 @@
         <translation>另一个程序（也许是第二个 ModelNest 窗口）正占用聊天记录文件</translation>
     </message>
     <message>
-        <source>assumed (memory speed unknown; run the memory benchmark)</source>
-        <translation>假定值（内存速度未知；请运行内存测速）</translation>
+        <source>The engine was killed by the operating system because the computer ran out of memory: {reason}</source>
+        <translation>引擎被操作系统终止，因为本机内存不足：{reason}</translation>
+    </message>
+    <message>
+        <source>The engine was stopped from outside ModelNest (by another program, a task manager or the kill command)</source>
+        <translation>引擎被 ModelNest 以外的程序停止（其他程序、任务管理器或 kill 命令）</translation>
+    </message>
+    <message>
+        <source>The highest-quality model and quantization (bigger model first, then less lossy quantization) that fits entirely in this computer&apos;s memory — fully on the GPU when there is one, else in RAM — and is predicted to generate at least {tps} tokens/s at a {ctx}-token context.</source>
+        <translation>能完全装入本机内存（有 GPU 时完全在 GPU 上，否则在内存中）、并且预测在 {ctx} token 上下文下每秒至少生成 {tps} tokens 的质量最高的模型和量化（先选更大的模型，再选损失更小的量化）。</translation>
+    </message>
+    <message>
+        <source>Try a smaller context length or a smaller quantization of the model, or close other programs that use a lot of memory.</source>
+        <translation>请尝试更小的上下文长度或该模型更小的量化版本，或关闭其他占用大量内存的程序。</translation>
+    </message>
+    <message>
+        <source>Try a smaller context length or a smaller quantization of the model.</source>
+        <translation>请尝试更小的上下文长度或该模型更小的量化版本。</translation>
+    </message>
+    <message>
+        <source>assumed</source>
+        <translation>假定值</translation>
+    </message>
+    <message>
+        <source>assumed (memory speed unknown; run the speed test)</source>
+        <translation>假定值（内存速度未知；请运行测速）</translation>
+    </message>
+    <message>
+        <source>assumed for an unknown GPU: {gb:.0f} GB/s</source>
+        <translation>未知 GPU 的假定值：{gb:.0f} GB/s</translation>
+    </message>
+    <message>
+        <source>assumed for {gpu} (not in our table): {gb:.0f} GB/s, a low figure for its class</source>
+        <translation>{gpu} 的假定值（不在我们的表中）：{gb:.0f} GB/s，按同级别中偏低的数值</translation>
     </message>
     <message>
         <source>cannot read the file: {reason}</source>
@@ -2456,6 +2551,14 @@
     <message>
         <source>core types unreadable ({error})</source>
         <translation>无法读取核心类型（{error}）</translation>
+    </message>
+    <message>
+        <source>cost per layer</source>
+        <translation>每层开销</translation>
+    </message>
+    <message>
+        <source>cost per vocabulary entry</source>
+        <translation>每个词表条目的开销</translation>
     </message>
     <message>
         <source>could not read free space ({kind}: {error})</source>
@@ -2506,6 +2609,10 @@
         <translation>首 token {ms:.0f} ms</translation>
     </message>
     <message>
+        <source>fixed cost per token</source>
+        <translation>每个 token 的固定开销</translation>
+    </message>
+    <message>
         <source>free VRAM is not in the registry</source>
         <translation>注册表中没有可用显存的信息</translation>
     </message>
@@ -2520,6 +2627,10 @@
     <message>
         <source>generation {rate:.1f} t/s</source>
         <translation>生成 {rate:.1f} t/s</translation>
+    </message>
+    <message>
+        <source>hardware slowdown</source>
+        <translation>硬件降速</translation>
     </message>
     <message>
         <source>integrated GPU: it uses system memory</source>
@@ -2616,6 +2727,18 @@
     <message>
         <source>measured by ModelNest, over the network</source>
         <translation>由 ModelNest 通过网络实测</translation>
+    </message>
+    <message>
+        <source>measured on this computer (speed test of {date})</source>
+        <translation>在本机实测（{date} 的测速）</translation>
+    </message>
+    <message>
+        <source>memory bandwidth</source>
+        <translation>内存带宽</translation>
+    </message>
+    <message>
+        <source>memory speed measured on this computer, compute from a table ({row})</source>
+        <translation>内存速度为本机实测，计算能力来自表格（{row}）</translation>
     </message>
     <message>
         <source>message text</source>
@@ -2770,8 +2893,16 @@
         <translation>尚未测量（modelnest probe --measure）</translation>
     </message>
     <message>
+        <source>not reported</source>
+        <translation>未报告</translation>
+    </message>
+    <message>
         <source>not supported by this GPU or driver</source>
         <translation>此 GPU 或驱动不支持</translation>
+    </message>
+    <message>
+        <source>only {free} of memory was free just before</source>
+        <translation>在此之前只有 {free} 可用内存</translation>
     </message>
     <message>
         <source>open the chat history</source>
@@ -2784,6 +2915,14 @@
     <message>
         <source>permission denied by the driver</source>
         <translation>驱动拒绝了访问</translation>
+    </message>
+    <message>
+        <source>power brake</source>
+        <translation>功率制动</translation>
+    </message>
+    <message>
+        <source>power limit</source>
+        <translation>功率限制</translation>
     </message>
     <message>
         <source>prompt must be one string (token lists and batches are not supported).</source>
@@ -2848,6 +2987,10 @@
     <message>
         <source>reply statistics</source>
         <translation>回复统计</translation>
+    </message>
+    <message>
+        <source>reported by the driver for {gpu}</source>
+        <translation>由 {gpu} 的驱动报告</translation>
     </message>
     <message>
         <source>resuming {file} from {size}</source>
@@ -2928,6 +3071,14 @@
     <message>
         <source>system prompt</source>
         <translation>系统提示词</translation>
+    </message>
+    <message>
+        <source>table figure for {chip}</source>
+        <translation>{chip} 的表格数值</translation>
+    </message>
+    <message>
+        <source>table figure for {gpu}</source>
+        <translation>{gpu} 的表格数值</translation>
     </message>
     <message>
         <source>temp {value}</source>
@@ -3162,12 +3313,20 @@
         <translation>已安装的 NVIDIA 驱动太旧，不支持此查询</translation>
     </message>
     <message>
+        <source>the kernel log records that it killed the engine for lack of memory</source>
+        <translation>内核日志记录了它因内存不足而终止了引擎</translation>
+    </message>
+    <message>
         <source>the length of {field}</source>
         <translation>{field}的长度</translation>
     </message>
     <message>
         <source>the metadata count</source>
         <translation>元数据数量</translation>
+    </message>
+    <message>
+        <source>the model needs {need}, more than the {free} that was free</source>
+        <translation>模型需要 {need}，超过了可用的 {free}</translation>
     </message>
     <message>
         <source>the name of tensor #{index}</source>
@@ -3206,6 +3365,10 @@
         <translation>服务器拒绝了续传范围；从头开始</translation>
     </message>
     <message>
+        <source>the system&apos;s memory controller recorded {count} out-of-memory kill(s)</source>
+        <translation>系统的内存控制器记录了 {count} 次内存不足终止</translation>
+    </message>
+    <message>
         <source>the tensor count</source>
         <translation>张量数量</translation>
     </message>
@@ -3216,6 +3379,14 @@
     <message>
         <source>the type of tensor &apos;{name}&apos;</source>
         <translation>张量“{name}”的类型</translation>
+    </message>
+    <message>
+        <source>thermal (driver)</source>
+        <translation>过热（驱动）</translation>
+    </message>
+    <message>
+        <source>thermal (hardware)</source>
+        <translation>过热（硬件）</translation>
     </message>
     <message>
         <source>this GGUF file is big-endian; this computer needs the little-endian version of the model</source>
@@ -3342,12 +3513,20 @@
         <translation>{first}{rest}</translation>
     </message>
     <message>
+        <source>{first}; {second}</source>
+        <translation>{first}；{second}</translation>
+    </message>
+    <message>
         <source>{folder} is on a {filesystem} file system, which cannot hold files over 4 GB; most models are bigger. Choose a folder on another drive.</source>
         <translation>{folder} 位于 {filesystem} 文件系统上，无法存放超过 4 GB 的文件；大多数模型都更大。请选择其他磁盘上的文件夹。</translation>
     </message>
     <message>
         <source>{found}: using the {build} build.</source>
         <translation>{found}：使用 {build} 版本。</translation>
+    </message>
+    <message>
+        <source>{free} of memory was free just before, so lack of memory is not the likely cause. Load the model again.</source>
+        <translation>在此之前有 {free} 可用内存，因此内存不足不太可能是原因。请重新加载模型。</translation>
     </message>
     <message>
         <source>{gpu} found</source>
@@ -3406,12 +3585,24 @@
         <translation>{path} 是文件夹，不是 GGUF 文件</translation>
     </message>
     <message>
+        <source>{path} is a link to a file elsewhere; remove it where it really is.</source>
+        <translation>{path} 是指向其他位置文件的链接；请到文件实际所在处删除它。</translation>
+    </message>
+    <message>
+        <source>{path} is in a store where one file can serve several models or programs ({store}); remove it with that program&apos;s own tools.</source>
+        <translation>{path} 位于一个文件可供多个模型或程序共用的存储中（{store}）；请用该程序自带的工具删除它。</translation>
+    </message>
+    <message>
         <source>{path} is not a ModelNest catalogue snapshot (schema {schema}).</source>
         <translation>{path} 不是 ModelNest 目录快照（格式 {schema}）。</translation>
     </message>
     <message>
         <source>{path} is not a folder.</source>
         <translation>{path} 不是文件夹。</translation>
+    </message>
+    <message>
+        <source>{path} is outside the ModelNest models folder, so it was not deleted without asking.</source>
+        <translation>{path} 不在 ModelNest 模型文件夹中，因此没有在未询问的情况下删除。</translation>
     </message>
     <message>
         <source>{problem}.</source>
@@ -3488,6 +3679,10 @@
     <message>
         <source>{text} (NVML error {code})</source>
         <translation>{text}（NVML 错误 {code}）</translation>
+    </message>
+    <message>
+        <source>{type} weights</source>
+        <translation>{type} 权重</translation>
     </message>
     <message>
         <source>{url} is not a server address: use http://HOST:PORT or https://HOST.</source>
