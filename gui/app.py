@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QApplication
 
+from modelnest.core.catalogue.library import LocalModel
 from modelnest.gui.context import AppContext
 from modelnest.gui.i18n import install_translator
 from modelnest.gui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from modelnest.gui.catalogue import CatalogueView
+    from modelnest.gui.chat import ChatPage
+    from modelnest.gui.downloads_panel import DownloadsPanel
 
 # English titles, translated in the MainWindow context (QT_TRANSLATE_NOOP marks them for lupdate).
 # QT_TRANSLATE_NOOP marks each title for lupdate and returns it unchanged (PySide6's stubs say `object`).
@@ -53,6 +59,7 @@ def build_main_window(ctx: AppContext | None = None) -> MainWindow:
 
     chat = ChatPage(ctx)  # the engine starts only on the first Load
     window.add_page("chat", PAGE_TITLES["chat"], chat)
+    _connect_models(window, catalogue, downloads, chat)
     app = QApplication.instance()
     if app is not None:
         # Pages first (the engine child ends, downloads pause: their .part files resume next time), then the
@@ -64,6 +71,40 @@ def build_main_window(ctx: AppContext | None = None) -> MainWindow:
     ctx.post_start_notices()
     window.show_page("hardware")  # opens on the hardware card, model or not
     return window
+
+
+def _connect_models(window: MainWindow, catalogue: CatalogueView, downloads: DownloadsPanel, chat: ChatPage) -> None:
+    """From a model to a chat, and every list of models in step with the disk: pages only emit what the user asked
+    for; this is the one place that says which page answers."""
+    from modelnest.gui.catalogue.library import SOURCES
+    from modelnest.gui.model_delete import ModelDeleter
+
+    def open_chat(path: str) -> None:
+        window.show_page("chat")
+        chat.chat_with(path)
+
+    for page in (catalogue, downloads):
+        page.chat_requested.connect(open_chat)
+    downloads.model_installed.connect(chat.panel.rescan_models)  # in Chat's list the moment it is installed
+
+    def loaded(path: str) -> bool:
+        report = chat.controller.report
+        return (report is not None and str(report.path) == path) or (
+            chat.controller.loading and chat.controller.last_load is not None
+            and str(chat.controller.last_load.path) == path)
+
+    deleter = ModelDeleter(window.ctx.messages, loaded, window)
+    deleter.setObjectName("model_deleter")  # window.findChild(ModelDeleter, "model_deleter")
+
+    def delete_local(model: LocalModel) -> None:
+        deleter.delete(model.path, source=model.source, parts=model.parts, label=model.label,
+                       app=None if model.source in ("modelnest", "folder") else SOURCES.get(model.source),
+                       parent=window)
+
+    catalogue.delete_requested.connect(delete_local)
+    chat.panel.delete_requested.connect(lambda path: deleter.delete(path, parent=window))
+    deleter.deleted.connect(catalogue.rescan_downloaded)
+    deleter.deleted.connect(chat.panel.rescan_models)
 
 
 def run_app(argv: Sequence[str]) -> int:

@@ -13,7 +13,8 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
@@ -220,11 +221,13 @@ def error_text(exc: BaseException) -> str:
 
 
 class _JobRow(QFrame):
-    """Title, progress bar, status line, and pause/resume/cancel buttons of one task."""
+    """Title, progress bar, status line, and pause/resume/cancel buttons of one task; once it is done, where the
+    file is, with "Show in folder" and "Chat with this model"."""
 
-    def __init__(self, task: DownloadTask, parent: QWidget | None = None) -> None:
+    def __init__(self, task: DownloadTask, panel: DownloadsPanel | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.task = task
+        self.panel = panel
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setObjectName("download_row")
         self.title = QLabel(task.title)
@@ -241,17 +244,63 @@ class _JobRow(QFrame):
         self.cancel_button.setObjectName("download_cancel")
         self.pause_button.clicked.connect(self._pause_or_resume)
         self.cancel_button.clicked.connect(self._cancel)
+        self.location = QLabel()
+        self.location.setObjectName("download_location")
+        self.location.setWordWrap(True)
+        self.location.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.show_folder_button = QPushButton()
+        self.show_folder_button.setObjectName("download_show_folder")
+        self.show_folder_button.clicked.connect(self.show_in_folder)
+        self.chat_button = QPushButton()
+        self.chat_button.setObjectName("download_chat")
+        self.chat_button.clicked.connect(self._chat)
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
         top.addWidget(self.pause_button)
         top.addWidget(self.cancel_button)
+        done = QHBoxLayout()
+        done.addWidget(self.location, 1)
+        done.addWidget(self.show_folder_button)
+        done.addWidget(self.chat_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.bar)
         layout.addWidget(self.status)
+        layout.addLayout(done)
+        for w in (self.location, self.show_folder_button, self.chat_button):
+            w.setVisible(False)
         self._texts = Retranslator(self)
-        self._texts.add(lambda: self.cancel_button.setText(self.tr("Cancel")))
+
+        def texts() -> None:
+            self.cancel_button.setText(self.tr("Cancel"))
+            self.show_folder_button.setText(self.tr("Show in folder"))
+            self.chat_button.setText(self.tr("Chat with this model"))
+
+        self._texts.add(texts)
         self._texts.add(self.refresh)
+
+    def installed_path(self) -> Path | None:
+        """The file to load (the first part of a split model), once the download is done."""
+        if self.task.state is not DownloadState.DONE or not self.task.paths:
+            return None
+        return self.task.paths[0]
+
+    def folder_url(self) -> QUrl | None:
+        """What "Show in folder" opens: the folder holding the model."""
+        path = self.installed_path()
+        return QUrl.fromLocalFile(str(path.parent)) if path is not None else None
+
+    @Slot()
+    def show_in_folder(self) -> None:
+        url = self.folder_url()
+        if url is not None and self.panel is not None:
+            self.panel.open_url(url)
+
+    @Slot()
+    def _chat(self) -> None:
+        path = self.installed_path()
+        if path is not None and self.panel is not None:
+            self.panel.chat_requested.emit(str(path))
 
     @Slot()
     def _pause_or_resume(self) -> None:
@@ -290,6 +339,12 @@ class _JobRow(QFrame):
             _set_text(self.pause_button, self.tr("Retry") if state is DownloadState.FAILED else self.tr("Resume"))
         _set_enabled(self.pause_button, not finished and not (running and state is DownloadState.VERIFYING))
         _set_enabled(self.cancel_button, not finished)
+        path = self.installed_path() if state is DownloadState.DONE else None
+        for w in (self.location, self.show_folder_button, self.chat_button):
+            if w.isHidden() == (path is not None):  # touched only when it changes (refresh runs per snapshot)
+                w.setVisible(path is not None)
+        if path is not None:
+            _set_text(self.location, self.tr("Saved as {0}").format(path))
 
     def _status_text(self, state: DownloadState, p: DownloadProgress | None) -> str:
         t = self.task
@@ -380,9 +435,11 @@ class _PartialRow(QFrame):
 
 
 class DownloadsPanel(QWidget):
-    """All downloads of this session plus leftovers of earlier ones; emits model_installed(paths) when one is done."""
+    """All downloads of this session plus leftovers of earlier ones; emits model_installed(paths) when one is done
+    and chat_requested(path) when the user asks to chat with a finished one."""
 
     model_installed = Signal(list)
+    chat_requested = Signal(str)
 
     def __init__(
         self,
@@ -398,6 +455,8 @@ class DownloadsPanel(QWidget):
         self.models_dir = models_dir
         self.settings = settings
         self.endpoint = endpoint
+        # "Show in folder" opens the folder with the desktop's file manager; tests put a recorder here instead.
+        self.open_url: Callable[[QUrl], object] = QDesktopServices.openUrl
         self._rows: list[_JobRow] = []
         self._partial_rows: list[_PartialRow] = []
         title = QLabel()
@@ -505,7 +564,7 @@ class DownloadsPanel(QWidget):
         return [FilePaths.for_file(root, f.repo_id, f.filename) for f in (task.download.files if task.download else [])]
 
     def _add(self, task: DownloadTask) -> DownloadTask:
-        row = _JobRow(task)
+        row = _JobRow(task, self)
         task.changed = row.refresh
         task.finished = lambda state: self._finished(task, state)
         self._rows.append(row)

@@ -13,10 +13,11 @@ from modelnest.core.errors import ModelNestError
 from modelnest.core.hardware import HardwareSnapshot
 from modelnest.gui.i18n import tr_text
 
-__all__ = ["Downloaded", "Plans", "compute_plans", "error_text", "scan_downloaded"]
+__all__ = ["Downloaded", "LocalPaths", "Plans", "compute_plans", "error_text", "scan_disk", "scan_downloaded"]
 
 Plans = dict[tuple[str, str], FitResult | None]
 Downloaded = dict[str, set[str]]
+LocalPaths = dict[tuple[str, str], str]  # (repository id, quant) -> the file to load ("Chat with this model")
 LibraryFn = Callable[[], list[LocalModel]]
 
 
@@ -36,11 +37,19 @@ def compute_plans(catalogue: Catalogue, hardware: HardwareSnapshot, check: Calla
 
 def scan_downloaded(library_fn: LibraryFn = scan_library) -> Downloaded:
     """Repository id -> quants already on disk (app models folder and Hugging Face cache), validated files only."""
+    return scan_disk(library_fn)[0]
+
+
+def scan_disk(library_fn: LibraryFn = scan_library) -> tuple[Downloaded, LocalPaths]:
+    """What ``scan_downloaded`` finds, and where each file is (one scan for both)."""
     out: Downloaded = {}
+    where: LocalPaths = {}
     for m in library_fn():
         if m.runnable and m.repo_id and m.quant:
-            out.setdefault(m.repo_id, set()).add(normalize_quant(m.quant))
-    return out
+            quant = normalize_quant(m.quant)
+            out.setdefault(m.repo_id, set()).add(quant)
+            where.setdefault((m.repo_id, quant), str(m.path))  # the app's own folder is scanned first
+    return out, where
 
 
 def error_text(exc: BaseException) -> str:

@@ -27,7 +27,7 @@ from modelnest.core.catalogue import Catalogue
 from modelnest.core.catalogue.fit import initial_quant
 from modelnest.core.catalogue.quants import quant_rank
 from modelnest.core.plan.fit import CPU_ONLY, FITS, FULL_GPU, PARTIAL_GPU, TOO_LARGE
-from modelnest.gui.catalogue.common import Downloaded, Plans
+from modelnest.gui.catalogue.common import Downloaded, LocalPaths, Plans
 from modelnest.gui.catalogue.detail import ModelDetail
 from modelnest.gui.catalogue.model import CatalogueFilterProxy, CatalogueRow, CatalogueTableModel
 from modelnest.gui.retranslate import Retranslator
@@ -44,12 +44,14 @@ class CuratedTab(QWidget):
     """Owns the table model and its filter proxy; the page hands it plans and what is on disk."""
 
     download_requested = Signal(str, str, str)  # repo id, quant, file name ("" when the catalogue has none)
+    chat_requested = Signal(str)  # the path of a file of the selected model that is on disk
 
     def __init__(self, catalogue: Catalogue, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.table = CatalogueTableModel(self._rows(catalogue), self)
         self.proxy = CatalogueFilterProxy(self)
         self.proxy.setSourceModel(self.table)
+        self.local_paths: LocalPaths = {}  # set by the page with each disk scan
         self._texts = Retranslator(self)
         self._build(catalogue)
         self._texts.add(self.table.retranslate)
@@ -145,6 +147,7 @@ class CuratedTab(QWidget):
         self.detail = ModelDetail()
         self.detail.quant_chosen.connect(self._quant_chosen)
         self.detail.download_clicked.connect(self._download_clicked)
+        self.detail.chat_clicked.connect(self._chat_clicked)
         scroll = QScrollArea()  # a short window scrolls the detail pane instead of squeezing its lines
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -155,6 +158,7 @@ class CuratedTab(QWidget):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(scroll, 1)
         right_layout.addWidget(self.detail.download_button)
+        right_layout.addWidget(self.detail.chat_button)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.view)
         splitter.addWidget(right)
@@ -273,6 +277,25 @@ class CuratedTab(QWidget):
             return
         f = r.model.file_for(r.quant)
         self.download_requested.emit(r.model.repo, r.quant, (f.file or "") if f else "")
+
+    def chat_path(self) -> str | None:
+        """The file "Chat with this model" loads: the shown quantization if it is on disk, else the best one there."""
+        r = self.current_row()
+        if r is None or not r.downloaded_quants:
+            return None
+        repo = r.model.repo
+        if (repo, r.quant) in self.local_paths:
+            return self.local_paths[(repo, r.quant)]
+        for quant in sorted(r.downloaded_quants, key=quant_rank, reverse=True):
+            if (repo, quant) in self.local_paths:
+                return self.local_paths[(repo, quant)]
+        return None
+
+    @Slot()
+    def _chat_clicked(self) -> None:
+        path = self.chat_path()
+        if path is not None:
+            self.chat_requested.emit(path)
 
     # --- filters --------------------------------------------------------------------------------------------------
 

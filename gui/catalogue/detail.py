@@ -27,6 +27,7 @@ class ModelDetail(QGroupBox):
 
     quant_chosen = Signal(str)
     download_clicked = Signal()
+    chat_clicked = Signal()  # "Chat with this model" (shown when a file of this model is on disk)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -56,6 +57,10 @@ class ModelDetail(QGroupBox):
         self.download_button = QPushButton()
         self.download_button.setObjectName("download_button")
         self.download_button.clicked.connect(self.download_clicked)
+        self.chat_button = QPushButton()
+        self.chat_button.setObjectName("detail_chat_button")
+        self.chat_button.clicked.connect(self.chat_clicked)
+        self.chat_button.setVisible(False)
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         captions = [QLabel() for _ in range(6)]
@@ -98,6 +103,7 @@ class ModelDetail(QGroupBox):
             self.d_badge.setStyleSheet("")
             self.memory_bar.setVisible(False)
             self.download_button.setText(self.tr("Download"))
+            self.chat_button.setVisible(False)
             self._set_enabled(False)
             return
         self._set_enabled(True)
@@ -158,6 +164,9 @@ class ModelDetail(QGroupBox):
                 self.memory_bar.set_plan(p.plan)
         self.memory_bar.setVisible(p is not None and p.plan is not None)
         self.download_button.setText(self.tr("Download {0} {1}").format(m.name, r.quant))
+        self.download_button.setToolTip(self.download_button.text())  # the button elides a long name
+        self.chat_button.setText(self.tr("Chat with this model"))
+        self.chat_button.setVisible(bool(r.downloaded_quants))
 
     def _set_enabled(self, on: bool) -> None:
         for w in (self.quant_slider, self.download_button):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -38,7 +38,14 @@ SOURCES = {"modelnest": "ModelNest", "huggingface": "Hugging Face cache", "lmstu
 
 
 class LibraryTab(QWidget):
-    """Scans in the background (validating each file and planning it for this computer)."""
+    """Scans in the background (validating each file and planning it for this computer).
+
+    Every runnable row has "Chat" (double-click does the same) and every row "Delete…": ``chat_requested(path)``
+    and ``delete_requested(LocalModel)``, which the app connects to the chat page and to the deleter."""
+
+    chat_requested = Signal(str)
+    delete_requested = Signal(object)
+    ACTIONS = 6  # the column with the row's buttons
 
     def __init__(self, ctx: AppContext, library_fn: LibraryFn | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -61,15 +68,18 @@ class LibraryTab(QWidget):
         self.library_add = QPushButton()
         self.library_add.setObjectName("library_add")
         self.library_add.clicked.connect(self._choose_folder)
-        self.library_table = QTableWidget(0, 6)
+        self.library_table = QTableWidget(0, 7)
         self.library_table.setObjectName("library_table")
         self.library_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.library_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.library_table.verticalHeader().hide()
+        self.library_table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # long paths keep both ends
+        self.library_table.doubleClicked.connect(self._double_clicked)
         header = self.library_table.horizontalHeader()
         for col in range(5):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)  # the location takes what is left
+        header.setSectionResizeMode(self.ACTIONS, QHeaderView.ResizeMode.ResizeToContents)
         note = QLabel()
         note.setWordWrap(True)
 
@@ -78,7 +88,7 @@ class LibraryTab(QWidget):
             self.library_add.setText(self.tr("Add folder…"))
             self.library_table.setHorizontalHeaderLabels([
                 self.tr("Model"), self.tr("Found in"), self.tr("Size"), self.tr("Status"),
-                self.tr("Speed (predicted)"), self.tr("Location")])
+                self.tr("Speed (predicted)"), self.tr("Location"), ""])
             note.setText(self.tr("Models are used where they are: nothing is copied or downloaded again. Searched: "
                                  "the ModelNest models folder, the Hugging Face cache, LM Studio, GPT4All, Ollama, "
                                  "and folders you add. Each file is checked before it is listed as runnable."))
@@ -157,7 +167,7 @@ class LibraryTab(QWidget):
                 status = fit_name(plan.fit)
             else:
                 status = self.tr("Runnable")
-            cells = (m.name, sources.get(m.source, m.source), format_bytes(m.size), status, speed_text(plan),
+            cells = (str(m.label), sources.get(m.source, m.source), format_bytes(m.size), status, speed_text(plan),
                      str(m.path))
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -165,3 +175,42 @@ class LibraryTab(QWidget):
                 if col == 3 and not m.runnable:
                     item.setForeground(Qt.GlobalColor.darkRed)
                 self.library_table.setItem(i, col, item)
+            self.library_table.setCellWidget(i, self.ACTIONS, self._row_buttons(i, m))
+        self.library_table.resizeColumnsToContents()
+
+    def _row_buttons(self, row: int, m: LocalModel) -> QWidget:
+        box = QWidget()
+        layout = QHBoxLayout(box)
+        layout.setContentsMargins(2, 0, 2, 0)
+        chat = QPushButton(self.tr("Chat"))
+        chat.setObjectName("library_chat")
+        chat.setToolTip(self.tr("Chat with this model"))
+        chat.setEnabled(m.runnable)
+        chat.clicked.connect(lambda: self.chat_with_row(row))
+        delete = QPushButton(self.tr("Delete…"))
+        delete.setObjectName("library_delete")
+        delete.clicked.connect(lambda: self.delete_row(row))
+        layout.addWidget(chat)
+        layout.addWidget(delete)
+        return box
+
+    def model_at(self, row: int) -> LocalModel | None:
+        found = self.library
+        return found[row][0] if found is not None and 0 <= row < len(found) else None
+
+    def chat_with_row(self, row: int) -> bool:
+        """"Chat with this model" for one row (its button, or a double-click); False for a file that cannot run."""
+        m = self.model_at(row)
+        if m is None or not m.runnable:
+            return False
+        self.chat_requested.emit(str(m.path))
+        return True
+
+    def delete_row(self, row: int) -> None:
+        m = self.model_at(row)
+        if m is not None:
+            self.delete_requested.emit(m)
+
+    @Slot(QModelIndex)
+    def _double_clicked(self, index: QModelIndex) -> None:
+        self.chat_with_row(index.row())

@@ -15,11 +15,20 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QTabWidg
 
 from modelnest.core.catalogue import DEFAULT_CTX, Catalogue, Recommendation, load_catalogue, recommend
 from modelnest.core.catalogue.fit import USABLE_TOKENS_PER_S
+from modelnest.core.catalogue.library import scan_library
 from modelnest.core.catalogue.refresh import RefreshReport, refresh_catalogue
 from modelnest.core.hardware import HardwareSnapshot
 from modelnest.core.units import format_bytes
 from modelnest.gui.background import JobControl
-from modelnest.gui.catalogue.common import Downloaded, LibraryFn, Plans, compute_plans, error_text, scan_downloaded
+from modelnest.gui.catalogue.common import (
+    Downloaded,
+    LibraryFn,
+    LocalPaths,
+    Plans,
+    compute_plans,
+    error_text,
+    scan_disk,
+)
 from modelnest.gui.catalogue.curated import CuratedTab
 from modelnest.gui.catalogue.hub import HubTab
 from modelnest.gui.catalogue.library import LibraryTab
@@ -30,12 +39,17 @@ from modelnest.gui.retranslate import Retranslator
 __all__ = ["CatalogueView"]
 
 DownloadedFn = Callable[[], Downloaded]
+DiskFn = Callable[[], tuple[Downloaded, LocalPaths]]
 
 
 class CatalogueView(QWidget):
-    """The catalogue page. ``download_requested(repo_id, quant, filename)`` asks the downloads panel for a model."""
+    """The catalogue page. ``download_requested(repo_id, quant, filename)`` asks the downloads panel for a model;
+    ``chat_requested(path)`` (catalogue detail, "On this computer") asks the chat page to open a model on disk;
+    ``delete_requested(LocalModel)`` asks the app to delete one (it asks the user first)."""
 
     download_requested = Signal(str, str, str)
+    chat_requested = Signal(str)
+    delete_requested = Signal(object)
     plans_ready = Signal()  # after new plans were applied (tests and the recommendation wait on it)
 
     def __init__(
@@ -50,7 +64,10 @@ class CatalogueView(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.catalogue = catalogue or load_catalogue()
-        self._downloaded_fn: DownloadedFn = downloaded_fn or scan_downloaded
+        # An injected ``downloaded_fn`` (tests) knows no paths; the real scan finds both in one pass.
+        disk_library = library_fn or scan_library
+        self._disk_fn: DiskFn = ((lambda: (downloaded_fn(), {})) if downloaded_fn is not None
+                                 else (lambda: scan_disk(disk_library)))
         self.hardware: HardwareSnapshot | None = None
         self.plans: Plans = {}
         self.downloaded: Downloaded = {}
@@ -67,6 +84,9 @@ class CatalogueView(QWidget):
         self.library = LibraryTab(ctx, library_fn)
         for tab in (self.curated, self.hub):
             tab.download_requested.connect(self.download_requested)
+        self.curated.chat_requested.connect(self.chat_requested)
+        self.library.chat_requested.connect(self.chat_requested)
+        self.library.delete_requested.connect(self.delete_requested)
         self._build()
         self._texts.add(self._render)
         ctx.hardware.when_ready(self._hardware_ready)
@@ -198,27 +218,28 @@ class CatalogueView(QWidget):
         hardware = self.hardware
         if hardware is None:
             return
-        catalogue, downloaded_fn = self.catalogue, self._downloaded_fn
+        catalogue, disk_fn = self.catalogue, self._disk_fn
         with_disk = not self._downloaded_known
 
-        def work(control: JobControl) -> tuple[Catalogue, Plans, Downloaded | None]:
+        def work(control: JobControl) -> tuple[Catalogue, Plans, tuple[Downloaded, LocalPaths] | None]:
             plans = compute_plans(catalogue, hardware, control.check)
-            return catalogue, plans, downloaded_fn() if with_disk else None
+            return catalogue, plans, disk_fn() if with_disk else None
 
         self._planning = True
         if not self._applied:
             self._set_status(self._planning_status)
         self.ctx.background.submit(work, key="catalogue-plans", on_result=self._planned, on_error=self._plan_failed)
 
-    def _planned(self, result: tuple[Catalogue, Plans, Downloaded | None]) -> None:
-        catalogue, plans, downloaded = result
+    def _planned(self, result: tuple[Catalogue, Plans, tuple[Downloaded, LocalPaths] | None]) -> None:
+        catalogue, plans, disk = result
         self._planning = False
         if catalogue is not self.catalogue:
             return  # planned for a catalogue that was replaced meanwhile (its own re-plan is on the way)
         if self._status is self._planning_status:
             self._set_status(lambda: "")
-        if downloaded is not None and not self._downloaded_known:  # a rescan after a download is newer
-            self.downloaded, self._downloaded_known = downloaded, True
+        if disk is not None and not self._downloaded_known:  # a rescan after a download is newer
+            self.downloaded, self.curated.local_paths = disk
+            self._downloaded_known = True
         self._apply(plans, keep_quants=self._applied)
         self.plans_applied += 1
         self.plans_ready.emit()
@@ -266,12 +287,16 @@ class CatalogueView(QWidget):
 
     @Slot(list)
     def rescan_downloaded(self, _paths: list[str] | None = None) -> None:
-        """After a download finished: mark what is on disk now (the user's slider choices stay)."""
-        self.ctx.background.submit(lambda _c: self._downloaded_fn(), key="catalogue-downloaded",
-                                   on_result=self._rescanned)
+        """After a download finished or a model was deleted: mark what is on disk now (slider choices stay); the
+        "On this computer" list is scanned again too if the user had scanned it."""
+        disk_fn = self._disk_fn
+        self.ctx.background.submit(lambda _c: disk_fn(), key="catalogue-downloaded", on_result=self._rescanned)
+        if self.library.library is not None:
+            self.library.scan()
 
-    def _rescanned(self, downloaded: Downloaded) -> None:
-        self.downloaded, self._downloaded_known = downloaded, True
+    def _rescanned(self, disk: tuple[Downloaded, LocalPaths]) -> None:
+        self.downloaded, self.curated.local_paths = disk
+        self._downloaded_known = True
         if self._applied:
             self._apply(self.plans, keep_quants=True)
 

@@ -103,6 +103,7 @@ class ChatPage(QWidget):
         self._model_status: Render = lambda: self.tr("No model loaded.")
         self._model_tooltip: Render = lambda: ""
         self._load_when_planned: str | None = None  # "Chat with this model": load once the planner has answered
+        self._load_when_planned: str | None = None  # "Chat with this model": load once the planner has answered
         self.calibration_job: Job[object] | None = None  # the last speed record's background job
         self._sensors = _SensorLease(ctx.hardware)
         self.destroyed.connect(functools.partial(_SensorLease.release, self._sensors))
@@ -210,6 +211,7 @@ class ChatPage(QWidget):
         c.store_warning.connect(self._on_store_warning)
         self.ctx.hardware.reading.connect(self._on_sensors)
         self.panel.load_clicked.connect(self.load_model)
+        self.panel.planned.connect(self._planned_for_chat)
         self.panel.planned.connect(self._planned_for_chat)
         self.panel.unload_clicked.connect(self.controller.unload)
         self.send_button.clicked.connect(self.send)
@@ -339,6 +341,29 @@ class ChatPage(QWidget):
         self.error.hide()
         self.controller.load(path, params)
         self._update_buttons()
+
+    @Slot(str)
+    def chat_with(self, path: str) -> None:
+        """"Chat with this model" from another page: select it and load it at once.
+
+        LM Studio loads a model as soon as it is picked, so users expect a chat to be ready without a second
+        click; the load waits for the planner's answer for that file (context, threads, GPU layers). A model that
+        is already loaded is kept, and a running reply is never interrupted (the model is only selected)."""
+        self.panel.add_model(path)
+        report = self.controller.report
+        if report is not None and str(report.path) == path:
+            return
+        if self.controller.busy or self.controller.loading:
+            self.show_status(lambda: self.tr("Selected; press Load when the current reply or load has finished."))
+            return
+        self._load_when_planned = path
+        self.panel.schedule_plan()
+
+    @Slot(object)
+    def _planned_for_chat(self, _plan: object) -> None:
+        pending, self._load_when_planned = self._load_when_planned, None
+        if pending is not None and pending == self.panel.model_path() and not self.controller.loading:
+            self.load_model()  # without a plan (unreadable header) too: Load then explains what is wrong
 
     @Slot(str)
     def chat_with(self, path: str) -> None:

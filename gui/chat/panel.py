@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from modelnest.core import paths
+from modelnest.core.catalogue.library import label_for_file
 from modelnest.core.chat.sampling import engine_sampling
 from modelnest.core.chat.settings import ChatSettings, SamplingSettings
 from modelnest.core.engine.client import default_threads
@@ -75,6 +76,7 @@ class ModelPanel(QWidget):
 
     load_clicked = Signal()
     unload_clicked = Signal()
+    delete_requested = Signal(str)  # the selected model's path: the app asks the user, then deletes it
     planned = Signal(object)  # Plan or None, after each planning request ended (tests and the page listen)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -107,13 +109,23 @@ class ModelPanel(QWidget):
         model_layout = QVBoxLayout(model_box)
         self.model_combo = QComboBox()
         self.model_combo.setObjectName("model_combo")
+        # Sized by a few characters, not by the longest model name: a long name must not widen the panel (the
+        # list itself still shows whole names; each item's tooltip is its path).
+        self.model_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.model_combo.setMinimumContentsLength(16)
         browse = QPushButton()
         browse.setObjectName("choose_model")
         tr(lambda: browse.setText(self.tr("Choose file…")))
         browse.clicked.connect(self._browse)
+        self.delete_button = QPushButton()
+        self.delete_button.setObjectName("delete_model")
+        tr(lambda: self.delete_button.setText(self.tr("Delete…")))
+        tr(lambda: self.delete_button.setToolTip(self.tr("Delete the selected model file (asks first)")))
+        self.delete_button.clicked.connect(self._delete_clicked)
+        model_layout.addWidget(self.model_combo)  # a row of its own: names are long, the panel is narrow
         row = QHBoxLayout()
-        row.addWidget(self.model_combo, 1)
         row.addWidget(browse)
+        row.addWidget(self.delete_button)
         model_layout.addLayout(row)
         form = QFormLayout()
         self.n_ctx = QSpinBox()
@@ -216,17 +228,43 @@ class ModelPanel(QWidget):
         current = select or self.model_path()
         self.model_combo.clear()
         for path in find_models():
-            self.model_combo.addItem(path.name, str(path))
+            self._add_item(str(path))
         if current:
             self.add_model(current)
+
+    def _add_item(self, path: str) -> int:
+        # Named by core (header name and quantization; reading a header is a bounded read of its first bytes).
+        self.model_combo.addItem(str(label_for_file(Path(path))), path)
+        index = self.model_combo.count() - 1
+        self.model_combo.setItemData(index, path, Qt.ItemDataRole.ToolTipRole)
+        return index
 
     def add_model(self, path: str) -> None:
         """Select `path`, adding it to the list when it is outside the models folder."""
         index = self.model_combo.findData(path)
         if index < 0:
-            self.model_combo.addItem(Path(path).name, path)
-            index = self.model_combo.count() - 1
+            index = self._add_item(path)
         self.model_combo.setCurrentIndex(index)
+
+    @Slot(list)
+    def rescan_models(self, _installed: list[str] | None = None) -> None:
+        """The list again (a download finished, a model was deleted); the selection stays unless its file is gone."""
+        before = self.model_path()
+        self.model_combo.blockSignals(True)
+        try:
+            if before and not Path(before).is_file():
+                self.model_combo.setCurrentIndex(-1)  # not carried over by refresh_models
+            self.refresh_models()
+        finally:
+            self.model_combo.blockSignals(False)
+        if self.model_path() != before:
+            self._model_changed()
+
+    @Slot()
+    def _delete_clicked(self) -> None:
+        path = self.model_path()
+        if path:
+            self.delete_requested.emit(path)
 
     @Slot()
     def _browse(self) -> None:
@@ -369,6 +407,7 @@ class ModelPanel(QWidget):
         self.load_button.setEnabled(not loading)
         self.unload_button.setEnabled(loaded and not loading)
         self.model_combo.setEnabled(not loading)
+        self.delete_button.setEnabled(not loading)
 
     @Slot(float)
     def set_progress(self, fraction: float) -> None:
