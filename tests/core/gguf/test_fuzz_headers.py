@@ -16,7 +16,7 @@ from modelnest.core.hardware import probe
 pytestmark = [pytest.mark.fuzz, pytest.mark.timeout(240)]
 
 SEED = 20261201
-MUTANTS_PER_BASE = 160
+MUTANTS_PER_BASE = 130
 ENGINE_RUNS = 3  # accepted mutants run with `modelnest run` (one per kind of mutation, where there is one)
 CLI_REJECTED = 2  # rejected mutants given to `modelnest inspect` and `modelnest plan`
 
