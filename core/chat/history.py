@@ -1277,7 +1277,7 @@ def _copy_conversation(
                 "INSERT INTO messages (id, conversation_id, role, content, status, created_at, updated_at, "
                 "stats_json) VALUES (?, ?, 'system', ?, 'error', ?, ?, ?)",
                 (message_id, conversation_id, UNREADABLE_MESSAGE, now, now,
-                 json.dumps({"error": "This message was in a damaged part of the old history file."})),
+                 json.dumps({"error": str(_LOST), "error_message": _LOST.to_json()})),
             )
         conn.execute("COMMIT")
         return copied
@@ -1285,6 +1285,10 @@ def _copy_conversation(
         with suppress(sqlite3.Error):
             conn.execute("ROLLBACK")
         return None
+
+
+# Stored with the placeholder of a message the salvage could not read: English for exports, the Message for the GUI.
+_LOST = msg("This message was in a damaged part of the old history file.")
 
 
 def _corrupt_message(moved: Path, salvaged: _Salvaged) -> Text:
