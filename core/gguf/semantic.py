@@ -105,6 +105,10 @@ def check_header(header: GGUFHeader) -> None:
             _fail(msg("metadata '{field}' is {value}, outside the range {low} to {high}",
                       field=key, value=general[0], low=low, high=high), key)
     arch = header.architecture
+    # Part of a split model (gguf-split): each part holds only its own tensors, so counts can be checked against
+    # the tensor table only once the parts are together (catalogue.remote merges them; require_model checks).
+    split_count, split_tensors = meta.get("split.count"), meta.get("split.tensors.count")
+    partial = isinstance(split_count, int) and split_count > 1 and split_tensors != len(header.tensors)
     if "general.architecture" in meta and not arch.strip():
         _fail(msg("metadata '{field}' is empty", field="general.architecture"), "general.architecture")
     if not arch:
@@ -148,6 +152,8 @@ def check_header(header: GGUFHeader) -> None:
             _fail(msg("metadata '{field}' is not a finite number ({value})", field=key, value=_shown(meta[key])), key)
 
     n_layer = values.get("block_count", [0])[0]
+    if partial:
+        return
     if "block_count" in values:
         key = prefix + "block_count"
         in_table = max(layer_ids) + 1 if layer_ids else 0
@@ -196,7 +202,10 @@ def check_header(header: GGUFHeader) -> None:
 
 
 def require_model(header: GGUFHeader) -> None:
-    """What planning a model needs beyond a valid header: an architecture, tensors, and a layer count."""
+    """What planning a model needs beyond a valid header: an architecture, tensors, and a layer count.
+
+    Also checks the figures against the tensor table again: a split model's merged header is only complete here."""
+    check_header(header)
     if not header.architecture:
         _fail(msg("the file does not say which model architecture it holds ('{field}' is missing)",
                   field="general.architecture"), "general.architecture")

@@ -104,3 +104,31 @@ def test_every_cli_path_exits_2_with_one_line(tiny_models: dict[str, Path], tmp_
             assert code == 2 and len(lines) == 1 and lines[0].startswith(f"modelnest {args[0]}:"), (what, args, err)
             assert "Traceback" not in err and not out.strip()
     assert struct.calcsize("<I") == 4
+
+
+def test_split_part_is_checked_against_its_tensors_only_when_complete(tmp_path: Path) -> None:
+    """Part 1 of a split model declares 40 layers but holds only some tensors; the merged header must add up."""
+    from dataclasses import replace
+
+    from support.gguf_craft import kv_raw, tensor_info
+
+    def part(split_tensors: int) -> Crafted:
+        crafted = Crafted(
+            kvs=[kv_str("general.architecture", "llama"), kv_u32("llama.block_count", 2),
+                 kv_raw("split.no", 2, struct.pack("<H", 0)), kv_raw("split.count", 2, struct.pack("<H", 2)),
+                 kv_raw("split.tensors.count", 5, struct.pack("<i", split_tensors))],
+            tensors=[tensor_info("blk.0.a.weight", [4, 4], 0, 0)],
+            data=b"\0" * 64,
+        )
+        return crafted
+
+    path = tmp_path / "model-00001-of-00002.gguf"
+    path.write_bytes(part(2).build())
+    first = read_file(path)  # one layer's tensors of two: fine for a part
+    second = replace(first, tensors=[*first.tensors, replace(first.tensors[0], name="blk.1.a.weight")])
+    assert ModelSpec.from_header(second).n_layer == 2  # merged: two layers' tensors, as declared
+    with pytest.raises(GGUFError, match="tensor table holds 1"):
+        ModelSpec.from_header(replace(first, metadata={**first.metadata, "split.tensors.count": 1}))
+    path.write_bytes(part(1).build())  # claims to be complete with one layer of two: refused at once
+    with pytest.raises(GGUFError, match="tensor table holds 1"):
+        read_file(path)
