@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import platform
+import threading
 import time
 from pathlib import Path
 
@@ -55,32 +57,60 @@ def cached_measurement(fingerprint: str) -> Figure | None:
 
 
 def measure_ram_bandwidth(
-    fingerprint: str | None = None, seconds: float = 0.25, buffer_bytes: int = 256 * 1024**2
+    fingerprint: str | None = None, seconds: float = 0.25, buffer_bytes: int = 256 * 1024**2, threads: int = 1
 ) -> Figure:
     """Copy a large buffer for about `seconds` with numpy and report the best rate (read + write bytes).
 
-    One thread, like a STREAM "copy": it shows what the installed memory delivers, usually below the
-    published peak of a multi-channel system. Cached under `fingerprint` when one is given.
+    A STREAM-style "copy". One thread shows what one core can pull, usually far below what a multi-channel
+    system delivers; with `threads` > 1 each thread copies its own slice at the same time (numpy releases the GIL
+    while it copies), which is how llama.cpp's threads read weights. Cached under `fingerprint` when given.
     """
     import numpy as np  # imported here: the probe itself must stay fast and light
 
-    n = buffer_bytes // 8
+    threads = max(1, threads)
+    n = buffer_bytes // 8 // threads * threads
     src = np.ones(n, dtype=np.float64)
     dst = np.empty_like(src)
     np.copyto(dst, src)  # touch every page first so page faults are not timed
+    step = n // threads
+    slices = [(dst[i * step:(i + 1) * step], src[i * step:(i + 1) * step]) for i in range(threads)]
     best = float("inf")
     deadline = time.perf_counter() + seconds
     runs = 0
     while runs < 2 or time.perf_counter() < deadline:
         start = time.perf_counter()
-        np.copyto(dst, src)
+        if threads == 1:
+            np.copyto(dst, src)
+        else:
+            workers = [threading.Thread(target=np.copyto, args=pair) for pair in slices]
+            for w in workers:
+                w.start()
+            for w in workers:
+                w.join()
         best = min(best, time.perf_counter() - start)
         runs += 1
     gb_s = round(2 * src.nbytes / best / 1e9, 1)
-    figure = Figure(gb_s, f"measured: numpy copy of {buffer_bytes // 1024**2} MiB, 1 thread, best of {runs}")
+    how = f"{threads} thread{'s' if threads > 1 else ''}"
+    when = time.strftime("%Y-%m-%d %H:%M", time.localtime())
+    figure = Figure(gb_s, f"measured: numpy copy of {src.nbytes // 1024**2} MiB, {how}, best of {runs} ({when})")
     if fingerprint is not None:
         _store(fingerprint, figure)
     return figure
+
+
+def last_level_cache_bytes() -> int | None:
+    """The largest CPU cache (Linux sysfs); None where the system does not say. Reads that fit stay in it."""
+    best = 0
+    for index in Path("/sys/devices/system/cpu/cpu0/cache").glob("index*"):
+        try:
+            text = (index / "size").read_text().strip().upper()
+        except OSError:
+            continue
+        scale = {"K": 1024, "M": 1024**2, "G": 1024**3}.get(text[-1:], 1)
+        digits = text.rstrip("KMG")
+        if digits.isdigit():
+            best = max(best, int(digits) * scale)
+    return best or None
 
 
 def _store(fingerprint: str, figure: Figure) -> None:
@@ -110,7 +140,10 @@ def build_bandwidth(
             size = 256 * 1024**2
             if memory.available_bytes:  # small boards and tight containers: never take more than 1/8 of what is free
                 size = max(16 * 1024**2, min(size, memory.available_bytes // 16))
-            measured = measure_ram_bandwidth(fingerprint, buffer_bytes=size)
+            cache = last_level_cache_bytes() or 0
+            if memory.available_bytes and 4 * cache < memory.available_bytes // 8:
+                size = max(size, 2 * cache)  # larger than the cache, or the cache is what gets measured
+            measured = measure_ram_bandwidth(fingerprint, buffer_bytes=size, threads=os.cpu_count() or 1)
         except (MemoryError, OSError) as exc:
             info.missing["measured"] = msg("the benchmark could not run ({kind})", kind=type(exc).__name__)
     else:

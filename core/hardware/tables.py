@@ -212,3 +212,67 @@ ARM_PARTS: dict[int, str] = {
     0xD49: "Neoverse-N2",
     0xD4F: "Neoverse-V2",
 }
+
+
+# ---- compute rates of CPUs, used when no speed test ran on the machine (planning for another computer) ----------
+# Per-core effective read rate of llama.cpp's decode kernels (GB/s of weights per core, by tensor type) and batched
+# matrix-product rate (GFLOP/s per core, prefill). The base row is this project's speed test on a 2-core Xeon VM
+# (portable AVX2 build, llama-cpp-python 0.3.36, Dec 2026; core/plan/speedtest.py). The other rows scale it by an
+# estimate of their relative per-core throughput (SIMD width, IPC); they are estimates, and said to be.
+BASE_READ_GB_S_PER_CORE: dict[str, float] = {"F16": 9.0, "Q8_0": 10.0, "Q6_K": 7.0, "Q5_K": 6.5, "Q4_K": 7.5}
+BASE_PREFILL_GFLOPS_PER_CORE: dict[str, float] = {"F16": 45.0, "Q8_0": 60.0, "Q6_K": 40.0, "Q5_K": 38.0,
+                                                  "Q4_K": 50.0}
+BASE_SOURCE = "ModelNest speed test, 2-core Xeon VM, AVX2 build, Dec 2026"
+
+
+@dataclass(frozen=True)
+class CpuClass:
+    pattern: str  # regular expression on the CPU brand string ("" matches any)
+    arch: str  # "x86_64" | "arm64"
+    factor: float  # per-core throughput relative to the base row
+    source: str
+
+
+CPU_CLASSES: list[CpuClass] = [
+    CpuClass(r"Apple M[3-9]", "arm64", 1.6, "estimate: base row x 1.6 (Apple M3 and later cores)"),
+    CpuClass(r"Apple M", "arm64", 1.3, "estimate: base row x 1.3 (Apple M1/M2 cores)"),
+    CpuClass(r"Ryzen .* (7|8|9)\d\d\d|EPYC .*9\d\d\d|Xeon .*(Platinum|Gold) .*[5-9]4\d\d", "x86_64", 1.3,
+             "estimate: base row x 1.3 (AVX-512 class: Zen 4/5, Sapphire Rapids)"),
+    CpuClass(r"i[3579]-1[2-4]\d\d\d|Core Ultra|Ryzen .* [5-6]\d\d\d", "x86_64", 1.15,
+             "estimate: base row x 1.15 (Alder Lake and later, Zen 3)"),
+    CpuClass(r"i[3579]-[4-9]\d\d\d|i[3579]-10\d\d\d|Ryzen .* [1-3]\d\d\d", "x86_64", 0.75,
+             "estimate: base row x 0.75 (Haswell to Comet Lake, Zen 1/2)"),
+    CpuClass(r"Cortex-A7[6-9]|Cortex-X|Neoverse", "arm64", 0.5, "estimate: base row x 0.5 (Cortex-A76 class)"),
+    CpuClass(r"", "arm64", 0.3, "estimate: base row x 0.3 (other ARM cores)"),
+    CpuClass(r"", "x86_64", 1.0, BASE_SOURCE),
+]
+
+
+def cpu_core_rates(
+    brand: str | None, arch: str, features: dict[str, bool] | None = None
+) -> tuple[dict[str, float], dict[str, float], str]:
+    """(read GB/s per core by type, prefill GFLOP/s per core by type, the row's source) for a CPU."""
+    text = brand or ""
+    factor, source = 1.0, BASE_SOURCE
+    for row in CPU_CLASSES:
+        if row.arch == arch and re.search(row.pattern, text):
+            factor, source = row.factor, row.source
+            break
+    if arch == "x86_64" and features is not None and features.get("avx2") is False:
+        factor, source = factor * 0.5, source + "; x 0.5 without AVX2"
+    reads = {t: v * factor for t, v in BASE_READ_GB_S_PER_CORE.items()}
+    flops = {t: v * factor for t, v in BASE_PREFILL_GFLOPS_PER_CORE.items()}
+    return reads, flops, source
+
+
+# A GPU that is not in our tables is never free: the lowest figure of its class among the cards we list
+# (GeForce GTX 1650: 128 GB/s; Arc A750 class for Intel: 100 is below any discrete Arc), or for a GPU that shares
+# system memory, most of that memory's bandwidth.
+GPU_CLASS_GB_S = {"nvidia": 128.0, "amd": 128.0, "intel": 100.0, "apple": 68.25}
+
+
+def gpu_class_bandwidth(vendor: str, unified_memory: bool, ram_gb_s: float) -> float:
+    """A conservative memory bandwidth for a GPU whose model is not in the tables."""
+    if unified_memory and vendor != "apple":
+        return 0.8 * ram_gb_s
+    return GPU_CLASS_GB_S.get(vendor, 100.0)

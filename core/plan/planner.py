@@ -8,7 +8,7 @@ where the result runs. Every figure comes from memory.py / speed.py and can be c
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from modelnest.core.engine.params import EngineParams, GenerationSummary
 from modelnest.core.hardware import GpuInfo, HardwareSnapshot
@@ -19,6 +19,9 @@ from modelnest.core.plan.memory import MIB, MemoryEstimate, estimate, repack_typ
 from modelnest.core.plan.spec import ModelSpec
 from modelnest.core.plan.speed import SpeedPrediction, predict
 from modelnest.core.units import format_gib
+
+if TYPE_CHECKING:
+    from modelnest.core.plan.speedtest import SpeedProfile
 
 DEFAULT_CTX = 8192
 CTX_FLOOR = 2048
@@ -43,6 +46,7 @@ class Plan:
     notes: list[Message] = field(default_factory=list)
     spec: ModelSpec | None = field(default=None, repr=False, compare=False)  # kept to learn from real runs
     hardware: HardwareSnapshot | None = field(default=None, repr=False, compare=False)
+    speed_profile: SpeedProfile | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -120,7 +124,10 @@ def plan(
     gpu_layers: int | None = None,
     kv_type: str | None = None,
     calibration: Calibration | None = None,
+    profile: SpeedProfile | bool | None = True,
 ) -> Plan:
+    """`profile`: this machine's speed test (True: the cached one for `hw`, if it ran on this machine; None or
+    False: tables only, as when planning for another computer)."""
     threads = choose_threads(hw)
     gpu = choose_gpu(hw)
     backend = _backend_name(gpu) if gpu else "cpu"
@@ -210,15 +217,20 @@ def plan(
         notes.append(msg("no usable GPU found: runs on the CPU"))
     params = params_for(n_ctx, n_gpu, kv)
     cal = calibration or Calibration.default()
-    factors = cal.factors(run_class(backend if n_gpu else "cpu", n_gpu, spec.n_layer, spec.quant), model_key(spec))
+    speed_profile = _profile_for(hw, profile)
+    klass = run_class(backend if n_gpu else "cpu", n_gpu, spec.n_layer, spec.quant, spec.is_moe)
+    factors = cal.factors(klass, model_key(spec), basis_id(speed_profile))
     speed = predict(
         spec, params, hw, backend=backend if n_gpu else "cpu",
-        gpu_bandwidth_gb_s=gpu.bandwidth_gb_s if gpu else None, calibration=factors,
+        gpu_bandwidth_gb_s=gpu.bandwidth_gb_s if gpu else None, calibration=factors, profile=speed_profile,
+        gpu=gpu,
     )
+    notes += [n for n in speed.notes if isinstance(n, Message)]
     return Plan(
         fit=fit, gpu_layers=n_gpu, threads=threads, threads_batch=threads, ctx=n_ctx, memory=mem, predicted=speed,
         engine_params=params, backend=backend if n_gpu else "cpu", host_budget_bytes=host_budget,
         device_budget_bytes=device_budget, notes=notes + mem.notes, spec=spec, hardware=hw,
+        speed_profile=speed_profile,
     )
 
 
@@ -236,16 +248,31 @@ def learn_from_run(
         return False
     backend = result.backend if params.n_gpu_layers else "cpu"
     gpu = choose_gpu(result.hardware)
+    speed_profile = result.speed_profile
     raw = predict(
         result.spec, params, result.hardware, backend=backend,
-        gpu_bandwidth_gb_s=gpu.bandwidth_gb_s if gpu else None, fill_tokens=context_used,
+        gpu_bandwidth_gb_s=gpu.bandwidth_gb_s if gpu else None, fill_tokens=context_used, profile=speed_profile,
+        gpu=gpu,
     )
-    klass = run_class(backend, params.n_gpu_layers, result.spec.n_layer, result.spec.quant)
+    klass = run_class(backend, params.n_gpu_layers, result.spec.n_layer, result.spec.quant, result.spec.is_moe)
     (calibration or Calibration.default()).record(
         klass, raw.uncalibrated_decode_tokens_per_s, measured_decode, raw.uncalibrated_prefill_tokens_per_s,
-        measured_prefill, model_key(result.spec),
+        measured_prefill, model_key(result.spec), basis_id(speed_profile),
     )
     return True
+
+
+def _profile_for(hw: HardwareSnapshot, profile: SpeedProfile | bool | None) -> SpeedProfile | None:
+    if profile is True:
+        from modelnest.core.plan.speedtest import cached_profile  # the engine client comes with it: load late
+
+        return cached_profile(hw)
+    return profile or None
+
+
+def basis_id(profile: SpeedProfile | None) -> str:
+    """Which predictions a calibration record corrected: those of one speed test, or the tables'."""
+    return f"speedtest:{profile.measured_at:.0f}" if profile is not None else "tables"
 
 
 def learn_from_summary(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from modelnest.core.gguf import ArraySummary, GGUFHeader, TensorInfo
 from modelnest.core.gguf.semantic import require_model
@@ -46,6 +47,16 @@ class ModelSpec:
     tensors: tuple[TensorInfo, ...] = ()  # exact inventory when known
     file_bytes_estimated: bool = False
     notes: tuple[str, ...] = field(default=())
+    # Mixture of experts (0 for dense models): routed experts, how many each token uses, each expert's FFN size,
+    # and experts every token uses (shared). Decode reads only the used experts' rows (speed.py).
+    expert_count: int = 0
+    expert_used_count: int = 0
+    expert_ff: int = 0
+    expert_shared_count: int = 0
+
+    @property
+    def is_moe(self) -> bool:
+        return self.expert_count > 1 and 0 < self.expert_used_count < self.expert_count
 
     def is_swa_layer(self, il: int) -> bool:
         if not self.sliding_window or self.swa_pattern is None:
@@ -86,6 +97,7 @@ class ModelSpec:
         n_ff = int(max(ff_raw) if isinstance(ff_raw, list) else ff_raw or 0)
         names = {t.name for t in header.tensors}
         window = get("attention.sliding_window")
+        experts, used, expert_ff = _expert_shape(header.tensors, get)
         return cls(
             arch=arch,
             n_layer=n_layer,
@@ -106,6 +118,10 @@ class ModelSpec:
             recurrent=any(".ssm_" in n for n in names),
             name=header.name,
             tensors=tuple(header.tensors),
+            expert_count=experts,
+            expert_used_count=used,
+            expert_ff=expert_ff,
+            expert_shared_count=int(get("expert_shared_count", 0) or 0),
         )
 
     @classmethod
@@ -127,6 +143,10 @@ class ModelSpec:
         sliding_window: int | None = None,
         tied_embeddings: bool = False,
         name: str = "",
+        expert_count: int = 0,
+        expert_used_count: int = 0,
+        expert_ff: int = 0,
+        expert_shared_count: int = 0,
     ) -> ModelSpec:
         """A model known only by its published shape (catalogue). Without a file size one is estimated."""
         estimated = file_bytes is None
@@ -152,6 +172,10 @@ class ModelSpec:
             tied_embeddings=tied_embeddings,
             name=name,
             file_bytes_estimated=estimated,
+            expert_count=expert_count,
+            expert_used_count=expert_used_count,
+            expert_ff=expert_ff,
+            expert_shared_count=expert_shared_count,
         )
 
     # ---- weights by place ---------------------------------------------------------------------------------
@@ -194,3 +218,19 @@ class ModelSpec:
             return 0
         layers, _, _ = self.layer_bytes()
         return int(sum(layers) * share)
+
+
+def _expert_shape(tensors: list[TensorInfo], get: Any) -> tuple[int, int, int]:
+    """(expert_count, expert_used_count, expert FFN size) from `<arch>.expert_*` metadata, else from the shapes of
+    the `ffn_*_exps` tensors (ggml order: row length, rows, experts). The header was validated: counts agree."""
+    experts = int(get("expert_count", 0) or 0)
+    used = int(get("expert_used_count", 0) or 0)
+    expert_ff = int(get("expert_feed_forward_length", 0) or 0)
+    gate = next((t for t in tensors if ("ffn_up_exps" in t.name or "ffn_gate_exps" in t.name) and len(t.shape) == 3),
+                None)
+    if gate is not None:
+        experts = experts or gate.shape[2]
+        expert_ff = expert_ff or gate.shape[1]
+    if experts and not used:
+        used = min(experts, 2)  # llama.cpp's own default when the file does not say (Mixtral's value)
+    return experts, used, expert_ff

@@ -1,35 +1,147 @@
-"""Predicted tokens/s: decode from bytes read per token over each device's effective bandwidth (or the CPU's
-compute ceiling, whichever is slower), prefill from compute. Calibrated per machine by measured runs.
+"""Predicted tokens/s from the bytes each device reads per token, per tensor, over that device's throughput for the
+tensor's type, plus a fixed cost per token that grows with the vocabulary and the layer count.
 
-Starting efficiencies are published orders of magnitude, not measurements of this machine, so an
-uncalibrated prediction is shown as a wide range; every real run narrows it (see calibration.py).
+    decode   Σ over tensors of bytes read per token / read rate of its type on its device (mixture-of-experts
+             layers: only `expert_used_count` of `expert_count` routed experts, shared experts and the router in
+             full), + the KV cache at the context fill, + the fixed cost; the CPU part is also bounded by memory
+             bandwidth for what does not stay in its cache
+    prefill  Σ over tensors of 2 × weights used per token / compute rate of its type on its device, + attention
+
+Where the rates come from is the prediction's basis, shown with every figure: this computer's speed test
+(speedtest.py), a table entry (hardware/tables.py), or an assumption. A device with no known bandwidth is never
+free: it gets a conservative class figure, and the basis says so. The range widens from measured to table to
+assumed; calibration (calibration.py) corrects what is left and narrows the range by the spread it measured.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from modelnest.core.engine.params import EngineParams
-from modelnest.core.hardware import HardwareSnapshot
+from modelnest.core.gguf.types import TYPE_BY_NAME
+from modelnest.core.hardware import GpuInfo, HardwareSnapshot
+from modelnest.core.hardware.tables import cpu_core_rates, gpu_class_bandwidth
 from modelnest.core.messages import Text, msg
 from modelnest.core.plan.memory import kv_bytes_per_layer, padded_ctx
 from modelnest.core.plan.spec import ModelSpec
 
+if TYPE_CHECKING:
+    from modelnest.core.plan.speedtest import SpeedProfile
+
 GB = 1e9
 # Share of peak memory bandwidth llama.cpp's decode reaches (llama.cpp performance discussions: ~60-80 %).
 BANDWIDTH_EFFICIENCY = {"cpu": 0.65, "cuda": 0.75, "rocm": 0.65, "metal": 0.70, "vulkan": 0.60, "sycl": 0.55}
-# Effective GFLOP/s per core for quantized mat-vec (decode) and batched matmul (prompt) in the portable build;
-# AVX2 figures measured on this project's 2-core Xeon VM (DESIGN.md §2: 1.1B Q4_K_M at 8.7 t/s with one thread,
-# 64 t/s prompt with two).
-CORE_GFLOPS = {"x86_64": (19.0, 70.0), "arm64": (22.0, 80.0)}
 GPU_PREFILL_GFLOPS_PER_GBS = 50.0  # coarse: prompt throughput scales with the GPU class; labelled as such
 ASSUMED_RAM_GB_S = 20.0  # dual-channel DDR4 class, used only when nothing better is known
 TYPICAL_FILL = 1024  # tokens of context a typical chat turn reads
-# Per-token work outside the weights: graph launch, sampling over the vocabulary, detokenizing, the event pipe.
-# Negligible for real models (tens of ms per token), dominant for tiny ones.
+# Per-token work outside the weights when no speed test measured it: graph, sampling over the vocabulary,
+# detokenizing, the event pipe (fitted on this project's 2-core VM; the speed test replaces them).
 FIXED_SECONDS_PER_TOKEN = 2.5e-4
 SECONDS_PER_VOCAB_ENTRY = 4e-9
+SECONDS_PER_LAYER = 2.0e-5
+# Half-width of the range shown, by what the figures rest on.
+SPREAD = {"measured": 0.15, "table": 0.30, "assumed": 0.50}
+# Tensor types the speed test measures; others are read at the rate per weight of the nearest measured one.
+MEASURED_TYPES = ("F16", "Q8_0", "Q6_K", "Q5_K", "Q4_K")
+_NEAREST = {"F32": "F16", "BF16": "F16", "Q8_1": "Q8_0", "Q8_K": "Q8_0", "Q5_0": "Q5_K", "Q5_1": "Q5_K",
+            "Q4_0": "Q4_K", "Q4_1": "Q4_K", "IQ4_NL": "Q4_K", "IQ4_XS": "Q4_K", "MXFP4": "Q4_K", "Q3_K": "Q4_K",
+            "Q2_K": "Q4_K", "IQ3_S": "Q4_K", "IQ3_XXS": "Q4_K", "IQ2_XXS": "Q4_K", "IQ2_XS": "Q4_K",
+            "IQ2_S": "Q4_K", "IQ1_S": "Q4_K", "IQ1_M": "Q4_K", "TQ1_0": "Q4_K", "TQ2_0": "Q4_K"}
+_LAYER_RE = re.compile(r"^blk\.(\d+)\.")
+_MAIN_TYPE = {"Q4_K_M": "Q4_K", "Q4_K_S": "Q4_K", "Q5_K_M": "Q5_K", "Q5_K_S": "Q5_K", "Q3_K_M": "Q3_K",
+              "Q3_K_S": "Q3_K", "Q3_K_L": "Q3_K", "MXFP4_MOE": "MXFP4"}
+
+
+class CalibrationFactors(NamedTuple):
+    """What calibration learnt for one class of run (see calibration.py)."""
+
+    decode: float
+    prefill: float
+    runs: int
+    spread: float | None = None  # half-width of the range from the measured spread; None: not enough runs
+
+
+@dataclass(frozen=True)
+class DeviceRates:
+    """How fast one device works per tensor type, and what the figures rest on."""
+
+    read_gb_s: Mapping[str, float]  # effective GB/s of weights of each type during decode (mat-vec)
+    prefill_gflops: Mapping[str, float]  # GFLOP/s of batched matrix products per type
+    memory_gb_s: float  # effective memory bandwidth for reads that do not stay in the cache
+    cache_bytes: int  # reads per token up to this size are not memory bound (last-level cache)
+    fixed_s: float
+    per_vocab_s: float
+    per_layer_s: float
+    kind: str  # "measured" | "table" | "assumed"
+    basis: Text
+
+
+def _bpw(type_name: str) -> float:
+    t = TYPE_BY_NAME.get(type_name)
+    return 8.0 * t.type_size / t.block_size if t else 16.0
+
+
+def type_rate(rates: Mapping[str, float], type_name: str) -> float:
+    """GB/s (or GFLOP/s) for `type_name`: measured, else the nearest measured type's rate per weight."""
+    if type_name in rates:
+        return rates[type_name]
+    near = _NEAREST.get(type_name, "Q4_K")
+    if near not in rates:
+        near = next(iter(rates))
+    return rates[near] * _bpw(type_name) / _bpw(near)
+
+
+def type_flops(rates: Mapping[str, float], type_name: str) -> float:
+    """Compute rate per type: an unmeasured type computes like its nearest measured one (same work per weight)."""
+    if type_name in rates:
+        return rates[type_name]
+    near = _NEAREST.get(type_name, "Q4_K")
+    return rates.get(near) or next(iter(rates.values()))
+
+
+@dataclass(frozen=True)
+class TensorRead:
+    layer: int  # -1: output side (output matrix, final norm)
+    type_name: str
+    read_bytes: float  # per decoded token
+    weights: float  # weights multiplied per token (2 flops each)
+
+
+def tensor_reads(spec: ModelSpec) -> list[TensorRead]:
+    """What one decoded token reads, tensor by tensor (estimated from the file size without a tensor table)."""
+    share = spec.expert_used_count / spec.expert_count if spec.is_moe else 1.0
+    reads: list[TensorRead] = []
+    if spec.tensors:
+        has_output = any(t.name == "output.weight" for t in spec.tensors)
+        for t in spec.tensors:
+            m = _LAYER_RE.match(t.name)
+            layer = int(m.group(1)) if m else -1
+            if m and layer >= spec.n_layer:
+                continue  # e.g. next-token-prediction layers llama.cpp does not run
+            if t.name.startswith("token_embd"):
+                if has_output:
+                    continue  # one row is fetched per token: nothing to speak of
+                layer = -1  # tied: the output projection multiplies by the embedding matrix every token
+            part = share if "_exps." in t.name else 1.0
+            reads.append(TensorRead(layer, t.type_name, t.n_bytes * part, t.n_elements * part))
+        return reads
+    main = _MAIN_TYPE.get(spec.quant, spec.quant if spec.quant in TYPE_BY_NAME else "Q4_K")
+    bpw = spec.file_bytes * 8 / max(1, spec.n_params)
+    per_layer_weights = max(0.0, spec.n_params - spec.n_vocab * spec.n_embd * (1 if spec.tied_embeddings else 2))
+    per_layer_weights /= max(1, spec.n_layer)
+    expert_weights = 3.0 * spec.n_embd * spec.expert_ff * spec.expert_count if spec.is_moe else 0.0
+    expert_weights = min(expert_weights, per_layer_weights)
+    for il in range(spec.n_layer):
+        dense = per_layer_weights - expert_weights
+        used = expert_weights * share
+        reads.append(TensorRead(il, main, (dense + used) * bpw / 8, dense + used))
+    out_type = "Q6_K" if spec.quant.startswith(("Q4", "Q5", "Q3", "Q2", "IQ")) else main
+    out_weights = float(spec.n_vocab * spec.n_embd)
+    reads.append(TensorRead(-1, out_type, out_weights * max(bpw, _bpw(out_type)) / 8, out_weights))
+    return reads
 
 
 @dataclass
@@ -42,8 +154,10 @@ class SpeedPrediction:
     uncalibrated_decode_tokens_per_s: float = 0.0
     uncalibrated_prefill_tokens_per_s: float = 0.0
     basis: Text = ""
+    kind: str = "assumed"  # what the figures rest on: measured | table | assumed
+    notes: list[Text] = field(default_factory=list)  # e.g. a GPU whose speed is not known
 
-    def to_dict(self) -> dict[str, float | int | str]:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "decode_tokens_per_s": round(self.decode_tokens_per_s, 2),
             "prefill_tokens_per_s": round(self.prefill_tokens_per_s, 1),
@@ -52,6 +166,8 @@ class SpeedPrediction:
             "calibration_runs": self.calibration_runs,
             "uncalibrated_decode_tokens_per_s": round(self.uncalibrated_decode_tokens_per_s, 2),
             "basis": str(self.basis),
+            "basis_kind": self.kind,
+            "notes": [str(n) for n in self.notes],
         }
 
 
@@ -60,10 +176,45 @@ def _cpu_class(hw: HardwareSnapshot) -> str:
     return "arm64" if arch in ("arm64", "aarch64") else "x86_64"
 
 
-def ram_bandwidth(hw: HardwareSnapshot) -> tuple[float, Text]:
+def ram_bandwidth(hw: HardwareSnapshot) -> tuple[float, Text, str]:
+    """(GB/s, where it comes from, kind) of this machine's memory."""
     if hw.bandwidth.ram_gb_s:
-        return float(hw.bandwidth.ram_gb_s), hw.bandwidth.source or "probe"
-    return ASSUMED_RAM_GB_S, msg("assumed (memory speed unknown; run the memory benchmark)")
+        source = hw.bandwidth.source or "probe"
+        kind = "measured" if source.startswith("measured") else "table"
+        return float(hw.bandwidth.ram_gb_s), source, kind
+    return ASSUMED_RAM_GB_S, msg("assumed (memory speed unknown; run the speed test)"), "assumed"
+
+
+def cpu_rates(hw: HardwareSnapshot, threads: int, profile: SpeedProfile | None = None) -> DeviceRates:
+    """This CPU's rates: from the speed test when it ran on this machine, else from the tables."""
+    if profile is not None:
+        return profile.rates(threads)
+    ram, source, kind = ram_bandwidth(hw)
+    per_core, prefill_core, row_source = cpu_core_rates(hw.cpu.brand, _cpu_class(hw), hw.cpu.features)
+    cores = max(1, threads)
+    reads = {t: v * cores for t, v in per_core.items()}
+    flops = {t: v * cores for t, v in prefill_core.items()}
+    if kind == "table":
+        basis: Text = msg("table figure for {chip}", chip=str(source).removeprefix("table: "))
+    elif kind == "measured":
+        basis = msg("memory speed measured on this computer, compute from a table ({row})", row=row_source)
+    else:
+        basis = msg("assumed")
+    return DeviceRates(reads, flops, ram * BANDWIDTH_EFFICIENCY["cpu"], 0, FIXED_SECONDS_PER_TOKEN,
+                       SECONDS_PER_VOCAB_ENTRY, SECONDS_PER_LAYER, kind, basis)
+
+
+def gpu_bandwidth(gpu: GpuInfo, hw: HardwareSnapshot) -> tuple[float, Text, str]:
+    """(GB/s, basis, kind) of a GPU: its known figure, else a conservative figure for its class (never zero)."""
+    if gpu.bandwidth_gb_s:
+        src = gpu.bandwidth_source or ""
+        if src.startswith(("measured", "nvml", "NVML")):
+            return float(gpu.bandwidth_gb_s), msg("reported by the driver for {gpu}", gpu=gpu.name), "table"
+        return float(gpu.bandwidth_gb_s), msg("table figure for {gpu}", gpu=gpu.name), "table"
+    ram = hw.bandwidth.ram_gb_s or ASSUMED_RAM_GB_S
+    figure = gpu_class_bandwidth(gpu.vendor, gpu.unified_memory, ram)
+    return figure, msg("assumed for {gpu} (not in our table): {gb:.0f} GB/s, a low figure for its class",
+                       gpu=gpu.name, gb=figure), "assumed"
 
 
 def predict(
@@ -73,55 +224,86 @@ def predict(
     *,
     backend: str = "cpu",
     gpu_bandwidth_gb_s: float | None = None,
-    calibration: tuple[float, float, int] | None = None,
+    calibration: tuple[float, float, int] | CalibrationFactors | None = None,
     fill_tokens: int | None = None,
+    profile: SpeedProfile | None = None,
+    gpu: GpuInfo | None = None,
 ) -> SpeedPrediction:
-    """`calibration` is (decode factor, prefill factor, runs) measured on this machine for this class of run;
-    `fill_tokens` is how much context each new token attends to (default: a typical chat turn)."""
-    layers, embd, out = spec.layer_bytes()
-    if spec.tied_embeddings and not out:
-        out = embd  # the output projection multiplies by the (shared) embedding matrix: read every token
+    """`calibration`: what this machine's runs of this class taught (calibration.py); `fill_tokens`: how much
+    context each new token attends to (default: a typical chat turn); `profile`: this machine's speed test."""
     n_layer = spec.n_layer
     n_gpu = min(params.n_gpu_layers, n_layer + 1) if backend != "cpu" else 0
-    gpu_start = n_layer + 1 - n_gpu if n_gpu else n_layer + 1
+    gpu_start = n_layer + 1 - n_gpu if n_gpu else n_layer + 1  # layers from here run on the GPU
+    output_on_gpu = n_gpu > n_layer
+    cpu = cpu_rates(hw, params.n_threads, profile)
+    kinds = [cpu.kind]
+    bases: list[Text] = [cpu.basis]
+    notes: list[Text] = []
+
+    gpu_gb_s = 0.0
+    if n_gpu:
+        if gpu is not None:
+            gpu_gb_s, gpu_basis, gpu_kind = gpu_bandwidth(gpu, hw)
+        elif gpu_bandwidth_gb_s:
+            gpu_gb_s, gpu_basis, gpu_kind = gpu_bandwidth_gb_s, msg("GPU {gb:.0f} GB/s", gb=gpu_bandwidth_gb_s), "table"
+        else:
+            gpu_gb_s = gpu_class_bandwidth("", False, hw.bandwidth.ram_gb_s or ASSUMED_RAM_GB_S)
+            gpu_basis, gpu_kind = msg("assumed for an unknown GPU: {gb:.0f} GB/s", gb=gpu_gb_s), "assumed"
+        kinds.append(gpu_kind)
+        bases.append(gpu_basis)
+        if gpu_kind == "assumed":
+            notes.append(gpu_basis)
+    gpu_eff = gpu_gb_s * GB * BANDWIDTH_EFFICIENCY.get(backend, 0.6)
+
     kv = kv_bytes_per_layer(spec, params)
-    fill = min(fill_tokens if fill_tokens is not None else TYPICAL_FILL, params.n_ctx) / padded_ctx(params.n_ctx)
-    host_read = sum(layers[il] + kv[il] * fill for il in range(min(gpu_start, n_layer)))
-    host_read += out if n_gpu <= n_layer else 0
-    dev_read = sum(layers[il] + kv[il] * fill for il in range(gpu_start, n_layer)) + (out if n_gpu > n_layer else 0)
-    host_share = host_read / max(1.0, host_read + dev_read)
-
-    ram_gb_s, ram_source = ram_bandwidth(hw)
-    decode_core, prefill_core = CORE_GFLOPS[_cpu_class(hw)]
-    flops_per_token = 2.0 * spec.n_params
-    t_host = 0.0
-    if host_read:
-        t_bw = host_read / (ram_gb_s * GB * BANDWIDTH_EFFICIENCY["cpu"])
-        t_compute = flops_per_token * host_share / (params.n_threads * decode_core * GB)
-        t_host = max(t_bw, t_compute)
-    t_dev = 0.0
-    if dev_read and gpu_bandwidth_gb_s:
-        t_dev = dev_read / (gpu_bandwidth_gb_s * GB * BANDWIDTH_EFFICIENCY.get(backend, 0.6))
-    t_fixed = FIXED_SECONDS_PER_TOKEN + spec.n_vocab * SECONDS_PER_VOCAB_ENTRY
-    decode = 1.0 / (t_host + t_dev + t_fixed)
-
-    prefill_host = params.n_threads_batch * prefill_core * GB
-    if n_gpu and gpu_bandwidth_gb_s:
-        prefill_dev = gpu_bandwidth_gb_s * GPU_PREFILL_GFLOPS_PER_GBS * GB
-        t_prefill = flops_per_token * (host_share / prefill_host + (1 - host_share) / prefill_dev)
-    else:
-        t_prefill = flops_per_token / prefill_host
-    prefill = 1.0 / t_prefill
+    fill = min(fill_tokens if fill_tokens is not None else TYPICAL_FILL, params.n_ctx)
+    fill_share = fill / padded_ctx(params.n_ctx)
+    t_cpu_reads = t_gpu = 0.0
+    cpu_bytes = 0.0
+    pre_cpu = pre_gpu = 0.0  # seconds per prompt token
+    gpu_flops = gpu_gb_s * GPU_PREFILL_GFLOPS_PER_GBS * GB
+    for r in tensor_reads(spec):
+        on_gpu = (r.layer >= gpu_start) if r.layer >= 0 else output_on_gpu
+        if on_gpu:
+            t_gpu += r.read_bytes / gpu_eff
+            pre_gpu += 2 * r.weights / gpu_flops if r.layer >= 0 else 0.0
+        else:
+            t_cpu_reads += r.read_bytes / (type_rate(cpu.read_gb_s, r.type_name) * GB)
+            cpu_bytes += r.read_bytes
+            if r.layer >= 0:  # the output layer runs for the prompt's last token only
+                pre_cpu += 2 * r.weights / (type_flops(cpu.prefill_gflops, r.type_name) * GB)
+    kv_type = "F16" if params.type_k == "f16" else "Q8_0"
+    attn_flops_per_layer = 4.0 * spec.n_head * spec.head_dim_k * max(1, fill) / 2  # QK and PV over half the fill
+    for il in range(n_layer):
+        kv_read = kv[il] * fill_share
+        on_gpu = il >= gpu_start and params.offload_kqv
+        if on_gpu:
+            t_gpu += kv_read / gpu_eff
+            pre_gpu += attn_flops_per_layer / gpu_flops
+        else:
+            t_cpu_reads += kv_read / (type_rate(cpu.read_gb_s, kv_type) * GB)
+            cpu_bytes += kv_read
+            pre_cpu += attn_flops_per_layer / (type_flops(cpu.prefill_gflops, "F16") * GB)
+    # The CPU cannot read what does not fit in its cache faster than its memory delivers it.
+    t_cpu_memory = max(0.0, cpu_bytes - cpu.cache_bytes) / (cpu.memory_gb_s * GB)
+    t_cpu = max(t_cpu_reads, t_cpu_memory) if cpu_bytes else 0.0
+    t_fixed = cpu.fixed_s + spec.n_vocab * cpu.per_vocab_s + n_layer * cpu.per_layer_s
+    decode = 1.0 / (t_cpu + t_gpu + t_fixed)
+    prefill = 1.0 / max(1e-9, pre_cpu + pre_gpu)
 
     raw, raw_prefill = decode, prefill
+    kind = "assumed" if "assumed" in kinds else ("table" if "table" in kinds else "measured")
+    spread = SPREAD[kind]
     runs = 0
     if calibration is not None:
         decode *= calibration[0]
         prefill *= calibration[1]
         runs = calibration[2]
-    spread = 0.35 if runs == 0 else max(0.10, 0.35 / math.sqrt(runs + 1))
-    basis = msg("RAM {ram:.0f} GB/s ({source})", ram=ram_gb_s, source=ram_source)
-    if gpu_bandwidth_gb_s and n_gpu:
-        basis = msg("RAM {ram:.0f} GB/s ({source}), GPU {gpu:.0f} GB/s", ram=ram_gb_s, source=ram_source,
-                    gpu=gpu_bandwidth_gb_s)
-    return SpeedPrediction(decode, prefill, decode * (1 - spread), decode * (1 + spread), runs, raw, raw_prefill, basis)
+        measured_spread = calibration[3] if len(calibration) > 3 else None
+        spread = measured_spread if measured_spread is not None else max(0.10, spread / 2)
+    basis: Text = bases[0]
+    for extra in bases[1:]:
+        basis = msg("{first}; {second}", first=basis, second=extra)
+    return SpeedPrediction(decode, prefill, decode / (1 + spread), decode * (1 + spread), runs, raw, raw_prefill,
+                           basis, kind, notes)
+

@@ -1,0 +1,287 @@
+"""The speed test of this computer: small synthetic models decoded and prefilled through the real engine.
+
+About five seconds. It yields what the speed model (speed.py) needs and no table can know: the effective read
+rate of each tensor type the catalogue ships (F16, Q8_0, Q6_K, Q5_K, Q4_K) at the planner's thread count, the
+compute rate of batched products (prefill) per type, the fixed cost of a token (a part per vocabulary entry and
+per layer), and a multi-threaded memory bandwidth figure. The result is cached per machine fingerprint and engine
+version (a new llama.cpp or another computer measures again) and records when and how it was measured.
+
+Per-token times are the median interval between tokens as the parent receives them (pipe and sampling included):
+on a shared machine a pre-empted token would otherwise decide the figure.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from modelnest.core import paths
+from modelnest.core.atomic import atomic_write_json
+from modelnest.core.engine.client import EngineClient, TokenEvent
+from modelnest.core.engine.params import EngineParams, GenerationSummary, SamplingParams
+from modelnest.core.gguf.types import TYPE_BY_NAME
+from modelnest.core.hardware import HardwareSnapshot
+from modelnest.core.hardware.bandwidth import last_level_cache_bytes, machine_fingerprint, measure_ram_bandwidth
+from modelnest.core.messages import Message, msg
+from modelnest.core.plan.speed import MEASURED_TYPES, DeviceRates
+from modelnest.core.plan.synthetic import SyntheticShape, tensor_list, write_model
+
+CACHE_FILE = "speed_test.json"
+PROFILE_VERSION = 1  # bumped when what the test measures changes: older results are measured again
+MEMORY_EFFICIENCY = 0.85  # llama.cpp's weight reads reach about this share of a STREAM copy
+# The models: a tiny one for the fixed cost (weights negligible), its variants with many layers and a large
+# vocabulary, and one per tensor type, small enough to write and load in a fraction of a second.
+FIXED = SyntheticShape(n_layer=1, n_embd=64, n_head=2, n_head_kv=1, n_ff=128, n_vocab=512, name="speedtest-fixed")
+LAYERS = SyntheticShape(n_layer=9, n_embd=64, n_head=2, n_head_kv=1, n_ff=128, n_vocab=512, name="speedtest-layers")
+VOCAB = SyntheticShape(n_layer=1, n_embd=64, n_head=2, n_head_kv=1, n_ff=128, n_vocab=32768, name="speedtest-vocab")
+TYPED = SyntheticShape(n_layer=4, n_embd=768, n_head=12, n_head_kv=4, n_ff=2048, n_vocab=512, name="speedtest-type")
+PREFILL_TOKENS = 128
+
+Progress = Callable[[float, Message], None]
+
+
+@dataclass
+class SpeedProfile:
+    """What the speed test measured on one machine with one engine version."""
+
+    fingerprint: str
+    engine_version: str
+    measured_at: float  # seconds since the epoch
+    threads: int
+    read_gb_s: dict[str, float]  # effective GB/s of weights per type during decode
+    prefill_gflops: dict[str, float]  # GFLOP/s of batched products per type
+    fixed_s: float
+    per_vocab_s: float
+    per_layer_s: float
+    memory_gb_s: float  # multi-threaded copy, GB/s
+    memory_how: str
+    cache_bytes: int
+    seconds: float  # how long the test took
+    how: str = ""
+    version: int = PROFILE_VERSION
+    samples: dict[str, Any] = field(default_factory=dict)  # raw timings, for the record
+
+    @property
+    def date(self) -> str:
+        return time.strftime("%Y-%m-%d", time.localtime(self.measured_at))
+
+    def rates(self, threads: int) -> DeviceRates:
+        """The CPU's rates at `threads` (measured at `self.threads`; fewer threads read proportionally slower)."""
+        scale = min(1.0, max(1, threads) / max(1, self.threads))
+        return DeviceRates(
+            {t: v * scale for t, v in self.read_gb_s.items()},
+            {t: v * scale for t, v in self.prefill_gflops.items()},
+            self.memory_gb_s * MEMORY_EFFICIENCY, self.cache_bytes, self.fixed_s, self.per_vocab_s,
+            self.per_layer_s, "measured", msg("measured on this computer (speed test of {date})", date=self.date),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SpeedProfile:
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        profile = cls(**known)
+        if not profile.read_gb_s or not all(v > 0 for v in profile.read_gb_s.values()):
+            raise ValueError("no read rates")
+        return profile
+
+
+def engine_version() -> str:
+    """The bundled llama.cpp's version, without starting the engine (its package metadata)."""
+    try:
+        return metadata.version("llama_cpp_python")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def fingerprint_of(hw: HardwareSnapshot) -> str:
+    return machine_fingerprint(hw.cpu, hw.memory)
+
+
+def _cache_path() -> Path:
+    return paths.cache_dir() / CACHE_FILE
+
+
+def _key(fingerprint: str, version: str) -> str:
+    return f"{fingerprint}|{version}"
+
+
+_memo: dict[tuple[str, int], dict[str, Any]] = {}  # the cache file's content by (path, mtime): plans are many
+
+
+def _read_cache() -> dict[str, Any]:
+    path = _cache_path()
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        return {}
+    key = (str(path), stamp)
+    if key not in _memo:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        _memo.clear()
+        _memo[key] = data if isinstance(data, dict) else {}
+    return _memo[key]
+
+
+def cached_profile(hw: HardwareSnapshot) -> SpeedProfile | None:
+    """This machine's speed test with this engine, if one ran; None for another machine or a newer engine."""
+    try:
+        data = _read_cache()
+        entry = data[_key(fingerprint_of(hw), engine_version())]
+        profile = SpeedProfile.from_dict(entry)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # missing, damaged or for another machine: the tables apply until the test runs
+    return profile if profile.version == PROFILE_VERSION else None
+
+
+def store_profile(profile: SpeedProfile) -> None:
+    path = _cache_path()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            data = {}
+    except (OSError, ValueError):
+        data = {}
+    data[_key(profile.fingerprint, profile.engine_version)] = profile.to_dict()
+    atomic_write_json(path, data, indent=1)
+
+
+def _weight_bytes(shape: SyntheticShape, type_name: str) -> tuple[float, float]:
+    """(bytes read per decoded token, weights multiplied per prompt token) of a synthetic model."""
+    read = weights = 0.0
+    for name, dims, t in tensor_list(shape, type_name):
+        if name.startswith("token_embd"):
+            continue
+        n = 1
+        for d in dims:
+            n *= d
+        info = TYPE_BY_NAME[t]
+        read += n // info.block_size * info.type_size
+        if name.startswith("blk."):
+            weights += n
+    return read, weights
+
+
+def _time_decode(engine: EngineClient, tokens: int) -> float:
+    """Median seconds per decoded token as the parent receives them."""
+    stamps: list[float] = []
+    sampling = SamplingParams(max_tokens=tokens, ignore_eos=True, seed=1)
+    for event in engine.generate(prompt="x", sampling=sampling):
+        if isinstance(event, TokenEvent):
+            stamps.append(time.perf_counter())
+    gaps = [b - a for a, b in itertools.pairwise(stamps)]
+    return statistics.median(gaps) if gaps else float("nan")
+
+
+def _time_prefill(engine: EngineClient, tokens: int) -> float:
+    """Seconds per prompt token of a `tokens`-long prompt (one character per token in this vocabulary)."""
+    summary: GenerationSummary | None = None
+    for event in engine.generate(prompt="x" * tokens, sampling=SamplingParams(max_tokens=1, ignore_eos=True)):
+        if isinstance(event, GenerationSummary):
+            summary = event
+    if summary is None or summary.prefill_tokens_per_s <= 0:
+        return float("nan")
+    return 1.0 / summary.prefill_tokens_per_s
+
+
+def run_speed_test(
+    hw: HardwareSnapshot,
+    threads: int,
+    *,
+    types: tuple[str, ...] = MEASURED_TYPES,
+    decode_tokens: int = 24,
+    prefill_tokens: int = PREFILL_TOKENS,
+    memory_seconds: float = 0.2,
+    progress: Progress | None = None,
+    engine: EngineClient | None = None,
+    store: bool = True,
+) -> SpeedProfile:
+    """Measure this computer (about five seconds with the defaults) and cache the result for it."""
+    start = time.perf_counter()
+    threads = max(1, threads)
+    params = EngineParams(n_ctx=512, n_batch=512, n_ubatch=512, n_threads=threads, n_threads_batch=threads,
+                          flash_attn=True, use_mmap=True)
+    steps = 4 + len(types)
+    done = 0
+
+    def step(what: Message) -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done / steps, what)
+
+    own = engine is None
+    client = engine or EngineClient(hang_timeout=60)
+    samples: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="modelnest-speedtest-") as tmp:
+        work = Path(tmp)
+
+        def measure(shape: SyntheticShape, type_name: str, prefill: bool) -> tuple[float, float]:
+            path = write_model(work / f"{shape.name}-{type_name}.gguf", shape, type_name)
+            client.load(path, params)
+            _time_decode(client, 4)  # warm-up: the first tokens allocate and fault pages in
+            t_tok = _time_decode(client, decode_tokens)
+            t_pre = _time_prefill(client, prefill_tokens) if prefill else float("nan")
+            client.unload()
+            path.unlink()
+            return t_tok, t_pre
+
+        try:
+            client.start()
+            t_fixed, _ = measure(FIXED, "F16", False)
+            step(msg("fixed cost per token"))
+            t_layers, _ = measure(LAYERS, "F16", False)
+            per_layer = max(0.0, (t_layers - t_fixed) / (LAYERS.n_layer - FIXED.n_layer))
+            step(msg("cost per layer"))
+            fixed = max(0.0, t_fixed - FIXED.n_layer * per_layer)
+            reads: dict[str, float] = {}
+            flops: dict[str, float] = {}
+            base = fixed + TYPED.n_layer * per_layer  # the typed models' own fixed cost (vocabulary tiny)
+            for type_name in types:
+                t_tok, t_pre = measure(TYPED, type_name, True)
+                read, weights = _weight_bytes(TYPED, type_name)
+                reads[type_name] = read / max(t_tok - base, t_tok * 0.2) / 1e9
+                flops[type_name] = 2 * weights / t_pre / 1e9 if t_pre == t_pre else reads[type_name] * 4
+                samples[type_name] = {"decode_s": t_tok, "prefill_s": t_pre}
+                step(msg("{type} weights", type=type_name))
+            t_vocab, _ = measure(VOCAB, "F16", False)
+            out_read, _ = _weight_bytes(VOCAB, "F16")
+            f16 = reads.get("F16") or next(iter(reads.values()))
+            per_vocab = max(0.0, (t_vocab - t_fixed - (out_read - _weight_bytes(FIXED, "F16")[0]) / (f16 * 1e9))
+                            / (VOCAB.n_vocab - FIXED.n_vocab))
+            fixed = max(0.0, fixed - FIXED.n_vocab * per_vocab)
+            step(msg("cost per vocabulary entry"))
+        finally:
+            if own:
+                client.shutdown()
+    samples.update({"fixed_s": t_fixed, "layers_s": t_layers, "vocab_s": t_vocab})
+    cache = last_level_cache_bytes() or 0
+    size = 256 * 1024**2
+    available = hw.memory.available_bytes or 0
+    if available and 4 * cache < available // 8:
+        size = max(size, 2 * cache)  # the copy must not fit in the cache
+    memory = measure_ram_bandwidth(None, seconds=memory_seconds, buffer_bytes=size, threads=os.cpu_count() or 1)
+    step(msg("memory bandwidth"))
+    profile = SpeedProfile(
+        fingerprint=fingerprint_of(hw), engine_version=engine_version(), measured_at=time.time(), threads=threads,
+        read_gb_s={k: round(v, 3) for k, v in reads.items()},
+        prefill_gflops={k: round(v, 3) for k, v in flops.items()},
+        fixed_s=fixed, per_vocab_s=per_vocab, per_layer_s=per_layer, memory_gb_s=memory.value,
+        memory_how=memory.source, cache_bytes=cache, seconds=round(time.perf_counter() - start, 2),
+        how=(f"synthetic models through the engine at {threads} threads: {decode_tokens} decoded tokens "
+             f"(median interval) and a {prefill_tokens}-token prompt per type; {memory.source}"),
+        samples=samples,
+    )
+    if store:
+        store_profile(profile)
+    return profile
