@@ -47,6 +47,11 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("core", "Check that the server is running and the address is right."),
     QT_TRANSLATE_NOOP("core", "Check that the server is still running, then try again."),
     QT_TRANSLATE_NOOP("core", "Check the settings (context, GPU layers) and load it again yourself."),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Connected to {url}, model {model}. Speeds are {label}. Conversation {id}. /help for "
+        "commands.",
+    ),
     QT_TRANSLATE_NOOP("core", "Context length"),
     QT_TRANSLATE_NOOP("core", "Conversation {id} does not exist (it may have been deleted)."),
     QT_TRANSLATE_NOOP(
@@ -138,6 +143,7 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("core", "NVML gave no bus width or clock and the GPU is not in our table"),
     QT_TRANSLATE_NOOP("core", "NVML is not open"),
     QT_TRANSLATE_NOOP("core", "NVML was not initialised"),
+    QT_TRANSLATE_NOOP("core", "Name a .gguf file to chat with, or a server with --remote URL."),
     QT_TRANSLATE_NOOP("core", "Needs more memory than this computer has free, even with a shorter context."),
     QT_TRANSLATE_NOOP(
         "core",
@@ -324,6 +330,7 @@ CORE_MESSAGES = (
         "kept.",
     ),
     QT_TRANSLATE_NOOP("core", "The server at {url} failed mid-reply: {error}"),
+    QT_TRANSLATE_NOOP("core", "The server at {url} needs a token; run this in a terminal to enter it."),
     QT_TRANSLATE_NOOP("core", "The server at {url} refused the request: {error}"),
     QT_TRANSLATE_NOOP("core", "The server at {url} refused to list its models: {error}"),
     QT_TRANSLATE_NOOP("core", "The server at {url} sent nothing for {s:.0f} seconds; the reply was stopped."),
@@ -392,6 +399,13 @@ CORE_MESSAGES = (
         "This build of the engine does not match your processor; install the build for your "
         "computer.",
     ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "This conversation is {tokens:,} tokens long and no longer leaves room for a reply in "
+        "the model's context of {ctx:,} tokens; it is set to stop at the limit. Start a new "
+        "conversation, let this one drop older messages (Context: rolling window or truncate "
+        "the middle), or load the model with a longer context.",
+    ),
     QT_TRANSLATE_NOOP("core", "This conversation's details are stored in a damaged part of the history file."),
     QT_TRANSLATE_NOOP("core", "This download is already running."),
     QT_TRANSLATE_NOOP("core", "This is not a ModelNest catalogue snapshot (schema {schema})."),
@@ -399,6 +413,7 @@ CORE_MESSAGES = (
         "core",
         "This message is stored in a damaged part of the history file and could not be read.",
     ),
+    QT_TRANSLATE_NOOP("core", "This message was in a damaged part of the old history file."),
     QT_TRANSLATE_NOOP("core", "This model crashed the engine twice, so it is not loaded again automatically."),
     QT_TRANSLATE_NOOP("core", "This server cannot compute embeddings: the engine does not support them yet."),
     QT_TRANSLATE_NOOP("core", "This server does not support best_of."),
@@ -407,6 +422,7 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("core", "This server does not support tool calls."),
     QT_TRANSLATE_NOOP("core", "This server does not support {name}."),
     QT_TRANSLATE_NOOP("core", "This server writes one reply per request: n must be 1."),
+    QT_TRANSLATE_NOOP("core", "Token for {url}: "),
     QT_TRANSLATE_NOOP("core", "Too large"),
     QT_TRANSLATE_NOOP("core", "Top-k"),
     QT_TRANSLATE_NOOP("core", "Top-p"),
@@ -448,6 +464,12 @@ CORE_MESSAGES = (
         "core",
         "Your chat history file was damaged and could not be opened. ModelNest set it aside as "
         "{name} (in {folder}) and started a new history. {saved}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Your last message with the system prompt is {tokens:,} tokens long, more than the "
+        "model's context of {ctx:,} tokens, even without the rest of the conversation. Shorten "
+        "the message or the system prompt, or load the model with a longer context.",
     ),
     QT_TRANSLATE_NOOP("core", "Your settings could not be read ({reason}); the defaults are used for now."),
     QT_TRANSLATE_NOOP(

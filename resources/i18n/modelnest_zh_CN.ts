@@ -246,6 +246,14 @@
         <translation>– tokens/s</translation>
     </message>
     <message>
+        <source>Generation speed of this reply; the green band is the predicted range ({0:.1f}–{1:.1f} tokens/s), the line below is this reply so far.</source>
+        <translation>此回复的生成速度；绿色区域是预测范围（{0:.1f}–{1:.1f} tokens/s），下方的线是此回复到目前为止的速度。</translation>
+    </message>
+    <message>
+        <source>Generation speed of this reply; the line below is this reply so far.</source>
+        <translation>此回复的生成速度；下方的线是此回复到目前为止的速度。</translation>
+    </message>
+    <message>
         <source>first token {0:.0f} ms</source>
         <translation>首 token {0:.0f} ms</translation>
     </message>
@@ -256,6 +264,22 @@
     <message>
         <source>{0} tokens</source>
         <translation>{0} tokens</translation>
+    </message>
+    <message>
+        <source>Context {0:,} / {1:,} tokens</source>
+        <translation>上下文 {0:,} / {1:,} tokens</translation>
+    </message>
+    <message>
+        <source>Context –</source>
+        <translation>上下文 –</translation>
+    </message>
+    <message>
+        <source>How much of the model&apos;s context this conversation uses (what the model reads before it answers, plus the reply).</source>
+        <translation>此对话占用了模型上下文的多少（模型回答前读取的内容，加上回复）。</translation>
+    </message>
+    <message>
+        <source>The red mark is {0:.0f} °C, where computers usually slow down to cool off.</source>
+        <translation>红色标记为 {0:.0f} °C，电脑通常在此温度降速散热。</translation>
     </message>
     <message>
         <source>temperature –</source>
@@ -282,8 +306,8 @@
         <translation>CPU {0:.0f} °C</translation>
     </message>
     <message>
-        <source>CPU temperature n/a</source>
-        <translation>CPU 温度不可用</translation>
+        <source>CPU temperature: not available on this computer</source>
+        <translation>CPU 温度：本机不可用</translation>
     </message>
     <message>
         <source>not available</source>
@@ -393,8 +417,44 @@
         <translation>请先加载模型。</translation>
     </message>
     <message>
-        <source>Reading the prompt: {0} %</source>
-        <translation>正在读取提示词：{0} %</translation>
+        <source>Reading the conversation: {0:,} / {1:,} tokens</source>
+        <translation>正在读取对话：{0:,} / {1:,} tokens</translation>
+    </message>
+    <message>
+        <source>Reading the conversation: {0} %</source>
+        <translation>正在读取对话：{0} %</translation>
+    </message>
+    <message>
+        <source>Context: rolling window</source>
+        <translation>上下文：滚动窗口</translation>
+    </message>
+    <message>
+        <source>When the conversation no longer fits, the oldest messages are left out; the system prompt is always kept.</source>
+        <translation>对话装不下时，舍弃最早的消息；系统提示词始终保留。</translation>
+    </message>
+    <message>
+        <source>Context: truncate the middle</source>
+        <translation>上下文：截断中间</translation>
+    </message>
+    <message>
+        <source>When the conversation no longer fits, messages after the first exchange are left out, oldest first; the system prompt and the first exchange are kept.</source>
+        <translation>对话装不下时，从最早的开始舍弃第一轮问答之后的消息；系统提示词和第一轮问答保留。</translation>
+    </message>
+    <message>
+        <source>Context: stop at the limit</source>
+        <translation>上下文：到达上限即停止</translation>
+    </message>
+    <message>
+        <source>When the conversation no longer fits, nothing is left out: you are asked to start a new conversation or load the model with a longer context.</source>
+        <translation>对话装不下时，不舍弃任何内容：会请你新建对话，或以更长的上下文加载模型。</translation>
+    </message>
+    <message>
+        <source>What happens when this conversation no longer fits the model&apos;s context (set per conversation).</source>
+        <translation>此对话超出模型上下文时如何处理（每个对话单独设置）。</translation>
+    </message>
+    <message>
+        <source>{0} earlier message(s) were left out so the conversation fits the model&apos;s context; they are still in the history.</source>
+        <translation>为使对话装入模型的上下文，舍弃了 {0} 条较早的消息；它们仍保存在聊天记录中。</translation>
     </message>
     <message>
         <source>Stopped; the partial reply was kept.</source>
@@ -419,6 +479,18 @@
     <message>
         <source>The engine stopped while it was idle. No reply was being written, and every message was kept.</source>
         <translation>引擎在空闲时停止了。当时没有正在写的回复，所有消息都已保留。</translation>
+    </message>
+    <message>
+        <source>The reply stopped because the model&apos;s context ({0:,} tokens) is full. Start a new conversation, choose another Context setting for this one, or load the model with a longer context.</source>
+        <translation>回复已停止，因为模型的上下文（{0:,} tokens）已满。请新建对话，为此对话选择其他上下文设置，或以更长的上下文加载模型。</translation>
+    </message>
+    <message>
+        <source>The reply stopped because the model&apos;s context ({0:,} tokens) is full. Send a message to go on: earlier messages will be left out to make room.</source>
+        <translation>回复已停止，因为模型的上下文（{0:,} tokens）已满。发送消息即可继续：会舍弃较早的消息以腾出空间。</translation>
+    </message>
+    <message>
+        <source>This conversation no longer fits the model&apos;s context.</source>
+        <translation>此对话已超出模型的上下文。</translation>
     </message>
     <message>
         <source>The message could not be sent.</source>
@@ -2477,6 +2549,14 @@
         <translation>引擎被操作系统终止，因为本机内存不足：{reason}</translation>
     </message>
     <message>
+        <source>Connected to {url}, model {model}. Speeds are {label}. Conversation {id}. /help for commands.</source>
+        <translation>已连接到 {url}，模型 {model}。速度为{label}。对话 {id}。输入 /help 查看命令。</translation>
+    </message>
+    <message>
+        <source>Name a .gguf file to chat with, or a server with --remote URL.</source>
+        <translation>请指定要聊天的 .gguf 文件，或用 --remote URL 指定服务器。</translation>
+    </message>
+    <message>
         <source>The engine was stopped from outside ModelNest (by another program, a task manager or the kill command)</source>
         <translation>引擎被 ModelNest 以外的程序停止（其他程序、任务管理器或 kill 命令）</translation>
     </message>
@@ -2485,12 +2565,32 @@
         <translation>能完全装入本机内存（有 GPU 时完全在 GPU 上，否则在内存中）、并且预测在 {ctx} token 上下文下每秒至少生成 {tps} tokens 的质量最高的模型和量化（先选更大的模型，再选损失更小的量化）。</translation>
     </message>
     <message>
+        <source>The server at {url} needs a token; run this in a terminal to enter it.</source>
+        <translation>{url} 的服务器需要令牌；请在终端中运行此命令以输入令牌。</translation>
+    </message>
+    <message>
+        <source>This conversation is {tokens:,} tokens long and no longer leaves room for a reply in the model&apos;s context of {ctx:,} tokens; it is set to stop at the limit. Start a new conversation, let this one drop older messages (Context: rolling window or truncate the middle), or load the model with a longer context.</source>
+        <translation>此对话长 {tokens:,} token，在模型 {ctx:,} token 的上下文中已没有留给回复的空间；它被设为到达上限即停止。请新建对话，让此对话舍弃较早的消息（上下文：滚动窗口或截断中间），或以更长的上下文加载模型。</translation>
+    </message>
+    <message>
+        <source>This message was in a damaged part of the old history file.</source>
+        <translation>此消息位于旧聊天记录文件的损坏部分中。</translation>
+    </message>
+    <message>
+        <source>Token for {url}: </source>
+        <translation>{url} 的令牌：</translation>
+    </message>
+    <message>
         <source>Try a smaller context length or a smaller quantization of the model, or close other programs that use a lot of memory.</source>
         <translation>请尝试更小的上下文长度或该模型更小的量化版本，或关闭其他占用大量内存的程序。</translation>
     </message>
     <message>
         <source>Try a smaller context length or a smaller quantization of the model.</source>
         <translation>请尝试更小的上下文长度或该模型更小的量化版本。</translation>
+    </message>
+    <message>
+        <source>Your last message with the system prompt is {tokens:,} tokens long, more than the model&apos;s context of {ctx:,} tokens, even without the rest of the conversation. Shorten the message or the system prompt, or load the model with a longer context.</source>
+        <translation>即使不算对话的其余部分，你的最后一条消息加上系统提示词也长 {tokens:,} token，超过了模型 {ctx:,} token 的上下文。请缩短消息或系统提示词，或以更长的上下文加载模型。</translation>
     </message>
     <message>
         <source>assumed</source>
