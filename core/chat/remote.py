@@ -61,9 +61,16 @@ class RemoteInterrupted(EngineCrashed):
 
 
 class RemoteRefused(GenerationFailed):
-    """The server answered with an error (bad token, unknown model, bad parameter ...)."""
+    """The server answered with an error (bad token, unknown model, bad parameter ...); ``status`` is HTTP's."""
 
     kind = "remote_refused"
+    status: int | None = None
+
+
+def _refused(message: Message, status: int | None = None) -> RemoteRefused:
+    error = RemoteRefused(message)
+    error.status = status
+    return error
 
 
 def normalize_url(url: str) -> str:
@@ -221,8 +228,8 @@ class RemoteEngine:
         except httpx.HTTPError as exc:
             raise self._unreachable(exc) from None
         if response.status_code != 200:
-            raise RemoteRefused(msg("The server at {url} refused to list its models: {error}", url=self.url,
-                                    error=_error_text(response)))
+            raise _refused(msg("The server at {url} refused to list its models: {error}", url=self.url,
+                               error=_error_text(response)), response.status_code)
         try:
             data = response.json()["data"]
             return [str(m["id"]) for m in data]
@@ -281,8 +288,8 @@ class RemoteEngine:
             with self._http.stream("POST", "/chat/completions", json=body) as response:
                 self._response = response
                 if response.status_code != 200:
-                    raise RemoteRefused(msg("The server at {url} refused the request: {error}", url=self.url,
-                                            error=_error_text(response)))
+                    raise _refused(msg("The server at {url} refused the request: {error}", url=self.url,
+                                       error=_error_text(response)), response.status_code)
                 for line in response.iter_lines():
                     if self._cancel.is_set():
                         break

@@ -23,8 +23,8 @@ from modelnest.core.cli.run_cmd import planned
 from modelnest.core.engine.client import EngineClient
 from modelnest.core.engine.errors import EngineError
 from modelnest.core.engine.params import SamplingParams
-from modelnest.core.errors import ModelNestError
-from modelnest.core.messages import Message
+from modelnest.core.errors import ModelNestError, UserInputError
+from modelnest.core.messages import Message, msg
 from modelnest.core.plan.loader import load_stepping_down
 
 HELP = """Commands:
@@ -38,7 +38,10 @@ Ctrl-C while a reply is being written stops it; the partial reply is kept."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("model", help="path to a .gguf file")
+    parser.add_argument("model", nargs="?", default=None,
+                        help="path to a .gguf file (with --remote: the server's model id; default its first)")
+    parser.add_argument("--remote", metavar="URL", default=None,
+                        help="chat with a model on an OpenAI-compatible server (vLLM, llama.cpp, Ollama ...)")
     parser.add_argument("--conversation", type=int, default=None, help="continue the conversation with this id")
     parser.add_argument("--system", default=None, help="system prompt for a new conversation")
     parser.add_argument("--ctx", type=int, default=None, help="context length (default: from your settings)")
@@ -131,6 +134,13 @@ def run(args: argparse.Namespace, stdin: TextIO | None = None, out: TextIO | Non
         err.write(f"note: {loaded.notice}\n")
     saved = loaded.settings
     sampling = _sampling(args, saved)
+    if args.remote:
+        from modelnest.core.cli.chat_remote import run_remote
+
+        system = args.system if args.system is not None else saved.system_prompt
+        return run_remote(args, sampling, system, stdin, out, err)
+    if args.model is None:
+        raise UserInputError(msg("Name a .gguf file to chat with, or a server with --remote URL."))
     # The planner's parameters (context, threads, GPU layers, KV) for this machine; --ctx/--threads override.
     spec, _plan, params, runtime = planned(args.model, args.ctx, args.threads)
     store = HistoryStore.open()
