@@ -3518,7 +3518,7 @@
     </message>
     <message>
         <source>unified memory; the GPU may use {how}</source>
-        <translation>统一内存；GPU 可使用{how}</translation>
+        <translation>统一内存；GPU 可用量按 {how}</translation>
     </message>
     <message>
         <source>unknown NVML error</source>
