@@ -93,6 +93,8 @@ def big_vocab_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     w.add_tokenizer_model("llama")
     w.add_token_list([f"tok{i:05d}" for i in range(30000)])
     w.add_tensor("token_embd.weight", np.zeros((100, 64), dtype=np.float32))
+    # The one layer it declares, with the feed-forward width it declares (the reader checks both against tensors).
+    w.add_tensor("blk.0.ffn_up.weight", np.zeros((128, 64), dtype=np.float32))
     w.write_header_to_file()
     w.write_kv_data_to_file()
     w.write_tensors_to_file()
