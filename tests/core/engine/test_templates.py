@@ -285,4 +285,5 @@ def test_modelnest_run_with_a_hostile_template_replies_with_chatml(tmp_path: Pat
     assert time.perf_counter() - start < 60
     warnings = [line for line in err.splitlines() if line.startswith("warning:") and "ChatML" in line]
     assert len(warnings) == 1 and "Traceback" not in err, err
+    assert not any(line.startswith("note:") for line in err.splitlines()), err  # no memory step-down either
     assert '"tokens"' in out
