@@ -1090,7 +1090,8 @@ def _listed_ids(src: sqlite3.Connection, sql: str) -> list[tuple[Any, ...]]:
     forward, complete = _scan(src, sql)
     if complete:
         return forward
-    backward, _ = _scan(src, sql.replace(",", " DESC,") + " DESC")
+    head, _, order = sql.rpartition(" ORDER BY ")
+    backward, _ = _scan(src, f"{head} ORDER BY " + ", ".join(f"{c.strip()} DESC" for c in order.split(",")))
     return forward + backward
 
 

@@ -330,3 +330,34 @@ def test_each_damaged_page_is_reported_exactly_and_intact_text_is_kept(tmp_path:
         outcomes.append((page, f"{len(real)} conv, {len(kept)} kept, {len(marked)} marked"))
     # The damage did hit what matters: some page lost messages, some page lost only an index (all text kept).
     assert any("24 kept" in o for _, o in outcomes) and any("kept" in o and "24 kept" not in o for _, o in outcomes)
+
+
+def test_a_damaged_page_in_the_middle_of_a_big_table_costs_only_its_rows(tmp_path: Path) -> None:
+    """Scans stop at the damaged leaf from both ends; the rows between are looked up by id; the index says which
+    messages were on the lost page, so their places are marked and counted."""
+    import random
+
+    path = tmp_path / "history.sqlite3"
+    texts: dict[int, str] = {}
+    with HistoryStore.open(path) as s:
+        conv = s.create_conversation("Long")
+        for i in range(60):
+            text = f"msg-{i:03d}-" + "x" * 1500
+            texts[s.add_message(conv.id, "user", text).id] = text
+        s._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(path.read_bytes())
+    page = data.find(b"msg-030-") // PAGE
+    on_page = [t for t in texts.values() if t[:8].encode() in data[page * PAGE : (page + 1) * PAGE]]
+    assert 1 <= len(on_page) <= 3
+    data[page * PAGE : (page + 1) * PAGE] = random.Random(7).randbytes(PAGE)
+    path.write_bytes(bytes(data))
+    with HistoryStore.open(path) as fresh:
+        notice = fresh.notice
+        assert notice is not None
+        assert (notice.recovered_conversations, notice.lost_conversations) == (1, 0)
+        assert (notice.recovered_messages, notice.lost_messages) == (60 - len(on_page), len(on_page))
+        recovered = {m.id: m.content for m in fresh.list_messages(conv.id)}
+    assert len(recovered) == 60  # every message keeps its place
+    for message_id, text in texts.items():
+        assert recovered[message_id] == (UNREADABLE_MESSAGE if text in on_page else text)
+    assert f"1 of 1 conversations and {60 - len(on_page)} of 60 messages" in str(notice.message)
