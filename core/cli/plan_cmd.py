@@ -96,7 +96,8 @@ def run(args: argparse.Namespace) -> int:
         raise UserInputError("--ctx must be at least 16")
     spec, prefix, what = resolve(args.model, args.endpoint)
     hw = _hardware(args.hardware)
-    result: Plan = plan(spec, hw, args.ctx, gpu_layers=gpu_layers)
+    # Another computer's snapshot is planned from the tables: this machine's speed test says nothing about it.
+    result: Plan = plan(spec, hw, args.ctx, gpu_layers=gpu_layers, profile=args.hardware is None)
     out = result.to_dict()
     out["model"] = what
     if args.exact:

@@ -11,7 +11,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the snapshot as JSON (keys: docs/hardware.md)")
     parser.add_argument("--no-engine", action="store_true", help="do not ask the engine which instruction sets it uses")
     parser.add_argument(
-        "--measure", action="store_true", help="measure RAM bandwidth now (~0.3 s) and remember it for this machine"
+        "--measure", action="store_true",
+        help="run the speed test now (~5 s: RAM bandwidth, and synthetic models through the engine) and remember it "
+             "for this machine and engine version",
     )
 
 
@@ -25,10 +27,27 @@ def run(args: argparse.Namespace) -> int:
         from modelnest.core.engine.features import engine_features
 
         snapshot.cpu.engine_features = engine_features()
+    profile = None
+    if args.measure:
+        from modelnest.core.plan.planner import choose_threads
+        from modelnest.core.plan.speedtest import run_speed_test
+
+        def say(fraction: float, what: object) -> None:
+            if not args.json:
+                print(f"speed test {fraction:4.0%}: {what}", file=sys.stderr, flush=True)
+
+        profile = run_speed_test(snapshot, choose_threads(snapshot), progress=say)
     if args.json:
-        json.dump(snapshot.to_dict(), sys.stdout, indent=2)
+        document = snapshot.to_dict()
+        if profile is not None:
+            document["speed_test"] = profile.to_dict()
+        json.dump(document, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
         tier = estimate_tier(snapshot)
         print(format_snapshot(snapshot, tier_line(tier) if tier is not None else None))
+        if profile is not None:
+            reads = ", ".join(f"{k} {v:.1f} GB/s" for k, v in profile.read_gb_s.items())
+            print(f"speed test ({profile.seconds} s, {profile.threads} threads): {reads}; fixed cost "
+                  f"{profile.fixed_s * 1e3:.2f} ms per token; memory {profile.memory_gb_s} GB/s ({profile.memory_how})")
     return 0

@@ -132,25 +132,28 @@ def _metadata(shape: SyntheticShape, weight_type: str) -> dict[str, tuple[Any, s
     return md
 
 
-def _data(type_name: str, n_elements: int, rng: Any) -> bytes:
+PATTERN_BYTES = 1 << 20  # random data repeated through each tensor: writing is fast, reading just as slow
+
+
+def _pattern(type_name: str, n_elements: int, rng: Any) -> tuple[bytes, int]:
+    """(one random pattern of whole blocks, how many bytes the tensor holds)."""
     import numpy as np  # imported here: only the speed test and the benchmarks write models
 
-    if type_name == "F32":
-        return np.ones(n_elements, dtype=np.float32).tobytes()
-    if type_name in ("F16", "BF16"):
-        values = (rng.standard_normal(min(n_elements, 1 << 20), dtype=np.float32) * 0.05).astype(np.float16)
-        data: bytes = np.resize(values, n_elements).tobytes()  # a repeated random pattern: fast, same speed
-        return data
     t = TYPE_BY_NAME[type_name]
-    n_blocks = n_elements // t.block_size
+    total = n_elements // t.block_size * t.type_size
+    if type_name == "F32":
+        return np.ones(min(n_elements, PATTERN_BYTES // 4), dtype=np.float32).tobytes(), total
+    if type_name in ("F16", "BF16"):
+        values = rng.standard_normal(min(n_elements, PATTERN_BYTES // 2), dtype=np.float32) * 0.05
+        return values.astype(np.float16).tobytes(), total
+    n_blocks = min(n_elements // t.block_size, max(1, PATTERN_BYTES // t.type_size))
     blocks = rng.integers(0, 256, size=(n_blocks, t.type_size), dtype=np.uint8)
     scale = np.frombuffer(np.float16(2e-3).tobytes(), dtype=np.uint8)
     for offset in _F16_FIELDS.get(type_name, ()):
         blocks[:, offset:offset + 2] = scale
     if type_name == "Q6_K":
         blocks[:, 192:208] = 1  # int8 sub-block scales: small and positive
-    raw: bytes = blocks.tobytes()
-    return raw
+    return blocks.tobytes(), total
 
 
 def write_model(path: Path, shape: SyntheticShape, weight_type: str = "F16", *, seed: int = 0) -> Path:
@@ -167,8 +170,12 @@ def write_model(path: Path, shape: SyntheticShape, weight_type: str = "F16", *, 
             n = 1
             for d in spec.shape:
                 n *= d
-            data = _data(type_name, n, rng)
-            f.write(data)
-            f.write(b"\0" * ((-len(data)) % ALIGNMENT))
+            pattern, total = _pattern(type_name, n, rng)
+            left = total
+            while left > 0:
+                chunk = pattern[:left]
+                f.write(chunk)
+                left -= len(chunk)
+            f.write(b"\0" * ((-total) % ALIGNMENT))
     return path
 

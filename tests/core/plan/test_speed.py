@@ -1,0 +1,189 @@
+"""The speed model: bytes per tensor per device, MoE experts, devices never free, ranges by basis, the speed test."""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from modelnest.core.engine.client import EngineClient
+from modelnest.core.engine.params import EngineParams
+from modelnest.core.gguf import read_file
+from modelnest.core.hardware import HardwareSnapshot, probe
+from modelnest.core.hardware.recorded import load_machine
+from modelnest.core.plan import Calibration, ModelSpec, learn_from_run, plan, predict, speedtest
+from modelnest.core.plan.speedtest import SpeedProfile, cached_profile, decode_interval, run_speed_test
+from modelnest.core.plan.synthetic import SyntheticShape, write_model
+
+MACHINES = Path(__file__).resolve().parents[2] / "data" / "machines"
+QWEN3_30B_A3B = dict(arch="qwen3moe", n_layer=48, n_embd=2048, n_head=32, n_head_kv=4, n_vocab=151936, n_ff=6144,
+                     n_ctx_train=40960, n_params=30_532_122_624, head_dim=128, expert_count=128,
+                     expert_used_count=8, expert_ff=768)
+QWEN3_8B = dict(arch="qwen3", n_layer=36, n_embd=4096, n_head=32, n_head_kv=8, n_vocab=151936, n_ff=12288,
+                n_ctx_train=40960, n_params=8_190_735_360, head_dim=128)
+MOE_SHAPE = SyntheticShape(arch="qwen3moe", n_layer=2, n_embd=256, n_head=4, n_head_kv=2, n_ff=512, n_vocab=512,
+                           n_expert=8, n_expert_used=2, n_ff_exp=256, name="test-moe")
+
+
+def machine(tmp_path: Path, name: str) -> HardwareSnapshot:
+    return probe(load_machine(MACHINES / f"{name}.json", tmp_path / name), with_sensors=False)
+
+
+def profile_for(hw: HardwareSnapshot, scale: float = 1.0) -> SpeedProfile:
+    """A speed test result as it would be recorded on `hw` (figures of the order this project's VM measures)."""
+    return SpeedProfile(
+        fingerprint=speedtest.fingerprint_of(hw), engine_version=speedtest.engine_version(), measured_at=time.time(),
+        threads=8, read_gb_s=dict.fromkeys(("F16", "Q8_0", "Q6_K", "Q5_K", "Q4_K"), 40.0 * scale),
+        prefill_gflops=dict.fromkeys(("F16", "Q8_0", "Q6_K", "Q5_K", "Q4_K"), 300.0 * scale),
+        fixed_s=1e-4, per_vocab_s=3e-9, per_layer_s=1e-5, memory_gb_s=60.0, memory_how="recorded", cache_bytes=0,
+        seconds=5.0,
+    )
+
+
+def test_moe_reads_only_the_experts_it_uses(tmp_path: Path) -> None:
+    path = write_model(tmp_path / "moe.gguf", MOE_SHAPE, "F16")
+    spec = ModelSpec.from_header(read_file(path))
+    assert (spec.expert_count, spec.expert_used_count, spec.expert_ff, spec.is_moe) == (8, 2, 256, True)
+    hw = machine(tmp_path, "i7_no_gpu_16gb")
+    params = EngineParams(n_ctx=512, n_threads=4, n_threads_batch=4)
+    moe = predict(spec, params, hw, profile=profile_for(hw))
+    all_experts = predict(replace(spec, expert_used_count=spec.expert_count), params, hw, profile=profile_for(hw))
+    assert moe.decode_tokens_per_s > 1.5 * all_experts.decode_tokens_per_s
+    # A published shape without a file: a 30B-A3B MoE predicts faster than a dense 8B on the same machine
+    big_moe = plan(ModelSpec.from_architecture(quant="Q4_K_M", **QWEN3_30B_A3B), hw, 4096, profile=None)
+    dense = plan(ModelSpec.from_architecture(quant="Q4_K_M", **QWEN3_8B), hw, 4096, profile=None)
+    assert big_moe.predicted.decode_tokens_per_s > dense.predicted.decode_tokens_per_s
+
+
+def test_a_gpu_missing_from_the_table_is_never_free(tmp_path: Path) -> None:
+    data = json.loads((MACHINES / "rtx3060_desktop.json").read_text())
+    device = data["nvml"]["devices"][0]
+    device["name"] = "NVIDIA GeForce RTX 9999 Prototype"  # no such card in our table
+    device.pop("memory_bus_width")  # and NVML cannot tell its bandwidth either
+    recorded = tmp_path / "unknown_gpu.json"
+    recorded.write_text(json.dumps(data))
+    hw = probe(load_machine(recorded, tmp_path / "m"), with_sensors=False)
+    gpu = hw.gpus[0]
+    assert gpu.bandwidth_gb_s is None and gpu.backend
+    spec = ModelSpec.from_architecture(quant="Q4_K_M", **QWEN3_8B)
+    result = plan(spec, hw, 4096, calibration=Calibration(tmp_path / "c.json"), profile=None)
+    assert result.gpu_layers > 0
+    predicted = result.predicted
+    assert math.isfinite(predicted.decode_tokens_per_s) and predicted.decode_tokens_per_s > 0
+    assert "RTX 9999" in str(predicted.basis) and "not in our table" in str(predicted.basis)
+    assert predicted.kind == "assumed"
+    assert any("RTX 9999" in str(n) for n in result.notes)
+    # The GPU's time counts: a known fast card of the same memory predicts faster, the class figure is lower.
+    fast = replace(hw, gpus=[replace(gpu, bandwidth_gb_s=900.0, bandwidth_source="table")])
+    known = plan(spec, fast, 4096, calibration=Calibration(tmp_path / "c.json"), profile=None)
+    assert known.predicted.decode_tokens_per_s > 2 * predicted.decode_tokens_per_s
+    assert predicted.decode_tokens_per_s < 200  # an 8B at ~1,300 t/s was the symptom of a dropped device
+
+
+def test_calibration_from_a_moe_run_does_not_move_a_dense_prediction(tmp_path: Path) -> None:
+    hw = machine(tmp_path, "i7_no_gpu_16gb")
+    calibration = Calibration(tmp_path / "calibration.json")
+    moe_spec = ModelSpec.from_architecture(quant="Q4_K_M", **QWEN3_30B_A3B)
+    dense_spec = ModelSpec.from_architecture(quant="Q4_K_M", **QWEN3_8B)
+    dense_before = plan(dense_spec, hw, 4096, calibration=calibration, profile=None)
+    moe_before = plan(moe_spec, hw, 4096, calibration=calibration, profile=None)
+    for _ in range(3):  # this machine runs MoE models three times faster than predicted
+        assert learn_from_run(moe_before, moe_before.engine_params,
+                              3 * moe_before.predicted.uncalibrated_decode_tokens_per_s, 0.0, 1024, calibration)
+    moe_after = plan(moe_spec, hw, 4096, calibration=calibration, profile=None)
+    dense_after = plan(dense_spec, hw, 4096, calibration=calibration, profile=None)
+    assert moe_after.predicted.calibration_runs == 3
+    assert moe_after.predicted.decode_tokens_per_s == pytest.approx(3 * moe_before.predicted.decode_tokens_per_s,
+                                                                    rel=0.01)
+    assert dense_after.predicted.calibration_runs == 0
+    assert dense_after.predicted.decode_tokens_per_s == dense_before.predicted.decode_tokens_per_s
+
+
+def test_calibration_range_comes_from_the_measured_spread(tmp_path: Path) -> None:
+    hw = machine(tmp_path, "i7_no_gpu_16gb")
+    spec = ModelSpec.from_architecture(quant="Q4_K_M", **QWEN3_8B)
+    spreads = []
+    for name, ratios in (("steady", [1.5, 1.5, 1.5]), ("scattered", [1.0, 1.5, 2.2])):
+        calibration = Calibration(tmp_path / f"{name}.json")
+        before = plan(spec, hw, 4096, calibration=calibration, profile=None)
+        for ratio in ratios:
+            learn_from_run(before, before.engine_params, ratio * before.predicted.uncalibrated_decode_tokens_per_s,
+                           0.0, 1024, calibration)
+        after = plan(spec, hw, 4096, calibration=calibration, profile=None).predicted
+        assert after.calibration_runs == 3
+        spreads.append((after.high - after.low) / after.decode_tokens_per_s)
+    steady, scattered = spreads
+    assert scattered > 3 * steady  # same number of runs, very different ranges
+
+
+def test_unknown_memory_speed_gets_a_wider_range_than_a_measured_one(tmp_path: Path) -> None:
+    hw = machine(tmp_path, "i7_no_gpu_16gb")
+    spec = ModelSpec.from_architecture(quant="Q4_K_M", **QWEN3_8B)
+    unknown = replace(hw, cpu=replace(hw.cpu, brand="Some Future CPU 9000"),
+                      bandwidth=replace(hw.bandwidth, ram_gb_s=None, source=None, figures=[]))
+    width = {}
+    for name, snapshot, profile in (("unknown", unknown, None), ("table", hw, None),
+                                    ("measured", hw, profile_for(hw))):
+        p = plan(spec, snapshot, 4096, calibration=Calibration(tmp_path / "c.json"), profile=profile).predicted
+        width[name] = (p.high - p.low) / p.decode_tokens_per_s
+        assert math.isfinite(p.decode_tokens_per_s) and p.decode_tokens_per_s > 0
+    assert width["unknown"] > width["table"] > width["measured"]
+    assert str(plan(spec, unknown, 4096, profile=None).predicted.basis) == "assumed"
+    assert str(plan(spec, hw, 4096, profile=None).predicted.basis).startswith("table figure for i7-12700")
+    measured_basis = str(plan(spec, hw, 4096, profile=profile_for(hw)).predicted.basis)
+    assert measured_basis.startswith("measured on this computer (speed test of ")
+
+
+def test_a_faster_measured_machine_predicts_faster_in_proportion(tmp_path: Path) -> None:
+    """Consistency, not absolute speed: twice the measured rates (and no fixed cost) is twice the prediction."""
+    hw = machine(tmp_path, "i7_no_gpu_16gb")
+    spec = ModelSpec.from_architecture(quant="Q8_0", **QWEN3_8B)
+    slow = replace(profile_for(hw), fixed_s=0.0, per_vocab_s=0.0, per_layer_s=0.0, memory_gb_s=1e6)
+    fast = replace(slow, read_gb_s={t: 2 * v for t, v in slow.read_gb_s.items()})
+    a = plan(spec, hw, 4096, profile=slow).predicted.decode_tokens_per_s
+    b = plan(spec, hw, 4096, profile=fast).predicted.decode_tokens_per_s
+    assert b / a == pytest.approx(2.0, rel=0.01)
+
+
+def test_the_speed_test_runs_on_this_machine_and_predicts_another_model(tmp_path: Path) -> None:
+    """Short variant of the real test through the real engine, then a model it never ran (a MoE one, in a type it
+    did not measure) is predicted and run: prediction and run agree within a wide factor (the machine is shared)."""
+    hw = probe(with_sensors=False)
+    threads = 1  # one thread: a 2-thread decode on a busy shared machine waits for its neighbour's time slice
+    with EngineClient(hang_timeout=120) as engine:
+        profile = run_speed_test(hw, threads, types=("F16", "Q4_K"), decode_tokens=9, prefill_tokens=32,
+                                 memory_seconds=0.05, engine=engine)
+        assert all(v > 0 and math.isfinite(v) for v in profile.read_gb_s.values())
+        assert set(profile.read_gb_s) == {"F16", "Q4_K"} and profile.memory_gb_s > 0 and profile.fixed_s >= 0
+        assert "synthetic models through the engine at 1 threads" in profile.how
+        cached = cached_profile(hw)
+        assert cached is not None and cached.measured_at == profile.measured_at  # remembered for this machine
+        shape = replace(MOE_SHAPE, n_layer=4, n_embd=512, n_ff=512, n_ff_exp=512, name="test-moe-q8")
+        path = write_model(tmp_path / "moe-q8.gguf", shape, "Q8_0")
+        spec = ModelSpec.from_header(read_file(path))
+        params = EngineParams(n_ctx=512, n_threads=threads, n_threads_batch=threads)
+        predicted = predict(spec, params, hw, profile=cached, fill_tokens=8)
+        assert predicted.kind == "measured"
+        engine.load(path, params)
+        decode_interval(engine, 4)
+        measured = 1.0 / min(decode_interval(engine, 6) for _ in range(3))
+    assert 1 / 4 < predicted.decode_tokens_per_s / measured < 4
+
+
+def test_the_speed_test_is_measured_again_for_a_new_engine_or_machine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hw = machine(tmp_path, "i7_no_gpu_16gb")
+    speedtest.store_profile(profile_for(hw))
+    assert cached_profile(hw) is not None
+    assert cached_profile(machine(tmp_path, "rtx3060_desktop")) is None  # another machine
+    monkeypatch.setattr(speedtest, "engine_version", lambda: "9.9.9")
+    assert cached_profile(hw) is None  # a new llama.cpp measures again
+    monkeypatch.undo()
+    # a damaged cache file is not an error: the tables apply until the test runs again
+    (speedtest._cache_path()).write_text("{not json")
+    assert cached_profile(hw) is None
