@@ -725,6 +725,10 @@
         <source>Quality</source>
         <translation>质量</translation>
     </message>
+    <message>
+        <source>Right-click to show or hide columns</source>
+        <translation>右键单击可显示或隐藏列</translation>
+    </message>
 </context>
 <context>
     <name>DownloadsPanel</name>
@@ -1335,8 +1339,20 @@
         <translation>需要 {need} {where}；可用 {free} · 上下文 {ctx} token · GPU 层数 {layers}</translation>
     </message>
     <message>
-        <source>&lt;span style=&apos;color:{cw}&apos;&gt;■&lt;/span&gt; weights {w} &amp;nbsp; &lt;span style=&apos;color:{ck}&apos;&gt;■&lt;/span&gt; KV cache {k} &amp;nbsp; &lt;span style=&apos;color:{cc}&apos;&gt;■&lt;/span&gt; compute {c} &amp;nbsp; ┆ free</source>
-        <translation>&lt;span style=&apos;color:{cw}&apos;&gt;■&lt;/span&gt; 权重 {w} &amp;nbsp; &lt;span style=&apos;color:{ck}&apos;&gt;■&lt;/span&gt; KV 缓存 {k} &amp;nbsp; &lt;span style=&apos;color:{cc}&apos;&gt;■&lt;/span&gt; 计算 {c} &amp;nbsp; ┆ 空闲</translation>
+        <source>weights {0}</source>
+        <translation>权重 {0}</translation>
+    </message>
+    <message>
+        <source>KV cache {0}</source>
+        <translation>KV 缓存 {0}</translation>
+    </message>
+    <message>
+        <source>compute {0}</source>
+        <translation>计算能力 {0}</translation>
+    </message>
+    <message>
+        <source>free {0}</source>
+        <translation>空闲 {0}</translation>
     </message>
     <message>
         <source>based on {n} measured runs on this computer</source>
@@ -1546,6 +1562,49 @@
     <message>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
+    </message>
+</context>
+<context>
+    <name>ServerPanel</name>
+    <message>
+        <source>Serve the loaded model over a local API (OpenAI-compatible)</source>
+        <translation>通过本地 API（兼容 OpenAI）提供已加载的模型</translation>
+    </message>
+    <message>
+        <source>0 picks any free port</source>
+        <translation>0 表示自动选择空闲端口</translation>
+    </message>
+    <message>
+        <source>Let other computers on the network connect</source>
+        <translation>允许网络上的其他电脑连接</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>Copy token</source>
+        <translation>复制令牌</translation>
+    </message>
+    <message>
+        <source>Requests need the header Authorization: Bearer TOKEN. Chats over the API are not saved in your history.</source>
+        <translation>请求需要带上请求头 Authorization: Bearer TOKEN。通过 API 进行的聊天不会保存到你的聊天记录中。</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>端口</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Token</source>
+        <translation>令牌</translation>
+    </message>
+    <message>
+        <source>Load a model first; then it can be served.</source>
+        <translation>请先加载模型，然后才能提供服务。</translation>
     </message>
 </context>
 <context>

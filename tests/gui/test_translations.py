@@ -172,6 +172,7 @@ def test_main_window_speaks_chinese(qtbot: QtBot, compiled_qm: Path) -> None:
         finally:
             window.page("downloads").shutdown()  # type: ignore[attr-defined]
             window.page("chat").shutdown()  # type: ignore[attr-defined]
+            window.ctx.shutdown()  # joins the probe and the plans, so none reports to a closed window later
             window.close()
     finally:
         assert install_translator(app, "en") == "en"
