@@ -80,6 +80,9 @@ class Message:
     def __str__(self) -> str:
         return render(self)
 
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)  # f"{note:<40}" pads the English text, as it did when notes were str
+
     def to_json(self) -> dict[str, Any]:
         """The id and parameters for machine-readable output (``--json``, the engine pipe), plus the English text.
 

@@ -121,3 +121,8 @@ def test_sentences_join_and_translate() -> None:
     assert str(joined) == "The engine ran out of memory Second."
     assert render(joined, to_zh) == "引擎内存不足Second."
     assert sentences([]) == "" and sentences(["only"]) == "only"
+
+
+def test_format_specs_apply_to_the_english_text() -> None:
+    assert f"{msg('not detected'):>14}|" == "  not detected|"
+    assert str(msg("[{reason:<6}]", reason=msg("gone"))) == "[gone  ]"  # a nested message takes a spec too
