@@ -10,6 +10,13 @@ How a reply ends, in the store:
     engine summary stop_reason cancelled (Stop)             -> stopped   (partial text kept)
     engine died or hung (EngineCrashed, EngineHung ...)     -> interrupted (partial text kept)
     any other engine failure (GenerationFailed ...)         -> error     (partial text kept)
+
+A full context is never an engine error. Before each request the conversation's context policy (stored in the
+conversation's settings as ``context_policy``) makes it fit, leaving room for the reply:
+
+    rolling           drop the oldest turns, keep the system prompt (the default)
+    truncate_middle   keep the system prompt and the first turn, drop the turns after it, oldest first
+    stop              change nothing; the user is told what to do (ContextLimitReached, before any reply row)
 """
 
 from __future__ import annotations
@@ -19,17 +26,25 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from modelnest.core.chat.history import HistoryError, HistoryStore, Message, ReplyStats, Status
 from modelnest.core.engine.client import EngineClient, ProgressEvent, TokenEvent
 from modelnest.core.engine.errors import EngineCrashed, EngineError, EngineHung, EngineStartError
 from modelnest.core.engine.params import GenerationSummary, SamplingParams
+from modelnest.core.errors import ModelNestError
 from modelnest.core.messages import Message as CoreMessage
 from modelnest.core.messages import Text, msg, text_of
 
 __all__ = [
+    "CONTEXT_POLICIES",
+    "DEFAULT_CONTEXT_POLICY",
     "ChatSession",
+    "ContextLimitReached",
+    "ContextPolicy",
+    "ContextUsage",
+    "context_policy_of",
+    "fit_context",
     "ReplyDelta",
     "ReplyStarted",
     "ReplyFinished",
@@ -82,7 +97,98 @@ class ReplyFinished:
     stats: dict[str, Any] = field(default_factory=dict)
 
 
-SessionEvent = ReplyStarted | ReplyDelta | ProgressEvent | StoreWarning | ReplyFinished
+@dataclass(frozen=True)
+class ContextUsage:
+    """How full the context is for this request (prompt ``tokens`` of ``n_ctx``) and what the policy left out."""
+
+    tokens: int
+    n_ctx: int
+    policy: ContextPolicy
+    dropped: int = 0  # messages of the conversation not sent to the model this time
+
+
+SessionEvent = ReplyStarted | ReplyDelta | ProgressEvent | StoreWarning | ReplyFinished | ContextUsage
+
+ContextPolicy = Literal["rolling", "truncate_middle", "stop"]
+CONTEXT_POLICIES: tuple[ContextPolicy, ...] = ("rolling", "truncate_middle", "stop")
+DEFAULT_CONTEXT_POLICY: ContextPolicy = "rolling"
+REPLY_ROOM_SHARE = 4  # room kept for the reply: max_tokens, but at most a quarter of the context
+
+
+def context_policy_of(settings: Mapping[str, Any]) -> ContextPolicy:
+    """The conversation's context policy (stored in its settings); the default for a missing or unknown value."""
+    value = settings.get("context_policy")
+    for policy in CONTEXT_POLICIES:
+        if value == policy:
+            return policy
+    return DEFAULT_CONTEXT_POLICY
+
+
+class ContextLimitReached(ModelNestError):
+    """The conversation cannot be made to fit the context under its policy; the message says what to do."""
+
+    def __init__(self, message: CoreMessage, *, tokens: int, n_ctx: int, policy: ContextPolicy) -> None:
+        super().__init__(message)
+        self.tokens = tokens
+        self.n_ctx = n_ctx
+        self.policy = policy
+
+
+def _turn_starts(body: list[dict[str, str]]) -> list[int]:
+    return [i for i, m in enumerate(body) if m["role"] == "user"]
+
+
+def fit_context(
+    messages: list[dict[str, str]],
+    policy: ContextPolicy,
+    count: Callable[[list[dict[str, str]]], int],
+    n_ctx: int,
+    reserve: int,
+) -> tuple[list[dict[str, str]], int, int]:
+    """(messages to send, how many were left out, their token count): fits ``n_ctx - reserve`` under ``policy``.
+
+    Whole turns are dropped (a user message and the replies after it), so roles still alternate (some chat
+    templates refuse anything else). The last turn is always kept; when even that leaves no room for the reply,
+    it is sent if it fits at all (the reply may then reach the limit and stop, which the user is told)."""
+    tokens = count(messages)
+    budget = max(1, n_ctx - reserve)
+    if tokens <= budget:
+        return messages, 0, tokens
+    if policy == "stop":
+        raise ContextLimitReached(
+            msg("This conversation is {tokens:,} tokens long and no longer leaves room for a reply in the model's "
+                "context of {ctx:,} tokens; it is set to stop at the limit. Start a new conversation, let this one "
+                "drop older messages (Context: rolling window or truncate the middle), or load the model with a "
+                "longer context.", tokens=tokens, ctx=n_ctx),
+            tokens=tokens, n_ctx=n_ctx, policy=policy,
+        )
+    system = messages[:1] if messages and messages[0]["role"] == "system" else []
+    body = messages[len(system):]
+    starts = _turn_starts(body)
+    pinned: list[dict[str, str]] = []
+    if policy == "truncate_middle" and len(starts) > 1:
+        pinned = body[: starts[1]]  # the first turn: the user's first message and its reply
+        body = body[starts[1]:]
+    kept = body
+    while True:
+        starts = _turn_starts(kept)
+        if len(starts) <= 1:
+            break
+        kept = kept[starts[1]:]  # drop the oldest turn still sent
+        tokens = count([*system, *pinned, *kept])
+        if tokens <= budget:
+            return [*system, *pinned, *kept], len(messages) - len(system) - len(pinned) - len(kept), tokens
+    if pinned:  # the first turn does not leave room for the last one: give it up too
+        pinned = []
+        tokens = count([*system, *kept])
+    if tokens < n_ctx:
+        return [*system, *kept], len(messages) - len(system) - len(kept), tokens
+    raise ContextLimitReached(
+        msg("Your last message with the system prompt is {tokens:,} tokens long, more than the model's context of "
+            "{ctx:,} tokens, even without the rest of the conversation. Shorten the message or the system prompt, "
+            "or load the model with a longer context.", tokens=tokens, ctx=n_ctx),
+        tokens=tokens, n_ctx=n_ctx, policy=policy,
+    )
 
 
 def status_for_stop_reason(stop_reason: str) -> Status:
@@ -142,20 +248,28 @@ class ChatSession:
              extra_settings: Mapping[str, Any] | None = None) -> Iterator[SessionEvent]:
         """Commit the user's message, then stream the reply."""
         user = self.store.add_user_message(conversation_id, text)
-        yield from self._reply(conversation_id, sampling, user, extra_settings)
+        usage, request = self._fit(conversation_id, self.store.list_messages(conversation_id), sampling)
+        yield from self._reply(conversation_id, sampling, user, extra_settings, usage, request)
 
     def regenerate(self, conversation_id: int, sampling: SamplingParams,
                    extra_settings: Mapping[str, Any] | None = None) -> Iterator[SessionEvent]:
         """Replace the last reply (also Retry of an interrupted one); the user's message stays."""
+        messages = self.store.list_messages(conversation_id)
+        if messages and messages[-1].role == "assistant":
+            messages = messages[:-1]
+        if not messages or messages[-1].role != "user":
+            raise HistoryError(msg("There is no message of yours to answer in this conversation."))
+        usage, request = self._fit(conversation_id, messages, sampling)  # before anything is deleted
         self.store.delete_last_reply(conversation_id)
         self._require_user_last(conversation_id)
-        yield from self._reply(conversation_id, sampling, None, extra_settings)
+        yield from self._reply(conversation_id, sampling, None, extra_settings, usage, request)
 
     def edit_and_resend(self, conversation_id: int, text: str, sampling: SamplingParams,
                         extra_settings: Mapping[str, Any] | None = None) -> Iterator[SessionEvent]:
         """Change the last user message (dropping what came after) and answer it again."""
         user = self.store.replace_last_user_message(conversation_id, text)
-        yield from self._reply(conversation_id, sampling, user, extra_settings)
+        usage, request = self._fit(conversation_id, self.store.list_messages(conversation_id), sampling)
+        yield from self._reply(conversation_id, sampling, user, extra_settings, usage, request)
 
     def cancel(self) -> None:
         """Stop the reply being generated; safe from any thread. The partial reply is kept as ``stopped``."""
@@ -168,13 +282,32 @@ class ChatSession:
         if not messages or messages[-1].role != "user":
             raise HistoryError(msg("There is no message of yours to answer in this conversation."))
 
-    def _reply(self, conversation_id: int, sampling: SamplingParams, user: Message | None,
-               extra_settings: Mapping[str, Any] | None) -> Iterator[SessionEvent]:
+    def _fit(self, conversation_id: int, messages: list[Message], sampling: SamplingParams,
+             ) -> tuple[ContextUsage | None, list[dict[str, str]]]:
+        """The request for ``messages`` made to fit the context by the conversation's policy (raises if it cannot).
+
+        An engine that cannot count tokens (a remote server) gets the whole conversation, as before."""
         conversation = self.store.get_conversation(conversation_id)
-        request = build_messages(self.store.list_messages(conversation_id), conversation.system_prompt)
+        request = build_messages(messages, conversation.system_prompt)
+        loaded = getattr(self.engine, "loaded", None)
+        count = getattr(self.engine, "count_tokens", None)
+        if loaded is None or count is None or not loaded.n_ctx:
+            return None, request
+        policy = context_policy_of(conversation.settings)
+        # The engine refuses prompts by the context asked for; llama.cpp may have made a larger one (its minimum).
+        n_ctx = min(int(loaded.n_ctx), int((loaded.params or {}).get("n_ctx") or loaded.n_ctx))
+        reserve = 1 if policy == "stop" else max(1, min(sampling.max_tokens, n_ctx // REPLY_ROOM_SHARE))
+        fitted, dropped, tokens = fit_context(request, policy, count, n_ctx, reserve)
+        return ContextUsage(tokens, n_ctx, policy, dropped), fitted
+
+    def _reply(self, conversation_id: int, sampling: SamplingParams, user: Message | None,
+               extra_settings: Mapping[str, Any] | None, usage: ContextUsage | None,
+               request: list[dict[str, str]]) -> Iterator[SessionEvent]:
         reply = self.store.begin_reply(conversation_id)
         self._cancel.clear()
         yield ReplyStarted(user, reply)
+        if usage is not None:
+            yield usage
         settings = {**sampling.to_dict(), **dict(extra_settings or {})}
         pending: list[str] = []
         tokens = 0
@@ -244,7 +377,12 @@ class ChatSession:
             model=model,
             settings=settings,
             error=str(error.explanation) if error is not None else None,
-            extra={"stop_reason": summary.stop_reason} if summary else error_extra(error),
+            extra={
+                **({"stop_reason": summary.stop_reason} if summary else error_extra(error)),
+                **({"context_dropped": usage.dropped, "context_policy": usage.policy} if usage and usage.dropped
+                   else {}),
+                **({"n_ctx": usage.n_ctx} if usage else {}),
+            },
         )
         message = self.store.finish_reply(reply.id, status, stats)
         yield ReplyFinished(message, status, summary, error, stats.to_dict())

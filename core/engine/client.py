@@ -20,6 +20,7 @@ from typing import Any, cast
 
 from modelnest.core.engine import protocol
 from modelnest.core.engine.errors import (
+    ContextFull,
     DeathEvidence,
     EngineError,
     EngineHung,
@@ -51,6 +52,8 @@ class TokenEvent:
 class ProgressEvent:
     stage: str  # "load" or "prompt"
     fraction: float
+    done: int = 0  # prompt tokens read so far (stage "prompt")
+    total: int = 0  # prompt tokens to read in all, including those reused from the cache
 
 
 Event = TokenEvent | ProgressEvent | GenerationSummary
@@ -482,14 +485,35 @@ class EngineClient:
                     yield TokenEvent(str(event["text"]), int(event["n"]), float(event["t"]))
                 elif kind == "progress":
                     total = max(1, int(event.get("total", 1)))
-                    yield ProgressEvent(str(event.get("stage")), int(event.get("done", 0)) / total)
+                    done = int(event.get("done", 0))
+                    yield ProgressEvent(str(event.get("stage")), done / total, done, total)
                 elif kind == "done":
                     yield GenerationSummary.from_dict(event["summary"])
                     return
                 elif kind == "error":
+                    if event.get("kind") == "context_full":
+                        raise ContextFull(event_text(event), tokens=int(event.get("tokens", 0)),
+                                          n_ctx=int(event.get("n_ctx", 0)), log_tail=self.log_tail())
                     raise GenerationFailed(event_text(event), log_tail=self.log_tail())
         finally:
             self._active_id = None
+
+    def count_tokens(self, messages: Sequence[dict[str, str]]) -> int:
+        """How many tokens ``messages`` take with the loaded model's chat template (no decoding; milliseconds)."""
+        if self.loaded is None:
+            if self.idle_death is not None:
+                raise self.idle_death
+            raise GenerationFailed(msg("No model is loaded."))
+        rid = next(self._ids)
+        self._send({"op": "count", "id": rid, "messages": list(messages)})
+        while True:
+            event = self._next()
+            if event.get("id") != rid:
+                continue
+            if event.get("ev") == "error":
+                raise GenerationFailed(event_text(event), log_tail=self.log_tail())
+            if event.get("ev") == "count":
+                return int(event["tokens"])
 
     def run(
         self, messages: Sequence[dict[str, str]] | None = None, sampling: SamplingParams | None = None, **kw: Any

@@ -6,7 +6,8 @@
     │   └── EngineOutOfMemory   ... and the evidence says memory ran out
     ├── EngineHung              no sign of life; it was stopped
     ├── ModelLoadFailed         llama.cpp refused the file or parameters (the process is fine)
-    ├── GenerationFailed        a reply could not be produced (context full, template error ...)
+    ├── GenerationFailed        a reply could not be produced (template error ...)
+    │   └── ContextFull         the conversation is longer than the context (the chat's policy should prevent it)
     └── ModelRefused            this model crashed the engine twice; not loaded again automatically
 """
 
@@ -74,6 +75,17 @@ class ModelLoadFailed(EngineError):
 
 class GenerationFailed(EngineError):
     kind = "generation_failed"
+
+
+class ContextFull(GenerationFailed):
+    """The conversation does not fit the loaded context; the engine itself is fine."""
+
+    kind = "context_full"
+
+    def __init__(self, explanation: Text, *, tokens: int, n_ctx: int, log_tail: str = "") -> None:
+        super().__init__(explanation, log_tail=log_tail)
+        self.tokens = tokens
+        self.n_ctx = n_ctx
 
 
 class ModelRefused(EngineError):

@@ -145,6 +145,7 @@ class EngineHost:
             "generate": self.generate,
             "unload": self.unload,
             "system_info": self.system_info,
+            "count": self.count,
         }
         while True:
             request = self._requests.get()
@@ -275,6 +276,21 @@ class EngineHost:
             self.send({"ev": "warning", "id": request.get("id"), **said(template_warning)})
         self.send({"ev": "loaded", "id": request.get("id"), "report": report.to_dict()})
 
+    def count(self, request: dict[str, Any]) -> None:
+        """How many tokens a conversation takes with this model's template (the chat's context policy fits it)."""
+        rid = request.get("id")
+        if self.ctx is None or self.params is None or self.template is None:
+            self.send({"ev": "error", "id": rid, "kind": "no_model", **said(msg("no model is loaded"))})
+            return
+        try:
+            prompt = render_conversation(self.template, request["messages"])
+        except TemplateRejected as exc:
+            self.send({"ev": "error", "id": rid, "kind": "template", **said(exc.message or str(exc))})
+            return
+        bos = self.template.bos_token
+        tokens = self.tokenize(prompt, add_special=not (bos and prompt.startswith(bos)))
+        self.send({"ev": "count", "id": rid, "tokens": len(tokens), "n_ctx": self.params.n_ctx})
+
     # ---- generation -----------------------------------------------------------------------------------------
     def _token_text(self, token: int) -> str:
         if token < 0:
@@ -369,6 +385,8 @@ class EngineHost:
                     "ev": "error",
                     "id": rid,
                     "kind": "context_full",
+                    "tokens": len(tokens),
+                    "n_ctx": n_ctx,
                     **said(msg(
                         "the conversation is {tokens:,} tokens long, more than the context of {ctx:,} tokens; "
                         "start a new conversation or load the model with a longer context",

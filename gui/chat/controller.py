@@ -23,6 +23,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 from modelnest.core.chat.history import HistoryStore
 from modelnest.core.chat.session import (
     ChatSession,
+    ContextUsage,
     ReplyDelta,
     ReplyFinished,
     ReplyStarted,
@@ -211,7 +212,8 @@ class ChatController(QObject):
     load_failed = Signal(object)  # ModelNestError (EngineError carries explanation/advice/log_tail)
     reply_started = Signal(object)  # ReplyStarted
     reply_delta = Signal(object)  # ReplyDelta
-    prompt_progress = Signal(float)  # share of the prompt read before the first token (shown in the status line)
+    prompt_progress = Signal(object)  # ProgressEvent of the prompt being read (fraction, done / total tokens)
+    context_usage = Signal(object)  # ContextUsage: prompt tokens of the context, and what the policy left out
     reply_finished = Signal(object)  # ReplyFinished
     engine_failed = Signal(object)  # EngineError that ended a reply (crash, hang, generation failure)
     engine_died = Signal(object)  # EngineError: the engine died while no reply was being written
@@ -363,7 +365,9 @@ class ChatController(QObject):
         elif isinstance(event, ReplyStarted):
             emit(self.reply_started, event)
         elif isinstance(event, ProgressEvent):
-            emit(self.prompt_progress, event.fraction)
+            emit(self.prompt_progress, event)
+        elif isinstance(event, ContextUsage):
+            emit(self.context_usage, event)
         elif isinstance(event, StoreWarning):
             emit(self.store_warning, event.message)
         elif isinstance(event, ReplyFinished):

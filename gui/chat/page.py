@@ -14,12 +14,32 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QCloseEvent, QHideEvent, QKeySequence, QShortcut, QShowEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from modelnest.core import paths
 from modelnest.core.chat.history import Conversation
-from modelnest.core.chat.session import ReplyDelta, ReplyFinished, ReplyStarted
-from modelnest.core.engine.client import EngineClient
+from modelnest.core.chat.history import Message as StoredMessage
+from modelnest.core.chat.session import (
+    CONTEXT_POLICIES,
+    ContextLimitReached,
+    ContextPolicy,
+    ContextUsage,
+    ReplyDelta,
+    ReplyFinished,
+    ReplyStarted,
+    context_policy_of,
+)
+from modelnest.core.engine.client import EngineClient, ProgressEvent
 from modelnest.core.engine.errors import EngineCrashed, EngineError, EngineHung
 from modelnest.core.engine.params import EngineParams, GenerationSummary, LoadReport
 from modelnest.core.errors import ModelNestError
@@ -98,11 +118,11 @@ class ChatPage(QWidget):
         self.conversation_id: int | None = None
         self._editing = False
         self._live: ReplyDelta | None = None
+        self._usage: ContextUsage | None = None
         self._throttle = ThrottleDetector()
         self._throttle_warned = False
         self._model_status: Render = lambda: self.tr("No model loaded.")
         self._model_tooltip: Render = lambda: ""
-        self._load_when_planned: str | None = None  # "Chat with this model": load once the planner has answered
         self._load_when_planned: str | None = None  # "Chat with this model": load once the planner has answered
         self.calibration_job: Job[object] | None = None  # the last speed record's background job
         self._sensors = _SensorLease(ctx.hardware)
@@ -141,7 +161,25 @@ class ChatPage(QWidget):
         center_layout.addWidget(self.error)
         self.view = ChatView()
         center_layout.addWidget(self.view, 1)
+        # Reading the prompt: words with token counts and a bar, shown only until the first token.
+        self.prompt_row = QWidget()
+        self.prompt_row.setObjectName("prompt_row")
+        prompt_layout = QHBoxLayout(self.prompt_row)
+        prompt_layout.setContentsMargins(0, 0, 0, 0)
+        self.prompt_label = QLabel()
+        self.prompt_label.setObjectName("prompt_label")
+        self.prompt_bar = QProgressBar()
+        self.prompt_bar.setObjectName("prompt_bar")
+        self.prompt_bar.setTextVisible(False)
+        self.prompt_bar.setMaximumHeight(12)
+        prompt_layout.addWidget(self.prompt_label)
+        prompt_layout.addWidget(self.prompt_bar, 1)
+        self.prompt_row.setVisible(False)
+        self._prompt: ProgressEvent | None = None
+        tr(self._render_prompt_progress)
+        center_layout.addWidget(self.prompt_row)
         self.gauges = ChatGauges()
+        self.gauges.set_throttle_threshold(self._throttle.hot_c)  # the detector's "hot", marked on the gauge
         center_layout.addWidget(self.gauges)
 
         self.editing_label = QLabel()
@@ -166,12 +204,18 @@ class ChatPage(QWidget):
         self.cancel_edit_button.setVisible(False)
         for b in (self.send_button, self.stop_button, self.regenerate_button, self.cancel_edit_button):
             buttons.addWidget(b)
+        self.context_policy = QComboBox()
+        self.context_policy.setObjectName("context_policy")
+        for policy in CONTEXT_POLICIES:
+            self.context_policy.addItem("", policy)
+        tr(self._render_policy_names)
+        buttons.addWidget(self.context_policy)
         input_row.addLayout(buttons)
         center_layout.addLayout(input_row)
         splitter.addWidget(center)
 
         self.panel = ModelPanel(self.ctx)
-        splitter.addWidget(self.panel)
+        splitter.addWidget(self.panel.scroll_area())
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
         splitter.setStretchFactor(2, 0)
@@ -204,6 +248,8 @@ class ChatPage(QWidget):
         c.reply_started.connect(self._on_reply_started)
         c.reply_delta.connect(self._on_reply_delta)
         c.prompt_progress.connect(self._on_prompt_progress)
+        c.context_usage.connect(self._on_context_usage)
+        self.panel.planned.connect(self._on_planned)
         c.reply_finished.connect(self._on_reply_finished)
         c.engine_failed.connect(self._on_engine_failed)
         c.engine_died.connect(self._on_engine_died)
@@ -212,11 +258,11 @@ class ChatPage(QWidget):
         self.ctx.hardware.reading.connect(self._on_sensors)
         self.panel.load_clicked.connect(self.load_model)
         self.panel.planned.connect(self._planned_for_chat)
-        self.panel.planned.connect(self._planned_for_chat)
         self.panel.unload_clicked.connect(self.controller.unload)
         self.send_button.clicked.connect(self.send)
         self.stop_button.clicked.connect(self.controller.stop)
         self.regenerate_button.clicked.connect(self.regenerate)
+        self.context_policy.currentIndexChanged.connect(self._on_policy_chosen)
         self.cancel_edit_button.clicked.connect(self.cancel_edit)
         self.sidebar.new_requested.connect(self.new_conversation)
         self.sidebar.open_requested.connect(self._on_conversation_selected)
@@ -292,6 +338,8 @@ class ChatPage(QWidget):
         self.cancel_edit()
         self.view.show_conversation(messages)
         self.panel.system_prompt.setPlainText(conversation.system_prompt)
+        self.set_context_policy(context_policy_of(conversation.settings))
+        self._show_stored_context(messages)
         self.refresh_conversations()
         self._update_buttons()
         return True
@@ -304,9 +352,12 @@ class ChatPage(QWidget):
         model = self.panel.model_path()
         conversation = self.store.create_conversation(
             model_path=model, model_name=Path(model).name if model else None,
-            system_prompt=self.panel.system_prompt.toPlainText(), settings=self._settings_used())
+            system_prompt=self.panel.system_prompt.toPlainText(),
+            settings={**self._settings_used(), "context_policy": self.selected_policy()})
         self.conversation_id = conversation.id
         self.view.show_conversation([])
+        self._usage = None
+        self.gauges.show_context(0, self.controller.report.n_ctx if self.controller.report else 0)
         self.refresh_conversations()
         self._update_buttons()
         return conversation
@@ -327,6 +378,19 @@ class ChatPage(QWidget):
         self._update_buttons()
         return True
 
+    def _show_stored_context(self, messages: list[StoredMessage]) -> None:
+        """The context fill of an opened conversation, from its last reply's recorded token counts."""
+        self._usage = None
+        for m in reversed(messages):
+            stats = m.stats or {}
+            prompt, completion, n_ctx = stats.get("prompt_tokens"), stats.get("completion_tokens"), stats.get("n_ctx")
+            if isinstance(prompt, int) and isinstance(completion, int):
+                ctx = n_ctx if isinstance(n_ctx, int) else (self.controller.report.n_ctx if self.controller.report
+                                                             else 0)
+                self.gauges.show_context(prompt + completion, ctx)
+                return
+        self.gauges.show_context(0, self.controller.report.n_ctx if self.controller.report else 0)
+
     # ---- model ---------------------------------------------------------------------------------------------
     @Slot()
     def load_model(self) -> None:
@@ -341,29 +405,6 @@ class ChatPage(QWidget):
         self.error.hide()
         self.controller.load(path, params)
         self._update_buttons()
-
-    @Slot(str)
-    def chat_with(self, path: str) -> None:
-        """"Chat with this model" from another page: select it and load it at once.
-
-        LM Studio loads a model as soon as it is picked, so users expect a chat to be ready without a second
-        click; the load waits for the planner's answer for that file (context, threads, GPU layers). A model that
-        is already loaded is kept, and a running reply is never interrupted (the model is only selected)."""
-        self.panel.add_model(path)
-        report = self.controller.report
-        if report is not None and str(report.path) == path:
-            return
-        if self.controller.busy or self.controller.loading:
-            self.show_status(lambda: self.tr("Selected; press Load when the current reply or load has finished."))
-            return
-        self._load_when_planned = path
-        self.panel.schedule_plan()
-
-    @Slot(object)
-    def _planned_for_chat(self, _plan: object) -> None:
-        pending, self._load_when_planned = self._load_when_planned, None
-        if pending is not None and pending == self.panel.model_path() and not self.controller.loading:
-            self.load_model()  # without a plan (unreadable header) too: Load then explains what is wrong
 
     @Slot(str)
     def chat_with(self, path: str) -> None:
@@ -543,6 +584,8 @@ class ChatPage(QWidget):
     @Slot(object)
     def _on_reply_started(self, event: ReplyStarted) -> None:
         self._throttle_warned = False  # warn at most once per reply
+        self._usage = None
+        self._prompt = None
         if event.reply.conversation_id != self.conversation_id:
             return
         self._live = None
@@ -555,25 +598,100 @@ class ChatPage(QWidget):
         self.view.begin_streaming(event.reply)
         self.refresh_conversations()  # the first message names the conversation
 
-    @Slot(float)
-    def _on_prompt_progress(self, fraction: float) -> None:
-        percent = round(100 * fraction)
-        self.status_message.show_message(lambda: self.tr("Reading the prompt: {0} %").format(percent), 15000,
-                                         tag="prompt")
+    @Slot(object)
+    def _on_prompt_progress(self, event: ProgressEvent) -> None:
+        self._prompt = event
+        self._render_prompt_progress()
+        self.prompt_row.setVisible(event.fraction < 1.0 and self.controller.busy)
+
+    def _render_prompt_progress(self) -> None:
+        event = self._prompt
+        if event is None:
+            return
+        if event.total:
+            self.prompt_label.setText(self.tr("Reading the conversation: {0:,} / {1:,} tokens").format(
+                event.done, event.total))
+            self.prompt_bar.setRange(0, event.total)
+            self.prompt_bar.setValue(event.done)
+        else:
+            self.prompt_label.setText(self.tr("Reading the conversation: {0} %").format(round(100 * event.fraction)))
+            self.prompt_bar.setRange(0, 100)
+            self.prompt_bar.setValue(round(100 * event.fraction))
+
+    def _hide_prompt_progress(self) -> None:
+        self.prompt_row.setVisible(False)
+
+    # ---- context ---------------------------------------------------------------------------------------------
+    def _render_policy_names(self) -> None:
+        names = {
+            "rolling": (self.tr("Context: rolling window"),
+                        self.tr("When the conversation no longer fits, the oldest messages are left out; the "
+                                "system prompt is always kept.")),
+            "truncate_middle": (self.tr("Context: truncate the middle"),
+                                self.tr("When the conversation no longer fits, messages after the first exchange "
+                                        "are left out, oldest first; the system prompt and the first exchange "
+                                        "are kept.")),
+            "stop": (self.tr("Context: stop at the limit"),
+                     self.tr("When the conversation no longer fits, nothing is left out: you are asked to start a "
+                             "new conversation or load the model with a longer context.")),
+        }
+        for i in range(self.context_policy.count()):
+            name, tip = names[self.context_policy.itemData(i)]
+            self.context_policy.setItemText(i, name)
+            self.context_policy.setItemData(i, tip, Qt.ItemDataRole.ToolTipRole)
+        self.context_policy.setToolTip(self.tr("What happens when this conversation no longer fits the model's "
+                                               "context (set per conversation)."))
+
+    def selected_policy(self) -> ContextPolicy:
+        return context_policy_of({"context_policy": self.context_policy.currentData()})
+
+    def set_context_policy(self, policy: ContextPolicy) -> None:
+        """Choose the policy of the open conversation (what the combo box does); stored with the conversation."""
+        self.context_policy.setCurrentIndex(max(0, self.context_policy.findData(policy)))
+
+    @Slot(int)
+    def _on_policy_chosen(self, _index: int) -> None:
+        if self.conversation_id is None:
+            return
+        try:
+            conversation = self.store.get_conversation(self.conversation_id)
+            if context_policy_of(conversation.settings) != self.selected_policy():
+                self.store.update_conversation(self.conversation_id, settings={
+                    **conversation.settings, "context_policy": self.selected_policy()})
+        except ModelNestError as exc:
+            self.show_status(functools.partial(tr_text, exc))
+
+    @Slot(object)
+    def _on_planned(self, plan: object) -> None:
+        predicted = getattr(plan, "predicted", None)
+        if predicted is not None:
+            self.gauges.show_prediction(predicted.low, predicted.high)
+
+    @Slot(object)
+    def _on_context_usage(self, usage: ContextUsage) -> None:
+        self._usage = usage
+        self.gauges.show_context(usage.tokens, usage.n_ctx)
+        if usage.dropped:
+            dropped = usage.dropped
+            self.show_status(lambda: self.tr("{0} earlier message(s) were left out so the conversation fits the "
+                                             "model's context; they are still in the history.").format(dropped),
+                             15000)
 
     @Slot(object)
     def _on_reply_delta(self, event: ReplyDelta) -> None:
         if event.message_id != self.view.streaming_id:
             return
         if event.tokens:
-            self.status_message.clear_message("prompt")  # the prompt is read: the reply itself shows progress
+            self._hide_prompt_progress()  # the prompt is read: the reply itself shows progress
         self.view.append_stream(event.text)
         self._live = event
         self.gauges.show_delta(event)
+        if self._usage is not None:
+            self.gauges.show_context(self._usage.tokens + event.tokens, self._usage.n_ctx)
 
     @Slot(object)
     def _on_reply_finished(self, event: ReplyFinished) -> None:
-        self.status_message.clear_message("prompt")
+        self._hide_prompt_progress()
         summary = event.summary
         if summary is not None:
             self.gauges.show_summary(summary)
@@ -582,6 +700,8 @@ class ChatPage(QWidget):
             self.view.finish_streaming(event.message)
         if event.status == "stopped":
             self.show_status(lambda: self.tr("Stopped; the partial reply was kept."))
+        elif summary is not None and summary.stop_reason == "context_full":
+            self._tell_context_full(summary.prompt_tokens + summary.tokens)
         self.refresh_conversations()
         self._update_buttons()
 
@@ -622,8 +742,30 @@ class ChatPage(QWidget):
                                          "every message was kept."), error)
         self._update_buttons()
 
+    def _tell_context_full(self, tokens: int) -> None:
+        """The reply filled the context and stopped: say so, and what happens next under this conversation's policy."""
+        usage = self._usage
+        n_ctx = usage.n_ctx if usage is not None else tokens
+        self.gauges.show_context(tokens, n_ctx)
+        if self.selected_policy() == "stop":
+            self.show_status(lambda: self.tr(
+                "The reply stopped because the model's context ({0:,} tokens) is full. Start a new conversation, "
+                "choose another Context setting for this one, or load the model with a longer context.").format(n_ctx),
+                30000)
+        else:
+            self.show_status(lambda: self.tr(
+                "The reply stopped because the model's context ({0:,} tokens) is full. Send a message to go on: "
+                "earlier messages will be left out to make room.").format(n_ctx), 30000)
+
     @Slot(object)
     def _on_turn_failed(self, error: ModelNestError) -> None:
+        if isinstance(error, ContextLimitReached):
+            self.gauges.show_context(error.tokens, error.n_ctx)
+            self._show_error(lambda: self.tr("This conversation no longer fits the model's context."), error)
+            if self.conversation_id is not None:
+                self.view.show_conversation(self.store.list_messages(self.conversation_id))
+            self._update_buttons()
+            return
         self._show_error(lambda: self.tr("The message could not be sent."), error)
         if self.conversation_id is not None:
             self.view.show_conversation(self.store.list_messages(self.conversation_id))

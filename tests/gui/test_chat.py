@@ -548,14 +548,20 @@ def test_sustained_throttling_while_generating_is_reported(qtbot: QtBot, page: C
 
 
 def test_prompt_progress_is_shown_while_the_prompt_is_read(qtbot: QtBot, page: ChatPage) -> None:
-    shown: list[str] = []
-    # Connected after the page's own slot: records what the status line says once the page has handled it.
-    page.controller.prompt_progress.connect(lambda _fraction: shown.append(page.status_message.text()))
+    shown: list[tuple[str, int, int, bool]] = []
+    # Connected after the page's own slot: records what the widget shows once the page has handled the event.
+    page.controller.prompt_progress.connect(lambda _e: shown.append(
+        (page.prompt_label.text(), page.prompt_bar.value(), page.prompt_bar.maximum(), page.prompt_row.isVisible())))
     page.panel.max_tokens.setValue(20)
-    type_and_send(qtbot, page, "read me first")
+    type_and_send(qtbot, page, "read me first " * 120)  # more than one batch of 512 tokens
     finish(qtbot, page)
-    assert shown and shown[-1] == "Reading the prompt: 100 %"
-    assert "Reading the prompt" not in page.status_message.text()  # cleared once the reply came
+    assert len(shown) >= 2, shown
+    label, done, total, _visible = shown[0]
+    assert re.fullmatch(r"Reading the conversation: [\d,]+ / [\d,]+ tokens", label) and 0 < done < total
+    assert f"{done:,} / {total:,}" in label and shown[0][3]  # the row is on screen while reading
+    assert [d for _l, d, _t, _v in shown] == sorted(d for _l, d, _t, _v in shown)
+    assert shown[-1][1] == shown[-1][2] == total
+    assert not page.prompt_row.isVisible()  # hidden once the reply came
 
 
 def test_changing_the_context_after_a_language_switch_keeps_the_language(

@@ -16,6 +16,7 @@ import pytest
 from modelnest.core.chat.history import HistoryError, HistoryStore
 from modelnest.core.chat.session import (
     ChatSession,
+    ContextLimitReached,
     ReplyDelta,
     ReplyFinished,
     ReplyStarted,
@@ -152,16 +153,18 @@ def test_regenerate_without_a_user_message_is_refused(engine: EngineClient, stor
         list(ChatSession(engine, store).regenerate(conv.id, SamplingParams(max_tokens=5)))
 
 
-def test_prompt_too_long_for_context_is_an_error_reply(tiny_model: Path, store: HistoryStore) -> None:
+def test_prompt_too_long_for_context_tells_the_user_and_keeps_the_message(
+    tiny_model: Path, store: HistoryStore
+) -> None:
     client = EngineClient(hang_timeout=10.0, ledger=CrashLedger())
     try:
         client.load(tiny_model, EngineParams(n_ctx=64, n_batch=64, n_ubatch=64, n_threads=2, n_threads_batch=2))
         conv = store.create_conversation()
-        result = list(ChatSession(client, store).send(conv.id, "word " * 400, SamplingParams(max_tokens=5)))[-1]
-        assert isinstance(result, ReplyFinished) and result.status == "error"
-        assert isinstance(result.error, GenerationFailed) and "context" in str(result.error.explanation)
-        stored = store.get_message(result.message.id)
-        assert stored.status == "error" and stored.stats["error"] == str(result.error.explanation)
+        with pytest.raises(ContextLimitReached) as info:
+            list(ChatSession(client, store).send(conv.id, "word " * 400, SamplingParams(max_tokens=5)))
+        assert "Shorten the message" in str(info.value) and info.value.n_ctx == 64  # words, not an engine error
+        messages = store.list_messages(conv.id)
+        assert [(m.role, m.content) for m in messages] == [("user", "word " * 400)]  # kept; no reply row
         assert client.alive and client.loaded is not None  # a refused request leaves the model loaded
     finally:
         client.shutdown()
