@@ -291,9 +291,9 @@ def probe_cpu(src: Sources) -> CpuInfo:
             info.missing["usable_cores"] = str(exc)
     for name in ("brand", "physical_cores", "logical_cores", "performance_cores"):
         if getattr(info, name) is None:
-            info.missing.setdefault(name, "the system did not report it")
+            info.missing.setdefault(name, msg("the system did not report it"))
     if not info.features:
-        info.missing.setdefault("features", "the system did not report CPU flags")
+        info.missing.setdefault("features", msg("the system did not report CPU flags"))
     return info
 
 

@@ -47,5 +47,5 @@ def probe_disk(src: Sources, models_dir: Path) -> DiskInfo:
             "most models are bigger. Choose a folder on another drive.", folder=models_dir, filesystem=info.filesystem,
         )
     elif info.filesystem is None:
-        info.missing.setdefault("filesystem", "mount point not found")
+        info.missing.setdefault("filesystem", msg("mount point not found"))
     return info

@@ -45,7 +45,7 @@ def probe_apple_gpu(src: Sources, chip: str | None, memory: MemoryInfo) -> tuple
             gpu.name = model or gpu.name
             gpu.gpu_cores = cores
     if gpu.gpu_cores is None:
-        gpu.missing.setdefault("gpu_cores", "ioreg did not report the GPU core count")
+        gpu.missing.setdefault("gpu_cores", msg("ioreg did not report the GPU core count"))
     total = memory.host_total_bytes or memory.total_bytes
     if total:
         wired = sysctl("iogpu.wired_limit_mb")

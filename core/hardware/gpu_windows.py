@@ -27,7 +27,7 @@ def probe_windows_gpus(src: Sources, skip_nvidia: bool) -> tuple[list[GpuInfo], 
     try:
         adapters = src.adapters()
     except OSError as exc:
-        return [], [f"Windows display adapters: registry unreadable ({exc})"]
+        return [], [msg("Windows display adapters: registry unreadable ({error})", error=str(exc))]
     gpus: list[GpuInfo] = []
     for index, values in enumerate(adapters):
         match = re.search(r"ven_([0-9a-f]{4})&dev_([0-9a-f]{4})", str(values.get("MatchingDeviceId", "")), re.I)

@@ -99,7 +99,7 @@ def probe_memory(src: Sources) -> MemoryInfo:
                 info.available_bytes = room if info.available_bytes is None else min(room, info.available_bytes)
     for name in ("total_bytes", "available_bytes", "swap_total_bytes"):
         if getattr(info, name) is None:
-            info.missing.setdefault(name, "the system did not report it")
+            info.missing.setdefault(name, msg("the system did not report it"))
     return info
 
 
