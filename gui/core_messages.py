@@ -341,6 +341,7 @@ CORE_MESSAGES = (
         "core",
         "The server is busy: {n} requests are already running or waiting. Try again shortly.",
     ),
+    QT_TRANSLATE_NOOP("core", "The server is stopping; this request was not served."),
     QT_TRANSLATE_NOOP(
         "core",
         "The server listens on {host}, not only on this computer: anyone who can reach this "
@@ -460,6 +461,7 @@ CORE_MESSAGES = (
     ),
     QT_TRANSLATE_NOOP("core", "Using the {build} build, as chosen with {variable}."),
     QT_TRANSLATE_NOOP("core", "Web pages from {origins} may call the API from a browser."),
+    QT_TRANSLATE_NOOP("core", "Windows display adapters: registry unreadable ({error})"),
     QT_TRANSLATE_NOOP(
         "core",
         "Your chat history file was damaged and could not be opened. ModelNest set it aside as "
@@ -556,6 +558,7 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("core", "hardware slowdown"),
     QT_TRANSLATE_NOOP("core", "integrated GPU: it uses system memory"),
     QT_TRANSLATE_NOOP("core", "iogpu.wired_limit_mb (set by the user)"),
+    QT_TRANSLATE_NOOP("core", "ioreg did not report the GPU core count"),
     QT_TRANSLATE_NOOP("core", "ioreg failed ({error})"),
     QT_TRANSLATE_NOOP("core", "it contains ':' (a drive letter or an alternate data stream on Windows)"),
     QT_TRANSLATE_NOOP("core", "it contains a NUL character"),
@@ -625,6 +628,7 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("core", "model is required: this server serves {model}."),
     QT_TRANSLATE_NOOP("core", "model name"),
     QT_TRANSLATE_NOOP("core", "model path"),
+    QT_TRANSLATE_NOOP("core", "mount point not found"),
     QT_TRANSLATE_NOOP(
         "core",
         "needs about {ram} of RAM and {vram} of GPU memory even at {ctx} tokens of context; "
@@ -800,6 +804,8 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("core", "the server cannot resume; restarting from zero"),
     QT_TRANSLATE_NOOP("core", "the server is rate-limiting (429)"),
     QT_TRANSLATE_NOOP("core", "the server refused the resume range; restarting from zero"),
+    QT_TRANSLATE_NOOP("core", "the system did not report CPU flags"),
+    QT_TRANSLATE_NOOP("core", "the system did not report it"),
     QT_TRANSLATE_NOOP("core", "the system's memory controller recorded {count} out-of-memory kill(s)"),
     QT_TRANSLATE_NOOP("core", "the tensor count"),
     QT_TRANSLATE_NOOP("core", "the type of '{key}'"),

@@ -357,6 +357,30 @@
         <translation>未加载模型。</translation>
     </message>
     <message>
+        <source>Send the message ({0})</source>
+        <translation>发送消息（{0}）</translation>
+    </message>
+    <message>
+        <source>Stop the reply, also while the model is still reading ({0})</source>
+        <translation>停止回复，模型仍在读取时也可以（{0}）</translation>
+    </message>
+    <message>
+        <source>Copy reply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy the last reply ({0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Leave editing ({0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no reply to copy yet.</source>
+        <translation>还没有可复制的回复。</translation>
+    </message>
+    <message>
         <source>A reply is being written. Stop it before switching conversations.</source>
         <translation>正在生成回复。请先停止，再切换对话。</translation>
     </message>
@@ -563,8 +587,16 @@
         <translation>新建聊天</translation>
     </message>
     <message>
+        <source>Start a new conversation ({0})</source>
+        <translation>新建对话（{0}）</translation>
+    </message>
+    <message>
         <source>Search titles</source>
         <translation>搜索标题</translation>
+    </message>
+    <message>
+        <source>Search the conversations&apos; titles ({0})</source>
+        <translation>搜索对话标题（{0}）</translation>
     </message>
     <message>
         <source>Rename</source>
@@ -2628,6 +2660,10 @@
         <translation>{url} 的服务器需要令牌；请在终端中运行此命令以输入令牌。</translation>
     </message>
     <message>
+        <source>The server is stopping; this request was not served.</source>
+        <translation>服务器正在停止；此请求没有得到处理。</translation>
+    </message>
+    <message>
         <source>This conversation is {tokens:,} tokens long and no longer leaves room for a reply in the model&apos;s context of {ctx:,} tokens; it is set to stop at the limit. Start a new conversation, let this one drop older messages (Context: rolling window or truncate the middle), or load the model with a longer context.</source>
         <translation>此对话长 {tokens:,} token，在模型 {ctx:,} token 的上下文中已没有留给回复的空间；它被设为到达上限即停止。请新建对话，让此对话舍弃较早的消息（上下文：滚动窗口或截断中间），或以更长的上下文加载模型。</translation>
     </message>
@@ -2646,6 +2682,10 @@
     <message>
         <source>Try a smaller context length or a smaller quantization of the model.</source>
         <translation>请尝试更小的上下文长度或该模型更小的量化版本。</translation>
+    </message>
+    <message>
+        <source>Windows display adapters: registry unreadable ({error})</source>
+        <translation>Windows 显示适配器：无法读取注册表（{error}）</translation>
     </message>
     <message>
         <source>Your last message with the system prompt is {tokens:,} tokens long, more than the model&apos;s context of {ctx:,} tokens, even without the rest of the conversation. Shorten the message or the system prompt, or load the model with a longer context.</source>
@@ -2798,6 +2838,10 @@
     <message>
         <source>iogpu.wired_limit_mb (set by the user)</source>
         <translation>iogpu.wired_limit_mb（由用户设置）</translation>
+    </message>
+    <message>
+        <source>ioreg did not report the GPU core count</source>
+        <translation>ioreg 没有报告 GPU 核心数</translation>
     </message>
     <message>
         <source>ioreg failed ({error})</source>
@@ -3002,6 +3046,10 @@
     <message>
         <source>model path</source>
         <translation>模型路径</translation>
+    </message>
+    <message>
+        <source>mount point not found</source>
+        <translation>找不到挂载点</translation>
     </message>
     <message>
         <source>needs about {ram} of RAM and {vram} of GPU memory even at {ctx} tokens of context; {free} of RAM is free to use</source>
@@ -3522,6 +3570,14 @@
     <message>
         <source>the server refused the resume range; restarting from zero</source>
         <translation>服务器拒绝了续传范围；从头开始</translation>
+    </message>
+    <message>
+        <source>the system did not report CPU flags</source>
+        <translation>系统没有报告 CPU 标志</translation>
+    </message>
+    <message>
+        <source>the system did not report it</source>
+        <translation>系统没有报告</translation>
     </message>
     <message>
         <source>the system&apos;s memory controller recorded {count} out-of-memory kill(s)</source>
