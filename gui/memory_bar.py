@@ -3,6 +3,8 @@ badge, and the predicted speed range with the measured figure beside it after a 
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
@@ -65,17 +67,21 @@ class MemoryBar(QWidget):
         self._summary.setWordWrap(True)
         self._bar = _Bar()
         self._legend = QLabel()
-        self._legend.setWordWrap(True)
+        self._legend.setObjectName("memory_legend")
+        self._legend.setWordWrap(False)  # one line per item (a wrapped legend split "KV cache 4.0 / MiB")
         self._speed = QLabel()
         self._speed.setWordWrap(True)
         for label in (self._badge, self._summary, self._speed):
             label.setVisible(not compact)
         top = QHBoxLayout()
         top.addWidget(self._badge)
-        top.addWidget(self._summary, 1)
+        top.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
+        # Below the badge, not beside it: a wrapped label beside another one in a narrow panel was given too
+        # little height and lost its last line.
+        layout.addWidget(self._summary)
         layout.addWidget(self._bar)
         layout.addWidget(self._legend)
         layout.addWidget(self._speed)
@@ -114,15 +120,14 @@ class MemoryBar(QWidget):
         self._bar.segments = [("weights", weights), ("kv", m.kv_cache_bytes), ("compute", compute)]
         self._bar.budget = budget
         self._bar.update()
-        self._legend.setText(
-            self.tr(
-                "<span style='color:{cw}'>■</span> weights {w} &nbsp; <span style='color:{ck}'>■</span> KV cache {k} "
-                "&nbsp; <span style='color:{cc}'>■</span> compute {c} &nbsp; ┆ free"
-            ).format(
-                cw=COLORS["weights"].name(), ck=COLORS["kv"].name(), cc=COLORS["compute"].name(),
-                w=_gb(weights), k=_gb(m.kv_cache_bytes), c=_gb(m.compute_bytes + m.output_bytes),
-            )
-        )
+        items = [
+            (COLORS["weights"].name(), "■", self.tr("weights {0}").format(_gb(weights))),
+            (COLORS["kv"].name(), "■", self.tr("KV cache {0}").format(_gb(m.kv_cache_bytes))),
+            (COLORS["compute"].name(), "■", self.tr("compute {0}").format(_gb(compute))),
+            (self.palette().text().color().name(), "┆", self.tr("free {0}").format(_gb(budget))),
+        ]
+        self._legend.setText("<br>".join(
+            f"<span style='color:{color}'>{mark}</span>&nbsp;{html.escape(text)}" for color, mark, text in items))
         self._update_speed()
 
     def set_measured(self, decode_tokens_per_s: float) -> None:

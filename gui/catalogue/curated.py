@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal, Slot
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QScrollArea,
     QSplitter,
     QTableView,
@@ -29,10 +30,14 @@ from modelnest.core.catalogue.quants import quant_rank
 from modelnest.core.plan.fit import CPU_ONLY, FITS, FULL_GPU, PARTIAL_GPU, TOO_LARGE
 from modelnest.gui.catalogue.common import Downloaded, LocalPaths, Plans
 from modelnest.gui.catalogue.detail import ModelDetail
-from modelnest.gui.catalogue.model import CatalogueFilterProxy, CatalogueRow, CatalogueTableModel
+from modelnest.gui.catalogue.model import COLUMNS, CatalogueFilterProxy, CatalogueRow, CatalogueTableModel
 from modelnest.gui.retranslate import Retranslator
 
-__all__ = ["CuratedTab"]
+__all__ = ["HIDDEN_BY_DEFAULT", "CuratedTab"]
+
+# Columns shown again from the header's menu: all ten do not fit beside the detail pane at the default window size
+# (1200x780), in English or Chinese. The detail pane shows each of them for the selected model; the name elides.
+HIDDEN_BY_DEFAULT = frozenset({"params", "size", "tasks", "license"})
 
 
 def _set_item_texts(combo: QComboBox, texts: list[str]) -> None:
@@ -138,8 +143,17 @@ class CuratedTab(QWidget):
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.verticalHeader().hide()
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.view.setWordWrap(False)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COLUMNS.index("model"), QHeaderView.ResizeMode.Stretch)  # elides, never widens
+        header.setStretchLastSection(False)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
+        self._texts.add(lambda: header.setToolTip(self.tr("Right-click to show or hide columns")))
+        for key in HIDDEN_BY_DEFAULT:
+            self.view.setColumnHidden(COLUMNS.index(key), True)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.proxy.modelReset.connect(self._show_detail)
         self.proxy.layoutChanged.connect(self._show_detail)
@@ -170,6 +184,27 @@ class CuratedTab(QWidget):
         layout.addLayout(row2)
         layout.addWidget(splitter, 1)
         self.detail.show_row(None)
+
+    def column_menu(self) -> QMenu:
+        """The header's menu: one checkable entry per column (the model name always stays)."""
+        menu = QMenu(self)
+        menu.setObjectName("column_menu")
+        for col, key in enumerate(COLUMNS):
+            if key == "model":
+                continue
+            action = menu.addAction(str(self.table.headerData(col, Qt.Orientation.Horizontal)))
+            action.setCheckable(True)
+            action.setChecked(not self.view.isColumnHidden(col))
+            action.setData(key)
+            action.toggled.connect(lambda on, k=key: self.set_column_visible(k, on))
+        return menu
+
+    @Slot(QPoint)
+    def _column_menu(self, pos: QPoint) -> None:
+        self.column_menu().exec(self.view.horizontalHeader().mapToGlobal(pos))
+
+    def set_column_visible(self, key: str, visible: bool) -> None:
+        self.view.setColumnHidden(COLUMNS.index(key), not visible)
 
     def _combo(self, name: str, values: list[Any], attr: str) -> QComboBox:
         combo = QComboBox()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
 
 from modelnest.core.plan.fit import fit_color
@@ -20,6 +21,43 @@ def _label(name: str, *, wrap: bool = True) -> QLabel:
     label.setObjectName(name)
     label.setWordWrap(wrap)
     return label
+
+
+class ElidedButton(QPushButton):
+    """A button whose long label ("Download Qwen2.5 Coder 14B Instruct Q4_K_M") elides to the pane's width instead
+    of widening the pane and pushing the table into a sideways scroll; the whole label is its tooltip."""
+
+    MIN_WIDTH = 120
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt API
+        self._full = text
+        self.setToolTip(text)
+        self._elide()
+
+    def text(self) -> str:
+        return self._full
+
+    def shown_text(self) -> str:
+        """What the button displays now (elided to its width)."""
+        return super().text()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        return QSize(self.MIN_WIDTH, super().minimumSizeHint().height())
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        return QSize(self.MIN_WIDTH, super().sizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        room = max(self.width() - 2 * self.style().pixelMetric(self.style().PixelMetric.PM_ButtonMargin) - 8, 20)
+        super().setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, room))
 
 
 class ModelDetail(QGroupBox):
@@ -54,10 +92,10 @@ class ModelDetail(QGroupBox):
         self.memory_bar.setObjectName("memory_bar")
         self.memory_bar.setVisible(False)
         self.d_notes = _label("detail_notes")
-        self.download_button = QPushButton()
+        self.download_button = ElidedButton()
         self.download_button.setObjectName("download_button")
         self.download_button.clicked.connect(self.download_clicked)
-        self.chat_button = QPushButton()
+        self.chat_button = ElidedButton()
         self.chat_button.setObjectName("detail_chat_button")
         self.chat_button.clicked.connect(self.chat_clicked)
         self.chat_button.setVisible(False)
@@ -164,7 +202,6 @@ class ModelDetail(QGroupBox):
                 self.memory_bar.set_plan(p.plan)
         self.memory_bar.setVisible(p is not None and p.plan is not None)
         self.download_button.setText(self.tr("Download {0} {1}").format(m.name, r.quant))
-        self.download_button.setToolTip(self.download_button.text())  # the button elides a long name
         self.chat_button.setText(self.tr("Chat with this model"))
         self.chat_button.setVisible(bool(r.downloaded_quants))
 

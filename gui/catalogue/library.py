@@ -74,6 +74,7 @@ class LibraryTab(QWidget):
         self.library_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.library_table.verticalHeader().hide()
         self.library_table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # long paths keep both ends
+        self.library_table.setWordWrap(False)  # one line per row: the tooltip has the whole path
         self.library_table.doubleClicked.connect(self._double_clicked)
         header = self.library_table.horizontalHeader()
         for col in range(5):
@@ -176,7 +177,6 @@ class LibraryTab(QWidget):
                     item.setForeground(Qt.GlobalColor.darkRed)
                 self.library_table.setItem(i, col, item)
             self.library_table.setCellWidget(i, self.ACTIONS, self._row_buttons(i, m))
-        self.library_table.resizeColumnsToContents()
 
     def _row_buttons(self, row: int, m: LocalModel) -> QWidget:
         box = QWidget()

@@ -14,12 +14,14 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -201,6 +203,20 @@ class ModelPanel(QWidget):
         self.threads.valueChanged.connect(self._threads_edited)
         ctx.hardware.when_ready(self._hardware_ready)
         self.schedule_plan()
+
+    def scroll_area(self) -> QScrollArea:
+        """The panel as the page shows it: in a vertical scroll area, so its texts (longer in Chinese) never make
+        the window taller than its default 1200x780 and nothing in it is squeezed until it is clipped."""
+        area = QScrollArea()
+        area.setObjectName("model_panel_scroll")
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        area.setWidget(self)
+        bar = area.style().pixelMetric(area.style().PixelMetric.PM_ScrollBarExtent)
+        area.setMinimumWidth(self.minimumWidth() + bar)
+        area.setMaximumWidth(self.maximumWidth() + bar)
+        return area
 
     def _label(self, text: Callable[[], str]) -> QLabel:
         label = QLabel()
