@@ -366,15 +366,15 @@
     </message>
     <message>
         <source>Copy reply</source>
-        <translation type="unfinished"></translation>
+        <translation>复制回复</translation>
     </message>
     <message>
         <source>Copy the last reply ({0})</source>
-        <translation type="unfinished"></translation>
+        <translation>复制最后一条回复（{0}）</translation>
     </message>
     <message>
         <source>Leave editing ({0})</source>
-        <translation type="unfinished"></translation>
+        <translation>退出编辑（{0}）</translation>
     </message>
     <message>
         <source>There is no reply to copy yet.</source>
