@@ -1941,7 +1941,7 @@
     </message>
     <message>
         <source>Loading failed: {reason} Trying again with {change}.</source>
-        <translation>加载失败：{reason}正在以{change}重试。</translation>
+        <translation>加载失败：{reason}正在重试，改用{change}。</translation>
     </message>
     <message>
         <source>Look at the details below; try another quantization or file of this model, or a smaller context.</source>
@@ -3034,6 +3034,10 @@
     <message>
         <source>metadata key &apos;{key}&apos; appears twice</source>
         <translation>元数据键“{key}”出现了两次</translation>
+    </message>
+    <message>
+        <source>mixture of experts</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>model is required: this server serves {model}.</source>
