@@ -625,6 +625,7 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("core", "metadata key #{index} contains control characters"),
     QT_TRANSLATE_NOOP("core", "metadata key #{index} is empty"),
     QT_TRANSLATE_NOOP("core", "metadata key '{key}' appears twice"),
+    QT_TRANSLATE_NOOP("core", "mixture of experts"),
     QT_TRANSLATE_NOOP("core", "model is required: this server serves {model}."),
     QT_TRANSLATE_NOOP("core", "model name"),
     QT_TRANSLATE_NOOP("core", "model path"),

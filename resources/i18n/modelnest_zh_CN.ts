@@ -3037,7 +3037,7 @@
     </message>
     <message>
         <source>mixture of experts</source>
-        <translation type="unfinished"></translation>
+        <translation>混合专家</translation>
     </message>
     <message>
         <source>model is required: this server serves {model}.</source>
