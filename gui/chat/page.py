@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QCloseEvent, QHideEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QHideEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -73,6 +73,11 @@ def default_engine(hardware: HardwareService) -> EngineClient:
 
     snapshot = hardware.snapshot
     return EngineClient(runtime=select_runtime(snapshot.gpus if snapshot is not None else []))
+
+
+def _keys(portable: str) -> str:
+    """A shortcut as this platform writes it (⌘N on macOS, Ctrl+N elsewhere)."""
+    return QKeySequence(portable).toString(QKeySequence.SequenceFormat.NativeText)
 
 
 class _SensorLease:
@@ -197,12 +202,20 @@ class ChatPage(QWidget):
         input_row.addWidget(self.input, 1)
         buttons = QVBoxLayout()
         self.send_button = self._button("send_button", lambda: self.tr("Send"))
+        tr(lambda: self.send_button.setToolTip(self.tr("Send the message ({0})").format(_keys("Ctrl+Return"))))
         self.stop_button = self._button("stop_button", lambda: self.tr("Stop"))
+        tr(lambda: self.stop_button.setToolTip(self.tr("Stop the reply, also while the model is still reading "
+                                                       "({0})").format(_keys("Esc"))))
         self.stop_button.setEnabled(False)
         self.regenerate_button = self._button("regenerate_button", lambda: self.tr("Regenerate"))
+        self.copy_last_button = self._button("copy_last_button", lambda: self.tr("Copy reply"))
+        tr(lambda: self.copy_last_button.setToolTip(self.tr("Copy the last reply ({0})").format(
+            _keys("Ctrl+Shift+C"))))
         self.cancel_edit_button = self._button("cancel_edit", lambda: self.tr("Cancel edit"))
+        tr(lambda: self.cancel_edit_button.setToolTip(self.tr("Leave editing ({0})").format(_keys("Esc"))))
         self.cancel_edit_button.setVisible(False)
-        for b in (self.send_button, self.stop_button, self.regenerate_button, self.cancel_edit_button):
+        for b in (self.send_button, self.stop_button, self.regenerate_button, self.copy_last_button,
+                  self.cancel_edit_button):
             buttons.addWidget(b)
         self.context_policy = QComboBox()
         self.context_policy.setObjectName("context_policy")
@@ -262,6 +275,7 @@ class ChatPage(QWidget):
         self.send_button.clicked.connect(self.send)
         self.stop_button.clicked.connect(self.controller.stop)
         self.regenerate_button.clicked.connect(self.regenerate)
+        self.copy_last_button.clicked.connect(self.copy_last_reply)
         self.context_policy.currentIndexChanged.connect(self._on_policy_chosen)
         self.cancel_edit_button.clicked.connect(self.cancel_edit)
         self.sidebar.new_requested.connect(self.new_conversation)
@@ -270,7 +284,52 @@ class ChatPage(QWidget):
         self.view.edit_requested.connect(self.begin_edit)
         self.view.retry_requested.connect(self.retry)
         self.view.copied.connect(self._on_copied)
-        QShortcut(QKeySequence("Ctrl+Return"), self.input, self.send)
+        self._shortcuts()
+
+    def _shortcuts(self) -> None:
+        """The chat's keys; they work anywhere on the page (not only in the focused widget)."""
+        here = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        keys: list[tuple[str, object]] = [
+            ("Ctrl+Return", self.send), ("Ctrl+Enter", self.send),  # Return and the keypad's Enter
+            ("Esc", self.escape),
+            ("Ctrl+N", self.new_conversation),
+            ("Ctrl+F", self.search_conversations),
+            ("Ctrl+Shift+C", self.copy_last_reply),
+        ]
+        self.shortcuts: dict[str, QShortcut] = {}
+        for key, slot in keys:
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(here)
+            shortcut.activated.connect(slot)
+            self.shortcuts[key] = shortcut
+
+    @Slot()
+    def escape(self) -> None:
+        """Esc: stop the reply (also while the prompt is being read); otherwise leave editing."""
+        if self.controller.busy:
+            self.controller.stop()
+        elif self._editing:
+            self.cancel_edit()
+
+    @Slot()
+    def search_conversations(self) -> None:
+        self.sidebar.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.sidebar.search.selectAll()
+
+    @Slot()
+    def copy_last_reply(self) -> bool:
+        """Ctrl+Shift+C: the last reply's text to the clipboard (the one being written, so far)."""
+        if self.view.streaming_id is not None:
+            text = self.view.streamed_text()
+        else:
+            replies = [m for m in map(self.view.message, self.view.message_ids()) if m.role == "assistant"]
+            text = replies[-1].content if replies else ""
+        if not text:
+            self.show_status(lambda: self.tr("There is no reply to copy yet."), 3000)
+            return False
+        QGuiApplication.clipboard().setText(text)
+        self._on_copied(text)
+        return True
 
     def _show_start_notices(self) -> None:
         notice = self.store.notice
@@ -305,7 +364,7 @@ class ChatPage(QWidget):
         self.stop_button.setEnabled(busy)
         last = self.view.message(self.view.message_ids()[-1]) if self.view.message_ids() else None
         self.regenerate_button.setEnabled(not busy and not loading and loaded and last is not None
-                                          and last.role == "assistant")
+                                          and last.role in ("assistant", "user"))  # user: unanswered
         self.sidebar.set_busy(busy)
         self.panel.set_loading(loading, loaded)
         self.panel.load_button.setEnabled(not busy and not loading)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -36,6 +37,11 @@ from modelnest.gui.retranslate import Retranslator
 __all__ = ["ConversationSidebar"]
 
 _TITLE_ROLE = Qt.ItemDataRole.UserRole + 1  # the stored title ("" for a chat not named yet)
+
+
+def _keys(portable: str) -> str:
+    """A shortcut as this platform writes it (⌘N on macOS, Ctrl+N elsewhere)."""
+    return QKeySequence(portable).toString(QKeySequence.SequenceFormat.NativeText)
 
 
 class ConversationSidebar(QWidget):
@@ -79,7 +85,11 @@ class ConversationSidebar(QWidget):
         self.setMinimumWidth(200)
         self._texts = Retranslator(self)
         self._texts.add(lambda: self.new_button.setText(self.tr("New chat")))
+        self._texts.add(lambda: self.new_button.setToolTip(self.tr("Start a new conversation ({0})").format(
+            _keys("Ctrl+N"))))
         self._texts.add(lambda: self.search.setPlaceholderText(self.tr("Search titles")))
+        self._texts.add(lambda: self.search.setToolTip(self.tr("Search the conversations' titles ({0})").format(
+            _keys("Ctrl+F"))))
         self._texts.add(lambda: self.rename_button.setText(self.tr("Rename")))
         self._texts.add(lambda: self.delete_button.setText(self.tr("Delete")))
         self._texts.add(lambda: self.export_button.setText(self.tr("Export")))

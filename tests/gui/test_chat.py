@@ -24,7 +24,7 @@ from support.processes import gone
 from modelnest.core import paths
 from modelnest.core.chat.history import HistoryStore
 from modelnest.core.chat.session import ReplyDelta, ReplyFinished
-from modelnest.core.engine.client import CrashLedger, EngineClient
+from modelnest.core.engine.client import CrashLedger, EngineClient, ProgressEvent
 from modelnest.core.hardware import GpuSensors, SensorReading, ThrottleDetector
 from modelnest.gui.app import apply_language
 from modelnest.gui.chat import ChatPage
@@ -658,3 +658,148 @@ def test_an_engine_that_dies_while_idle_is_shown_at_once(qtbot: QtBot, page: Cha
     with qtbot.waitSignal(page.controller.model_loaded, timeout=LOAD_TIMEOUT):
         page.error.action.click()  # Reload brings a new engine
     assert page.controller.engine_pid() not in (None, pid)
+
+
+# ---- context policy, prompt reading, keys -------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def medium_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Big enough that reading a long prompt takes several batches' worth of seconds on this CPU."""
+    from support.gguf_models import ModelShape, write_model
+
+    shape = ModelShape(n_layer=6, n_embd=768, n_head=12, n_head_kv=4, n_ff=2048, name="medium-random")
+    return write_model(tmp_path_factory.mktemp("medium") / "medium-F16.gguf", shape)
+
+
+def small_context_page(qtbot: QtBot, make_page: Callable[..., ChatPage], model: Path, policy: str) -> ChatPage:
+    page = make_page()
+    page.show()
+    page.panel.add_model(str(model))
+    page.panel.n_ctx.setValue(256)  # llama.cpp's smallest context
+    page.panel.threads.setValue(2)
+    page.panel.max_tokens.setValue(24)
+    page.panel.seed.setValue(5)
+    page.panel.ignore_eos = True
+    with qtbot.waitSignal(page.controller.model_loaded, timeout=LOAD_TIMEOUT):
+        qtbot.mouseClick(page.panel.load_button, Qt.MouseButton.LeftButton)
+    page.new_conversation()
+    page.set_context_policy(policy)  # type: ignore[arg-type]
+    assert page.conversation_id is not None
+    assert page.store.get_conversation(page.conversation_id).settings["context_policy"] == policy
+    return page
+
+
+@pytest.mark.parametrize("policy", ["rolling", "truncate_middle"])
+def test_a_full_context_drops_turns_and_the_reply_continues(
+    qtbot: QtBot, make_page: Callable[..., ChatPage], tiny_model: Path, policy: str
+) -> None:
+    page = small_context_page(qtbot, make_page, tiny_model, policy)
+    failures: list[object] = []
+    page.controller.engine_failed.connect(failures.append)
+    page.controller.turn_failed.connect(failures.append)
+    usages: list[object] = []
+    page.controller.context_usage.connect(usages.append)
+    for i in range(6):
+        type_and_send(qtbot, page, f"turn {i}: " + "tell me more about it " * 2)
+        result = finish(qtbot, page)
+        assert result.status == "complete" and result.error is None
+    assert failures == [] and not page.error.isVisible()
+    dropped = [u for u in usages if u.dropped]  # type: ignore[attr-defined]
+    assert dropped, usages
+    assert "earlier message(s) were left out" in page.status_message.text()
+    gauge = page.gauges.context
+    assert gauge.capacity == 256 and 0 < gauge.used <= 256 and "/ 256 tokens" in gauge.text()
+    assert len(page.store.list_messages(page.conversation_id)) == 12  # type: ignore[arg-type]
+
+
+def test_stop_at_the_limit_says_what_to_do_and_loses_nothing(
+    qtbot: QtBot, make_page: Callable[..., ChatPage], tiny_model: Path
+) -> None:
+    page = small_context_page(qtbot, make_page, tiny_model, "stop")
+    refused: list[object] = []
+    page.controller.turn_failed.connect(refused.append)
+    engine_errors: list[object] = []
+    page.controller.engine_failed.connect(engine_errors.append)
+    for i in range(12):
+        with qtbot.waitSignal(page.controller.busy_changed, timeout=REPLY_TIMEOUT,
+                              check_params_cb=lambda busy: not busy):
+            type_and_send(qtbot, page, f"turn {i}: " + "tell me more about it " * 2)
+        if refused:
+            break
+    assert refused and engine_errors == []
+    text = page.error.text.text()
+    assert "no longer fits the model's context" in text and "Start a new conversation" in text
+    messages = page.store.list_messages(page.conversation_id)  # type: ignore[arg-type]
+    assert messages[-1].role == "user" and messages[-1].content.startswith(f"turn {i}:")  # kept, unanswered
+    assert page.controller.report is not None  # the engine is fine: nothing to reload
+    # Switching this conversation to a rolling window and pressing Regenerate answers it.
+    page.set_context_policy("rolling")
+    assert page.regenerate_button.isEnabled()  # an unanswered message of yours can be answered
+    qtbot.mouseClick(page.regenerate_button, Qt.MouseButton.LeftButton)
+    assert finish(qtbot, page).status == "complete"
+
+
+def test_a_reply_that_fills_the_context_is_explained(
+    qtbot: QtBot, make_page: Callable[..., ChatPage], tiny_model: Path
+) -> None:
+    page = small_context_page(qtbot, make_page, tiny_model, "rolling")
+    page.panel.max_tokens.setValue(5000)  # more than the context holds: the reply runs into its end
+    type_and_send(qtbot, page, "go on forever")
+    result = finish(qtbot, page)
+    assert result.status == "complete" and result.summary is not None
+    assert result.summary.stop_reason == "context_full" and result.error is None
+    assert "context (256 tokens) is full" in page.status_message.text()
+    assert "Send a message to go on" in page.status_message.text() and not page.error.isVisible()
+    page.panel.max_tokens.setValue(16)
+    type_and_send(qtbot, page, "and now?")  # the rolling window makes room
+    assert finish(qtbot, page).status == "complete"
+
+
+def test_esc_stops_while_the_prompt_is_read(
+    qtbot: QtBot, make_page: Callable[..., ChatPage], medium_model: Path
+) -> None:
+    page = make_page()
+    page.show()
+    load(qtbot, page, medium_model, max_tokens=50)
+    seen: list[ProgressEvent] = []
+
+    def on_progress(event: ProgressEvent) -> None:
+        seen.append(event)
+        if len(seen) == 1:  # the first batch is read, later ones are still to come: Esc now
+            assert page.prompt_row.isVisible() and "Reading the conversation" in page.prompt_label.text()
+            qtbot.keyClick(page.input, Qt.Key.Key_Escape)
+
+    page.controller.prompt_progress.connect(on_progress)
+    type_and_send(qtbot, page, "a b c d " * 220)  # ~1,800 tokens: four batches of 512
+    result = finish(qtbot, page)
+    assert result.status == "stopped" and result.summary is not None and result.summary.tokens == 0
+    assert seen[0].done < seen[0].total and seen[-1].done < seen[-1].total  # never read to the end
+    assert not page.prompt_row.isVisible()
+
+
+def test_esc_stops_while_the_reply_is_written(qtbot: QtBot, page: ChatPage) -> None:
+    page.panel.max_tokens.setValue(100_000)
+    with qtbot.waitSignal(page.controller.reply_delta, timeout=REPLY_TIMEOUT):
+        type_and_send(qtbot, page, "keep going")
+    with qtbot.waitSignal(page.controller.reply_finished, timeout=REPLY_TIMEOUT) as blocker:
+        qtbot.keyClick(page.view, Qt.Key.Key_Escape)  # focus anywhere on the page
+    assert blocker.args[0].status == "stopped" and blocker.args[0].message.content
+    qtbot.waitUntil(lambda: not page.controller.busy)
+
+
+def test_keyboard_shortcuts_and_their_tooltips(qtbot: QtBot, page: ChatPage) -> None:
+    assert "Ctrl+Return" in page.send_button.toolTip() and "Esc" in page.stop_button.toolTip()
+    assert "Ctrl+N" in page.sidebar.new_button.toolTip() and "Ctrl+F" in page.sidebar.search.toolTip()
+    assert "Ctrl+Shift+C" in page.copy_last_button.toolTip()
+    page.panel.max_tokens.setValue(12)
+    page.input.setPlainText("typed, then Ctrl+Enter")
+    qtbot.keyClick(page.input, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    result = finish(qtbot, page)
+    assert page.store.list_messages(page.conversation_id)[0].content == "typed, then Ctrl+Enter"  # type: ignore[arg-type]
+    QGuiApplication.clipboard().clear()
+    qtbot.keyClick(page.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert QGuiApplication.clipboard().text() == result.message.content != ""
+    before = page.conversation_id
+    qtbot.keyClick(page.view, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert page.conversation_id not in (None, before) and page.view.message_ids() == []
+    qtbot.keyClick(page.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert page.sidebar.search.hasFocus()
