@@ -105,6 +105,7 @@ def _connect_models(window: MainWindow, catalogue: CatalogueView, downloads: Dow
     chat.panel.delete_requested.connect(lambda path: deleter.delete(path, parent=window))
     deleter.deleted.connect(catalogue.rescan_downloaded)
     deleter.deleted.connect(chat.panel.rescan_models)
+    deleter.deleted.connect(downloads.refresh_rows)
 
 
 def run_app(argv: Sequence[str]) -> int:

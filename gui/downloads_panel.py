@@ -340,11 +340,14 @@ class _JobRow(QFrame):
         _set_enabled(self.pause_button, not finished and not (running and state is DownloadState.VERIFYING))
         _set_enabled(self.cancel_button, not finished)
         path = self.installed_path() if state is DownloadState.DONE else None
-        for w in (self.location, self.show_folder_button, self.chat_button):
-            if w.isHidden() == (path is not None):  # touched only when it changes (refresh runs per snapshot)
-                w.setVisible(path is not None)
+        present = path is not None and path.is_file()  # deleted from the app since: nothing to show or chat with
+        for w, want in ((self.location, path is not None), (self.show_folder_button, present),
+                        (self.chat_button, present)):
+            if w.isHidden() == want:  # touched only when it changes (refresh runs per snapshot)
+                w.setVisible(want)
         if path is not None:
-            _set_text(self.location, self.tr("Saved as {0}").format(path))
+            _set_text(self.location, self.tr("Saved as {0}").format(path) if present
+                      else self.tr("{0} has been deleted.").format(path))
 
     def _status_text(self, state: DownloadState, p: DownloadProgress | None) -> str:
         t = self.task
@@ -542,6 +545,12 @@ class DownloadsPanel(QWidget):
             self._partial_rows.append(row)
             self._partials_layout.addWidget(row)
         self.partials_box.setVisible(bool(self._partial_rows))
+
+    @Slot(list)
+    def refresh_rows(self, _paths: list[str] | None = None) -> None:
+        """After a model was deleted: finished rows stop offering a file that is gone."""
+        for row in self._rows:
+            row.refresh()
 
     def remove_partial_row(self, row: _PartialRow) -> None:
         if row in self._partial_rows:

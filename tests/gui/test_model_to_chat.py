@@ -27,6 +27,7 @@ from modelnest.gui.chat import ChatPage
 from modelnest.gui.context import AppContext
 from modelnest.gui.downloads_panel import DownloadsPanel
 from modelnest.gui.main_window import MainWindow
+from modelnest.gui.model_delete import ModelDeleter
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
@@ -138,6 +139,19 @@ def test_a_download_is_in_chat_at_once_and_one_click_from_a_reply(
         detail.chat_button.click()
     assert asked.args == [path] and window.current_page_key() == "chat"
     assert not chat.controller.loading and str(chat.controller.report.path) == path  # type: ignore[union-attr]
+
+    # Deleted (after unloading it): gone from Chat's list and the catalogue; the download no longer offers it.
+    with qtbot.waitSignal(chat.controller.model_unloaded, timeout=LOAD_TIMEOUT):
+        chat.panel.unload_button.click()
+    deleter = window.findChild(ModelDeleter, "model_deleter")
+    assert deleter is not None
+    with qtbot.waitSignal(deleter.deleted) as deleted:
+        assert deleter.delete(path, confirm=lambda question: "Qwen__Qwen2.5-0.5B-Instruct-GGUF" in question)
+    assert deleted.args == [[path]] and not Path(path).exists()
+    assert path not in combo_items(chat).values()
+    assert row.chat_button.isHidden() and row.show_folder_button.isHidden() and "deleted" in row.location.text()
+    qtbot.waitUntil(lambda: not catalogue.downloaded.get(QWEN), timeout=10_000)
+    assert detail.chat_button.isHidden()
 
 
 def scan_library(qtbot: QtBot, catalogue: CatalogueView, rows: int) -> dict[str, int]:
