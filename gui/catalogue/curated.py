@@ -201,7 +201,9 @@ class CuratedTab(QWidget):
 
     @Slot(QPoint)
     def _column_menu(self, pos: QPoint) -> None:
-        self.column_menu().exec(self.view.horizontalHeader().mapToGlobal(pos))
+        menu = self.column_menu()
+        menu.exec(self.view.horizontalHeader().mapToGlobal(pos))
+        menu.deleteLater()  # a new menu each time, in the current language
 
     def set_column_visible(self, key: str, visible: bool) -> None:
         self.view.setColumnHidden(COLUMNS.index(key), not visible)

@@ -157,3 +157,21 @@ def test_the_window_never_grows_while_a_reply_streams(qtbot: QtBot, window: Main
         window.show_page(key)
         settle()
         assert window.size() == DEFAULT, key
+
+
+def test_hidden_columns_come_back_from_the_header_menu(qtbot: QtBot, window: MainWindow) -> None:
+    catalogue: CatalogueView = window.page("catalogue")  # type: ignore[assignment]
+    curated = catalogue.curated
+    menu = curated.column_menu()
+    actions = {a.data(): a for a in menu.actions()}
+    assert set(actions) == set(COLUMNS) - {"model"}  # the name column cannot be hidden
+    assert {k for k, a in actions.items() if not a.isChecked()} == HIDDEN_BY_DEFAULT
+    assert actions["license"].text() == str(curated.table.headerData(COLUMNS.index("license"),
+                                                                      Qt.Orientation.Horizontal))
+    actions["license"].trigger()
+    assert not curated.view.isColumnHidden(COLUMNS.index("license"))
+    actions["speed"].trigger()
+    assert curated.view.isColumnHidden(COLUMNS.index("speed"))
+    assert {a.data() for a in curated.column_menu().actions() if not a.isChecked()} == (
+        HIDDEN_BY_DEFAULT - {"license"}) | {"speed"}
+    assert window.size() == DEFAULT
