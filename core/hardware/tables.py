@@ -219,9 +219,11 @@ ARM_PARTS: dict[int, str] = {
 # matrix-product rate (GFLOP/s per core, prefill). The base row is this project's speed test on a 2-core Xeon VM
 # (portable AVX2 build, llama-cpp-python 0.3.36, Dec 2026; core/plan/speedtest.py). The other rows scale it by an
 # estimate of their relative per-core throughput (SIMD width, IPC); they are estimates, and said to be.
-BASE_READ_GB_S_PER_CORE: dict[str, float] = {"F16": 9.0, "Q8_0": 10.0, "Q6_K": 7.0, "Q5_K": 6.5, "Q4_K": 7.5}
+# "attention": flops of attention over the KV cache (flash attention), decode and prefill.
+BASE_READ_GB_S_PER_CORE: dict[str, float] = {"F16": 9.0, "Q8_0": 10.0, "Q6_K": 7.0, "Q5_K": 6.5, "Q4_K": 7.5,
+                                             "attention": 4.0}
 BASE_PREFILL_GFLOPS_PER_CORE: dict[str, float] = {"F16": 45.0, "Q8_0": 60.0, "Q6_K": 40.0, "Q5_K": 38.0,
-                                                  "Q4_K": 50.0}
+                                                  "Q4_K": 50.0, "attention": 10.0}
 BASE_SOURCE = "ModelNest speed test, 2-core Xeon VM, AVX2 build, Dec 2026"
 
 

@@ -42,6 +42,9 @@ TYPICAL_FILL = 1024  # tokens of context a typical chat turn reads
 FIXED_SECONDS_PER_TOKEN = 2.5e-4
 SECONDS_PER_VOCAB_ENTRY = 4e-9
 SECONDS_PER_LAYER = 2.0e-5
+# MoE slow-down on the CPU when no speed test measured it (this project's VM: see docs/benchmarks.md).
+MOE_DECODE_FACTOR = 1.3
+MOE_PREFILL_FACTOR = 2.0
 # Half-width of the range shown, by what the figures rest on.
 SPREAD = {"measured": 0.15, "table": 0.30, "assumed": 0.50}
 # Tensor types the speed test measures; others are read at the rate per weight of the nearest measured one.
@@ -77,6 +80,12 @@ class DeviceRates:
     per_layer_s: float
     kind: str  # "measured" | "table" | "assumed"
     basis: Text
+    attn_gflops: float = 4.0  # decode attention over the KV cache (flash attention's vector path)
+    attn_prefill_gflops: float = 10.0  # the same in batches (prefill)
+    # Mixture-of-experts models compute slower than their bytes and weights say (routing, gathering rows, small
+    # matrices): CPU time of MoE models is multiplied by these (the speed test measures them on a MoE model).
+    moe_decode: float = 1.0
+    moe_prefill: float = 1.0
 
 
 def _bpw(type_name: str) -> float:
@@ -192,6 +201,7 @@ def cpu_rates(hw: HardwareSnapshot, threads: int, profile: SpeedProfile | None =
     ram, source, kind = ram_bandwidth(hw)
     per_core, prefill_core, row_source = cpu_core_rates(hw.cpu.brand, _cpu_class(hw), hw.cpu.features)
     cores = max(1, threads)
+    attn, attn_prefill = per_core.pop("attention"), prefill_core.pop("attention")
     reads = {t: v * cores for t, v in per_core.items()}
     flops = {t: v * cores for t, v in prefill_core.items()}
     if kind == "table":
@@ -201,7 +211,8 @@ def cpu_rates(hw: HardwareSnapshot, threads: int, profile: SpeedProfile | None =
     else:
         basis = msg("assumed")
     return DeviceRates(reads, flops, ram * BANDWIDTH_EFFICIENCY["cpu"], 0, FIXED_SECONDS_PER_TOKEN,
-                       SECONDS_PER_VOCAB_ENTRY, SECONDS_PER_LAYER, kind, basis)
+                       SECONDS_PER_VOCAB_ENTRY, SECONDS_PER_LAYER, kind, basis, attn * cores, attn_prefill * cores,
+                       MOE_DECODE_FACTOR, MOE_PREFILL_FACTOR)
 
 
 def gpu_bandwidth(gpu: GpuInfo, hw: HardwareSnapshot) -> tuple[float, Text, str]:
@@ -215,6 +226,14 @@ def gpu_bandwidth(gpu: GpuInfo, hw: HardwareSnapshot) -> tuple[float, Text, str]
     figure = gpu_class_bandwidth(gpu.vendor, gpu.unified_memory, ram)
     return figure, msg("assumed for {gpu} (not in our table): {gb:.0f} GB/s, a low figure for its class",
                        gpu=gpu.name, gb=figure), "assumed"
+
+
+def attention_flops(spec: ModelSpec, layer: int, cells: int) -> float:
+    """Flops of one token's attention over `cells` cached tokens in `layer` (QK and PV for every query head)."""
+    if spec.n_head_kv and layer < len(spec.n_head_kv) and spec.n_head_kv[layer] == 0:
+        return 0.0
+    cells = min(cells, spec.sliding_window) if spec.is_swa_layer(layer) and spec.sliding_window else cells
+    return 2.0 * spec.n_head * (spec.head_dim_k + spec.head_dim_v) * max(1, cells)
 
 
 def predict(
@@ -273,17 +292,23 @@ def predict(
             if r.layer >= 0:  # the output layer runs for the prompt's last token only
                 pre_cpu += 2 * r.weights / (type_flops(cpu.prefill_gflops, r.type_name) * GB)
     kv_type = "F16" if params.type_k == "f16" else "Q8_0"
-    attn_flops_per_layer = 4.0 * spec.n_head * spec.head_dim_k * max(1, fill) / 2  # QK and PV over half the fill
+    t_cpu_attn = 0.0
     for il in range(n_layer):
         kv_read = kv[il] * fill_share
+        # QK and PV: 2 flops per head dimension per cell; in decode over the whole fill, in prefill over half.
+        attn_flops = attention_flops(spec, il, fill)
         on_gpu = il >= gpu_start and params.offload_kqv
         if on_gpu:
             t_gpu += kv_read / gpu_eff
-            pre_gpu += attn_flops_per_layer / gpu_flops
+            pre_gpu += attn_flops / 2 / gpu_flops
         else:
-            t_cpu_reads += kv_read / (type_rate(cpu.read_gb_s, kv_type) * GB)
+            t_cpu_attn += max(kv_read / (type_rate(cpu.read_gb_s, kv_type) * GB), attn_flops / (cpu.attn_gflops * GB))
             cpu_bytes += kv_read
-            pre_cpu += attn_flops_per_layer / (type_flops(cpu.prefill_gflops, "F16") * GB)
+            pre_cpu += attn_flops / 2 / (cpu.attn_prefill_gflops * GB)
+    if spec.is_moe:
+        t_cpu_reads *= cpu.moe_decode
+        pre_cpu *= cpu.moe_prefill
+    t_cpu_reads += t_cpu_attn
     # The CPU cannot read what does not fit in its cache faster than its memory delivers it.
     t_cpu_memory = max(0.0, cpu_bytes - cpu.cache_bytes) / (cpu.memory_gb_s * GB)
     t_cpu = max(t_cpu_reads, t_cpu_memory) if cpu_bytes else 0.0

@@ -42,9 +42,14 @@ MEMORY_EFFICIENCY = 0.85  # llama.cpp's weight reads reach about this share of a
 # vocabulary, and one per tensor type, small enough to write and load in a fraction of a second.
 FIXED = SyntheticShape(n_layer=1, n_embd=64, n_head=2, n_head_kv=1, n_ff=128, n_vocab=512, name="speedtest-fixed")
 LAYERS = SyntheticShape(n_layer=9, n_embd=64, n_head=2, n_head_kv=1, n_ff=128, n_vocab=512, name="speedtest-layers")
-VOCAB = SyntheticShape(n_layer=1, n_embd=64, n_head=2, n_head_kv=1, n_ff=128, n_vocab=32768, name="speedtest-vocab")
+# Narrow rows in Q8_0: the output matrix of 64k entries reads little, so the time left is the vocabulary's own.
+VOCAB = SyntheticShape(n_layer=1, n_embd=32, n_head=1, n_head_kv=1, n_ff=64, n_vocab=65536, name="speedtest-vocab")
+VOCAB_TYPE = "Q8_0"
 TYPED = SyntheticShape(n_layer=4, n_embd=768, n_head=12, n_head_kv=4, n_ff=2048, n_vocab=512, name="speedtest-type")
+MOE = SyntheticShape(arch="qwen3moe", n_layer=2, n_embd=768, n_head=12, n_head_kv=4, n_ff=768, n_vocab=768,
+                     n_expert=8, n_expert_used=2, n_ff_exp=768, name="speedtest-moe")
 PREFILL_TOKENS = 128
+LONG_FILL = 384  # the attention measurement: a prompt this long, then decode over it
 
 Progress = Callable[[float, Message], None]
 
@@ -66,6 +71,10 @@ class SpeedProfile:
     memory_how: str
     cache_bytes: int
     seconds: float  # how long the test took
+    attn_gflops: float = 4.0  # attention over the KV cache, decode
+    attn_prefill_gflops: float = 10.0  # and prefill
+    moe_decode: float = 1.0  # a MoE model's CPU time over what its bytes and weights predict
+    moe_prefill: float = 1.0
     how: str = ""
     version: int = PROFILE_VERSION
     samples: dict[str, Any] = field(default_factory=dict)  # raw timings, for the record
@@ -82,6 +91,7 @@ class SpeedProfile:
             {t: v * scale for t, v in self.prefill_gflops.items()},
             self.memory_gb_s * MEMORY_EFFICIENCY, self.cache_bytes, self.fixed_s, self.per_vocab_s,
             self.per_layer_s, "measured", msg("measured on this computer (speed test of {date})", date=self.date),
+            self.attn_gflops * scale, self.attn_prefill_gflops * scale, self.moe_decode, self.moe_prefill,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -190,10 +200,10 @@ def _time_decode(engine: EngineClient, tokens: int, rounds: int = 1) -> float:
     return min(decode_interval(engine, per_round) for _ in range(rounds))
 
 
-def _time_prefill(engine: EngineClient, tokens: int) -> float:
+def _time_prefill(engine: EngineClient, tokens: int, letter: str = "w") -> float:
     """Seconds per prompt token of a `tokens`-long prompt (one character per token in this vocabulary)."""
     summary: GenerationSummary | None = None
-    for event in engine.generate(prompt="x" * tokens, sampling=SamplingParams(max_tokens=1, ignore_eos=True)):
+    for event in engine.generate(prompt=letter * tokens, sampling=SamplingParams(max_tokens=1, ignore_eos=True)):
         if isinstance(event, GenerationSummary):
             summary = event
     if summary is None or summary.prefill_tokens_per_s <= 0:
@@ -218,7 +228,7 @@ def run_speed_test(
     threads = max(1, threads)
     params = EngineParams(n_ctx=512, n_batch=512, n_ubatch=512, n_threads=threads, n_threads_batch=threads,
                           flash_attn=True, use_mmap=True)
-    steps = 4 + len(types)
+    steps = 5 + len(types)
     done = 0
 
     def step(what: Message) -> None:
@@ -233,15 +243,26 @@ def run_speed_test(
     with tempfile.TemporaryDirectory(prefix="modelnest-speedtest-") as tmp:
         work = Path(tmp)
 
-        def measure(shape: SyntheticShape, type_name: str, prefill: bool) -> tuple[float, float]:
+        def measure(shape: SyntheticShape, type_name: str, prefill: bool,
+                    also: Callable[[], None] | None = None) -> tuple[float, float]:
             path = write_model(work / f"{shape.name}-{type_name}.gguf", shape, type_name)
             client.load(path, params)
             _time_decode(client, 4)  # warm-up: the first tokens allocate and fault pages in
             t_tok = _time_decode(client, decode_tokens, rounds=3)
             t_pre = _time_prefill(client, prefill_tokens) if prefill else float("nan")
+            if also is not None:
+                also()
             client.unload()
             path.unlink()
             return t_tok, t_pre
+
+        long_fill: dict[str, float] = {}
+
+        def attention() -> None:
+            # Different letters: no prompt shares a prefix with the one before (the KV cache would be reused).
+            long_fill["prefill_s"] = _time_prefill(client, LONG_FILL, letter="y")
+            long_fill["decode_s"] = min(decode_interval(client, max(3, decode_tokens // 3), "z" * LONG_FILL)
+                                        for _ in range(2))
 
         try:
             client.start()
@@ -255,19 +276,24 @@ def run_speed_test(
             flops: dict[str, float] = {}
             base = fixed + TYPED.n_layer * per_layer  # the typed models' own fixed cost (vocabulary tiny)
             for type_name in types:
-                t_tok, t_pre = measure(TYPED, type_name, True)
+                t_tok, t_pre = measure(TYPED, type_name, True, attention if type_name == "F16" else None)
                 read, weights = _weight_bytes(TYPED, type_name)
                 reads[type_name] = read / max(t_tok - base, t_tok * 0.2) / 1e9
                 flops[type_name] = 2 * weights / t_pre / 1e9 if t_pre == t_pre else reads[type_name] * 4
                 samples[type_name] = {"decode_s": t_tok, "prefill_s": t_pre}
                 step(msg("{type} weights", type=type_name))
-            t_vocab, _ = measure(VOCAB, "F16", False)
-            out_read, _ = _weight_bytes(VOCAB, "F16")
-            f16 = reads.get("F16") or next(iter(reads.values()))
-            per_vocab = max(0.0, (t_vocab - t_fixed - (out_read - _weight_bytes(FIXED, "F16")[0]) / (f16 * 1e9))
+            attn, attn_prefill = _attention_rates(samples, long_fill, prefill_tokens, decode_tokens)
+            t_vocab, _ = measure(VOCAB, VOCAB_TYPE, False)
+            out_read, _ = _weight_bytes(VOCAB, VOCAB_TYPE)
+            rate = reads.get(VOCAB_TYPE) or next(iter(reads.values()))
+            per_vocab = max(0.0, (t_vocab - t_fixed - (out_read - _weight_bytes(FIXED, "F16")[0]) / (rate * 1e9))
                             / (VOCAB.n_vocab - FIXED.n_vocab))
             fixed = max(0.0, fixed - FIXED.n_vocab * per_vocab)
             step(msg("cost per vocabulary entry"))
+            moe_type = "Q4_K" if "Q4_K" in reads else next(iter(reads))
+            t_moe, t_moe_pre = measure(MOE, moe_type, True)
+            samples["moe"] = {"type": moe_type, "decode_s": t_moe, "prefill_s": t_moe_pre}
+            step(msg("mixture of experts"))
         finally:
             if own:
                 client.shutdown()
@@ -279,12 +305,21 @@ def run_speed_test(
         size = max(size, 2 * cache)  # the copy must not fit in the cache
     memory = measure_ram_bandwidth(None, seconds=memory_seconds, buffer_bytes=size, threads=os.cpu_count() or 1)
     step(msg("memory bandwidth"))
+    provisional = SpeedProfile(
+        fingerprint=fingerprint_of(hw), engine_version=engine_version(), measured_at=time.time(), threads=threads,
+        read_gb_s=reads, prefill_gflops=flops, fixed_s=fixed, per_vocab_s=per_vocab, per_layer_s=per_layer,
+        memory_gb_s=memory.value, memory_how=memory.source, cache_bytes=cache, seconds=0.0, attn_gflops=attn,
+        attn_prefill_gflops=attn_prefill,
+    )
+    moe_decode, moe_prefill = _moe_factors(provisional, params, t_moe, t_moe_pre, prefill_tokens)
     profile = SpeedProfile(
         fingerprint=fingerprint_of(hw), engine_version=engine_version(), measured_at=time.time(), threads=threads,
         read_gb_s={k: round(v, 3) for k, v in reads.items()},
         prefill_gflops={k: round(v, 3) for k, v in flops.items()},
         fixed_s=fixed, per_vocab_s=per_vocab, per_layer_s=per_layer, memory_gb_s=memory.value,
         memory_how=memory.source, cache_bytes=cache, seconds=round(time.perf_counter() - start, 2),
+        attn_gflops=round(attn, 3), attn_prefill_gflops=round(attn_prefill, 3), moe_decode=round(moe_decode, 3),
+        moe_prefill=round(moe_prefill, 3),
         how=(f"synthetic models through the engine at {threads} threads: {decode_tokens} decoded tokens "
              f"(median interval) and a {prefill_tokens}-token prompt per type; {memory.source}"),
         samples=samples,
@@ -292,3 +327,70 @@ def run_speed_test(
     if store:
         store_profile(profile)
     return profile
+
+
+def _attention_rates(samples: dict[str, Any], long_fill: dict[str, float], prefill_tokens: int,
+                     decode_tokens: int) -> tuple[float, float]:
+    """GFLOP/s of attention, decode and prefill, from the F16 model's short and long fills (defaults if the long
+    fill was not faster to tell apart than noise)."""
+    from modelnest.core.plan.spec import ModelSpec
+    from modelnest.core.plan.speed import attention_flops
+
+    spec = ModelSpec.from_architecture(arch="llama", n_layer=TYPED.n_layer, n_embd=TYPED.n_embd,
+                                       n_head=TYPED.n_head, n_head_kv=TYPED.n_head_kv, n_vocab=TYPED.n_vocab,
+                                       n_ff=TYPED.n_ff, n_ctx_train=TYPED.n_ctx_train, quant="F16", n_params=1)
+    short = samples.get("F16", {})
+    attn, attn_prefill = 4.0, 10.0
+    per_cell = sum(attention_flops(spec, il, 1) for il in range(TYPED.n_layer))
+    extra_decode = long_fill.get("decode_s", 0.0) - short.get("decode_s", 0.0)
+    cells = LONG_FILL - 1  # how many more cached tokens the long fill's decode attends to (same decode lengths)
+    if extra_decode > 0:
+        attn = per_cell * cells / extra_decode / 1e9
+    extra_prefill = long_fill.get("prefill_s", 0.0) - short.get("prefill_s", 0.0)
+    if extra_prefill > 0:
+        attn_prefill = per_cell * (LONG_FILL - prefill_tokens) / 2 / extra_prefill / 1e9
+    return attn, attn_prefill
+
+
+def _moe_factors(provisional: SpeedProfile, params: EngineParams, t_decode: float, t_prefill: float,
+                 prefill_tokens: int) -> tuple[float, float]:
+    """How much slower than its bytes and weights the MoE model ran (its CPU time, fixed cost left out)."""
+    import math
+
+    from modelnest.core.hardware.model import BandwidthInfo, CpuInfo, DiskInfo, MemoryInfo
+    from modelnest.core.plan.spec import ModelSpec
+    from modelnest.core.plan.speed import predict
+
+    moe_type = "Q4_K" if "Q4_K" in provisional.read_gb_s else next(iter(provisional.read_gb_s))
+    spec = ModelSpec(
+        arch="qwen3moe", n_layer=MOE.n_layer, n_embd=MOE.n_embd, n_head=MOE.n_head,
+        n_head_kv=(MOE.n_head_kv,) * MOE.n_layer, head_dim_k=MOE.n_embd // MOE.n_head,
+        head_dim_v=MOE.n_embd // MOE.n_head, n_vocab=MOE.n_vocab, n_ff=MOE.n_ff, n_ctx_train=MOE.n_ctx_train,
+        file_bytes=0, quant=moe_type, n_params=0, tensors=tuple(_tensor_infos(MOE, moe_type)),
+        expert_count=MOE.n_expert, expert_used_count=MOE.n_expert_used, expert_ff=MOE.n_ff_exp,
+    )
+    hw = HardwareSnapshot(CpuInfo(), MemoryInfo(), [], DiskInfo(), BandwidthInfo())
+    rates = provisional.rates(params.n_threads)
+    fixed = rates.fixed_s + MOE.n_vocab * rates.per_vocab_s + MOE.n_layer * rates.per_layer_s
+    decode_fill = predict(spec, params, hw, profile=provisional, fill_tokens=1 + 4)
+    prefill_fill = predict(spec, params, hw, profile=provisional, fill_tokens=prefill_tokens)
+    predicted_cpu = 1.0 / decode_fill.decode_tokens_per_s - fixed
+    factor = (t_decode - fixed) / predicted_cpu if predicted_cpu > 0 and math.isfinite(t_decode) else 1.0
+    pre = t_prefill * prefill_fill.prefill_tokens_per_s if math.isfinite(t_prefill) else 1.0
+    return min(4.0, max(0.5, factor)), min(6.0, max(0.5, pre))
+
+
+def _tensor_infos(shape: SyntheticShape, type_name: str) -> list[Any]:
+    from modelnest.core.gguf import TensorInfo
+
+    out = []
+    offset = 0
+    for name, dims, t in tensor_list(shape, type_name):
+        info = TYPE_BY_NAME[t]
+        n = 1
+        for d in dims:
+            n *= d
+        size = n // info.block_size * info.type_size
+        out.append(TensorInfo(name, dims, info.id, offset, size))
+        offset += size
+    return out

@@ -50,8 +50,10 @@ def test_moe_reads_only_the_experts_it_uses(tmp_path: Path) -> None:
     assert (spec.expert_count, spec.expert_used_count, spec.expert_ff, spec.is_moe) == (8, 2, 256, True)
     hw = machine(tmp_path, "i7_no_gpu_16gb")
     params = EngineParams(n_ctx=512, n_threads=4, n_threads_batch=4)
-    moe = predict(spec, params, hw, profile=profile_for(hw))
-    all_experts = predict(replace(spec, expert_used_count=spec.expert_count), params, hw, profile=profile_for(hw))
+    weights_only = replace(profile_for(hw), fixed_s=0.0, per_vocab_s=0.0, per_layer_s=0.0)  # a tiny model's
+    moe = predict(spec, params, hw, profile=weights_only, fill_tokens=8)  # fixed cost would hide the weights
+    all_experts = predict(replace(spec, expert_used_count=spec.expert_count), params, hw, profile=weights_only,
+                          fill_tokens=8)
     assert moe.decode_tokens_per_s > 1.5 * all_experts.decode_tokens_per_s
     # A published shape without a file: a 30B-A3B MoE predicts faster than a dense 8B on the same machine
     big_moe = plan(ModelSpec.from_architecture(quant="Q4_K_M", **QWEN3_30B_A3B), hw, 4096, profile=None)
@@ -143,7 +145,7 @@ def test_a_faster_measured_machine_predicts_faster_in_proportion(tmp_path: Path)
     hw = machine(tmp_path, "i7_no_gpu_16gb")
     spec = ModelSpec.from_architecture(quant="Q8_0", **QWEN3_8B)
     slow = replace(profile_for(hw), fixed_s=0.0, per_vocab_s=0.0, per_layer_s=0.0, memory_gb_s=1e6)
-    fast = replace(slow, read_gb_s={t: 2 * v for t, v in slow.read_gb_s.items()})
+    fast = replace(slow, read_gb_s={t: 2 * v for t, v in slow.read_gb_s.items()}, attn_gflops=2 * slow.attn_gflops)
     a = plan(spec, hw, 4096, profile=slow).predicted.decode_tokens_per_s
     b = plan(spec, hw, 4096, profile=fast).predicted.decode_tokens_per_s
     assert b / a == pytest.approx(2.0, rel=0.01)

@@ -1,0 +1,155 @@
+"""How right is the speed prediction before any run? Predicted vs real decode and prefill, with and without the
+speed test, on synthetic models of six architectures (two mixture-of-experts) at three quantizations.
+
+Runs this computer's speed test (core/plan/speedtest.py) first, then for each architecture (llama GQA, qwen2 with
+QKV biases, phi3 with fused QKV, qwen3 with Q/K norms, a mixtral-style llama with 8 experts / 2 used, qwen3moe with
+16 experts / 4 used) writes an F16 model with our own GGUF writer, quantizes it with llama.cpp (Q4_K_M, Q8_0),
+plans it with an empty calibration, loads it with the plan's parameters, fills the context to a quarter with a
+prompt (contexts 512, 2048, 8192) and decodes. Prediction is for exactly that fill. Goals (issue 11): every case
+within ±15 %, median within ±8 %, prefill within ±25 %. Decode speed is the median interval between tokens as the
+engine sends them, best of two rounds (a shared machine pre-empts single tokens); prefill is the engine's figure.
+
+    .venv/bin/python benchmarks/speed_accuracy.py [--threads N] [--contexts 512,2048,8192] [--quants ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from support.gguf_models import quantize  # noqa: E402
+
+WORK = Path(tempfile.mkdtemp(prefix="speed-accuracy-"))
+os.environ["MODELNEST_HOME"] = str(WORK / "home")  # the speed test's cache and calibration stay out of the user's
+
+from modelnest.core.engine.client import EngineClient, TokenEvent  # noqa: E402
+from modelnest.core.engine.params import GenerationSummary, SamplingParams  # noqa: E402
+from modelnest.core.gguf import read_file  # noqa: E402
+from modelnest.core.hardware import probe  # noqa: E402
+from modelnest.core.plan import Calibration, ModelSpec, plan, predict  # noqa: E402
+from modelnest.core.plan.planner import choose_threads  # noqa: E402
+from modelnest.core.plan.speedtest import run_speed_test  # noqa: E402
+from modelnest.core.plan.synthetic import SyntheticShape, write_model  # noqa: E402
+
+VOCAB = 8192
+ARCHS = {
+    "llama-gqa": SyntheticShape(arch="llama", n_layer=6, n_embd=512, n_head=8, n_head_kv=2, n_ff=1536,
+                                n_vocab=VOCAB, name="bench-llama"),
+    "qwen2-bias": SyntheticShape(arch="qwen2", n_layer=6, n_embd=512, n_head=8, n_head_kv=2, n_ff=1536,
+                                 n_vocab=VOCAB, name="bench-qwen2"),
+    "phi3-fused": SyntheticShape(arch="phi3", n_layer=6, n_embd=512, n_head=8, n_head_kv=8, n_ff=1536,
+                                 n_vocab=VOCAB, name="bench-fused"),
+    "qwen3-qknorm": SyntheticShape(arch="qwen3", n_layer=6, n_embd=512, n_head=8, n_head_kv=4, n_ff=1536,
+                                   n_vocab=VOCAB, name="bench-qwen3"),
+    "mixtral-8x2": SyntheticShape(arch="llama", n_layer=4, n_embd=512, n_head=8, n_head_kv=2, n_ff=512,
+                                  n_vocab=VOCAB, n_expert=8, n_expert_used=2, name="bench-llama-moe"),
+    "qwen3moe-16x4": SyntheticShape(arch="qwen3moe", n_layer=4, n_embd=512, n_head=8, n_head_kv=4, n_ff=256,
+                                    n_vocab=VOCAB, n_expert=16, n_expert_used=4, n_ff_exp=256, name="bench-qwen3moe"),
+}
+DECODE_TOKENS = 24
+
+
+def pct(predicted: float, real: float) -> float:
+    return 100.0 * (predicted - real) / real if real else float("nan")
+
+
+def run_once(engine: EngineClient, fill: int) -> tuple[float, float]:
+    """(decode tokens/s from the engine's token time stamps, prefill tokens/s) after a `fill`-token prompt."""
+    stamps: list[float] = []
+    prefill = 0.0
+    sampling = SamplingParams(max_tokens=DECODE_TOKENS, ignore_eos=True, seed=1)
+    for event in engine.generate(prompt="x" * fill, sampling=sampling):
+        if isinstance(event, TokenEvent):
+            stamps.append(event.t)
+        elif isinstance(event, GenerationSummary):
+            prefill = event.prefill_tokens_per_s
+    gaps = [b - a for a, b in itertools.pairwise(stamps)]
+    return 1.0 / statistics.median(gaps), prefill
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--threads", type=int, default=0, help="default: the planner's choice")
+    parser.add_argument("--contexts", default="512,2048,8192")
+    parser.add_argument("--quants", default="Q4_K_M,Q8_0,F16")
+    parser.add_argument("--archs", default=",".join(ARCHS))
+    args = parser.parse_args()
+    contexts = [int(c) for c in args.contexts.split(",")]
+    quants = args.quants.split(",")
+    hw = probe(with_sensors=False)
+    threads = args.threads or choose_threads(hw)
+    started = time.perf_counter()
+    with EngineClient(hang_timeout=300) as engine:
+        profile = run_speed_test(hw, threads, engine=engine)
+        print(f"speed test: {profile.seconds:.1f} s at {threads} threads; read GB/s "
+              + ", ".join(f"{k} {v:.1f}" for k, v in profile.read_gb_s.items())
+              + "; prefill GFLOP/s " + ", ".join(f"{k} {v:.0f}" for k, v in profile.prefill_gflops.items())
+              + f"; fixed {profile.fixed_s * 1e6:.0f} us + {profile.per_layer_s * 1e6:.1f} us/layer + "
+              f"{profile.per_vocab_s * 1e9:.2f} ns/vocab entry; memory {profile.memory_gb_s} GB/s")
+        header = (f"{'model':<15}{'quant':<8}{'ctx':>6}{'fill':>6} | {'decode t/s':>10} {'test err%':>9} "
+                  f"{'table err%':>10} | {'prefill t/s':>11} {'test err%':>9} {'table err%':>10}")
+        print(header)
+        print("-" * len(header))
+        errors: list[float] = []
+        table_errors: list[float] = []
+        prefill_errors: list[float] = []
+        prefill_table_errors: list[float] = []
+        for arch in args.archs.split(","):
+            shape = ARCHS[arch]
+            f16 = write_model(WORK / f"{arch}-F16.gguf", shape, "F16")
+            for quant in quants:
+                path = f16 if quant == "F16" else quantize(f16, WORK / f"{arch}-{quant}.gguf", quant)
+                spec = ModelSpec.from_header(read_file(path))
+                for ctx in contexts:
+                    empty = Calibration(WORK / f"empty-{arch}-{quant}-{ctx}.json")
+                    p = plan(spec, hw, ctx, calibration=empty, profile=profile)
+                    params = replace(p.engine_params, n_threads=threads, n_threads_batch=threads)
+                    fill = max(8, ctx // 4)
+                    engine.load(path, params)
+                    run_once(engine, 8)  # warm-up
+                    runs = [run_once(engine, fill) for _ in range(2)]
+                    decode = max(r[0] for r in runs)
+                    prefill = max(r[1] for r in runs)
+                    at_fill = fill + DECODE_TOKENS // 2
+                    with_test = predict(spec, params, hw, profile=profile, fill_tokens=at_fill)
+                    tables = predict(spec, params, hw, profile=None, fill_tokens=at_fill)
+                    e, te = pct(with_test.decode_tokens_per_s, decode), pct(tables.decode_tokens_per_s, decode)
+                    pe = pct(with_test.prefill_tokens_per_s, prefill)
+                    pte = pct(tables.prefill_tokens_per_s, prefill)
+                    errors.append(e)
+                    table_errors.append(te)
+                    prefill_errors.append(pe)
+                    prefill_table_errors.append(pte)
+                    print(f"{arch:<15}{quant:<8}{ctx:>6}{fill:>6} | {decode:>10.1f} {e:>+9.1f} {te:>+10.1f} | "
+                          f"{prefill:>11.0f} {pe:>+9.1f} {pte:>+10.1f}", flush=True)
+                if path != f16:
+                    path.unlink()
+            f16.unlink()
+
+    def summary(name: str, values: list[float], goal: float) -> str:
+        absolute = [abs(v) for v in values]
+        within = sum(1 for v in absolute if v <= goal)
+        return (f"{name}: median |err| {statistics.median(absolute):.1f} %, median err "
+                f"{statistics.median(values):+.1f} %, worst {max(absolute):.1f} %, within ±{goal:.0f} %: "
+                f"{within}/{len(values)}")
+
+    print()
+    print(f"{len(errors)} cases, {time.perf_counter() - started:.0f} s, {threads} threads")
+    print(summary("decode with the speed test", errors, 15))
+    print(summary("decode from tables only   ", table_errors, 15))
+    print(summary("prefill with the speed test", prefill_errors, 25))
+    print(summary("prefill from tables only   ", prefill_table_errors, 25))
+
+
+if __name__ == "__main__":
+    main()
