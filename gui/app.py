@@ -111,7 +111,7 @@ def _connect_models(window: MainWindow, catalogue: CatalogueView, downloads: Dow
 def run_app(argv: Sequence[str]) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
     app.setApplicationName("ModelNest")
-    ctx = AppContext.create()
+    ctx = AppContext.create(speed_test_at_start=True)  # this computer's speed test, once, in the background
     apply_language(ctx.settings.settings.language)
     window = build_main_window(ctx)
     window.show()

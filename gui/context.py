@@ -51,6 +51,7 @@ class AppContext:
         hardware: HardwareService | None = None,
         sensor_interval_ms: int = 1000,
         measure_fn: MeasureFn | None = None,
+        speed_test_at_start: bool = False,
         parent: QObject | None = None,
     ) -> AppContext:
         """The real services (paths default to the user's folders); ``sources`` replays a recorded machine."""
@@ -60,7 +61,7 @@ class AppContext:
         if hardware is None:
             hardware = HardwareService(
                 background, sources=sources, models_dir=models_dir, measure_fn=measure_fn,
-                interval_ms=sensor_interval_ms, parent=parent,
+                interval_ms=sensor_interval_ms, speed_test_at_start=speed_test_at_start, parent=parent,
             )
         problem: Text | None = None
         try:

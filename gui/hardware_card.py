@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from modelnest.core.errors import ModelNestError
 from modelnest.core.hardware import (
     HardwareSnapshot,
     SensorReading,
@@ -71,6 +72,7 @@ class HardwareCard(QWidget):
     snapshot_shown = Signal()
     reading_shown = Signal()
     bandwidth_shown = Signal()
+    speed_shown = Signal()  # the speed test finished (or failed) and the card shows it
 
     def __init__(
         self,
@@ -96,6 +98,7 @@ class HardwareCard(QWidget):
         self._verdict = ThrottleVerdict(False)
         self._status: Callable[[], str] = lambda: ""  # re-run on a language change
         self._measuring = False
+        self._speed_failure: Text | None = None
         self._lease = _SensorLease(self._hardware)
         self.destroyed.connect(functools.partial(_SensorLease.release, self._lease))
         # The first-visit RAM speed measurement waits a moment after the card appears, so start-up stays quick.
@@ -108,6 +111,9 @@ class HardwareCard(QWidget):
         self._hardware.bandwidth_ready.connect(self.show_bandwidth)
         self._hardware.bandwidth_failed.connect(self._measure_failed)
         self._hardware.probe_failed.connect(self._probe_failed)
+        self._hardware.speed_test_ready.connect(self._speed_ready)
+        self._hardware.speed_test_progress.connect(self._speed_progress)
+        self._hardware.speed_test_failed.connect(self._speed_failed)
         self._hardware.when_ready(self.show_snapshot)
         self._hardware.start()  # idempotent: one probe for every page
 
@@ -174,11 +180,19 @@ class HardwareCard(QWidget):
         self._measure_button.setObjectName("measure_again")
         self._measure_button.clicked.connect(self.measure_again)
         self._measure_button.setEnabled(False)
+        self._speed_button = QPushButton()
+        self._speed_button.setObjectName("measure_speed")
+        self._speed_button.clicked.connect(self.measure_speed)
+        self._speed_button.setEnabled(False)
 
         def button_texts() -> None:
             self._copy_button.setText(self.tr("Copy as text"))
             self._copy_button.setToolTip(self.tr("Copy this card as plain text, e.g. to ask for help on a forum"))
             self._measure_button.setText(self.tr("Measure memory speed again"))
+            self._speed_button.setText(self.tr("Measure speed"))
+            self._speed_button.setToolTip(self.tr(
+                "Run small test models through the engine for a few seconds, so that the speeds shown for models "
+                "are measured on this computer rather than taken from a table"))
 
         self._texts.add(button_texts)
         self._status_label = QLabel()
@@ -186,6 +200,7 @@ class HardwareCard(QWidget):
         self._status_label.setWordWrap(True)
         buttons.addWidget(self._copy_button)
         buttons.addWidget(self._measure_button)
+        buttons.addWidget(self._speed_button)
         buttons.addWidget(self._status_label, 1)
         layout.addLayout(buttons)
         layout.addStretch(1)
@@ -244,7 +259,8 @@ class HardwareCard(QWidget):
         self._render_gpus(snapshot)
         self._render_tier(snapshot)
         self._measure_button.setEnabled(not self._measuring)
-        if not self._measuring:
+        self._speed_button.setEnabled(not self._hardware.speed_testing)
+        if not self._measuring and not self._hardware.speed_testing:
             seconds = snapshot.probe_seconds
             self._set_status(lambda: self.tr("Detected in {0:.0f} ms").format(seconds * 1000) if seconds else "")
         if self.isVisible():
@@ -283,6 +299,21 @@ class HardwareCard(QWidget):
             self._add(f, sec, self.tr("Used by the engine"), used, "engine_features")
         for i, note in enumerate(c.notes):
             self._add(f, sec, self.tr("Note"), tr_text(note), f"cpu_note{i}")
+        self._add(f, sec, self.tr("Speed test"), self._speed_text(), "speed_test")
+
+    def _speed_text(self) -> str:
+        profile = self._hardware.speed_profile
+        if self._hardware.speed_testing:
+            return self.tr("running…")
+        if profile is None:
+            if self._speed_failure is not None:
+                return self.tr("could not run: {0}").format(tr_text(self._speed_failure))
+            return self.tr("not run yet (speeds shown for models come from tables until it runs)")
+        rates = self.tr(", ", "separator of a list of speeds").join(
+            self.tr("{0} {1:.1f} GB/s").format(kind, value) for kind, value in profile.read_gb_s.items())
+        return self.tr("measured on {0} ({1} threads): reading weights {2}; fixed cost {3:.2f} ms per token; "
+                       "memory {4:g} GB/s").format(profile.date, profile.threads, rates, profile.fixed_s * 1000,
+                                                   profile.memory_gb_s)
 
     def _render_memory(self, s: HardwareSnapshot) -> None:
         m, f, sec = s.memory, self._mem_form, self.tr("Memory")
@@ -468,6 +499,43 @@ class HardwareCard(QWidget):
         self._measure_button.setEnabled(False)
         self._set_status(lambda: self.tr("Measuring memory speed\u2026"))
         self._hardware.measure_bandwidth()
+
+    # ---- the speed test ---------------------------------------------------------------------------
+
+    @Slot()
+    def measure_speed(self) -> None:
+        """Run this computer's speed test in the background (the hardware service owns it: one for every page)."""
+        if self.snapshot is None or self._hardware.speed_testing:
+            return
+        self._speed_failure = None
+        self._speed_button.setEnabled(False)
+        self._set_status(lambda: self.tr("Measuring speed…"))
+        self._hardware.measure_speed()
+        self.show_snapshot(self.snapshot)  # the row says it is running
+
+    @Slot(object)
+    def _speed_progress(self, update: object) -> None:
+        fraction, what = update if isinstance(update, tuple) else (0.0, "")
+        self._speed_button.setEnabled(False)
+        self._set_status(lambda: self.tr("Measuring speed: {0} ({1:.0%})").format(tr_text(what), fraction))
+
+    @Slot(object)
+    def _speed_ready(self, _profile: object) -> None:
+        self._speed_button.setEnabled(True)
+        if self.snapshot is not None:
+            self._rows = []
+            self.show_snapshot(self._hardware.snapshot or self.snapshot)
+        self._set_status(lambda: self.tr("Speed measured: the speeds shown for models now come from this computer."))
+        self.speed_shown.emit()
+
+    @Slot(object)
+    def _speed_failed(self, error: BaseException) -> None:
+        self._speed_failure = error.message if isinstance(error, ModelNestError) and error.message else str(error)
+        self._speed_button.setEnabled(self.snapshot is not None)
+        if self.snapshot is not None:
+            self.show_snapshot(self.snapshot)
+        self._set_status(lambda: self.tr("Could not measure the speed: {0}").format(tr_text(error)))
+        self.speed_shown.emit()
 
     def _schedule_first_measurement(self) -> None:
         """First visit on this machine: measure RAM speed once (~0.5 s, cached, so later visits skip this)."""

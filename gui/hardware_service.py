@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, Signal
 
 from modelnest.core.hardware import HardwareSnapshot, SensorReading, SensorSampler, probe
 from modelnest.core.hardware.bandwidth import build_bandwidth
-from modelnest.core.hardware.model import BandwidthInfo
+from modelnest.core.hardware.model import BandwidthInfo, Figure
 from modelnest.core.hardware.sources import Sources
 from modelnest.gui.background import Background, JobControl
 
@@ -40,6 +40,22 @@ class Sampler(Protocol):
 SamplerFactory = Callable[[HardwareSnapshot], Sampler]
 
 
+SpeedTestFn = Callable[[HardwareSnapshot, Callable[[float, object], None]], Any]
+
+
+def _run_speed_test(snapshot: HardwareSnapshot, progress: Callable[[float, object], None]) -> Any:
+    from modelnest.core.plan.planner import choose_threads
+    from modelnest.core.plan.speedtest import run_speed_test
+
+    return run_speed_test(snapshot, choose_threads(snapshot), progress=progress)
+
+
+def _cached_profile(snapshot: HardwareSnapshot) -> Any:
+    from modelnest.core.plan.speedtest import cached_profile  # plan and engine client: loaded when needed
+
+    return cached_profile(snapshot)
+
+
 def _engine_features() -> dict[str, bool] | None:
     from modelnest.core.engine.features import engine_features  # starts the engine once; cached per version
 
@@ -54,6 +70,9 @@ class HardwareService(QObject):
     bandwidth_ready = Signal(object)  # BandwidthInfo, after ``measure_bandwidth``
     bandwidth_failed = Signal(object)  # the exception of a failed measurement; the snapshot keeps its figures
     probe_failed = Signal(object)  # the exception; the snapshot stays None
+    speed_test_ready = Signal(object)  # SpeedProfile, after ``measure_speed`` (bandwidth_ready follows: replan)
+    speed_test_progress = Signal(object)  # (fraction, Message) while the speed test runs
+    speed_test_failed = Signal(object)  # the exception; plans keep the figures they had
 
     def __init__(
         self,
@@ -65,6 +84,8 @@ class HardwareService(QObject):
         sampler_factory: SamplerFactory | None = None,
         measure_fn: MeasureFn | None = None,
         with_engine_features: bool | None = None,
+        speed_test_at_start: bool = False,
+        speed_test_fn: SpeedTestFn | None = None,
         interval_ms: int = 1000,
         parent: QObject | None = None,
     ) -> None:
@@ -88,6 +109,12 @@ class HardwareService(QObject):
         self._sensor_job: Any = None
         self._probing = False
         self.probe_count = 0  # how many probes ran (tests assert "once")
+        # With ``speed_test_at_start`` (the app, not tests) this machine's speed test runs once in the background
+        # after the first probe when none is cached for this machine and engine; never for a recorded machine.
+        self._speed_test_at_start = speed_test_at_start and sources is None
+        self.speed_profile: Any = None  # SpeedProfile of this machine, once known
+        self.speed_test_fn: SpeedTestFn = speed_test_fn or _run_speed_test  # tests hand in a short one
+        self.speed_testing = False
 
     # ---- the snapshot -----------------------------------------------------------------------------
 
@@ -123,6 +150,16 @@ class HardwareService(QObject):
         self.snapshot_ready.emit(snapshot)
         if self._sensor_users and self._sensor_job is None:
             self._start_sampling()
+        if self._speed_test_at_start:
+            self._speed_test_at_start = False  # once per session, whatever the outcome
+            self._background.submit(lambda _control: _cached_profile(snapshot), key="speed-test-cache",
+                                    on_result=self._cache_checked)
+
+    def _cache_checked(self, profile: Any) -> None:
+        if profile is not None:
+            self.speed_profile = profile
+        else:
+            self.measure_speed()
 
     def _failed(self, error: BaseException) -> None:
         self._probing = False
@@ -199,6 +236,40 @@ class HardwareService(QObject):
             lambda _control: self._measure_fn(snapshot), key="hardware-bandwidth", on_result=self._measured,
             on_error=self.bandwidth_failed.emit,
         )
+
+    # ---- the speed test -----------------------------------------------------------------------
+
+    def measure_speed(self) -> None:
+        """Run this computer's speed test (~5 s, engine process, cached per machine and engine version); plans made
+        after it use its figures, and ``bandwidth_ready`` tells the pages to plan again."""
+        snapshot = self._snapshot
+        if snapshot is None or self.speed_testing:
+            return
+        self.speed_testing = True
+
+        def run(control: JobControl) -> Any:
+            def progress(fraction: float, what: object) -> None:
+                control.check()  # a cancelled job stops between models; the engine is shut down on the way out
+                control.progress((fraction, what))
+
+            return self.speed_test_fn(snapshot, progress)
+
+        self._background.submit(run, key="speed-test", on_result=self._speed_measured,
+                                on_error=self._speed_failed, on_progress=self.speed_test_progress.emit)
+
+    def _speed_measured(self, profile: Any) -> None:
+        self.speed_testing = False
+        self.speed_profile = profile
+        self.speed_test_ready.emit(profile)
+        if self._snapshot is not None:
+            figure = Figure(profile.memory_gb_s, profile.memory_how)
+            bandwidth = replace(self._snapshot.bandwidth, figures=[
+                *(f for f in self._snapshot.bandwidth.figures if f.source != figure.source), figure])
+            self._measured(bandwidth)
+
+    def _speed_failed(self, error: BaseException) -> None:
+        self.speed_testing = False
+        self.speed_test_failed.emit(error)
 
     def _measured(self, bandwidth: BandwidthInfo) -> None:
         if self._snapshot is not None:

@@ -7,7 +7,7 @@ per layer), and a multi-threaded memory bandwidth figure. The result is cached p
 version (a new llama.cpp or another computer measures again) and records when and how it was measured.
 
 Per-token times are the median interval between tokens as the engine sends them (sampling and the pipe write
-included), best of three short rounds: on a shared machine a pre-empted token would otherwise decide the figure.
+included), best of five short rounds: on a shared machine a pre-empted token would otherwise decide the figure.
 """
 
 from __future__ import annotations
@@ -216,7 +216,7 @@ def run_speed_test(
     threads: int,
     *,
     types: tuple[str, ...] = MEASURED_TYPES,
-    decode_tokens: int = 24,
+    decode_tokens: int = 40,
     prefill_tokens: int = PREFILL_TOKENS,
     memory_seconds: float = 0.2,
     progress: Progress | None = None,
@@ -248,8 +248,10 @@ def run_speed_test(
             path = write_model(work / f"{shape.name}-{type_name}.gguf", shape, type_name)
             client.load(path, params)
             _time_decode(client, 4)  # warm-up: the first tokens allocate and fault pages in
-            t_tok = _time_decode(client, decode_tokens, rounds=3)
-            t_pre = _time_prefill(client, prefill_tokens) if prefill else float("nan")
+            t_tok = _time_decode(client, decode_tokens, rounds=5)
+            t_pre = float("nan")
+            if prefill:  # best of two, with different letters so that the second cannot reuse the first's cache
+                t_pre = min(_time_prefill(client, prefill_tokens, "w"), _time_prefill(client, prefill_tokens, "v"))
             if also is not None:
                 also()
             client.unload()
