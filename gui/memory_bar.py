@@ -144,6 +144,8 @@ class MemoryBar(QWidget):
             if p.calibration_runs
             else self.tr("not yet calibrated on this computer")
         )
+        if p.basis:  # what the figure rests on: this computer's speed test, a table, or an assumption
+            runs = self.tr("{runs}; {basis}").format(runs=runs, basis=tr_text(p.basis))
         text = self.tr("Predicted: {low:.1f}–{high:.1f} tokens/s ({runs})").format(low=p.low, high=p.high, runs=runs)
         if self._measured is not None:
             text += " · " + self.tr("measured: {v:.1f} tokens/s").format(v=self._measured)

@@ -196,7 +196,11 @@ class ModelDetail(QGroupBox):
                 format_bytes(p.total_bytes), where, p.ctx))
             runs = (self.tr("based on {0} calibration run(s) on this computer").format(p.calibration_runs)
                     if p.calibration_runs else self.tr("not yet calibrated on this computer"))
-            self.d_speed.setText(self.tr("{0} predicted ({1})").format(speed_text(p), runs))
+            basis = getattr(getattr(p.plan, "predicted", None), "basis", "")  # what the figure rests on
+            if basis:
+                self.d_speed.setText(self.tr("{0} predicted ({1}; {2})").format(speed_text(p), runs, tr_text(basis)))
+            else:
+                self.d_speed.setText(self.tr("{0} predicted ({1})").format(speed_text(p), runs))
             self.d_notes.setText("\n".join(tr_text(note) for note in p.notes))
             if p.plan is not None:
                 self.memory_bar.set_plan(p.plan)
