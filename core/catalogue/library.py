@@ -394,14 +394,44 @@ def model_label(
     return ModelLabel(name or name_from_filename(path.name), quant)
 
 
+# Reading a header with a 150k-token vocabulary takes ~0.6 s here (the validator parses every string), so a list
+# of models is named from file names first and from headers in the background; a file read once is not read again
+# until it changes (size or modification time).
+_LABELS: dict[tuple[str, int, int], ModelLabel] = {}
+
+
+def _stat_key(path: Path) -> tuple[str, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return str(path), st.st_size, st.st_mtime_ns
+
+
 def label_for_file(path: Path, names: Mapping[str, str] | None = None) -> ModelLabel:
     """``model_label`` for a file on disk (its header read with the bounded validator; an unreadable one is named
-    from its file name, so a broken file still shows up and Load explains what is wrong with it)."""
+    from its file name, so a broken file still shows up and Load explains what is wrong with it). Slow for a big
+    vocabulary: call it off the GUI thread; ``quick_label`` is the instant stand-in."""
+    key = _stat_key(path)
+    if names is None and key is not None and key in _LABELS:
+        return _LABELS[key]
     try:
         header: GGUFHeader | None = read_file(path)
     except (GGUFError, OSError):
         header = None
-    return model_label(path, header, repo_id=repo_of_path(path), names=names)
+    label = model_label(path, header, repo_id=repo_of_path(path), names=names)
+    if names is None and key is not None:
+        _LABELS[key] = label
+    return label
+
+
+def quick_label(path: Path) -> tuple[ModelLabel, bool]:
+    """(label, final) without reading the file: the one ``label_for_file`` found before if the file is unchanged,
+    else a name from the file name (``final`` False: ask ``label_for_file`` in the background)."""
+    key = _stat_key(path)
+    if key is not None and key in _LABELS:
+        return _LABELS[key], True
+    return model_label(path), False
 
 
 # --- deleting ------------------------------------------------------------------------------------------------
@@ -517,6 +547,7 @@ __all__ = [
     "model_label",
     "name_from_filename",
     "plan_delete",
+    "quick_label",
     "remove_user_folder",
     "repo_of_path",
     "scan_hf_cache",

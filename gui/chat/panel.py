@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from modelnest.core import paths
-from modelnest.core.catalogue.library import label_for_file
+from modelnest.core.catalogue.library import label_for_file, quick_label
 from modelnest.core.chat.sampling import engine_sampling
 from modelnest.core.chat.settings import ChatSettings, SamplingSettings
 from modelnest.core.engine.client import default_threads
@@ -69,6 +69,12 @@ class _PlanJob:
             self.job = None
 
 
+def _cancel_jobs(jobs: list[Job[dict[str, str]]], *_: object) -> None:
+    for job in jobs:
+        job.cancel()
+    jobs.clear()
+
+
 class ModelPanel(QWidget):
     """Collects what Load and Send need; never talks to the engine itself (the page does, via the controller).
 
@@ -79,6 +85,7 @@ class ModelPanel(QWidget):
     load_clicked = Signal()
     unload_clicked = Signal()
     delete_requested = Signal(str)  # the selected model's path: the app asks the user, then deletes it
+    models_named = Signal()  # the list's names were read from the files' headers (in the background)
     planned = Signal(object)  # Plan or None, after each planning request ended (tests and the page listen)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -89,6 +96,12 @@ class ModelPanel(QWidget):
         self.current_plan: Plan | None = None  # the planner's choice for the selected model (memory bar, params)
         self._plan_key: tuple[str | None, int | None] | None = None
         self._plan_job = _PlanJob()
+        self._label_jobs: list[Job[dict[str, str]]] = []  # names read from headers, off the GUI thread
+        self.destroyed.connect(functools.partial(_cancel_jobs, self._label_jobs))
+        self._label_timer = QTimer(self)
+        self._label_timer.setSingleShot(True)
+        self._label_timer.setInterval(0)  # once per batch of added items
+        self._label_timer.timeout.connect(self._start_naming)
         # Deleted with a plan on its way: drop it (its callback would reach a deleted widget). A partial on a plain
         # object, not a method of the panel, which is gone when ``destroyed`` fires.
         self.destroyed.connect(functools.partial(_PlanJob.cancel, self._plan_job))
@@ -249,11 +262,36 @@ class ModelPanel(QWidget):
             self.add_model(current)
 
     def _add_item(self, path: str) -> int:
-        # Named by core (header name and quantization; reading a header is a bounded read of its first bytes).
-        self.model_combo.addItem(str(label_for_file(Path(path))), path)
+        # Named by core: from the file name at once, from the header (general.name) in the background, since
+        # reading a big vocabulary takes about half a second per file.
+        label, final = quick_label(Path(path))
+        self.model_combo.addItem(str(label), path)
         index = self.model_combo.count() - 1
         self.model_combo.setItemData(index, path, Qt.ItemDataRole.ToolTipRole)
+        if not final:
+            self._label_timer.start()
         return index
+
+    @Slot()
+    def _start_naming(self) -> None:
+        wanted = [str(self.model_combo.itemData(i)) for i in range(self.model_combo.count())]
+
+        def work(control: JobControl) -> dict[str, str]:
+            out: dict[str, str] = {}
+            for path in wanted:
+                control.check()
+                out[path] = str(label_for_file(Path(path)))
+            return out
+
+        self._label_jobs[:] = [self._ctx.background.submit(work, key="chat-model-labels", on_result=self._named)]
+
+    def _named(self, labels: dict[str, str]) -> None:
+        self._label_jobs.clear()
+        for i in range(self.model_combo.count()):
+            text = labels.get(str(self.model_combo.itemData(i)))
+            if text is not None and text != self.model_combo.itemText(i):
+                self.model_combo.setItemText(i, text)
+        emit(self.models_named)
 
     def add_model(self, path: str) -> None:
         """Select `path`, adding it to the list when it is outside the models folder."""
@@ -415,6 +453,8 @@ class ModelPanel(QWidget):
         """No more plans (the page is closing): a running one is dropped."""
         self._plan_timer.stop()
         self._plan_job.cancel()
+        self._label_timer.stop()
+        _cancel_jobs(self._label_jobs)
 
     def set_loading(self, loading: bool, loaded: bool) -> None:
         self.progress.setVisible(loading)

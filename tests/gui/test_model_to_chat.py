@@ -81,6 +81,12 @@ def combo_items(chat: ChatPage) -> dict[str, str]:
     return {combo.itemText(i): combo.itemData(i) for i in range(combo.count())}
 
 
+def named_in_chat(qtbot: QtBot, chat: ChatPage, label: str) -> str:
+    """The path Chat's list shows as ``label`` once the headers are read (file-name names come first, at once)."""
+    qtbot.waitUntil(lambda: label in combo_items(chat), timeout=10_000)
+    return combo_items(chat)[label]
+
+
 def loaded_path(qtbot: QtBot, chat: ChatPage) -> str:
     qtbot.waitUntil(lambda: chat.controller.report is not None and not chat.controller.loading,
                     timeout=LOAD_TIMEOUT)
@@ -102,8 +108,11 @@ def test_a_download_is_in_chat_at_once_and_one_click_from_a_reply(
     with qtbot.waitSignal(downloads.model_installed, timeout=30_000) as installed:
         detail.download_button.click()
     (path,) = installed.args[0]
-    # In Chat's list the moment the download is installed, by name and quantization (not "qwen2.5-…q4_k_m.gguf").
-    assert combo_items(chat)["tiny-random-llama · Q4_K_M"] == path
+    # In Chat's list the moment the download is installed (named from its file name until the header is read),
+    # then by the header's name and the quantization, never as "qwen2.5-0.5b-instruct-q4_k_m.gguf".
+    assert combo_items(chat)["qwen2.5-0.5b-instruct · Q4_K_M"] == path
+    assert named_in_chat(qtbot, chat, "tiny-random-llama · Q4_K_M") == path
+    assert QWEN_FILE not in combo_items(chat)
     assert Path(path) == paths.models_dir() / "Qwen__Qwen2.5-0.5B-Instruct-GGUF" / QWEN_FILE
 
     row = downloads.job_rows()[0]
@@ -198,7 +207,7 @@ def test_chat_with_a_model_from_its_row_on_this_computer(
         qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
         qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
     assert window.current_page_key() == "chat" and loaded_path(qtbot, chat) == str(theirs)
-    assert combo_items(chat)["tiny-random-llama · Q8_0"] == str(theirs)
+    assert named_in_chat(qtbot, chat, "tiny-random-llama · Q8_0") == str(theirs)
 
 
 def test_delete_asks_names_paths_outside_our_folder_and_updates_every_list(
@@ -207,7 +216,7 @@ def test_delete_asks_names_paths_outside_our_folder_and_updates_every_list(
     catalogue, _downloads, chat = pages(window)
     ours, theirs = place_models(tiny_models, other_apps)
     chat.panel.rescan_models()
-    assert combo_items(chat)["tiny-random-llama · Q4_K_M"] == str(ours)
+    assert named_in_chat(qtbot, chat, "tiny-random-llama · Q4_K_M") == str(ours)
     window.show_page("catalogue")
     rows = scan_library(qtbot, catalogue, 2)
     questions: list[str] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -86,3 +87,16 @@ def test_shared_stores_and_links_are_never_deleted(tmp_path: Path) -> None:
     plan = plan_delete(link)
     assert plan.refusal is not None and not plan.inside_models_dir
     assert blob.exists() and link.exists()
+
+
+def test_a_header_is_read_once_until_the_file_changes(tiny_models: dict[str, Path], tmp_path: Path) -> None:
+    from modelnest.core.catalogue.library import quick_label
+
+    path = tmp_path / "copy-Q4_K_M.gguf"
+    shutil.copyfile(tiny_models["Q4_K_M"], path)
+    assert quick_label(path) == (ModelLabel("copy", "Q4_K_M"), False)  # from the file name, nothing read
+    assert label_for_file(path) == ModelLabel("tiny-random-llama", "Q4_K_M")
+    assert quick_label(path) == (ModelLabel("tiny-random-llama", "Q4_K_M"), True)
+    shutil.copyfile(tiny_models["Q8_0"], path)  # another file under the same name: read again
+    assert quick_label(path)[1] is False
+    assert label_for_file(path) == ModelLabel("tiny-random-llama", "Q4_K_M")  # the tag in the name wins
