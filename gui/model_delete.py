@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from modelnest.core.catalogue.library import ModelLabel, delete_confirmation, delete_model, label_for_file, plan_delete
+from modelnest.core.catalogue.library import ModelLabel, delete_confirmation, delete_model, plan_delete, quick_label
 from modelnest.core.errors import ModelNestError
 from modelnest.core.messages import msg
 from modelnest.gui.i18n import tr_text
@@ -58,7 +58,8 @@ class ModelDeleter(QObject):
         if plan.refusal is not None:
             self._messages.warning(plan.refusal)
             return False
-        question = tr_text(delete_confirmation(plan, label or label_for_file(path), app=app))
+        # The name Chat's list shows (read there in the background): no header is read on the GUI thread here.
+        question = tr_text(delete_confirmation(plan, label or quick_label(path)[0], app=app))
         ask = confirm or (lambda text: _ask(parent, text))
         if not ask(question):
             return False
