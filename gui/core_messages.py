@@ -395,6 +395,8 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("core", "The {what} were not in the expected form and were left out."),
     QT_TRANSLATE_NOOP("core", "There is no message of yours in this conversation to edit."),
     QT_TRANSLATE_NOOP("core", "There is no message of yours to answer in this conversation."),
+    QT_TRANSLATE_NOOP("core", "There is no reply to regenerate in this conversation."),
+    QT_TRANSLATE_NOOP("core", "There is no such message of yours to edit (it may have been deleted)."),
     QT_TRANSLATE_NOOP(
         "core",
         "This build of the engine does not match your processor; install the build for your "
@@ -526,6 +528,7 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("core", "cannot read {path}: permission denied"),
     QT_TRANSLATE_NOOP("core", "catalogue entry {id!r} is malformed: {error}"),
     QT_TRANSLATE_NOOP("core", "checking {file} already on disk"),
+    QT_TRANSLATE_NOOP("core", "choose the reply"),
     QT_TRANSLATE_NOOP("core", "clock speed is down {lost} % while the temperature rose to {temp:.0f} °C"),
     QT_TRANSLATE_NOOP("core", "connection problem ({error})"),
     QT_TRANSLATE_NOOP("core", "context reduced from {old} to {new} tokens to fit in memory"),
@@ -544,6 +547,7 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("core", "creation time"),
     QT_TRANSLATE_NOOP("core", "ctx {value}"),
     QT_TRANSLATE_NOOP("core", "delete the conversation"),
+    QT_TRANSLATE_NOOP("core", "delete the message"),
     QT_TRANSLATE_NOOP("core", "delete the reply"),
     QT_TRANSLATE_NOOP("core", "edit your message"),
     QT_TRANSLATE_NOOP("core", "element {index} of {field}"),

@@ -329,10 +329,6 @@
         <translation>ModelNest 上次停止时有 {0} 条回复被中断；它们已被标记，可以重试。</translation>
     </message>
     <message>
-        <source>Editing your last message: Send replaces it and everything after it.</source>
-        <translation>正在编辑你的最后一条消息：发送后将替换它及其之后的全部内容。</translation>
-    </message>
-    <message>
         <source>Type a message (Ctrl+Enter sends)</source>
         <translation>输入消息（Ctrl+Enter 发送）</translation>
     </message>
@@ -355,6 +351,10 @@
     <message>
         <source>No model loaded.</source>
         <translation>未加载模型。</translation>
+    </message>
+    <message>
+        <source>Editing your message: Send replaces it and everything after it.</source>
+        <translation>正在编辑你的消息：发送后将替换它及其后的所有内容。</translation>
     </message>
     <message>
         <source>Send the message ({0})</source>
@@ -439,6 +439,14 @@
     <message>
         <source>Load a model first.</source>
         <translation>请先加载模型。</translation>
+    </message>
+    <message>
+        <source>Delete message</source>
+        <translation>删除消息</translation>
+    </message>
+    <message>
+        <source>Delete this message from the conversation? This cannot be undone.</source>
+        <translation>要从对话中删除这条消息吗？此操作无法撤销。</translation>
     </message>
     <message>
         <source>Reading the conversation: {0:,} / {1:,} tokens</source>
@@ -554,6 +562,10 @@
     <message>
         <source>Edit</source>
         <translation>编辑</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
     </message>
     <message>
         <source>Stopped.</source>
@@ -932,8 +944,45 @@
         <translation>?</translation>
     </message>
     <message>
+        <source>Measure speed</source>
+        <translation>测速</translation>
+    </message>
+    <message>
+        <source>Run small test models through the engine for a few seconds, so that the speeds shown for models are measured on this computer rather than taken from a table</source>
+        <translation>用引擎运行几秒钟小型测试模型，使模型显示的速度来自本机实测，而不是查表</translation>
+    </message>
+    <message>
         <source>Could not look at this computer: {0}</source>
         <translation>无法检测本机：{0}</translation>
+    </message>
+    <message>
+        <source>Speed test</source>
+        <translation>测速</translation>
+    </message>
+    <message>
+        <source>running…</source>
+        <translation>正在运行…</translation>
+    </message>
+    <message>
+        <source>could not run: {0}</source>
+        <translation>无法运行：{0}</translation>
+    </message>
+    <message>
+        <source>not run yet (speeds shown for models come from tables until it runs)</source>
+        <translation>尚未运行（在运行之前，模型显示的速度来自表格）</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <comment>separator of a list of speeds</comment>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>{0} {1:.1f} GB/s</source>
+        <translation>{0} {1:.1f} GB/s</translation>
+    </message>
+    <message>
+        <source>measured on {0} ({1} threads): reading weights {2}; fixed cost {3:.2f} ms per token; memory {4:g} GB/s</source>
+        <translation>于 {0} 实测（{1} 线程）：读取权重 {2}；每 token 固定开销 {3:.2f} ms；内存 {4:g} GB/s</translation>
     </message>
     <message>
         <source>GPU {0}</source>
@@ -1101,6 +1150,22 @@
     <message>
         <source>Measuring memory speed…</source>
         <translation>正在测量内存速度…</translation>
+    </message>
+    <message>
+        <source>Measuring speed…</source>
+        <translation>正在测速…</translation>
+    </message>
+    <message>
+        <source>Measuring speed: {0} ({1:.0%})</source>
+        <translation>正在测速：{0}（{1:.0%}）</translation>
+    </message>
+    <message>
+        <source>Speed measured: the speeds shown for models now come from this computer.</source>
+        <translation>测速完成：模型显示的速度现在来自本机。</translation>
+    </message>
+    <message>
+        <source>Could not measure the speed: {0}</source>
+        <translation>无法测速：{0}</translation>
     </message>
     <message>
         <source>ModelNest hardware card</source>
@@ -1395,6 +1460,10 @@
         <translation>本机尚未校准</translation>
     </message>
     <message>
+        <source>{runs}; {basis}</source>
+        <translation>{runs}；{basis}</translation>
+    </message>
+    <message>
         <source>Predicted: {low:.1f}–{high:.1f} tokens/s ({runs})</source>
         <translation>预测：{low:.1f}–{high:.1f} tokens/s（{runs}）</translation>
     </message>
@@ -1495,6 +1564,10 @@
     <message>
         <source>not yet calibrated on this computer</source>
         <translation>本机尚未校准</translation>
+    </message>
+    <message>
+        <source>{0} predicted ({1}; {2})</source>
+        <translation>预测 {0}（{1}；{2}）</translation>
     </message>
     <message>
         <source>{0} predicted ({1})</source>
@@ -1668,6 +1741,10 @@
     <message>
         <source>Saved as {0}</source>
         <translation>已保存为 {0}</translation>
+    </message>
+    <message>
+        <source>{0} has been deleted.</source>
+        <translation>{0} 已删除。</translation>
     </message>
     <message>
         <source>Failed: {0}</source>
@@ -2664,6 +2741,14 @@
         <translation>服务器正在停止；此请求没有得到处理。</translation>
     </message>
     <message>
+        <source>There is no reply to regenerate in this conversation.</source>
+        <translation>此对话中没有可重新生成的回复。</translation>
+    </message>
+    <message>
+        <source>There is no such message of yours to edit (it may have been deleted).</source>
+        <translation>没有这条可编辑的消息（可能已被删除）。</translation>
+    </message>
+    <message>
         <source>This conversation is {tokens:,} tokens long and no longer leaves room for a reply in the model&apos;s context of {ctx:,} tokens; it is set to stop at the limit. Start a new conversation, let this one drop older messages (Context: rolling window or truncate the middle), or load the model with a longer context.</source>
         <translation>此对话长 {tokens:,} token，在模型 {ctx:,} token 的上下文中已没有留给回复的空间；它被设为到达上限即停止。请新建对话，让此对话舍弃较早的消息（上下文：滚动窗口或截断中间），或以更长的上下文加载模型。</translation>
     </message>
@@ -2724,6 +2809,10 @@
         <translation>正在校验磁盘上已有的 {file}</translation>
     </message>
     <message>
+        <source>choose the reply</source>
+        <translation>选择回复</translation>
+    </message>
+    <message>
         <source>clock speed is down {lost} % while the temperature rose to {temp:.0f} °C</source>
         <translation>温度升至 {temp:.0f} °C，频率下降了 {lost} %</translation>
     </message>
@@ -2782,6 +2871,10 @@
     <message>
         <source>delete the conversation</source>
         <translation>删除对话</translation>
+    </message>
+    <message>
+        <source>delete the message</source>
+        <translation>删除消息</translation>
     </message>
     <message>
         <source>delete the reply</source>
