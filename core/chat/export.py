@@ -36,6 +36,7 @@ DEFAULT_LABELS: dict[str, str] = {
     "model": "Model",
     "created": "Created",
     "untitled": "Untitled conversation",
+    "alternative": "Other reply",
     "stopped": "stopped before the end",
     "interrupted": "interrupted: the engine stopped before the reply was finished",
     "streaming": "still being written when exported",
@@ -53,8 +54,11 @@ def conversation_to_markdown(
     messages: Sequence[Message],
     labels: Mapping[str, str] | None = None,
     translate: Callable[[str], str] | None = None,
+    alternatives: Mapping[int, Sequence[Message]] | None = None,
 ) -> str:
     """A readable Markdown document: title, model, system prompt, then each message with its stats.
+
+    ``alternatives`` (message id -> every reply of its group): the replies not shown follow it, quoted.
 
     The stats line and a failed reply's error are core's translatable messages (chat.stats, the same line the
     chat view shows); ``translate`` (a core-message template → its translation) renders them in the UI language.
@@ -81,11 +85,27 @@ def conversation_to_markdown(
             notes.append(stats.render(translate))
         if notes:
             lines += [f"*{' — '.join(notes)}*", ""]
+        group = (alternatives or {}).get(message.id, ())
+        for i, other in enumerate(group, 1):
+            if other.id != message.id:
+                quoted = "\n".join(f"> {line}" if line else ">" for line in other.content.rstrip("\n").split("\n"))
+                lines += [f"*{lab['alternative']} ({i}/{len(group)})*", "", quoted, ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def conversation_to_dict(conversation: Conversation, messages: Sequence[Message]) -> dict[str, Any]:
-    """The JSON export as a dict: a versioned envelope, ISO 8601 UTC times, every message with its stats."""
+def conversation_to_dict(
+    conversation: Conversation, messages: Sequence[Message],
+    alternatives: Mapping[int, Sequence[Message]] | None = None,
+) -> dict[str, Any]:
+    """The JSON export as a dict: a versioned envelope, ISO 8601 UTC times, every message with its stats.
+
+    A reply with alternatives lists them all (``alternatives``, oldest first, the one shown marked ``shown``)."""
+    groups = alternatives or {}
+
+    def other(m: Message, shown: Message) -> dict[str, Any]:
+        return {"id": m.id, "content": m.content, "status": m.status, "created": _iso(m.created),
+                "stats": m.stats, "shown": m.id == shown.id}
+
     return {
         "format": JSON_FORMAT,
         "version": JSON_VERSION,
@@ -110,14 +130,19 @@ def conversation_to_dict(conversation: Conversation, messages: Sequence[Message]
                 "updated": _iso(m.updated),
                 "stats": m.stats,
                 **({"damaged": True, "problems": [str(p) for p in m.problems]} if m.damaged else {}),
+                **({"alternatives": [other(a, m) for a in groups[m.id]]} if m.id in groups else {}),
             }
             for m in messages
         ],
     }
 
 
-def conversation_to_json(conversation: Conversation, messages: Sequence[Message]) -> str:
-    return json.dumps(conversation_to_dict(conversation, messages), ensure_ascii=False, indent=2) + "\n"
+def conversation_to_json(
+    conversation: Conversation, messages: Sequence[Message],
+    alternatives: Mapping[int, Sequence[Message]] | None = None,
+) -> str:
+    return json.dumps(conversation_to_dict(conversation, messages, alternatives), ensure_ascii=False,
+                      indent=2) + "\n"
 
 
 def export_conversation(
@@ -142,10 +167,11 @@ def export_conversation(
             )
     conversation = store.get_conversation(conversation_id)
     messages = store.list_messages(conversation_id)
+    alternatives = {m.id: store.list_alternatives(m.id) for m in messages if m.alternatives}
     if fmt == "markdown":
-        text = conversation_to_markdown(conversation, messages, labels, translate)
+        text = conversation_to_markdown(conversation, messages, labels, translate, alternatives)
     elif fmt == "json":
-        text = conversation_to_json(conversation, messages)
+        text = conversation_to_json(conversation, messages, alternatives)
     else:
         raise UserInputError(msg("Unknown export format {format!r}; use 'markdown' or 'json'.", format=fmt))
     try:

@@ -26,6 +26,11 @@ plain-language ``problems`` list, never an exception that hides its conversation
 SQLite, is truncated, or fails ``PRAGMA quick_check`` is renamed to
 ``history.sqlite3.corrupt-<UTC time>`` (with its -wal/-shm), whatever can still be read is copied
 into a fresh database, and ``store.notice`` tells the user what happened.
+
+Alternatives (schema 2): Regenerate keeps the earlier reply. The replies to one message form a group
+(``alt_group`` = the id of the group's first reply) of which one is ``active``; ``list_messages`` returns the
+active ones, each carrying the ids of its group in ``alternatives``. Migration 2 only adds columns with
+defaults, so tables keep their pages and a version-1 file upgrades in place.
 """
 
 from __future__ import annotations
@@ -121,6 +126,7 @@ class Message:
     stats: dict[str, Any]
     damaged: bool = False
     problems: tuple[Text, ...] = ()
+    alternatives: tuple[int, ...] = ()  # ids of the replies to the same message, oldest first (this one among them)
 
 
 @dataclass(frozen=True)
@@ -259,8 +265,15 @@ def _migrate_to_1(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _migrate_to_2(conn: sqlite3.Connection) -> None:
+    # Columns with defaults only (no new table or index): existing rows read as "no alternatives, active", and
+    # every table keeps its root page, which the salvage of a damaged schema page relies on.
+    conn.execute("ALTER TABLE messages ADD COLUMN alt_group INTEGER")
+    conn.execute("ALTER TABLE messages ADD COLUMN active INTEGER NOT NULL DEFAULT 1")
+
+
 # MIGRATIONS[n] turns a version n-1 database into version n, inside one transaction. Append, never edit.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_to_1}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_to_1, 2: _migrate_to_2}
 SCHEMA_VERSION = max(MIGRATIONS)
 
 
@@ -623,21 +636,55 @@ class HistoryStore:
         """The conversation's messages in order; a row that cannot be read at all becomes a placeholder."""
         try:
             rows = self._conn.execute(
-                f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? ORDER BY id",
+                f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND active != 0 ORDER BY id",
                 (conversation_id,),
             ).fetchall()
+            groups = self._alternative_groups(conversation_id)
         except sqlite3.ProgrammingError:
             raise
         except sqlite3.DatabaseError as exc:
             if not _is_corruption(exc):
                 raise _plain(exc, msg("read the conversation")) from exc
             return self._list_messages_row_by_row(conversation_id)
-        return [self._with_stream_text(_message(row)) for row in rows]
+        return [self._with_alternatives(self._with_stream_text(_message(row)), groups) for row in rows]
+
+    def _alternative_groups(self, conversation_id: int) -> dict[int, tuple[int, ...]]:
+        """message id -> the ids of its group (groups of two or more replies only)."""
+        members: dict[int, list[int]] = {}
+        for message_id, group in self._conn.execute(
+            "SELECT id, alt_group FROM messages WHERE conversation_id = ? AND alt_group IS NOT NULL ORDER BY id",
+            (conversation_id,),
+        ):
+            members.setdefault(int(group), []).append(int(message_id))
+        return {m: tuple(ids) for ids in members.values() if len(ids) > 1 for m in ids}
+
+    @staticmethod
+    def _with_alternatives(message: Message, groups: Mapping[int, tuple[int, ...]]) -> Message:
+        ids = groups.get(message.id)
+        return replace(message, alternatives=ids) if ids else message
+
+    def list_alternatives(self, message_id: int) -> list[Message]:
+        """Every reply of ``message_id``'s group, oldest first (just the message itself if it has none)."""
+        message = self.get_message(message_id)
+        ids = message.alternatives or (message.id,)
+        return [self.get_message(i) for i in ids]
+
+    def select_alternative(self, message_id: int) -> Message:
+        """Show this reply of its group instead of the others (the others are kept)."""
+        with self._tx(msg("choose the reply")) as conn:
+            row = conn.execute("SELECT alt_group, conversation_id FROM messages WHERE id = ?",
+                               (message_id,)).fetchone()
+            if row is None:
+                raise HistoryError(msg("Message {id} does not exist (it may have been deleted).", id=message_id))
+            if row[0] is not None:
+                conn.execute("UPDATE messages SET active = (id = ?) WHERE alt_group = ?", (message_id, row[0]))
+                conn.execute("UPDATE conversations SET updated_at = ? WHERE id = ?", (self._wall_clock(), row[1]))
+        return self.get_message(message_id)
 
     def _list_messages_row_by_row(self, conversation_id: int) -> list[Message]:
         # A damaged page inside the table: read what can be read, one row at a time.
         ids = [int(row[0]) for row in self._read(
-            "SELECT id FROM messages WHERE conversation_id = ? ORDER BY id", (conversation_id,),
+            "SELECT id FROM messages WHERE conversation_id = ? AND active != 0 ORDER BY id", (conversation_id,),
             msg("read the conversation"))]
         out: list[Message] = []
         for message_id in ids:
@@ -653,7 +700,14 @@ class HistoryStore:
         rows = self._read(f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE id = ?", (message_id,))
         if not rows:
             raise HistoryError(msg("Message {id} does not exist (it may have been deleted).", id=message_id))
-        return self._with_stream_text(_message(rows[0]))
+        message = self._with_stream_text(_message(rows[0]))
+        group = self._read("SELECT alt_group FROM messages WHERE id = ?", (message_id,))
+        if group and group[0][0] is not None:
+            ids = tuple(int(r[0]) for r in self._read(
+                "SELECT id FROM messages WHERE alt_group = ? ORDER BY id", (group[0][0],)))
+            if len(ids) > 1:
+                message = replace(message, alternatives=ids)
+        return message
 
     def _with_stream_text(self, message: Message) -> Message:
         if message.status != "streaming":
@@ -702,11 +756,25 @@ class HistoryStore:
                          (_title_from(content), conversation_id))
         return self.get_message(message_id)
 
-    def begin_reply(self, conversation_id: int) -> Message:
-        """Create the assistant row as ``streaming``; feed it with ``append_reply``, end it with ``finish_reply``."""
+    def begin_reply(self, conversation_id: int, *, alternative_to: int | None = None) -> Message:
+        """Create the assistant row as ``streaming``; feed it with ``append_reply``, end it with ``finish_reply``.
+
+        ``alternative_to``: Regenerate — the new reply joins that reply's group of alternatives and is shown
+        instead of it (which is kept)."""
         now = self._wall_clock()
         with self._tx(msg("start saving the reply")) as conn:
+            group: int | None = None
+            if alternative_to is not None:
+                row = conn.execute("SELECT COALESCE(alt_group, id), role FROM messages WHERE id = ? AND "
+                                   "conversation_id = ?", (alternative_to, conversation_id)).fetchone()
+                if row is None or row[1] != "assistant":
+                    raise HistoryError(msg("There is no reply to regenerate in this conversation."))
+                group = int(row[0])
+                conn.execute("UPDATE messages SET alt_group = ? WHERE id = ?", (group, group))
+                conn.execute("UPDATE messages SET active = 0 WHERE alt_group = ?", (group,))
             message_id = self._insert_message(conn, conversation_id, "assistant", "", "streaming", None, now)
+            if group is not None:
+                conn.execute("UPDATE messages SET alt_group = ? WHERE id = ?", (group, message_id))
         self._pending[message_id] = _Pending(parts=[], chars=0, last_flush=self._clock())
         return self.get_message(message_id)
 
@@ -804,7 +872,8 @@ class HistoryStore:
         now = self._wall_clock()
         with self._tx(msg("edit your message")) as conn:
             row = conn.execute(
-                "SELECT id FROM messages WHERE conversation_id = ? AND role = 'user' ORDER BY id DESC LIMIT 1",
+                "SELECT id FROM messages WHERE conversation_id = ? AND role = 'user' AND active != 0 "
+                "ORDER BY id DESC LIMIT 1",
                 (conversation_id,),
             ).fetchone()
             if row is None:
@@ -817,11 +886,49 @@ class HistoryStore:
             conn.execute("UPDATE conversations SET updated_at = ? WHERE id = ?", (now, conversation_id))
         return self.get_message(message_id)
 
+    def edit_user_message(self, message_id: int, content: str) -> Message:
+        """Edit any message of the user's: its text changes and everything after it is deleted (the
+        conversation continues from there)."""
+        now = self._wall_clock()
+        with self._tx(msg("edit your message")) as conn:
+            row = conn.execute("SELECT conversation_id, role FROM messages WHERE id = ? AND active != 0",
+                               (message_id,)).fetchone()
+            if row is None or row[1] != "user":
+                raise HistoryError(msg("There is no such message of yours to edit (it may have been deleted)."))
+            conversation_id = int(row[0])
+            self._refuse_streaming_after(conn, conversation_id, message_id)
+            conn.execute("DELETE FROM messages WHERE conversation_id = ? AND id > ?", (conversation_id, message_id))
+            conn.execute("UPDATE messages SET content = ?, updated_at = ? WHERE id = ?",
+                         (_storable(content), now, message_id))
+            conn.execute("UPDATE conversations SET updated_at = ? WHERE id = ?", (now, conversation_id))
+        return self.get_message(message_id)
+
+    def delete_message(self, message_id: int) -> None:
+        """Delete one message; a reply with alternatives gives its place to the newest remaining one."""
+        with self._tx(msg("delete the message")) as conn:
+            row = conn.execute("SELECT conversation_id, alt_group, status FROM messages WHERE id = ?",
+                               (message_id,)).fetchone()
+            if row is None:
+                return
+            if row[2] == "streaming" and message_id in self._pending:
+                raise HistoryError(msg("A reply is still being written; stop it first."))
+            conn.execute("DELETE FROM messages WHERE id = ?", (message_id,))
+            if row[1] is not None:
+                rest = conn.execute("SELECT id, active FROM messages WHERE alt_group = ? ORDER BY id",
+                                    (row[1],)).fetchall()
+                if rest and not any(active for _, active in rest):
+                    conn.execute("UPDATE messages SET active = 1 WHERE id = ?", (rest[-1][0],))
+                if rest and row[1] == message_id:  # the group was named after this reply: rename it
+                    conn.execute("UPDATE messages SET alt_group = ? WHERE alt_group = ?", (rest[0][0], message_id))
+            conn.execute("UPDATE conversations SET updated_at = ? WHERE id = ?", (self._wall_clock(), row[0]))
+        self._pending.pop(message_id, None)
+
     def delete_last_reply(self, conversation_id: int) -> int | None:
         """Regenerate: delete the last message if it is an assistant reply; returns its id (None if none)."""
         with self._tx(msg("delete the reply")) as conn:
             row = conn.execute(
-                "SELECT id, role FROM messages WHERE conversation_id = ? ORDER BY id DESC LIMIT 1",
+                "SELECT id, role, alt_group FROM messages WHERE conversation_id = ? AND active != 0 "
+                "ORDER BY id DESC LIMIT 1",
                 (conversation_id,),
             ).fetchone()
             if row is None or row[1] != "assistant":
@@ -829,6 +936,11 @@ class HistoryStore:
             message_id = int(row[0])
             self._refuse_streaming_after(conn, conversation_id, message_id - 1)
             conn.execute("DELETE FROM messages WHERE id = ?", (message_id,))
+            if row[2] is not None:  # an alternative: the newest remaining one of its group is shown again
+                rest = conn.execute("SELECT id FROM messages WHERE alt_group = ? ORDER BY id DESC LIMIT 1",
+                                    (row[2],)).fetchone()
+                if rest is not None:
+                    conn.execute("UPDATE messages SET active = 1 WHERE id = ?", (rest[0],))
             conn.execute("UPDATE conversations SET updated_at = ? WHERE id = ?", (self._wall_clock(), conversation_id))
         return message_id
 

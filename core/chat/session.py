@@ -253,21 +253,34 @@ class ChatSession:
 
     def regenerate(self, conversation_id: int, sampling: SamplingParams,
                    extra_settings: Mapping[str, Any] | None = None) -> Iterator[SessionEvent]:
-        """Replace the last reply (also Retry of an interrupted one); the user's message stays."""
+        """Answer the user's last message again (also Retry of an interrupted one).
+
+        The earlier reply is kept as an alternative (shown as 1/2), unless it is an empty failed one."""
         messages = self.store.list_messages(conversation_id)
-        if messages and messages[-1].role == "assistant":
+        previous = messages[-1] if messages and messages[-1].role == "assistant" else None
+        if previous is not None:
             messages = messages[:-1]
         if not messages or messages[-1].role != "user":
             raise HistoryError(msg("There is no message of yours to answer in this conversation."))
-        usage, request = self._fit(conversation_id, messages, sampling)  # before anything is deleted
-        self.store.delete_last_reply(conversation_id)
-        self._require_user_last(conversation_id)
-        yield from self._reply(conversation_id, sampling, None, extra_settings, usage, request)
+        usage, request = self._fit(conversation_id, messages, sampling)  # before anything changes
+        alternative_to: int | None = None
+        if previous is not None:
+            if previous.content or previous.status == "complete":
+                alternative_to = previous.id
+            else:
+                self.store.delete_last_reply(conversation_id)  # nothing in it worth keeping
+        yield from self._reply(conversation_id, sampling, None, extra_settings, usage, request,
+                               alternative_to=alternative_to)
 
     def edit_and_resend(self, conversation_id: int, text: str, sampling: SamplingParams,
-                        extra_settings: Mapping[str, Any] | None = None) -> Iterator[SessionEvent]:
-        """Change the last user message (dropping what came after) and answer it again."""
-        user = self.store.replace_last_user_message(conversation_id, text)
+                        extra_settings: Mapping[str, Any] | None = None, *,
+                        message_id: int | None = None) -> Iterator[SessionEvent]:
+        """Change a message of the user's (the last one if ``message_id`` is None), drop what came after it, and
+        answer it: the conversation continues from there."""
+        if message_id is None:
+            user = self.store.replace_last_user_message(conversation_id, text)
+        else:
+            user = self.store.edit_user_message(message_id, text)
         usage, request = self._fit(conversation_id, self.store.list_messages(conversation_id), sampling)
         yield from self._reply(conversation_id, sampling, user, extra_settings, usage, request)
 
@@ -302,8 +315,8 @@ class ChatSession:
 
     def _reply(self, conversation_id: int, sampling: SamplingParams, user: Message | None,
                extra_settings: Mapping[str, Any] | None, usage: ContextUsage | None,
-               request: list[dict[str, str]]) -> Iterator[SessionEvent]:
-        reply = self.store.begin_reply(conversation_id)
+               request: list[dict[str, str]], *, alternative_to: int | None = None) -> Iterator[SessionEvent]:
+        reply = self.store.begin_reply(conversation_id, alternative_to=alternative_to)
         self._cancel.clear()
         yield ReplyStarted(user, reply)
         if usage is not None:

@@ -55,6 +55,7 @@ class TurnRequest:
     sampling: SamplingParams
     text: str = ""
     extra_settings: dict[str, Any] = field(default_factory=dict)
+    message_id: int | None = None  # edit: which message of the user's (None: the last)
 
 
 class UnexpectedFailure(ModelNestError):
@@ -176,7 +177,7 @@ class _ChatWorker(QObject):
                 events = session.regenerate(request.conversation_id, request.sampling, request.extra_settings)
             else:
                 events = session.edit_and_resend(request.conversation_id, request.text, request.sampling,
-                                                 request.extra_settings)
+                                                 request.extra_settings, message_id=request.message_id)
             for event in events:
                 emit(self.turn_event, event)
         except ModelNestError as exc:
@@ -310,8 +311,9 @@ class ChatController(QObject):
     def regenerate(self, conversation_id: int, sampling: SamplingParams, **extra: Any) -> bool:
         return self._turn(TurnRequest("regenerate", conversation_id, sampling, "", dict(extra)))
 
-    def edit_and_resend(self, conversation_id: int, text: str, sampling: SamplingParams, **extra: Any) -> bool:
-        return self._turn(TurnRequest("edit", conversation_id, sampling, text, dict(extra)))
+    def edit_and_resend(self, conversation_id: int, text: str, sampling: SamplingParams, *,
+                        message_id: int | None = None, **extra: Any) -> bool:
+        return self._turn(TurnRequest("edit", conversation_id, sampling, text, dict(extra), message_id))
 
     def _turn(self, request: TurnRequest) -> bool:
         if self.busy or self.loading or self.report is None:

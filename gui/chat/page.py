@@ -122,6 +122,7 @@ class ChatPage(QWidget):
         self.controller = ChatController(self.store, factory, delta_interval_s=delta_interval_s)
         self.conversation_id: int | None = None
         self._editing = False
+        self._editing_id: int | None = None
         self._live: ReplyDelta | None = None
         self._usage: ContextUsage | None = None
         self._throttle = ThrottleDetector()
@@ -191,7 +192,7 @@ class ChatPage(QWidget):
         self.editing_label.setObjectName("editing_label")
         self.editing_label.setWordWrap(True)
         tr(lambda: self.editing_label.setText(
-            self.tr("Editing your last message: Send replaces it and everything after it.")))
+            self.tr("Editing your message: Send replaces it and everything after it.")))
         self.editing_label.setVisible(False)
         center_layout.addWidget(self.editing_label)
         input_row = QHBoxLayout()
@@ -282,6 +283,8 @@ class ChatPage(QWidget):
         self.sidebar.open_requested.connect(self._on_conversation_selected)
         self.sidebar.delete_requested.connect(self.delete_conversation)
         self.view.edit_requested.connect(self.begin_edit)
+        self.view.delete_requested.connect(self.ask_delete_message)
+        self.view.alternative_requested.connect(self.show_alternative)
         self.view.retry_requested.connect(self.retry)
         self.view.copied.connect(self._on_copied)
         self._shortcuts()
@@ -595,7 +598,7 @@ class ChatPage(QWidget):
         self._save_settings()  # a refused value is reported; the reply still uses what the panel shows
         if self._editing:
             ok = self.controller.edit_and_resend(self.conversation_id, text, self.panel.sampling(),
-                                                 n_ctx=self.panel.n_ctx.value())
+                                                 message_id=self._editing_id, n_ctx=self.panel.n_ctx.value())
         else:
             ok = self.controller.send(self.conversation_id, text, self.panel.sampling(),
                                       n_ctx=self.panel.n_ctx.value())
@@ -621,6 +624,7 @@ class ChatPage(QWidget):
             return
         self.input.setPlainText(self.view.message(message_id).content)
         self._editing = True
+        self._editing_id = message_id
         self.editing_label.setVisible(True)
         self.cancel_edit_button.setVisible(True)
         self.input.setFocus()
@@ -630,8 +634,44 @@ class ChatPage(QWidget):
         if self._editing:
             self.input.clear()
         self._editing = False
+        self._editing_id = None
         self.editing_label.setVisible(False)
         self.cancel_edit_button.setVisible(False)
+
+    @Slot(int)
+    def ask_delete_message(self, message_id: int) -> None:
+        """The Delete link: asks first (a deleted message cannot be brought back)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        answer = QMessageBox.question(self, self.tr("Delete message"),
+                                      self.tr("Delete this message from the conversation? This cannot be undone."))
+        if answer == QMessageBox.StandardButton.Yes:
+            self.delete_message(message_id)
+
+    def delete_message(self, message_id: int) -> bool:
+        if self.controller.busy or self.conversation_id is None:
+            return False
+        try:
+            self.store.delete_message(message_id)
+        except ModelNestError as exc:
+            self.show_status(functools.partial(tr_text, exc))
+            return False
+        self.view.show_conversation(self.store.list_messages(self.conversation_id))
+        self._update_buttons()
+        return True
+
+    @Slot(int)
+    def show_alternative(self, message_id: int) -> bool:
+        """The arrows beside a reply: show another reply of its group; stored (the next turn continues from it)."""
+        if self.controller.busy or self.conversation_id is None:
+            return False
+        try:
+            self.store.select_alternative(message_id)
+        except ModelNestError as exc:
+            self.show_status(functools.partial(tr_text, exc))
+            return False
+        self.view.show_conversation(self.store.list_messages(self.conversation_id))
+        return True
 
     @Slot(bool)
     def _on_busy(self, busy: bool) -> None:

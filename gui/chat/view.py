@@ -4,7 +4,8 @@ Why one document (and not one widget per message): a conversation of hundreds of
 light widget, and appending a batch of streamed text is an insertion at the end of the document whose
 cost does not depend on what comes before it. A finished message is rendered once (Markdown + Pygments,
 cached by id and last change) and replaces only its own range of the document.
-Actions are links inside the document (copy:ID, code:ID:N, edit:ID, retry:ID) handled here. Their words, the
+Actions are links inside the document (copy:ID, code:ID:N, edit:ID, delete:ID, alt:ID, retry:ID) handled here;
+alt:ID shows another reply of the same group (< 2/3 >). Their words, the
 role names and the stats lines are in the UI language: on a language change the cache is dropped and the
 conversation is rendered again (a reply being streamed keeps streaming).
 """
@@ -33,7 +34,9 @@ _ROLE_COLORS = {"user": "#1f5fa8", "assistant": "#2d7d46", "system": "#8a6d00"}
 class ChatView(QTextBrowser):
     """Shows one conversation; widgets outside call show_conversation / begin/append/finish_streaming."""
 
-    edit_requested = Signal(int)  # message id of the last user message
+    edit_requested = Signal(int)  # message id of a message of the user's
+    delete_requested = Signal(int)  # message id
+    alternative_requested = Signal(int)  # id of the alternative reply to show instead
     retry_requested = Signal(int)  # message id of an interrupted / failed last reply
     copied = Signal(str)  # what was put on the clipboard
 
@@ -77,9 +80,19 @@ class ChatView(QTextBrowser):
     def _header(self, m: Message, last: bool) -> str:
         role = {"user": self.tr("You"), "assistant": self.tr("Assistant"), "system": self.tr("Note")}[m.role]
         copy, edit = self.tr("Copy"), self.tr("Edit")  # outside f-strings: lupdate does not look inside them
+        delete = self.tr("Delete")
         links = [f'<a href="copy:{m.id}">{html.escape(copy)}</a>']
-        if m.role == "user" and last and m.status == "complete":
+        if m.role == "user" and m.status == "complete":
             links.append(f'<a href="edit:{m.id}">{html.escape(edit)}</a>')
+        if m.status != "streaming":
+            links.append(f'<a href="delete:{m.id}">{html.escape(delete)}</a>')
+        if len(m.alternatives) > 1 and m.id in m.alternatives:
+            i = m.alternatives.index(m.id)
+            # &lsaquo; / &rsaquo;: the single angle quotes, a link when there is a reply that way
+            back = f'<a href="alt:{m.alternatives[i - 1]}">&lsaquo;</a>' if i > 0 else "&lsaquo;"
+            ahead = (f'<a href="alt:{m.alternatives[i + 1]}">&rsaquo;</a>' if i + 1 < len(m.alternatives)
+                     else "&rsaquo;")
+            links.append(f"{back} {i + 1}/{len(m.alternatives)} {ahead}")
         color = _ROLE_COLORS.get(m.role, "#333333")
         return (f'<p style="margin-top:12px;"><b style="color:{color};">{html.escape(role)}</b>'
                 f'&nbsp;&nbsp;<span style="font-size:small;">{"&nbsp;&nbsp;".join(links)}</span></p>')
@@ -112,7 +125,7 @@ class ChatView(QTextBrowser):
 
     def _message_html(self, m: Message, last: bool) -> str:
         cached = self._cache.get(m.id)
-        key = f"{m.status}:{int(last)}"
+        key = f"{m.status}:{int(last)}:{m.alternatives}"
         if cached is not None and cached[0] == m.updated and cached[1] == key:
             self._code[m.id] = cached[3]
             return cached[2]
@@ -262,6 +275,10 @@ class ChatView(QTextBrowser):
                 self.copy_code(int(mid), int(index))
             elif kind == "edit":
                 emit(self.edit_requested, int(rest))
+            elif kind == "delete":
+                emit(self.delete_requested, int(rest))
+            elif kind == "alt":
+                emit(self.alternative_requested, int(rest))
             elif kind == "retry":
                 emit(self.retry_requested, int(rest))
         except (ValueError, KeyError, IndexError):

@@ -166,7 +166,7 @@ def test_stop_mid_reply_keeps_partial_text_as_stopped(qtbot: QtBot, page: ChatPa
     qtbot.waitUntil(lambda: not page.controller.busy)
 
 
-def test_regenerate_replaces_the_last_reply(qtbot: QtBot, page: ChatPage) -> None:
+def test_regenerate_keeps_the_earlier_reply_as_an_alternative(qtbot: QtBot, page: ChatPage) -> None:
     page.panel.max_tokens.setValue(30)
     type_and_send(qtbot, page, "question")
     first = finish(qtbot, page)
@@ -179,6 +179,33 @@ def test_regenerate_replaces_the_last_reply(qtbot: QtBot, page: ChatPage) -> Non
     assert [m.id for m in messages] == [messages[0].id, second.message.id]
     assert page.view.message_ids() == [messages[0].id, second.message.id]
     assert second.stats["settings"]["seed"] == 12
+    assert messages[1].alternatives == (first.message.id, second.message.id)
+    assert "2/2" in page.view.toPlainText() and f"alt:{first.message.id}" in page.view.toHtml()
+    page.view.anchorClicked.emit(QUrl(f"alt:{first.message.id}"))  # the back arrow beside the reply
+    assert page.view.message_ids() == [messages[0].id, first.message.id] and "1/2" in page.view.toPlainText()
+    # Stored: a store opened afresh on the file (a restart) shows the chosen reply and both alternatives.
+    with HistoryStore.open(page.store.path) as reopened:
+        again = reopened.list_messages(page.conversation_id)  # type: ignore[arg-type]
+        assert again[1].id == first.message.id and again[1].alternatives == (first.message.id, second.message.id)
+
+
+def test_edit_a_middle_message_and_the_conversation_continues_from_there(qtbot: QtBot, page: ChatPage) -> None:
+    page.panel.max_tokens.setValue(12)
+    for text in ("one", "two", "three"):
+        type_and_send(qtbot, page, text)
+        finish(qtbot, page)
+    ids = page.view.message_ids()
+    assert len(ids) == 6 and f"edit:{ids[2]}" in page.view.toHtml()  # every message of yours can be edited
+    page.view.anchorClicked.emit(QUrl(f"edit:{ids[2]}"))  # "two"
+    assert page.input.toPlainText() == "two" and page.editing_label.isVisible()
+    page.input.setPlainText("two, said better")
+    qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
+    result = finish(qtbot, page)
+    messages = page.store.list_messages(page.conversation_id)  # type: ignore[arg-type]
+    assert [m.content for m in messages[:3]] == ["one", messages[1].content, "two, said better"]
+    assert [m.id for m in messages] == [*ids[:3], result.message.id] == page.view.message_ids()
+    assert page.delete_message(ids[1])  # the Delete link (after its confirmation) of the first reply
+    assert page.view.message_ids() == [ids[0], ids[2], result.message.id]
 
 
 def test_edit_and_resend_the_last_user_message(qtbot: QtBot, page: ChatPage) -> None:

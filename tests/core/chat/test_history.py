@@ -11,6 +11,7 @@ import pytest
 
 from modelnest.core import paths
 from modelnest.core.chat.history import (
+    SCHEMA_VERSION,
     HistoryError,
     HistoryStore,
     PeriodicFlush,
@@ -55,7 +56,7 @@ def test_open_default_path_and_pragmas(modelnest_home: Path) -> None:
         assert s.path == paths.data_dir() / "history.sqlite3"
         assert s.path.is_file()
         assert s.notice is None
-        assert s.schema_version == 1
+        assert s.schema_version == SCHEMA_VERSION == 2
         conn = s._conn
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL

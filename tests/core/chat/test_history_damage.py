@@ -198,10 +198,11 @@ def test_migration_hook_upgrades_an_older_file(tmp_path: Path, monkeypatch: pyte
     def to_2(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE conversations ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0")
 
-    monkeypatch.setitem(history.MIGRATIONS, 2, to_2)
-    monkeypatch.setattr(history, "SCHEMA_VERSION", 2)
+    current = history.SCHEMA_VERSION
+    monkeypatch.setitem(history.MIGRATIONS, current + 1, to_2)
+    monkeypatch.setattr(history, "SCHEMA_VERSION", current + 1)
     with HistoryStore.open(path) as s:
-        assert s.schema_version == 2
+        assert s.schema_version == current + 1
         assert s._conn.execute("SELECT pinned FROM conversations WHERE id = ?", (a,)).fetchone()[0] == 0
         assert s.get_conversation(a).title == "Alpha"
 
@@ -214,12 +215,13 @@ def test_failed_migration_rolls_back(tmp_path: Path, monkeypatch: pytest.MonkeyP
         conn.execute("ALTER TABLE conversations ADD COLUMN half_done INTEGER")
         raise RuntimeError("bug in a migration")
 
-    monkeypatch.setitem(history.MIGRATIONS, 2, broken)
-    monkeypatch.setattr(history, "SCHEMA_VERSION", 2)
+    current = history.SCHEMA_VERSION
+    monkeypatch.setitem(history.MIGRATIONS, current + 1, broken)
+    monkeypatch.setattr(history, "SCHEMA_VERSION", current + 1)
     with pytest.raises(RuntimeError):
         HistoryStore.open(path)
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == current
         columns = [row[1] for row in conn.execute("PRAGMA table_info(conversations)")]
         assert "half_done" not in columns
 
