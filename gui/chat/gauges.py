@@ -158,7 +158,7 @@ class SpeedGauge(_Gauge):
                          f"{top:g}")
         spark = QRectF(bar.left(), bar.bottom() + 2, bar.width(), self.SPARK_HEIGHT)
         if len(self.samples) >= 2:
-            step = spark.width() / ((self.samples.maxlen or 120) - 1)
+            step = spark.width() / (len(self.samples) - 1)  # this reply so far, across the whole width
             points = [QPointF(spark.left() + i * step, spark.bottom() - spark.height() * min(1.0, v / top))
                       for i, v in enumerate(self.samples)]
             painter.setPen(QPen(QColor("#3a7bd5"), 1.4))
@@ -245,9 +245,10 @@ class ChatGauges(QWidget):
         self.load = self._label("gauge_load")
         for label in (self.ttft, self.tokens, self.load):
             readouts.addWidget(label)
-        layout.addWidget(self.tps, 3)
-        layout.addWidget(self.context, 2)
-        layout.addWidget(self.temp, 2)
+        top = Qt.AlignmentFlag.AlignTop  # captions on one line, though the speed gauge is taller
+        layout.addWidget(self.tps, 3, top)
+        layout.addWidget(self.context, 2, top)
+        layout.addWidget(self.temp, 2, top)
         layout.addLayout(readouts)
         self._tps: float | None = None
         self._ttft_s: float | None = None
