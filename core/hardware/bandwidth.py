@@ -13,7 +13,7 @@ from pathlib import Path
 from modelnest.core import paths
 from modelnest.core.atomic import atomic_write_json
 from modelnest.core.hardware.model import BandwidthInfo, CpuInfo, Figure, GpuInfo, MemoryInfo
-from modelnest.core.hardware.tables import apple_chip_memory, cpu_memory
+from modelnest.core.hardware.tables import apple_chip_memory, cpu_generation_memory, cpu_memory
 from modelnest.core.messages import msg
 
 CACHE_FILE = "ram_bandwidth.json"
@@ -30,7 +30,11 @@ def table_figure(cpu: CpuInfo, gpus: list[GpuInfo]) -> Figure | None:
             return Figure(chip.bandwidth_gb_s, f"table: {cpu.brand} ({chip.memory})")
     found = cpu_memory(cpu.brand, cpu.board)
     if found is None:
-        return None
+        generation = cpu_generation_memory(cpu.brand)
+        if generation is None:
+            return None
+        chip, name = generation
+        return Figure(chip.bandwidth_gb_s, f"table: {name}, typical memory ({chip.memory})")
     chip, key = found
     return Figure(chip.bandwidth_gb_s, f"table: {key} ({chip.memory})")
 

@@ -171,7 +171,46 @@ CPU_MEMORY: list[tuple[str, ChipMemory]] = [
     ("Ryzen 7 7800X3D", ChipMemory(83.2, "DDR5 5200 MT/s, dual channel (AMD spec maximum)")),
     ("Ryzen 7 5800X", ChipMemory(51.2, "DDR4 3200 MT/s, dual channel (AMD spec maximum)")),
     ("Ryzen 5 5600X", ChipMemory(51.2, "DDR4 3200 MT/s, dual channel (AMD spec maximum)")),
+    ("Threadripper 3970X", ChipMemory(102.4, "DDR4 3200 MT/s, quad channel (AMD spec maximum)")),
+    ("Threadripper 3990X", ChipMemory(102.4, "DDR4 3200 MT/s, quad channel (AMD spec maximum)")),
+    ("Ryzen 9 7950X3D", ChipMemory(83.2, "DDR5 5200 MT/s, dual channel (AMD spec maximum)")),
+    ("Ryzen 9 9950X", ChipMemory(89.6, "DDR5 5600 MT/s, dual channel (AMD spec maximum)")),
+    ("Ryzen 7 9700X", ChipMemory(89.6, "DDR5 5600 MT/s, dual channel (AMD spec maximum)")),
+    ("Ryzen 7 7840U", ChipMemory(120.0, "LPDDR5X 7500 MT/s, 128-bit (AMD spec maximum)")),
+    ("Ryzen 7 7840HS", ChipMemory(120.0, "LPDDR5X 7500 MT/s, 128-bit (AMD spec maximum)")),
+    ("Core Ultra 7 155H", ChipMemory(119.5, "LPDDR5X 7467 MT/s, 128-bit (Intel spec maximum)")),
+    ("i5-13600K", ChipMemory(89.6, "DDR5 5600 MT/s, dual channel (Intel spec maximum)")),
+    ("i7-14700K", ChipMemory(89.6, "DDR5 5600 MT/s, dual channel (Intel spec maximum)")),
+    ("i5-12600K", ChipMemory(76.8, "DDR5 4800 MT/s, dual channel (Intel spec maximum)")),
 ]
+
+# When the exact chip is not listed: the memory its generation and platform typically has (regex on the brand).
+# Deliberately the lower common configuration (e.g. DDR4 where a platform takes DDR4 or DDR5): labelled as a table
+# figure for the generation, with a wider range than a listed chip.
+CPU_GENERATION_MEMORY: list[tuple[str, str, ChipMemory]] = [
+    (r"EPYC", "AMD EPYC", ChipMemory(204.8, "DDR4 3200 MT/s, 8 channels (typical server)")),
+    (r"Threadripper", "AMD Threadripper", ChipMemory(102.4, "DDR4 3200 MT/s, quad channel (typical)")),
+    (r"Xeon.*(Platinum|Gold|Silver)", "Intel Xeon Scalable", ChipMemory(140.8, "DDR4 2933 MT/s, 6 channels")),
+    (r"Ryzen .*\b[79]\d\d0X|Ryzen .*\b[79]\d\d\d\b(?!U|H)", "AMD Ryzen 7000/9000 desktop",
+     ChipMemory(83.2, "DDR5 5200 MT/s, dual channel")),
+    (r"Ryzen .*\b(7|8)\d\d\d(U|HS|H)\b|Ryzen AI", "AMD Ryzen 7000/8000 mobile",
+     ChipMemory(89.6, "DDR5 5600 MT/s, dual channel (LPDDR5X models are faster)")),
+    (r"Ryzen .*\b[3-5]\d\d\d", "AMD Ryzen 3000-5000", ChipMemory(51.2, "DDR4 3200 MT/s, dual channel")),
+    (r"Core Ultra", "Intel Core Ultra", ChipMemory(89.6, "DDR5 5600 MT/s, dual channel")),
+    (r"i[3579]-1[2-4]\d\d\d", "Intel Core 12th-14th gen", ChipMemory(51.2, "DDR4 3200 MT/s, dual channel "
+                                                                        "(the platform's lower option)")),
+    (r"i[3579]-1[01]\d\d\d", "Intel Core 10th-11th gen", ChipMemory(45.8, "DDR4 2933 MT/s, dual channel")),
+    (r"i[3579]-[6-9]\d\d\d", "Intel Core 6th-9th gen", ChipMemory(38.4, "DDR4 2400 MT/s, dual channel")),
+    (r"i[3579]-[2-5]\d\d\d", "Intel Core 2nd-5th gen", ChipMemory(25.6, "DDR3 1600 MT/s, dual channel")),
+]
+
+
+def cpu_generation_memory(brand: str | None) -> tuple[ChipMemory, str] | None:
+    """(typical figure, the generation's name) for a CPU whose exact model is not in CPU_MEMORY."""
+    for pattern, name, figure in CPU_GENERATION_MEMORY:
+        if brand and re.search(pattern, brand):
+            return figure, name
+    return None
 
 # Single-board computers, recognised by /proc/device-tree/model.
 BOARD_MEMORY: list[tuple[str, ChipMemory]] = [
@@ -236,8 +275,8 @@ class CpuClass:
 
 
 CPU_CLASSES: list[CpuClass] = [
-    CpuClass(r"Apple M[3-9]", "arm64", 1.6, "estimate: base row x 1.6 (Apple M3 and later cores)"),
-    CpuClass(r"Apple M", "arm64", 1.3, "estimate: base row x 1.3 (Apple M1/M2 cores)"),
+    CpuClass(r"Apple M[3-9]", "arm64", 2.1, "base row x 2.1 (Apple M3 and later: the M2 row x 1.1, an estimate)"),
+    CpuClass(r"Apple M", "arm64", 1.9, "base row x 1.9 (fitted to a MacBook Air M2, llama.cpp issue 10435)"),
     CpuClass(r"Ryzen .* (7|8|9)\d\d\d|EPYC .*9\d\d\d|Xeon .*(Platinum|Gold) .*[5-9]4\d\d", "x86_64", 1.3,
              "estimate: base row x 1.3 (AVX-512 class: Zen 4/5, Sapphire Rapids)"),
     CpuClass(r"i[3579]-1[2-4]\d\d\d|Core Ultra|Ryzen .* [5-6]\d\d\d", "x86_64", 1.15,

@@ -206,6 +206,8 @@ def cpu_rates(hw: HardwareSnapshot, threads: int, profile: SpeedProfile | None =
     flops = {t: v * cores for t, v in prefill_core.items()}
     if kind == "table":
         basis: Text = msg("table figure for {chip}", chip=str(source).removeprefix("table: "))
+        if "typical memory" in str(source):  # a generation's typical figure, not this exact chip's
+            kind = "assumed"
     elif kind == "measured":
         basis = msg("memory speed measured on this computer, compute from a table ({row})", row=row_source)
     else:
@@ -213,6 +215,13 @@ def cpu_rates(hw: HardwareSnapshot, threads: int, profile: SpeedProfile | None =
     return DeviceRates(reads, flops, ram * BANDWIDTH_EFFICIENCY["cpu"], 0, FIXED_SECONDS_PER_TOKEN,
                        SECONDS_PER_VOCAB_ENTRY, SECONDS_PER_LAYER, kind, basis, attn * cores, attn_prefill * cores,
                        MOE_DECODE_FACTOR, MOE_PREFILL_FACTOR)
+
+
+def metal_efficiency(bandwidth_gb_s: float) -> float:
+    """Share of an Apple chip's bandwidth llama.cpp's Metal decode reaches: the wide chips (Max, Ultra) reach less
+    (fitted: a Mac mini M4 result, normiebench issue 3, reaches ~0.85; issue 11 found Max/Ultra over-predicted
+    1.2-1.6x at a flat 0.70)."""
+    return 0.85 * min(1.0, (150.0 / max(1.0, bandwidth_gb_s)) ** 0.35)
 
 
 def gpu_bandwidth(gpu: GpuInfo, hw: HardwareSnapshot) -> tuple[float, Text, str]:
@@ -272,7 +281,8 @@ def predict(
         bases.append(gpu_basis)
         if gpu_kind == "assumed":
             notes.append(gpu_basis)
-    gpu_eff = gpu_gb_s * GB * BANDWIDTH_EFFICIENCY.get(backend, 0.6)
+    efficiency = metal_efficiency(gpu_gb_s) if backend == "metal" else BANDWIDTH_EFFICIENCY.get(backend, 0.6)
+    gpu_eff = gpu_gb_s * GB * efficiency
 
     kv = kv_bytes_per_layer(spec, params)
     fill = min(fill_tokens if fill_tokens is not None else TYPICAL_FILL, params.n_ctx)
