@@ -15,6 +15,7 @@ assumed; calibration (calibration.py) corrects what is left and narrows the rang
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -221,7 +222,8 @@ def metal_efficiency(bandwidth_gb_s: float) -> float:
     """Share of an Apple chip's bandwidth llama.cpp's Metal decode reaches: the wide chips (Max, Ultra) reach less
     (fitted: a Mac mini M4 result, normiebench issue 3, reaches ~0.85; issue 11 found Max/Ultra over-predicted
     1.2-1.6x at a flat 0.70)."""
-    return 0.85 * min(1.0, (150.0 / max(1.0, bandwidth_gb_s)) ** 0.35)
+    width = 150.0 / max(1.0, bandwidth_gb_s)
+    return 0.85 * min(1.0, math.pow(width, 0.35))
 
 
 def gpu_bandwidth(gpu: GpuInfo, hw: HardwareSnapshot) -> tuple[float, Text, str]:
