@@ -58,6 +58,10 @@ def engine_error(error: EngineError) -> ApiError:
     return ApiError(500, msg("The engine failed: {error}", error=text), code=f"engine_{error.kind}")
 
 
+def _stopping() -> ApiError:
+    return ApiError(503, msg("The server is stopping; this request was not served."), code="server_stopping")
+
+
 @dataclass
 class Outcome:
     finish: str
@@ -167,7 +171,10 @@ class JobResponse(Response):
         if isinstance(first, EngineError):
             await send_error(send, engine_error(first))
             return
-        if isinstance(first, Cancelled) or self.gone():
+        if self.gone():
+            return
+        if isinstance(first, Cancelled):
+            await send_error(send, _stopping())
             return
         await send({"type": "http.response.start", "status": 200, "headers": [
             (b"content-type", b"text/event-stream; charset=utf-8"),
@@ -211,7 +218,10 @@ class JobResponse(Response):
             else:
                 outcome = piece
         assert outcome is not None
-        if self.gone() or outcome.cancelled:
+        if self.gone():
+            return
+        if outcome.cancelled:
+            await send_error(send, _stopping())
             return
         if outcome.error is not None:
             await send_error(send, engine_error(outcome.error))

@@ -74,12 +74,13 @@ class ApiServer:
         on_finished: Callable[[Job], None] | None = None,
         on_submitted: Callable[[Job], None] | None = None,
         sock: socket.socket | None = None,
+        engine_lock: threading.Lock | None = None,
     ) -> None:
         self._sock = sock if sock is not None else bind_socket(config.host, config.port)  # bound early by the CLI
         port = self._sock.getsockname()[1]
         self.config = replace(config, port=port)
         self.worker = EngineWorker(engine, max_pending=config.max_pending, reload=reload, on_finished=on_finished,
-                                   on_submitted=on_submitted)
+                                   on_submitted=on_submitted, engine_lock=engine_lock)
         app = build_app(self.config, self.worker)
         uv = uvicorn.Config(
             app,

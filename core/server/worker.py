@@ -54,6 +54,7 @@ class Job:
         self.prompt = prompt
         self.state: State = "queued"
         self.cancel_requested = threading.Event()
+        self.in_engine = False  # the worker owns the engine for this job (its lock taken, if any)
         self.tokens_seen = 0  # token events the worker received from the engine
         self.cancel_at: int | None = None  # tokens_seen when the cancel went to the engine
         self.summary: GenerationSummary | None = None
@@ -89,8 +90,12 @@ class EngineWorker:
         reload: Callable[[EngineClient], object] | None = None,
         on_finished: Callable[[Job], None] | None = None,
         on_submitted: Callable[[Job], None] | None = None,
+        engine_lock: threading.Lock | None = None,
     ) -> None:
         self.engine = engine
+        # Held while a job runs, when the engine has another user too (the app's chat worker takes the same lock
+        # around its turns), so the two never call generate() at once.
+        self._engine_lock = engine_lock
         self.max_pending = max_pending
         self._reload = reload  # loads the model again after the engine died (the crash ledger still applies)
         self.on_finished = on_finished  # called in the worker thread after every job (tests, statistics)
@@ -138,7 +143,8 @@ class EngineWorker:
                 dropped = True
             else:
                 dropped = False
-                running = job is self._current and job.state == "running"
+                # Only a job that owns the engine may cancel in it (else the cancel would hit another user's reply).
+                running = job is self._current and job.state == "running" and job.in_engine
                 if running and job.cancel_at is None:
                     job.cancel_at = job.tokens_seen
         if dropped:
@@ -159,7 +165,11 @@ class EngineWorker:
                 job.state = "running"
                 self._current = job
             try:
-                self._run(job)
+                if self._engine_lock is not None:
+                    with self._engine_lock:
+                        self._run(job)
+                else:
+                    self._run(job)
             finally:
                 with self._lock:
                     job.state = "done"
@@ -182,7 +192,12 @@ class EngineWorker:
 
     def _run(self, job: Job) -> None:
         engine = self.engine
+        with self._lock:
+            job.in_engine = True
         try:
+            if job.cancel_requested.is_set():
+                job._push(Cancelled())  # cancelled while waiting for the engine's other user
+                return
             if engine.loaded is None and self._reload is not None:
                 self._reload(engine)
             forwarded = False

@@ -1,0 +1,200 @@
+"""A switch that serves the loaded model over the local OpenAI-compatible API, with its address, token and warnings.
+
+Off until the user turns it on. The server (core/server) runs on the chat's own engine process; the caller passes
+how to reach that engine and the lock its chat worker holds around each turn, so the chat and the API take turns
+on the engine and never generate at once. Starting and stopping run through the app's background helper (binding
+is quick, but stopping waits for open streams to end), so the window never blocks.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from modelnest.core.engine.client import EngineClient
+from modelnest.core.server.config import ServerConfig, new_token, token_from_env
+from modelnest.core.server.run import ApiServer
+from modelnest.gui.background import Background, JobControl
+from modelnest.gui.i18n import tr_text
+
+__all__ = ["ServerPanel"]
+
+DEFAULT_PORT = 8080
+
+
+class ServerPanel(QWidget):
+    """Serve switch, port, "other computers may connect" choice, the address and token to copy, and warnings."""
+
+    serving_changed = Signal(bool)  # after the server started (True) or stopped (False); tests wait on it
+    failed = Signal(str)  # a start that failed, in the UI language
+
+    def __init__(
+        self,
+        background: Background,
+        engine: Callable[[], EngineClient | None],
+        model_id: Callable[[], str | None],
+        engine_lock: threading.Lock | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._background = background
+        self._engine = engine
+        self._model_id = model_id
+        self._engine_lock = engine_lock
+        self._server: ApiServer | None = None
+        self._busy = False
+
+        self.switch = QCheckBox(self.tr("Serve the loaded model over a local API (OpenAI-compatible)"))
+        self.switch.toggled.connect(self._on_toggled)
+        self.port = QSpinBox()
+        self.port.setRange(0, 65535)
+        self.port.setValue(DEFAULT_PORT)
+        self.port.setToolTip(self.tr("0 picks any free port"))
+        self.everywhere = QCheckBox(self.tr("Let other computers on the network connect"))
+        self.address = QLineEdit()
+        self.address.setReadOnly(True)
+        self.token = QLineEdit()
+        self.token.setReadOnly(True)
+        self.token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.show_token = QCheckBox(self.tr("Show"))
+        self.show_token.toggled.connect(self._on_show_token)
+        self.copy_token = QPushButton(self.tr("Copy token"))
+        self.copy_token.clicked.connect(self._on_copy_token)
+        self.warning = QLabel()
+        self.warning.setWordWrap(True)
+        self.warning.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.note = QLabel(self.tr("Requests need the header Authorization: Bearer TOKEN. Chats over the API are "
+                                   "not saved in your history."))
+        self.note.setWordWrap(True)
+
+        token_row = QHBoxLayout()
+        token_row.addWidget(self.token, 1)
+        token_row.addWidget(self.show_token)
+        token_row.addWidget(self.copy_token)
+        form = QFormLayout()
+        form.addRow(self.tr("Port"), self.port)
+        form.addRow("", self.everywhere)
+        form.addRow(self.tr("Address"), self.address)
+        form.addRow(self.tr("Token"), token_row)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.switch)
+        layout.addLayout(form)
+        layout.addWidget(self.warning)
+        layout.addWidget(self.note)
+        self._show_state()
+
+    # ---- state ------------------------------------------------------------------------------------------
+    @property
+    def server(self) -> ApiServer | None:
+        return self._server
+
+    def _show_state(self) -> None:
+        serving = self._server is not None
+        self.port.setEnabled(not serving and not self._busy)
+        self.everywhere.setEnabled(not serving and not self._busy)
+        self.switch.setEnabled(not self._busy)
+        self.copy_token.setEnabled(serving)
+        self.show_token.setEnabled(serving)
+        if self._server is None:
+            self.address.clear()
+            self.token.clear()
+            self.warning.setText("")
+            return
+        self.address.setText(self._server.url)
+        self.token.setText(self._server.config.token)
+        self.warning.setText("\n".join(tr_text(w) for w in self._server.config.warnings()))
+
+    def _set_switch(self, on: bool) -> None:
+        self.switch.blockSignals(True)
+        self.switch.setChecked(on)
+        self.switch.blockSignals(False)
+
+    # ---- slots ------------------------------------------------------------------------------------------
+    @Slot(bool)
+    def _on_toggled(self, on: bool) -> None:
+        if on:
+            self.start()
+        else:
+            self.stop()
+
+    @Slot(bool)
+    def _on_show_token(self, shown: bool) -> None:
+        self.token.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
+
+    @Slot()
+    def _on_copy_token(self) -> None:
+        QGuiApplication.clipboard().setText(self.token.text())
+
+    def start(self) -> None:
+        """Start serving the engine's loaded model (the switch shows the outcome)."""
+        engine, model = self._engine(), self._model_id()
+        if engine is None or engine.loaded is None or not model:
+            self._set_switch(False)
+            self.failed.emit(self.tr("Load a model first; then it can be served."))
+            return
+        host = "0.0.0.0" if self.everywhere.isChecked() else "127.0.0.1"
+        port, lock = self.port.value(), self._engine_lock
+
+        def work(control: JobControl) -> ApiServer:
+            token = token_from_env() or new_token()
+            config = ServerConfig(token=token, host=host, port=port, model_id=model,
+                                  n_ctx=engine.loaded.n_ctx if engine.loaded else 0)
+            return ApiServer(engine, config, engine_lock=lock).start()
+
+        self._busy = True
+        self._show_state()
+        self._background.submit(work, key="api-server", on_result=self._started, on_error=self._start_failed)
+
+    def _started(self, server: ApiServer) -> None:
+        self._busy = False
+        self._server = server
+        self._set_switch(True)
+        self._show_state()
+        self.serving_changed.emit(True)
+
+    def _start_failed(self, error: BaseException) -> None:
+        self._busy = False
+        self._set_switch(False)
+        self._show_state()
+        self.failed.emit(tr_text(error))
+
+    def stop(self) -> None:
+        """Stop serving: the running request is cancelled, waiting ones are dropped."""
+        server = self._server
+        if server is None:
+            self._set_switch(False)
+            return
+        self._busy = True
+        self._show_state()
+
+        def work(control: JobControl) -> None:
+            server.stop()
+
+        self._background.submit(work, key="api-server", on_result=self._stopped, on_error=self._stopped)
+
+    def _stopped(self, _result: object = None) -> None:
+        self._busy = False
+        self._server = None
+        self._set_switch(False)
+        self._show_state()
+        self.serving_changed.emit(False)
+
+    def shutdown(self) -> None:
+        """At application exit: stop at once in this thread (the background helper is shutting down too)."""
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
