@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import queue
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,14 +54,15 @@ class Served:
                 q.get_nowait()
 
 
-def serve(model: Path, **config: object) -> Callable[[], Iterator[Served]]:
+def serve(model: Path, engine_lock: threading.Lock | None = None, **config: object) -> Callable[[], Iterator[Served]]:
     def make() -> Iterator[Served]:
         engine = EngineClient(hang_timeout=10.0, cancel_grace=3.0, ledger=CrashLedger())
         engine.load(model, PARAMS)
         finished: queue.Queue[Job] = queue.Queue()
         submitted: queue.Queue[Job] = queue.Queue()
         cfg = ServerConfig(token=TOKEN, port=0, model_id=model.stem, n_ctx=PARAMS.n_ctx, **config)
-        server = ApiServer(engine, cfg, on_finished=finished.put, on_submitted=submitted.put).start()
+        server = ApiServer(engine, cfg, on_finished=finished.put, on_submitted=submitted.put,
+                           engine_lock=engine_lock).start()
         yield Served(server, engine, finished, submitted)
         server.stop()
         pid = engine.pid
@@ -87,3 +89,17 @@ def medium_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def served_slow(medium_model: Path) -> Iterator[Served]:
     yield from serve(medium_model, max_pending=2)()
+
+
+@dataclass
+class Shared:
+    served: Served
+    lock: threading.Lock
+
+
+@pytest.fixture(scope="module")
+def served_shared(tiny_model: Path) -> Iterator[Shared]:
+    """The engine shared with another user (the app's chat) through a lock."""
+    lock = threading.Lock()
+    for served in serve(tiny_model, engine_lock=lock)():
+        yield Shared(served, lock)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import http.client
+import json
 import threading
 import time
 
 import openai
 import pytest
 
-from .conftest import Served
+from modelnest.core.engine.client import TokenEvent
+from modelnest.core.engine.params import GenerationSummary, SamplingParams
+
+from .conftest import TOKEN, Served, Shared
 
 
 def test_client_leaving_mid_stream_stops_the_engine_within_a_token(served_slow: Served) -> None:
@@ -111,3 +116,31 @@ def test_concurrent_streams_all_complete_in_order(served: Served) -> None:
             jobs.append(done)
     assert [j.id for j in jobs] == [j.id for j in admitted]  # served first come, first served
     assert all(j.summary is not None and j.summary.tokens == tokens for j in jobs)
+
+
+def test_a_request_waiting_for_the_apps_chat_never_cancels_the_chats_reply(served_shared: Shared) -> None:
+    served = served_shared.served
+    served.drain()
+    port = served.server.config.port
+    body = json.dumps({"model": served.model, "messages": [{"role": "user", "content": "x"}], "max_tokens": 5,
+                       "stream": True})
+    with served_shared.lock:  # the app's chat holds the engine for a turn
+        api = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        api.request("POST", "/v1/chat/completions", body=body,
+                    headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"})
+        waiting = served.submitted.get(timeout=30)
+        events = []
+        for event in served.engine.generate([{"role": "user", "content": "chat"}],
+                                            SamplingParams(max_tokens=400, ignore_eos=True, seed=1)):
+            events.append(event)
+            if isinstance(event, TokenEvent) and event.n == 5:
+                api.close()  # the API client leaves while the chat is generating
+                assert waiting.cancel_requested.wait(30), "the server never noticed the client leave"
+    summary = events[-1]
+    assert isinstance(summary, GenerationSummary)
+    assert summary.stop_reason == "length" and summary.tokens == 400  # the chat's reply was not touched
+    dropped = served.wait_finished(waiting)
+    assert dropped.summary is None and dropped.tokens_seen == 0  # it never reached the engine
+    after = served.client().completions.create(model=served.model, prompt="y", max_tokens=2,
+                                               extra_body={"ignore_eos": True})
+    assert after.usage is not None and after.usage.completion_tokens == 2
