@@ -49,7 +49,8 @@ MOE_PREFILL_FACTOR = 2.0
 # Half-width of the range shown, by what the figures rest on.
 SPREAD = {"measured": 0.15, "table": 0.30, "assumed": 0.50}
 # Tensor types the speed test measures; others are read at the rate per weight of the nearest measured one.
-MEASURED_TYPES = ("F16", "Q8_0", "Q6_K", "Q5_K", "Q4_K")
+# Every family the catalogue ships (Q5_0 reads like Q5_K per weight, BF16 like F16).
+MEASURED_TYPES = ("F16", "Q8_0", "Q6_K", "Q5_K", "Q4_K", "Q4_0", "Q3_K", "Q2_K")
 _NEAREST = {"F32": "F16", "BF16": "F16", "Q8_1": "Q8_0", "Q8_K": "Q8_0", "Q5_0": "Q5_K", "Q5_1": "Q5_K",
             "Q4_0": "Q4_K", "Q4_1": "Q4_K", "IQ4_NL": "Q4_K", "IQ4_XS": "Q4_K", "MXFP4": "Q4_K", "Q3_K": "Q4_K",
             "Q2_K": "Q4_K", "IQ3_S": "Q4_K", "IQ3_XXS": "Q4_K", "IQ2_XXS": "Q4_K", "IQ2_XS": "Q4_K",

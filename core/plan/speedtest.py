@@ -1,9 +1,10 @@
 """The speed test of this computer: small synthetic models decoded and prefilled through the real engine.
 
-About five seconds. It yields what the speed model (speed.py) needs and no table can know: the effective read
-rate of each tensor type the catalogue ships (F16, Q8_0, Q6_K, Q5_K, Q4_K) at the planner's thread count, the
-compute rate of batched products (prefill) per type, the fixed cost of a token (a part per vocabulary entry and
-per layer), and a multi-threaded memory bandwidth figure. The result is cached per machine fingerprint and engine
+Five to ten seconds on a quiet machine. It yields what the speed model (speed.py) needs and no table can know:
+the effective read rate of each tensor type the catalogue ships (F16, Q8_0, Q6_K, Q5_K, Q4_K, Q4_0, Q3_K, Q2_K)
+at the planner's thread count, the compute rate of batched products (prefill) per type, attention's rate, a MoE
+model's slow-down, the fixed cost of a token (a part per vocabulary entry and per layer), and a multi-threaded
+memory bandwidth figure. The result is cached per machine fingerprint and engine
 version (a new llama.cpp or another computer measures again) and records when and how it was measured.
 
 Per-token times are the median interval between tokens as the engine sends them (sampling and the pipe write
@@ -223,7 +224,7 @@ def run_speed_test(
     engine: EngineClient | None = None,
     store: bool = True,
 ) -> SpeedProfile:
-    """Measure this computer (about five seconds with the defaults) and cache the result for it."""
+    """Measure this computer (5-10 s with the defaults on a quiet machine) and cache the result for it."""
     start = time.perf_counter()
     threads = max(1, threads)
     params = EngineParams(n_ctx=512, n_batch=512, n_ubatch=512, n_threads=threads, n_threads_batch=threads,
@@ -281,12 +282,12 @@ def run_speed_test(
             flops: dict[str, float] = {}
             base = fixed + TYPED.n_layer * per_layer  # the typed models' own fixed cost (vocabulary tiny)
             first: dict[str, tuple[float, float]] = {}
-            for type_name in types:  # first pass: a file just written may still be flushing to disk
-                first[type_name] = measure(TYPED, type_name, True, keep=True)
+            for type_name in types:  # first pass (decode only): a file just written may still be flushing
+                first[type_name] = measure(TYPED, type_name, False, keep=True)
             for type_name in reversed(types):  # second pass, other order: the better of the two counts
                 again = measure(TYPED, type_name, True, attention if type_name == "F16" else None)
                 t_tok = min(first[type_name][0], again[0])
-                t_pre = min(first[type_name][1], again[1])
+                t_pre = again[1]
                 read, weights = _weight_bytes(TYPED, type_name)
                 reads[type_name] = read / max(t_tok - base, t_tok * 0.2) / 1e9
                 flops[type_name] = 2 * weights / t_pre / 1e9 if t_pre == t_pre else reads[type_name] * 4
