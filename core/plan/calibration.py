@@ -38,7 +38,7 @@ from modelnest.core.plan.speed import CalibrationFactors
 MAX_RECORDS = 500
 MIN_TOKENS = 8  # replies (and evaluated prompts) shorter than this are not timed reliably enough to learn from
 # Bumped whenever speed.py's formula changes: factors measured against an older formula no longer apply.
-SPEED_MODEL_VERSION = 4
+SPEED_MODEL_VERSION = 5
 MIN_SPREAD = 0.05  # never claim a range narrower than ±5 %: runs vary by that much on any machine
 
 

@@ -43,9 +43,11 @@ TYPICAL_FILL = 1024  # tokens of context a typical chat turn reads
 FIXED_SECONDS_PER_TOKEN = 2.5e-4
 SECONDS_PER_VOCAB_ENTRY = 4e-9
 SECONDS_PER_LAYER = 2.0e-5
-# MoE slow-down on the CPU when no speed test measured it (this project's VM: see docs/benchmarks.md).
-MOE_DECODE_FACTOR = 1.3
-MOE_PREFILL_FACTOR = 2.0
+# MoE costs on the CPU when no speed test measured them (this project's VM: see docs/benchmarks.md): each used
+# expert matrix of each layer is one more dispatch (gather the rows, a small product), and batches are split by
+# expert in prefill.
+SECONDS_PER_EXPERT_MATRIX = 3e-6
+MOE_PREFILL_FACTOR = 1.5
 # Half-width of the range shown, by what the figures rest on.
 SPREAD = {"measured": 0.15, "table": 0.30, "assumed": 0.50}
 # Tensor types the speed test measures; others are read at the rate per weight of the nearest measured one.
@@ -84,9 +86,9 @@ class DeviceRates:
     basis: Text
     attn_gflops: float = 4.0  # decode attention over the KV cache (flash attention's vector path)
     attn_prefill_gflops: float = 10.0  # the same in batches (prefill)
-    # Mixture-of-experts models compute slower than their bytes and weights say (routing, gathering rows, small
-    # matrices): CPU time of MoE models is multiplied by these (the speed test measures them on a MoE model).
-    moe_decode: float = 1.0
+    # Mixture-of-experts models compute slower than their bytes and weights say: a cost per used expert matrix per
+    # layer in decode, a factor on prefill (the speed test measures both on a MoE model).
+    expert_matrix_s: float = SECONDS_PER_EXPERT_MATRIX
     moe_prefill: float = 1.0
 
 
@@ -216,7 +218,7 @@ def cpu_rates(hw: HardwareSnapshot, threads: int, profile: SpeedProfile | None =
         basis = msg("assumed")
     return DeviceRates(reads, flops, ram * BANDWIDTH_EFFICIENCY["cpu"], 0, FIXED_SECONDS_PER_TOKEN,
                        SECONDS_PER_VOCAB_ENTRY, SECONDS_PER_LAYER, kind, basis, attn * cores, attn_prefill * cores,
-                       MOE_DECODE_FACTOR, MOE_PREFILL_FACTOR)
+                       SECONDS_PER_EXPERT_MATRIX, MOE_PREFILL_FACTOR)
 
 
 def metal_efficiency(bandwidth_gb_s: float) -> float:
@@ -238,6 +240,23 @@ def gpu_bandwidth(gpu: GpuInfo, hw: HardwareSnapshot) -> tuple[float, Text, str]
     figure = gpu_class_bandwidth(gpu.vendor, gpu.unified_memory, ram)
     return figure, msg("assumed for {gpu} (not in our table): {gb:.0f} GB/s, a low figure for its class",
                        gpu=gpu.name, gb=figure), "assumed"
+
+
+def expert_layers(spec: ModelSpec, below: int) -> list[int]:
+    """Layers under `below` that route to experts (some architectures keep their first layers dense)."""
+    if not spec.tensors:
+        return list(range(below)) if spec.is_moe else []
+    found = set()
+    for t in spec.tensors:
+        m = _LAYER_RE.match(t.name)
+        if m and "_exps." in t.name and int(m.group(1)) < below:
+            found.add(int(m.group(1)))
+    return sorted(found)
+
+
+def expert_matrices(spec: ModelSpec) -> int:
+    """Expert matrices each token multiplies per MoE layer (gate, up and down of every used expert)."""
+    return 3 * spec.expert_used_count if spec.is_moe else 0
 
 
 def attention_flops(spec: ModelSpec, layer: int, cells: int) -> float:
@@ -319,7 +338,7 @@ def predict(
             cpu_bytes += kv_read
             pre_cpu += attn_flops / 2 / (cpu.attn_prefill_gflops * GB)
     if spec.is_moe:
-        t_cpu_reads *= cpu.moe_decode
+        t_cpu_reads += len(expert_layers(spec, min(gpu_start, n_layer))) * expert_matrices(spec) * cpu.expert_matrix_s
         pre_cpu *= cpu.moe_prefill
     t_cpu_reads += t_cpu_attn
     # The CPU cannot read what does not fit in its cache faster than its memory delivers it.

@@ -37,7 +37,7 @@ from modelnest.core.plan.speed import MEASURED_TYPES, DeviceRates
 from modelnest.core.plan.synthetic import SyntheticShape, tensor_list, write_model
 
 CACHE_FILE = "speed_test.json"
-PROFILE_VERSION = 1  # bumped when what the test measures changes: older results are measured again
+PROFILE_VERSION = 2  # bumped when what the test measures changes: older results are measured again
 MEMORY_EFFICIENCY = 0.85  # llama.cpp's weight reads reach about this share of a STREAM copy
 # The models: a tiny one for the fixed cost (weights negligible), its variants with many layers and a large
 # vocabulary, and one per tensor type, small enough to write and load in a fraction of a second.
@@ -74,8 +74,8 @@ class SpeedProfile:
     seconds: float  # how long the test took
     attn_gflops: float = 4.0  # attention over the KV cache, decode
     attn_prefill_gflops: float = 10.0  # and prefill
-    moe_decode: float = 1.0  # a MoE model's CPU time over what its bytes and weights predict
-    moe_prefill: float = 1.0
+    expert_matrix_s: float = 3e-6  # a MoE model's decode: seconds per used expert matrix per layer
+    moe_prefill: float = 1.0  # a MoE model's prefill time over what its weights predict
     how: str = ""
     version: int = PROFILE_VERSION
     samples: dict[str, Any] = field(default_factory=dict)  # raw timings, for the record
@@ -92,7 +92,7 @@ class SpeedProfile:
             {t: v * scale for t, v in self.prefill_gflops.items()},
             self.memory_gb_s * MEMORY_EFFICIENCY, self.cache_bytes, self.fixed_s, self.per_vocab_s,
             self.per_layer_s, "measured", msg("measured on this computer (speed test of {date})", date=self.date),
-            self.attn_gflops * scale, self.attn_prefill_gflops * scale, self.moe_decode, self.moe_prefill,
+            self.attn_gflops * scale, self.attn_prefill_gflops * scale, self.expert_matrix_s, self.moe_prefill,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -321,16 +321,16 @@ def run_speed_test(
         fingerprint=fingerprint_of(hw), engine_version=engine_version(), measured_at=time.time(), threads=threads,
         read_gb_s=reads, prefill_gflops=flops, fixed_s=fixed, per_vocab_s=per_vocab, per_layer_s=per_layer,
         memory_gb_s=memory.value, memory_how=memory.source, cache_bytes=cache, seconds=0.0, attn_gflops=attn,
-        attn_prefill_gflops=attn_prefill,
+        attn_prefill_gflops=attn_prefill, expert_matrix_s=0.0, moe_prefill=1.0,
     )
-    moe_decode, moe_prefill = _moe_factors(provisional, params, t_moe, t_moe_pre, prefill_tokens)
+    expert_matrix_s, moe_prefill = _moe_factors(provisional, params, t_moe, t_moe_pre, prefill_tokens)
     profile = SpeedProfile(
         fingerprint=fingerprint_of(hw), engine_version=engine_version(), measured_at=time.time(), threads=threads,
         read_gb_s={k: round(v, 3) for k, v in reads.items()},
         prefill_gflops={k: round(v, 3) for k, v in flops.items()},
         fixed_s=fixed, per_vocab_s=per_vocab, per_layer_s=per_layer, memory_gb_s=memory.value,
         memory_how=memory.source, cache_bytes=cache, seconds=round(time.perf_counter() - start, 2),
-        attn_gflops=round(attn, 3), attn_prefill_gflops=round(attn_prefill, 3), moe_decode=round(moe_decode, 3),
+        attn_gflops=round(attn, 3), attn_prefill_gflops=round(attn_prefill, 3), expert_matrix_s=expert_matrix_s,
         moe_prefill=round(moe_prefill, 3),
         how=(f"synthetic models through the engine at {threads} threads: {decode_tokens} decoded tokens "
              f"(median interval) and a {prefill_tokens}-token prompt per type; {memory.source}"),
@@ -372,7 +372,8 @@ def _attention_rates(samples: dict[str, Any], long_fill: dict[str, float], prefi
 
 def _moe_factors(provisional: SpeedProfile, params: EngineParams, t_decode: float, t_prefill: float,
                  prefill_tokens: int) -> tuple[float, float]:
-    """How much slower than its bytes and weights the MoE model ran (its CPU time, fixed cost left out)."""
+    """(seconds per used expert matrix per layer, prefill factor): how much slower than its bytes and weights the
+    MoE model ran, fixed cost left out. The provisional profile has no MoE costs."""
     import math
 
     from modelnest.core.hardware.model import BandwidthInfo, CpuInfo, DiskInfo, MemoryInfo
@@ -388,14 +389,14 @@ def _moe_factors(provisional: SpeedProfile, params: EngineParams, t_decode: floa
         expert_count=MOE.n_expert, expert_used_count=MOE.n_expert_used, expert_ff=MOE.n_ff_exp,
     )
     hw = HardwareSnapshot(CpuInfo(), MemoryInfo(), [], DiskInfo(), BandwidthInfo())
-    rates = provisional.rates(params.n_threads)
-    fixed = rates.fixed_s + MOE.n_vocab * rates.per_vocab_s + MOE.n_layer * rates.per_layer_s
     decode_fill = predict(spec, params, hw, profile=provisional, fill_tokens=1 + 4)
     prefill_fill = predict(spec, params, hw, profile=provisional, fill_tokens=prefill_tokens)
-    predicted_cpu = 1.0 / decode_fill.decode_tokens_per_s - fixed
-    factor = (t_decode - fixed) / predicted_cpu if predicted_cpu > 0 and math.isfinite(t_decode) else 1.0
+    predicted = 1.0 / decode_fill.decode_tokens_per_s
+    calls = MOE.n_layer * 3 * MOE.n_expert_used
+    per_matrix = (t_decode - predicted) / calls if math.isfinite(t_decode) else 3e-6
     pre = t_prefill * prefill_fill.prefill_tokens_per_s if math.isfinite(t_prefill) else 1.0
-    return min(4.0, max(0.5, factor)), min(6.0, max(0.5, pre))
+    # Bounded: one noisy run must not make MoE free or ten times slower.
+    return min(50e-6, max(0.0, per_matrix)), min(6.0, max(0.5, pre))
 
 
 def _tensor_infos(shape: SyntheticShape, type_name: str) -> list[Any]:

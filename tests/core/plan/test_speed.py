@@ -50,7 +50,7 @@ def test_moe_reads_only_the_experts_it_uses(tmp_path: Path) -> None:
     assert (spec.expert_count, spec.expert_used_count, spec.expert_ff, spec.is_moe) == (8, 2, 256, True)
     hw = machine(tmp_path, "i7_no_gpu_16gb")
     params = EngineParams(n_ctx=512, n_threads=4, n_threads_batch=4)
-    weights_only = replace(profile_for(hw), fixed_s=0.0, per_vocab_s=0.0, per_layer_s=0.0)  # a tiny model's
+    weights_only = replace(profile_for(hw), fixed_s=0.0, per_vocab_s=0.0, per_layer_s=0.0, expert_matrix_s=0.0)
     moe = predict(spec, params, hw, profile=weights_only, fill_tokens=8)  # fixed cost would hide the weights
     all_experts = predict(replace(spec, expert_used_count=spec.expert_count), params, hw, profile=weights_only,
                           fill_tokens=8)
