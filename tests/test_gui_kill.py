@@ -1,9 +1,11 @@
 """Kills during streaming: the engine child at random points (50 replies), and the whole GUI process.
 
 After every engine kill the history passes PRAGMA integrity_check, the user message exists, and the
-reply is `interrupted` holding exactly the text the view showed. After a GUI kill the engine child exits
-on its own and reopening the app shows the interrupted reply. Both run on a recorded CPU-only machine, with
-replies that cannot end before the kill (ignore_eos) and end by themselves at 4000 tokens.
+reply is `interrupted` holding exactly the text the view showed (or, killed while the engine was still
+counting the conversation's tokens, the turn failed with the death explained before any reply row existed).
+After a GUI kill the engine child exits on its own and reopening the app shows the interrupted reply. Both run
+on a recorded CPU-only machine, with replies that cannot end before the kill (ignore_eos) and end by themselves
+at 4000 tokens.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from support.processes import gone
 
 from modelnest.core.chat.session import ReplyDelta, ReplyFinished
 from modelnest.core.engine.client import CrashLedger, EngineClient
+from modelnest.core.engine.errors import EngineCrashed
 from modelnest.gui.chat import ChatPage
 from modelnest.gui.context import AppContext
 
@@ -67,7 +70,10 @@ def test_engine_killed_at_random_points_during_50_replies(qtbot: QtBot, page: Ch
     def on_delta(d: ReplyDelta) -> None:
         shown.setdefault(d.message_id, []).append(d.text)
 
+    outcomes: list[object] = []  # the turn's end: ReplyFinished, or the error of a turn that never got a reply row
     page.controller.reply_delta.connect(on_delta)
+    page.controller.reply_finished.connect(outcomes.append)
+    page.controller.turn_failed.connect(outcomes.append)
     modes: list[str] = []
     for i in range(50):
         with qtbot.waitSignal(page.controller.model_loaded, timeout=60_000):
@@ -80,22 +86,30 @@ def test_engine_killed_at_random_points_during_50_replies(qtbot: QtBot, page: Ch
         mode = rng.choice(["before", "anywhere", "streaming"])
         modes.append(mode)
         earlier = set(shown)
-        with qtbot.waitSignal(page.controller.reply_finished, timeout=60_000) as finished:
-            if mode == "before":
-                os.kill(pid, signal.SIGSTOP)
-            page.input.setPlainText(f"message {i}")
-            qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
-            if mode == "anywhere":
-                qtbot.wait(int(rng.uniform(0.0, 0.25) * 1000))
-            elif mode == "streaming":
-                qtbot.waitUntil(lambda seen=earlier: any("".join(v) for k, v in shown.items() if k not in seen),
-                                timeout=30_000)
-            os.kill(pid, signal.SIGKILL)
+        outcomes.clear()
+        if mode == "before":
+            os.kill(pid, signal.SIGSTOP)
+        page.input.setPlainText(f"message {i}")
+        qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
+        if mode == "anywhere":
+            qtbot.wait(int(rng.uniform(0.0, 0.25) * 1000))
+        elif mode == "streaming":
+            qtbot.waitUntil(lambda seen=earlier: any("".join(v) for k, v in shown.items() if k not in seen),
+                            timeout=30_000)
+        os.kill(pid, signal.SIGKILL)
+        qtbot.waitUntil(lambda: bool(outcomes), timeout=60_000)
         qtbot.waitUntil(lambda: not page.controller.busy, timeout=30_000)
-        result: ReplyFinished = finished.args[0]
+        result = outcomes[0]
         assert page.store.integrity_check() == ["ok"]
         messages = page.store.list_messages(page.conversation_id)  # type: ignore[arg-type]
         assert (messages[0].role, messages[0].content) == ("user", f"message {i}")
+        if not isinstance(result, ReplyFinished):
+            # Killed while the engine was still counting the conversation's tokens (the context policy asks it
+            # first): the turn failed before its reply row existed, with the death explained; the message stays.
+            assert mode != "streaming", i
+            assert isinstance(result, EngineCrashed), (i, mode, result)
+            assert [m.role for m in messages] == ["user"], i
+            continue
         reply = messages[1]
         assert reply.id == result.message.id and reply.status == "interrupted", (i, mode, reply.status)
         on_screen = "".join(shown.get(reply.id, []))
