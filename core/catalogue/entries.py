@@ -34,6 +34,11 @@ class Architecture:
     n_ctx_train: int
     head_dim: int | None = None
     sliding_window: int | None = None
+    # Mixture of experts (None: dense): routed experts, experts used per token, each expert's FFN size; the planner
+    # predicts decode from the used experts only.
+    expert_count: int | None = None
+    expert_used_count: int | None = None
+    expert_ff: int | None = None
 
 
 @dataclass(frozen=True)

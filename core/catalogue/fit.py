@@ -100,6 +100,7 @@ def plan_entry(
         arch=a.arch, n_layer=a.n_layer, n_embd=a.n_embd, n_head=a.n_head, n_head_kv=a.n_head_kv,
         n_vocab=a.n_vocab, n_ff=a.n_ff, n_ctx_train=a.n_ctx_train, file_bytes=file_bytes, quant=quant,
         n_params=model.n_params, head_dim=a.head_dim, sliding_window=a.sliding_window,
+        expert_count=a.expert_count or 0, expert_used_count=a.expert_used_count or 0, expert_ff=a.expert_ff or 0,
     )
     wanted = min(ctx or DEFAULT_CTX, a.n_ctx_train) if a.n_ctx_train else (ctx or DEFAULT_CTX)
     return _result(plan(spec, hardware, ctx=wanted), file_bytes, estimated)

@@ -69,6 +69,9 @@ def architecture_from_header(header: GGUFHeader, fallback: Architecture) -> Arch
         n_ctx_train=get("context_length", fallback.n_ctx_train) or fallback.n_ctx_train,
         head_dim=get("attention.key_length", fallback.head_dim),
         sliding_window=get("attention.sliding_window", fallback.sliding_window),
+        expert_count=get("expert_count", fallback.expert_count),
+        expert_used_count=get("expert_used_count", fallback.expert_used_count),
+        expert_ff=get("expert_feed_forward_length", fallback.expert_ff),
     )
 
 
