@@ -38,17 +38,21 @@ from modelnest.core.server.run import ApiServer  # noqa: E402
 SEED = 1234
 
 
+ENGINE_LOCK = threading.Lock()  # the engine's two users (this script and the API) take turns, like the app's chat
+
+
 def engine_run(engine: EngineClient, prompt: str, tokens: int) -> tuple[float, float]:
     """(decode tokens/s, seconds to the first token) as the parent process receives them."""
     sampling = SamplingParams(temperature=1.0, top_k=40, top_p=1.0, min_p=0.0, repeat_penalty=1.0, seed=SEED,
                               max_tokens=tokens, ignore_eos=True)
     started = time.perf_counter()
     received: list[float] = []
-    for event in engine.generate(prompt=prompt, sampling=sampling):
-        if isinstance(event, TokenEvent) and event.text:
-            received.append(time.perf_counter())
-        elif isinstance(event, GenerationSummary):
-            pass
+    with ENGINE_LOCK:
+        for event in engine.generate(prompt=prompt, sampling=sampling):
+            if isinstance(event, TokenEvent) and event.text:
+                received.append(time.perf_counter())
+            elif isinstance(event, GenerationSummary) and event.stop_reason != "length":
+                raise RuntimeError(f"engine run ended early: {event.stop_reason}")
     return (len(received) - 1) / (received[-1] - received[0]), received[0] - started
 
 
@@ -117,7 +121,7 @@ def main() -> None:
     with EngineClient(hang_timeout=120) as engine:
         engine.load(model_path, params)
         config = ServerConfig(token=token, port=0, model_id=model_path.stem, max_tokens=4096)
-        with ApiServer(engine, config) as server:
+        with ApiServer(engine, config, engine_lock=ENGINE_LOCK) as server:
             url, model = server.url, model_path.stem
             engine_run(engine, PROMPT, 8)  # warm-up (first decode allocates)
             api_run(url, token, model, "warm " + PROMPT, 8)

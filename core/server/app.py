@@ -114,6 +114,7 @@ class JobResponse(Response):
         self.id = new_id(request.kind)
         self.created = now()
         self._disconnected = False
+        self._ended = False  # the job's last item (summary, error, cancelled) was read
 
     async def _watch(self, receive: Receive) -> None:
         while True:
@@ -134,7 +135,8 @@ class JobResponse(Response):
             self.job.cancel()  # the client went away while we were writing (uvicorn's ClientDisconnected)
         finally:
             watcher.cancel()
-            self.job.cancel()  # no-op when the job already ended
+            if not self._ended:
+                self.job.cancel()  # we stopped reading before the job ended (an error, a disconnect)
 
     def gone(self) -> bool:
         """The client has gone (read anew each time: the watcher task sets it while we await)."""
@@ -168,6 +170,7 @@ class JobResponse(Response):
 
     async def _stream(self, send: Send) -> None:
         first = await self.job.next()  # wait for the engine before the headers: early failures get a status
+        self._ended = isinstance(first, (EngineError, Cancelled))
         if isinstance(first, EngineError):
             await send_error(send, engine_error(first))
             return
@@ -190,6 +193,8 @@ class JobResponse(Response):
         elif self.req.echo and self.req.prompt:
             await event(self._chunk(self.req.prompt, None))
         async for piece in _pieces(self.job, self.req.stop, first):
+            if isinstance(piece, Outcome):
+                self._ended = True
             if self.gone():
                 continue  # drain until the cancelled job ends; nobody reads any more
             if isinstance(piece, str):
@@ -217,6 +222,7 @@ class JobResponse(Response):
                 parts.append(piece)
             else:
                 outcome = piece
+                self._ended = True
         assert outcome is not None
         if self.gone():
             return

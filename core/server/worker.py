@@ -221,3 +221,7 @@ class EngineWorker:
         except Exception as exc:  # noqa: BLE001 - a waiting HTTP handler must always hear how its job ended
             job.error = GenerationFailed(msg("The server failed while generating: {error}", error=str(exc)))
             job._push(job.error)
+        finally:
+            with self._lock:
+                # Before the engine lock is released: a late cancel of this job must not reach the next user's reply.
+                job.in_engine = False
