@@ -4,6 +4,7 @@
     ChatSession         one turn: store the user message, stream the reply (ReplyStarted/Delta/Finished)
     SettingsStore       ChatSettings / SamplingSettings in settings.json, written atomically
     engine_sampling()   saved sampling settings → the engine's SamplingParams (the one conversion)
+    RemoteEngine        chat through any OpenAI-compatible server (remote engines)
     reply_stats_line()  a finished reply's speed, first token and settings in one translatable line
     export_conversation Markdown or JSON export of one conversation
 
@@ -37,15 +38,28 @@ if TYPE_CHECKING:
         ReplyStats,
         default_history_path,
     )
+    from modelnest.core.chat.remote import (
+        TIMING_LABEL,
+        RemoteEngine,
+        RemoteHosts,
+        RemoteRefused,
+        TokenStore,
+        normalize_url,
+    )
     from modelnest.core.chat.sampling import engine_sampling
     from modelnest.core.chat.session import (
+        CONTEXT_POLICIES,
         ChatSession,
+        ContextLimitReached,
+        ContextPolicy,
+        ContextUsage,
         ReplyDelta,
         ReplyFinished,
         ReplyStarted,
         SessionEvent,
         StoreWarning,
         build_messages,
+        context_policy_of,
         status_for_error,
         status_for_stop_reason,
     )
@@ -71,7 +85,8 @@ _EXPORTS: dict[str, str] = {
         "history",
     ),
     **dict.fromkeys(
-        ("ChatSession", "ReplyDelta", "ReplyFinished", "ReplyStarted", "SessionEvent", "StoreWarning",
+        ("CONTEXT_POLICIES", "ContextLimitReached", "ContextPolicy", "ContextUsage", "context_policy_of",
+         "ChatSession", "ReplyDelta", "ReplyFinished", "ReplyStarted", "SessionEvent", "StoreWarning",
          "build_messages", "status_for_error", "status_for_stop_reason"),
         "session",
     ),
@@ -80,23 +95,32 @@ _EXPORTS: dict[str, str] = {
         "settings",
     ),
     "engine_sampling": "sampling",
+    **dict.fromkeys(
+        ("TIMING_LABEL", "RemoteEngine", "RemoteHosts", "RemoteRefused", "TokenStore", "normalize_url"), "remote"
+    ),
     **dict.fromkeys(("reply_error", "reply_stats_line"), "stats"),
 }
 
 __all__ = [
-    "JSON_FORMAT",
-    "LANGUAGES",
-    "UNREADABLE_MESSAGE",
+    "CONTEXT_POLICIES",
     "ChatSession",
     "ChatSettings",
+    "ContextLimitReached",
+    "ContextPolicy",
+    "ContextUsage",
     "Conversation",
     "FlushPolicy",
     "HistoryError",
     "HistoryNotice",
     "HistoryStore",
+    "JSON_FORMAT",
+    "LANGUAGES",
     "LoadedSettings",
     "Message",
     "PeriodicFlush",
+    "RemoteEngine",
+    "RemoteHosts",
+    "RemoteRefused",
     "ReplyDelta",
     "ReplyFinished",
     "ReplyStarted",
@@ -105,7 +129,11 @@ __all__ = [
     "SessionEvent",
     "SettingsStore",
     "StoreWarning",
+    "TIMING_LABEL",
+    "TokenStore",
+    "UNREADABLE_MESSAGE",
     "build_messages",
+    "context_policy_of",
     "conversation_to_dict",
     "conversation_to_json",
     "conversation_to_markdown",
@@ -113,6 +141,7 @@ __all__ = [
     "default_settings_path",
     "engine_sampling",
     "export_conversation",
+    "normalize_url",
     "reply_error",
     "reply_stats_line",
     "status_for_error",
