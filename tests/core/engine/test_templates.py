@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from support.processes import gone
+from support.waiting import wait_until
 
 from modelnest.core.engine.template_sandbox import TemplateSandbox, shared_sandbox
 from modelnest.core.engine.templates import (
@@ -214,7 +215,9 @@ def test_render_process_killed_from_outside_is_replaced() -> None:
         pid = sandbox.pid
         assert pid is not None
         os.kill(pid, signal.SIGKILL)
-        assert gone(pid)
+        # Reaped, not merely a zombie: a killed process's leader can show as a zombie while its other threads are
+        # still exiting, and waitpid (what the sandbox's poll() uses) only returns after all of them have.
+        wait_until(lambda: sandbox.pid is None, "the killed render process to be reaped", timeout=15)
         assert sandbox.render(ok, MESSAGES, True) == "Hi"
         assert sandbox.starts == 2
     finally:
