@@ -43,15 +43,17 @@ def test_full_queue_is_429_and_waiting_request_dropped_when_its_client_leaves(se
     client = served_slow.client()
     served_slow.drain()
     long = client.chat.completions.create(  # occupies the engine
-        model=served_slow.model, messages=[{"role": "user", "content": "long"}], max_tokens=400, stream=True,
+        model=served_slow.model, messages=[{"role": "user", "content": "long"}], max_tokens=900, stream=True,
         extra_body={"ignore_eos": True})
+    # 900 tokens cannot end, on any CPU, within the waiter's 2 s timeout (400 did on a quiet machine: the waiter
+    # was then served instead of timing out).
     first = next(iter(long))
     assert first.choices[0].delta.role == "assistant"
     waiting_error: list[BaseException] = []
 
     def waiter() -> None:  # the second slot (max_pending 2): queued behind the long stream
         try:
-            client.with_options(timeout=3).completions.create(model=served_slow.model, prompt="w", max_tokens=2)
+            client.with_options(timeout=2).completions.create(model=served_slow.model, prompt="w", max_tokens=2)
         except BaseException as exc:  # noqa: BLE001 - the timeout is expected: report whatever ended it
             waiting_error.append(exc)
 
