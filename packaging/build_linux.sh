@@ -4,7 +4,7 @@
 #   packaging/build_linux.sh            (from anywhere; uses .venv/bin/python unless PYTHON is set)
 #
 # 1. freezes the app with PyInstaller (packaging/modelnest.spec) into build/dist/ModelNest/
-# 2. fails if the unpacked bundle is bigger than the budget (SIZE_BUDGET_MB, default 250 MiB)
+# 2. fails if the unpacked bundle is bigger than the budget (SIZE_BUDGET_MB, default 260 MiB)
 # 3. runs `ModelNest --self-test` headless with a tiny generated model: a cold start (bundle evicted from the
 #    page cache first) and warm starts; checks the report (frozen, window shown, engine started from the
 #    bundle, every llama/ggml library loaded from _internal/llama_cpp/lib, tokens generated)
@@ -17,7 +17,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 py=${PYTHON:-$root/.venv/bin/python}
-budget_mb=${SIZE_BUDGET_MB:-250}
+# 260 MiB since the API server and remote engines (issue 16): keyring's Linux backend (Secret Service) needs
+# cryptography (~19 MiB with libcrypto); without it remote-engine tokens could not be kept in the OS keychain.
+budget_mb=${SIZE_BUDGET_MB:-260}
 version=$("$py" -c "import tomllib; print(tomllib.load(open('pyproject.toml','rb'))['project']['version'])")
 arch=$(uname -m)
 out=$root/build
