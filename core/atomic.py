@@ -27,6 +27,7 @@ __all__ = [
     "atomic_write_text",
     "fsync_dir",
     "stale_temp_files",
+    "update_json_object",
 ]
 
 TEMP_SUFFIX = ".tmp"
@@ -60,6 +61,22 @@ def atomic_write_json(path: Path | str, data: Any, *, indent: int | None = 1, so
     JSON cannot hold raises without creating anything."""
     text = json.dumps(data, indent=indent, sort_keys=sort_keys, ensure_ascii=False)
     atomic_write_text(path, text + "\n")
+
+
+def update_json_object(path: Path | str, key: str, value: Any) -> None:
+    """Set one key of a JSON object file (a per-machine cache), atomically; a missing or damaged file starts empty.
+
+    Callers serialise their own writers (one cache file per feature, written from one job at a time).
+    """
+    target = Path(path)
+    try:
+        data = json.loads(target.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = {}
+    if not isinstance(data, dict):
+        data = {}
+    data[key] = value
+    atomic_write_json(target, data, indent=1)
 
 
 def fsync_dir(directory: Path | str) -> None:

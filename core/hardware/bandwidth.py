@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from modelnest.core import paths
-from modelnest.core.atomic import atomic_write_json
+from modelnest.core.atomic import update_json_object
 from modelnest.core.hardware.model import BandwidthInfo, CpuInfo, Figure, GpuInfo, MemoryInfo
 from modelnest.core.hardware.tables import apple_chip_memory, cpu_generation_memory, cpu_memory
 from modelnest.core.messages import msg
@@ -118,15 +118,8 @@ def last_level_cache_bytes() -> int | None:
 
 
 def _store(fingerprint: str, figure: Figure) -> None:
-    path = _cache_path()
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict):
-            data = {}
-    except (OSError, ValueError):
-        data = {}
-    data[fingerprint] = {"gb_s": figure.value, "source": figure.source, "measured_at": time.time()}
-    atomic_write_json(path, data, indent=1)  # was write + rename without fsync
+    update_json_object(_cache_path(), fingerprint,
+                       {"gb_s": figure.value, "source": figure.source, "measured_at": time.time()})
 
 
 def build_bandwidth(

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from modelnest.core import paths
-from modelnest.core.atomic import atomic_write_json
+from modelnest.core.atomic import update_json_object
 from modelnest.core.engine.client import EngineClient, TokenEvent
 from modelnest.core.engine.params import EngineParams, GenerationSummary, SamplingParams
 from modelnest.core.gguf.types import TYPE_BY_NAME
@@ -156,15 +156,7 @@ def cached_profile(hw: HardwareSnapshot) -> SpeedProfile | None:
 
 
 def store_profile(profile: SpeedProfile) -> None:
-    path = _cache_path()
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict):
-            data = {}
-    except (OSError, ValueError):
-        data = {}
-    data[_key(profile.fingerprint, profile.engine_version)] = profile.to_dict()
-    atomic_write_json(path, data, indent=1)
+    update_json_object(_cache_path(), _key(profile.fingerprint, profile.engine_version), profile.to_dict())
 
 
 def _weight_bytes(shape: SyntheticShape, type_name: str) -> tuple[float, float]:

@@ -88,3 +88,16 @@ def test_killed_writer_leaves_old_file_and_a_findable_temp(tmp_path: Path) -> No
     stale = list(stale_temp_files(target))
     assert len(stale) == 1 and stale[0].read_bytes() == b"new"  # only ever a copy; the owner may delete it
     assert {p.name for p in tmp_path.iterdir()} == {"settings.json", stale[0].name}
+
+
+def test_update_json_object_keeps_other_keys_and_starts_over_on_damage(tmp_path: Path) -> None:
+    from modelnest.core.atomic import update_json_object
+
+    cache = tmp_path / "cache.json"
+    update_json_object(cache, "machine-a", {"gb_s": 20.5})
+    update_json_object(cache, "machine-b", {"gb_s": 41.0})
+    assert json.loads(cache.read_text(encoding="utf-8")) == {"machine-a": {"gb_s": 20.5}, "machine-b": {"gb_s": 41.0}}
+    cache.write_text("[1, 2", encoding="utf-8")  # truncated by a crash of an older version
+    update_json_object(cache, "machine-a", {"gb_s": 19.0})
+    assert json.loads(cache.read_text(encoding="utf-8")) == {"machine-a": {"gb_s": 19.0}}
+    assert [p.name for p in tmp_path.iterdir()] == ["cache.json"]  # no temp file left
