@@ -43,17 +43,18 @@ def test_full_queue_is_429_and_waiting_request_dropped_when_its_client_leaves(se
     client = served_slow.client()
     served_slow.drain()
     long = client.chat.completions.create(  # occupies the engine
-        model=served_slow.model, messages=[{"role": "user", "content": "long"}], max_tokens=900, stream=True,
+        model=served_slow.model, messages=[{"role": "user", "content": "long"}], max_tokens=1000, stream=True,
         extra_body={"ignore_eos": True})
-    # 900 tokens cannot end, on any CPU, within the waiter's 2 s timeout (400 did on a quiet machine: the waiter
-    # was then served instead of timing out).
+    # 1000 tokens of this model (~150 t/s here) cannot end, on any CPU, within the waiter's single 1 s attempt
+    # (400 did within its three 3 s attempts on a quiet machine: the waiter was then served instead of timing out).
     first = next(iter(long))
     assert first.choices[0].delta.role == "assistant"
     waiting_error: list[BaseException] = []
 
     def waiter() -> None:  # the second slot (max_pending 2): queued behind the long stream
         try:
-            client.with_options(timeout=2).completions.create(model=served_slow.model, prompt="w", max_tokens=2)
+            client.with_options(timeout=1, max_retries=0).completions.create(
+                model=served_slow.model, prompt="w", max_tokens=2)
         except BaseException as exc:  # noqa: BLE001 - the timeout is expected: report whatever ended it
             waiting_error.append(exc)
 
@@ -63,7 +64,8 @@ def test_full_queue_is_429_and_waiting_request_dropped_when_its_client_leaves(se
     waiting_job = served_slow.submitted.get(timeout=10)  # the waiting request holds the second place
     assert served_slow.server.worker.pending == 2
     with pytest.raises(openai.RateLimitError, match="busy"):
-        client.completions.create(model=served_slow.model, prompt="third", max_tokens=2)
+        # no retries: a retry after the waiter's timeout would find a free place and be queued
+        client.with_options(max_retries=0).completions.create(model=served_slow.model, prompt="third", max_tokens=2)
     thread.join(30)
     assert waiting_error and isinstance(waiting_error[0], openai.APITimeoutError)
     dropped = served_slow.wait_finished(waiting_job)  # the waiting job was dropped without reaching the engine
