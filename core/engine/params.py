@@ -29,6 +29,10 @@ class EngineParams:
     swa_full: bool = False
     main_gpu: int = 0
     tensor_split: tuple[float, ...] = ()
+    # Mixture of experts: the routed experts (ffn_*_exps tensors) of layers 0..cpu_moe_layers-1 stay in system RAM
+    # in the plain CPU buffer type, whatever n_gpu_layers says: llama.cpp's `--n-cpu-moe N`
+    # (llama_model_params.tensor_buft_overrides with moe_override_patterns()).
+    cpu_moe_layers: int = 0
 
     def __post_init__(self) -> None:
         if self.n_ctx < 16:
@@ -41,6 +45,8 @@ class EngineParams:
             raise ValueError(f"KV cache types must be one of {', '.join(KV_TYPES)}")
         if self.type_v != "f16" and not self.flash_attn:
             raise ValueError("a quantized V cache needs flash attention")
+        if self.cpu_moe_layers < 0:
+            raise ValueError("cpu_moe_layers must not be negative")
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -53,6 +59,13 @@ class EngineParams:
         if "tensor_split" in known:
             known["tensor_split"] = tuple(known["tensor_split"])
         return cls(**known)
+
+
+def moe_override_patterns(cpu_moe_layers: int) -> list[str]:
+    """The tensor-name patterns (llama.cpp regex, matched with std::regex_search) that keep the routed experts of
+    the first `cpu_moe_layers` layers in system RAM: the same ones llama.cpp's `--n-cpu-moe N` builds
+    (common/arg.cpp: "blk\\.%d\\.ffn_(up|down|gate|gate_up)_(ch|)exps")."""
+    return [rf"blk\.{il}\.ffn_(up|down|gate|gate_up)_(ch|)exps" for il in range(cpu_moe_layers)]
 
 
 SEED_RANDOM = -1  # a new random seed for every reply
