@@ -22,6 +22,8 @@ from modelnest.core.plan.fit import FITS, TOO_LARGE, fits_fully, full_fit
 if TYPE_CHECKING:
     from modelnest.core.gguf import GGUFHeader
     from modelnest.core.hardware import HardwareSnapshot
+    from modelnest.core.plan import Calibration
+    from modelnest.core.plan.speedtest import SpeedProfile
 
 DEFAULT_CTX = 4096  # the context the catalogue plans for (stated in the UI)
 USABLE_TOKENS_PER_S = 10.0
@@ -86,9 +88,11 @@ def _result(p: Any, file_bytes: int | None, estimated: bool) -> FitResult:
 
 
 def plan_entry(
-    model: CatalogueModel, quant: str, hardware: HardwareSnapshot, ctx: int | None = None
+    model: CatalogueModel, quant: str, hardware: HardwareSnapshot, ctx: int | None = None, *,
+    calibration: Calibration | None = None, profile: SpeedProfile | bool | None = True,
 ) -> FitResult | None:
-    """Plan one catalogue entry at one quantization; None when the size is unknown."""
+    """Plan one catalogue entry at one quantization; None when the size is unknown. `calibration` and `profile`
+    as for modelnest.core.plan.plan (profile None: tables only, as for another computer)."""
     qf = model.file_for(quant)
     if qf is None:
         return None
@@ -103,7 +107,7 @@ def plan_entry(
         expert_count=a.expert_count or 0, expert_used_count=a.expert_used_count or 0, expert_ff=a.expert_ff or 0,
     )
     wanted = min(ctx or DEFAULT_CTX, a.n_ctx_train) if a.n_ctx_train else (ctx or DEFAULT_CTX)
-    return _result(plan(spec, hardware, ctx=wanted), file_bytes, estimated)
+    return _result(plan(spec, hardware, ctx=wanted, calibration=calibration, profile=profile), file_bytes, estimated)
 
 
 def plan_header(header: GGUFHeader, hardware: HardwareSnapshot, ctx: int | None = None) -> FitResult:

@@ -26,6 +26,7 @@ from modelnest.core.messages import Message, Text, msg, sentences
 
 __all__ = [
     "LANGUAGES",
+    "RECOMMEND_USES",
     "ChatSettings",
     "LoadedSettings",
     "SamplingSettings",
@@ -53,6 +54,11 @@ _SAMPLING_LIMITS: dict[str, tuple[float, float, Message]] = {
 }
 _ENGINE_DEFAULTS = SamplingParams()
 _N_CTX_LIMITS = (128, 1_048_576)
+# "Recommended for you": the use it ranks for and the slowest lower predicted speed it accepts (tokens/s). The
+# names match modelnest.core.catalogue.recommend.USES (core.chat does not import the catalogue).
+RECOMMEND_USES: tuple[str, ...] = ("chat", "coding", "chinese", "reasoning")
+_MIN_TPS_LIMITS = (1.0, 1000.0)
+_MIN_TPS_LABEL = msg("Minimum speed for recommendations")
 
 
 def default_settings_path() -> Path:
@@ -90,6 +96,8 @@ class ChatSettings:
     system_prompt: str = ""
     language: str = "system"  # "system" follows the OS locale; see modelnest.gui.i18n
     last_model_path: str | None = None
+    recommend_min_tps: float = 10.0  # tokens/s the lower predicted speed of a recommended file must reach
+    recommend_use: str = "chat"  # one of RECOMMEND_USES
     extra: Mapping[str, Any] = field(default_factory=dict)  # unknown keys, kept for newer versions
 
     def validate(self) -> None:
@@ -100,6 +108,12 @@ class ChatSettings:
         if self.language not in LANGUAGES:
             raise UserInputError(msg("Language must be one of {languages}, not {language!r}.",
                                      languages=", ".join(LANGUAGES), language=self.language))
+        problem = _check_number(self.recommend_min_tps, *_MIN_TPS_LIMITS, integer=False, setting=_MIN_TPS_LABEL)
+        if problem:
+            raise UserInputError(msg("{problem}.", problem=problem))
+        if self.recommend_use not in RECOMMEND_USES:
+            raise UserInputError(msg("The use for recommendations must be one of {uses}, not {use!r}.",
+                                     uses=", ".join(RECOMMEND_USES), use=self.recommend_use))
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = dict(self.extra)
@@ -110,6 +124,8 @@ class ChatSettings:
             system_prompt=self.system_prompt,
             language=self.language,
             last_model_path=self.last_model_path,
+            recommend_min_tps=self.recommend_min_tps,
+            recommend_use=self.recommend_use,
         )
         return data
 
@@ -157,7 +173,22 @@ class ChatSettings:
         last = data.get("last_model_path")
         if isinstance(last, str) or last is None:
             settings = replace(settings, last_model_path=last)
-        known = {"version", "sampling", "n_ctx", "system_prompt", "language", "last_model_path"}
+        if "recommend_min_tps" in data:
+            problem = _check_number(data["recommend_min_tps"], *_MIN_TPS_LIMITS, integer=False,
+                                    setting=_MIN_TPS_LABEL)
+            if problem:
+                problems.append(msg("{problem}; it was reset to {default}.", problem=problem,
+                                    default=_shown(defaults.recommend_min_tps)))
+            else:
+                settings = replace(settings, recommend_min_tps=float(data["recommend_min_tps"]))
+        if "recommend_use" in data:
+            if data["recommend_use"] in RECOMMEND_USES:
+                settings = replace(settings, recommend_use=data["recommend_use"])
+            else:
+                problems.append(msg("The use {use!r} is not one the recommendations know; general chat is used.",
+                                    use=data["recommend_use"]))
+        known = {"version", "sampling", "n_ctx", "system_prompt", "language", "last_model_path", "recommend_min_tps",
+                 "recommend_use"}
         return replace(settings, extra={k: v for k, v in data.items() if k not in known}), problems
 
 

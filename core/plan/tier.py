@@ -14,7 +14,9 @@ from modelnest.core.plan.fit import PARTIAL_GPU, fits_fully
 from modelnest.core.plan.planner import choose_gpu, plan
 from modelnest.core.plan.spec import ModelSpec
 
-__all__ = ["OS_RESERVE_BYTES", "REFERENCE_MODELS", "TIER_CTX", "TierEstimate", "estimate_tier", "tier_line"]
+__all__ = [
+    "OS_RESERVE_BYTES", "REFERENCE_MODELS", "TIER_CTX", "TierEstimate", "estimate_tier", "idle_snapshot", "tier_line",
+]
 
 TIER_CTX = 4096
 OS_RESERVE_BYTES = int(1.5 * 1024**3)  # everyday programs; the planner keeps its own 1 GiB margin on top
@@ -41,15 +43,23 @@ class TierEstimate:
     tokens_per_s_7b: float | None  # the planner's predicted decode speed for the 7B reference
 
 
+def idle_snapshot(snapshot: HardwareSnapshot) -> HardwareSnapshot:
+    """The machine as planned for "what can this computer run": idle (RAM less OS_RESERVE_BYTES for everyday
+    programs, every GPU's memory free), so the answer is about the machine, not about this moment's free memory."""
+    total = snapshot.memory.total_bytes
+    if not total:
+        return snapshot
+    idle_memory = replace(snapshot.memory, available_bytes=max(0, total - OS_RESERVE_BYTES))
+    idle_gpus = [replace(g, vram_free_bytes=g.vram_total_bytes) for g in snapshot.gpus]
+    return replace(snapshot, memory=idle_memory, gpus=idle_gpus)
+
+
 def estimate_tier(snapshot: HardwareSnapshot) -> TierEstimate | None:
     """None when not even the memory size is known."""
     total = snapshot.memory.total_bytes
     if not total:
         return None
-    # "What can this computer run" is about the machine, not this moment: plan for it idle.
-    idle_memory = replace(snapshot.memory, available_bytes=max(0, total - OS_RESERVE_BYTES))
-    idle_gpus = [replace(g, vram_free_bytes=g.vram_total_bytes) for g in snapshot.gpus]
-    snapshot = replace(snapshot, memory=idle_memory, gpus=idle_gpus)
+    snapshot = idle_snapshot(snapshot)
     full_b = partial_b = None
     speed_7b = None
     for size_b, arch, (layers, embd, heads, kv, ff, vocab, params) in REFERENCE_MODELS:
