@@ -158,7 +158,8 @@ def run(args: argparse.Namespace, stdin: TextIO | None = None, out: TextIO | Non
                 settings={**sampling.to_dict(), "n_ctx": params.n_ctx})
         with EngineClient(runtime=runtime) as engine:
             steps: list[Message] = []
-            report, params = load_stepping_down(engine, args.model, params, spec.n_layer, on_step=steps.append)
+            report, params = load_stepping_down(engine, args.model, params, spec.n_layer, on_step=steps.append,
+                                                is_moe=spec.is_moe)
             for warning in [*steps, *engine.warnings]:
                 err.write(f"warning: {warning}\n")
             err.write(f"{model_name} loaded: llama.cpp allocated {report.total_bytes / 2**20:.1f} MiB "

@@ -2,6 +2,10 @@
 
 MODEL is a local .gguf path, a catalogue id (optionally `id:QUANT`), or `REPO/FILE` on the hub (the header is
 read with HTTP Range requests). `--hardware PROBE.json` plans for another computer (`modelnest probe --json`).
+
+`--json` includes what llama.cpp would be given: engine_params (cpu_moe_layers: the routed experts of that many
+first layers kept in system RAM), tensor_overrides (the same as `-ot PATTERN=CPU` patterns) and llama_cpp_args, the
+options to reproduce the load with llama.cpp's own tools.
 """
 
 from __future__ import annotations
@@ -64,6 +68,7 @@ def resolve(model: str, endpoint: str | None) -> tuple[ModelSpec, bytes | None, 
             arch=a.arch, n_layer=a.n_layer, n_embd=a.n_embd, n_head=a.n_head, n_head_kv=a.n_head_kv,
             n_vocab=a.n_vocab, n_ff=a.n_ff, n_ctx_train=a.n_ctx_train, file_bytes=size, quant=quant,
             n_params=entry.n_params, head_dim=a.head_dim, sliding_window=a.sliding_window, name=entry.name,
+            expert_count=a.expert_count or 0, expert_used_count=a.expert_used_count or 0, expert_ff=a.expert_ff or 0,
         )
         return spec, None, f"{entry.repo} {quant} (catalogue)"
     if model.count("/") >= 2:
@@ -122,6 +127,9 @@ def run(args: argparse.Namespace) -> int:
     print(f"{what}")
     print(f"fit: {result.fit}   backend: {result.backend}   GPU layers: {result.gpu_layers}/{spec.n_layer + 1}")
     print(f"context {result.ctx} · threads {result.threads} · KV {result.engine_params.type_k} · flash attention on")
+    if result.placement_note is not None:  # a mixture-of-experts split: what went where, and the other way's speed
+        print(f"placement: {result.placement_note}")
+    print(f"llama.cpp: {out['llama_cpp_args']}")
     size = format_bytes  # binary units, as llama.cpp reports its buffers
     print(
         f"memory: weights {size(m.weights_bytes)} + KV {size(m.kv_cache_bytes)} + compute {size(m.compute_bytes)} "
@@ -138,5 +146,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"exact (llama.cpp, CPU): weights {size(e['weights_bytes'])} KV {size(e['kv_cache_bytes'])} "
               f"compute {size(e['compute_bytes'])} total {size(e['total_bytes'])}")
     for note in result.notes:
-        print(f"note: {note}")
+        if note is not result.placement_note:  # printed above
+            print(f"note: {note}")
     return 0

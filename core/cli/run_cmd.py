@@ -56,7 +56,8 @@ def run(args: argparse.Namespace) -> int:
     messages.append({"role": "user", "content": args.prompt})
     with EngineClient(runtime=runtime) as engine:
         report, params = load_stepping_down(
-            engine, args.model, params, spec.n_layer, on_step=lambda why: print(f"note: {why}", file=sys.stderr)
+            engine, args.model, params, spec.n_layer, on_step=lambda why: print(f"note: {why}", file=sys.stderr),
+            is_moe=spec.is_moe,
         )
         for warning in engine.warnings:
             print(f"warning: {warning}", file=sys.stderr)

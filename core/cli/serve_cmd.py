@@ -57,7 +57,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
         def note(why: object) -> None:
             err.write(f"note: {why}\n")
 
-        report, params = load_stepping_down(engine, args.model, params, spec.n_layer, on_step=note)
+        report, params = load_stepping_down(engine, args.model, params, spec.n_layer, on_step=note,
+                                            is_moe=spec.is_moe)
         for warning in engine.warnings:
             err.write(f"warning: {warning}\n")
         config = replace(config, n_ctx=report.n_ctx)

@@ -4,7 +4,8 @@ The planner decides the fit (``classify``); the catalogue, the memory bar, the h
 it. Everything a face needs to show a badge is here so no widget keeps its own copy:
 
     full_gpu     every layer on the GPU (the fastest way)
-    partial_gpu  some layers on the GPU, the rest on the CPU
+    partial_gpu  some layers on the GPU, the rest on the CPU; or every layer on the GPU with the routed experts of
+                 some of them in system RAM (mixture of experts: llama.cpp's --n-cpu-moe)
     cpu_only     all on the CPU, in system memory (no usable GPU, or nothing fits there)
     too_large    needs more memory than is free, even at the smallest context the planner tries
 
@@ -68,11 +69,14 @@ def full_fit(has_gpu: bool) -> Fit:
     return FULL_GPU if has_gpu else CPU_ONLY
 
 
-def classify(*, fits_in_memory: bool, has_gpu: bool, gpu_layers: int, total_layers: int) -> Fit:
-    """The badge for a planned run: ``gpu_layers`` of ``total_layers`` (output layer included) on the GPU."""
+def classify(
+    *, fits_in_memory: bool, has_gpu: bool, gpu_layers: int, total_layers: int, cpu_moe_layers: int = 0
+) -> Fit:
+    """The badge for a planned run: ``gpu_layers`` of ``total_layers`` (output layer included) on the GPU, the
+    routed experts of the first ``cpu_moe_layers`` layers kept in system RAM (then it is not all on the GPU)."""
     if not fits_in_memory:
         return TOO_LARGE
-    if has_gpu and gpu_layers >= total_layers:
+    if has_gpu and gpu_layers >= total_layers and cpu_moe_layers <= 0:
         return FULL_GPU
     return PARTIAL_GPU if gpu_layers > 0 else CPU_ONLY
 

@@ -4,7 +4,8 @@ tensor's type, plus a fixed cost per token that grows with the vocabulary and th
     decode   Σ over tensors of bytes read per token / read rate of its type on its device (mixture-of-experts
              layers: only `expert_used_count` of `expert_count` routed experts, shared experts and the router in
              full), + the KV cache at the context fill, + the fixed cost; the CPU part is also bounded by memory
-             bandwidth for what does not stay in its cache
+             bandwidth for what does not stay in its cache; routed experts kept in RAM (cpu_moe_layers) are read
+             and multiplied by the CPU even when the rest of their layer is on the GPU
     prefill  Σ over tensors of 2 × weights used per token / compute rate of its type on its device, + attention
 
 Where the rates come from is the prediction's basis, shown with every figure: this computer's speed test
@@ -121,6 +122,7 @@ class TensorRead:
     type_name: str
     read_bytes: float  # per decoded token
     weights: float  # weights multiplied per token (2 flops each)
+    expert: bool = False  # routed experts (ffn_*_exps): EngineParams.cpu_moe_layers can keep them in system RAM
 
 
 def tensor_reads(spec: ModelSpec) -> list[TensorRead]:
@@ -138,8 +140,9 @@ def tensor_reads(spec: ModelSpec) -> list[TensorRead]:
                 if has_output:
                     continue  # one row is fetched per token: nothing to speak of
                 layer = -1  # tied: the output projection multiplies by the embedding matrix every token
-            part = share if "_exps." in t.name else 1.0
-            reads.append(TensorRead(layer, t.type_name, t.n_bytes * part, t.n_elements * part))
+            expert = "_exps." in t.name
+            part = share if expert else 1.0
+            reads.append(TensorRead(layer, t.type_name, t.n_bytes * part, t.n_elements * part, expert))
         return reads
     main = _MAIN_TYPE.get(spec.quant, spec.quant if spec.quant in TYPE_BY_NAME else "Q4_K")
     bpw = spec.file_bytes * 8 / max(1, spec.n_params)
@@ -150,7 +153,9 @@ def tensor_reads(spec: ModelSpec) -> list[TensorRead]:
     for il in range(spec.n_layer):
         dense = per_layer_weights - expert_weights
         used = expert_weights * share
-        reads.append(TensorRead(il, main, (dense + used) * bpw / 8, dense + used))
+        reads.append(TensorRead(il, main, dense * bpw / 8, dense))
+        if used:  # apart from the rest of the layer: the experts may stay in RAM when the layer is on the GPU
+            reads.append(TensorRead(il, main, used * bpw / 8, used, expert=True))
     out_type = "Q6_K" if spec.quant.startswith(("Q4", "Q5", "Q3", "Q2", "IQ")) else main
     out_weights = float(spec.n_vocab * spec.n_embd)
     reads.append(TensorRead(-1, out_type, out_weights * max(bpw, _bpw(out_type)) / 8, out_weights))
@@ -285,6 +290,8 @@ def predict(
     n_gpu = min(params.n_gpu_layers, n_layer + 1) if backend != "cpu" else 0
     gpu_start = n_layer + 1 - n_gpu if n_gpu else n_layer + 1  # layers from here run on the GPU
     output_on_gpu = n_gpu > n_layer
+    # Routed experts of layers below this stay in RAM (--n-cpu-moe): the CPU reads and multiplies the used ones.
+    cpu_experts_below = min(params.cpu_moe_layers, n_layer) if spec.is_moe and n_gpu else 0
     cpu = cpu_rates(hw, params.n_threads, profile)
     kinds = [cpu.kind]
     bases: list[Text] = [cpu.basis]
@@ -315,6 +322,8 @@ def predict(
     gpu_flops = gpu_gb_s * GPU_PREFILL_GFLOPS_PER_GBS * GB
     for r in tensor_reads(spec):
         on_gpu = (r.layer >= gpu_start) if r.layer >= 0 else output_on_gpu
+        if r.expert and r.layer < cpu_experts_below:
+            on_gpu = False
         if on_gpu:
             t_gpu += r.read_bytes / gpu_eff
             pre_gpu += 2 * r.weights / gpu_flops if r.layer >= 0 else 0.0
@@ -338,7 +347,8 @@ def predict(
             cpu_bytes += kv_read
             pre_cpu += attn_flops / 2 / (cpu.attn_prefill_gflops * GB)
     if spec.is_moe:
-        t_cpu_reads += len(expert_layers(spec, min(gpu_start, n_layer))) * expert_matrices(spec) * cpu.expert_matrix_s
+        cpu_expert_layers = expert_layers(spec, min(max(gpu_start, cpu_experts_below), n_layer))
+        t_cpu_reads += len(cpu_expert_layers) * expert_matrices(spec) * cpu.expert_matrix_s
         pre_cpu *= cpu.moe_prefill
     t_cpu_reads += t_cpu_attn
     # The CPU cannot read what does not fit in its cache faster than its memory delivers it.

@@ -91,6 +91,15 @@ EXPECTED: dict[str, Expect] = {
              extra={"compute_capability": "7.5", "tensor_cores": False, "cuda_version": "11.4"})],
         ("gpu", 8, 14),
     ),
+    "rtx2080_desktop": Expect(
+        "Intel(R) Core(TM) i7-9700K CPU @ 3.60GHz", "x86_64", 8, 8, 8, 0,
+        {"avx2", "fma", "f16c"}, {"avx512", "avx_vnni"},
+        32791024 * 1024, 41.6, "table: i7-9700",
+        [Gpu("nvidia", "NVIDIA GeForce RTX 2080", 8 * GIB, 448.0, False, "cuda", vram_free=8 * GIB - 300 * MIB,
+             bandwidth_source="NVML: 256-bit bus \u00d7 7000 MHz",
+             extra={"compute_capability": "7.5", "cuda_version": "12.2", "pcie": "PCIe 3.0 x16"})],
+        ("gpu", 8, 32),
+    ),
     "m1pro_16gb": Expect(
         "Apple M1 Pro", "arm64", 10, 10, 8, 2,
         {"neon", "dotprod", "fp16"}, {"i8mm", "sve", "bf16"},

@@ -183,5 +183,6 @@ def test_plan_cli_json_for_another_computer(tmp_path: Path, tiny_model: Path) ->
                                   "device_bytes", "total_bytes"}
     assert set(out["predicted"]) >= {"decode_tokens_per_s", "prefill_tokens_per_s", "low", "high", "calibration_runs"}
     assert set(out["engine_params"]) == {"n_ctx", "n_batch", "n_ubatch", "n_gpu_layers", "n_threads",
-                                         "n_threads_batch", "flash_attn", "type_k", "type_v", "offload_kqv", "use_mmap"}
+                                         "n_threads_batch", "flash_attn", "type_k", "type_v", "offload_kqv", "use_mmap",
+                                         "cpu_moe_layers"}
     assert out["exact_cpu"]["kv_cache_bytes"] == out["memory"]["kv_cache_bytes"]
