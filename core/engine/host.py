@@ -23,7 +23,14 @@ from typing import Any, BinaryIO
 
 from modelnest.core.engine import protocol
 from modelnest.core.engine.errors import mentions_memory
-from modelnest.core.engine.params import EngineParams, LoadReport, SamplingParams
+from modelnest.core.engine.overrides import (
+    BuftOverrides,
+    OverridesUnavailable,
+    build,
+    cpu_buffer_type,
+    loaded_ggml_libraries,
+)
+from modelnest.core.engine.params import EngineParams, LoadReport, SamplingParams, moe_override_patterns
 from modelnest.core.engine.templates import (
     ChatTemplate,
     TemplateRejected,
@@ -65,6 +72,7 @@ class EngineHost:
         self.vocab: Any = None
         self.template: ChatTemplate | None = None
         self.params: EngineParams | None = None
+        self._overrides: BuftOverrides | None = None  # llama.cpp keeps pointers into it: lives as long as the model
         self.cached_tokens: list[int] = []
         self._eog_tokens: list[int] | None = None  # the loaded vocabulary's end-of-generation tokens, found once
         self._log_sink: LoadReport | None = None
@@ -182,6 +190,7 @@ class EngineHost:
         if self.model is not None:
             self.ll.llama_model_free(self.model)
             self.model = None
+        self._overrides = None
         self.vocab = None
         self._eog_tokens = None
         self.template = None
@@ -208,12 +217,21 @@ class EngineHost:
         mparams = ll.llama_model_default_params()
         mparams.n_gpu_layers = params.n_gpu_layers
         mparams.main_gpu = params.main_gpu
-        mparams.use_mmap = params.use_mmap
-        mparams.use_mlock = False
+        # This llama.cpp has no use_mmap/use_mlock fields (ctypes would take the names silently and ignore them):
+        # load_mode says it. AUTO maps the file unless a device cannot (llama-model.cpp), never locks it.
+        mparams.load_mode = ll.LLAMA_LOAD_MODE_AUTO if params.use_mmap else ll.LLAMA_LOAD_MODE_NONE
         mparams.progress_callback = self._progress_cb
         if params.tensor_split:
             split = (ctypes.c_float * ll.LLAMA_MAX_DEVICES)(*params.tensor_split)
             mparams.tensor_split = split
+        try:
+            overrides = self._moe_overrides(params, int(header.arch_value("block_count", 0) or 0))
+        except OverridesUnavailable as exc:
+            self._log_sink = None
+            self.send({"ev": "error", "id": request.get("id"), "kind": exc.kind, **said(exc.explanation)})
+            return
+        if overrides is not None:
+            mparams.tensor_buft_overrides = overrides.address
         model = ll.llama_model_load_from_file(path.encode("utf-8"), mparams)
         if not model:
             self._log_sink = None
@@ -261,6 +279,7 @@ class EngineHost:
             return
         ll.llama_set_abort_callback(ctx, self._abort_cb, None)
         self.model, self.ctx, self.params = model, ctx, params
+        self._overrides = overrides
         self.vocab = ll.llama_model_get_vocab(model)
         self.cached_tokens = []
         bos = self._token_text(ll.llama_vocab_bos(self.vocab))
@@ -275,6 +294,16 @@ class EngineHost:
         if template_warning:
             self.send({"ev": "warning", "id": request.get("id"), **said(template_warning)})
         self.send({"ev": "loaded", "id": request.get("id"), "report": report.to_dict()})
+
+    def _moe_overrides(self, params: EngineParams, n_layer: int) -> BuftOverrides | None:
+        """The routed experts of the first cpu_moe_layers layers to the CPU buffer type (llama.cpp's --n-cpu-moe);
+        patterns for layers the model does not have would match nothing, so none are built."""
+        n = min(params.cpu_moe_layers, n_layer)
+        if n <= 0:
+            return None
+        libraries: list[Any] = [getattr(self.ll.llama_cpp, "_lib", None)]
+        libraries += loaded_ggml_libraries(_loaded_libraries())
+        return build(moe_override_patterns(n), cpu_buffer_type(libraries))
 
     def count(self, request: dict[str, Any]) -> None:
         """How many tokens a conversation takes with this model's template (the chat's context policy fits it)."""

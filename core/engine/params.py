@@ -133,6 +133,9 @@ _BUFFER_RE = re.compile(
     r"(?P<mib>[\d.]+) MiB"
 )
 _OFFLOAD_RE = re.compile(r"offloaded (?P<n>\d+)/(?P<m>\d+) layers to GPU")
+# A tensor_buft_overrides match (llama-model-loader.cpp, debug level): proof the overrides reached llama.cpp, and
+# the buffer each overridden tensor really went to.
+_OVERRIDE_RE = re.compile(r"^tensor (?P<name>\S+) \(\d+ MiB \S+\) buffer type overridden to (?P<buft>\S+)")
 _KINDS = {"model": "model", "KV": "kv", "compute": "compute", "output": "output", "RS": "recurrent", "LoRA": "lora"}
 
 
@@ -150,6 +153,7 @@ class LoadReport:
     n_params: int = 0
     system_info: str = ""
     template_warning: str | None = None
+    overridden: dict[str, str] = field(default_factory=dict)  # tensor name -> buffer type it was overridden to
 
     def _total(self, kind: str) -> int:
         return sum(b.bytes for b in self.buffers if b.kind == kind)
@@ -174,6 +178,16 @@ class LoadReport:
     def total_bytes(self) -> int:
         return sum(b.bytes for b in self.buffers)
 
+    @property
+    def weights_by_buffer(self) -> dict[str, int]:
+        """Model bytes per buffer as llama.cpp names them: CPU_Mapped (the mapped file span), CPU_REPACK (copies
+        in the CPU's faster layouts), CPU (read into RAM without mmap), CUDA0, CUDA_Host ..."""
+        out: dict[str, int] = {}
+        for b in self.buffers:
+            if b.kind == "model":
+                out[b.device] = out.get(b.device, 0) + b.bytes
+        return out
+
     def feed_log_line(self, line: str) -> None:
         """Collect buffer sizes from one line of llama.cpp's log."""
         m = _BUFFER_RE.match(line.strip())
@@ -186,6 +200,10 @@ class LoadReport:
         m = _OFFLOAD_RE.search(line)
         if m:
             self.gpu_layers_offloaded = int(m["n"])
+            return
+        m = _OVERRIDE_RE.match(line.strip())
+        if m:
+            self.overridden[m["name"]] = m["buft"]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -198,6 +216,8 @@ class LoadReport:
             "compute_bytes": self.compute_bytes,
             "output_bytes": self.output_bytes,
             "total_bytes": self.total_bytes,
+            "weights_by_buffer": self.weights_by_buffer,
+            "overridden": dict(self.overridden),
             "n_ctx": self.n_ctx,
             "n_layer": self.n_layer,
             "gpu_layers_offloaded": self.gpu_layers_offloaded,
@@ -212,6 +232,7 @@ class LoadReport:
         for key in ("load_seconds", "n_ctx", "n_layer", "gpu_layers_offloaded", "n_params", "system_info"):
             setattr(report, key, d.get(key, getattr(report, key)))
         report.template_warning = d.get("template_warning")
+        report.overridden = {str(k): str(v) for k, v in d.get("overridden", {}).items()}
         report.buffers = [Buffer(**b) for b in d.get("buffers", [])]
         return report
 

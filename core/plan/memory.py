@@ -6,10 +6,19 @@ what this llama.cpp reports on the CPU (benchmarks/plan_accuracy.py checks it): 
 larger of the logits stage, n_ubatch·(n_vocab + 2·n_embd)·4, and the FFN stage, n_ctx·n_ubatch·2 (mask) +
 n_ubatch·(4·n_ff + n_embd)·4; without flash attention the attention stage holds the full KQ matrix,
 n_ctx·n_ubatch·(4·n_head + 4) + 5.5·n_ubatch·n_embd·4. GPU buffers use the same model and are labelled so.
+
+Where a weight goes (llama-model-loader.cpp): each tensor takes the first buffer type of its layer's list that can
+run its op. A CPU layer's list starts with the GPU's pinned host buffer when the GPU backend has one (CUDA, ROCm,
+Vulkan, SYCL; with mmap llama.cpp swaps it for the plain CPU buffer, the mapped file), then the CPU repack buffer,
+then the plain CPU buffer; so CPU weights are repacked only on the CPU and on Metal. Routed experts kept in RAM
+(EngineParams.cpu_moe_layers, a tensor_buft_override to the CPU buffer type) are placed from that same CPU list:
+on the host, repacked where a CPU layer's tensor would be, whatever layer they belong to. On a CPU-only run the
+override therefore moves nothing (the report proves it reached llama.cpp by naming the tensors it matched).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from modelnest.core.engine.params import EngineParams
@@ -28,6 +37,12 @@ REPACK_X86_AVX2 = frozenset({"Q4_0", "Q4_K", "IQ4_NL", "MXFP4"})
 REPACK_X86_AVX512 = REPACK_X86_AVX2 | {"Q2_K"}
 REPACK_ARM_DOTPROD = frozenset({"Q4_0", "IQ4_NL", "MXFP4"})
 REPACK_ARM_I8MM = REPACK_ARM_DOTPROD | {"Q4_K", "Q5_K", "Q6_K", "Q8_0"}
+# GPU backends whose device offers a pinned host buffer type (get_host_buffer_type in ggml-cuda.cu, ggml-vulkan.cpp,
+# ggml-sycl.cpp; ROCm builds ggml-cuda): it comes before the repack buffer in the CPU list, so nothing is repacked.
+HOST_BUFFER_BACKENDS = frozenset({"cuda", "rocm", "vulkan", "sycl"})
+# The union of moe_override_patterns(n): "blk\.{il}\.ffn_(up|down|gate|gate_up)_(ch|)exps" for il < n, searched
+# in the tensor name; one expression and a comparison instead of n searches per tensor (the planner asks often).
+_ROUTED_EXPERT_RE = re.compile(r"blk\.(0|[1-9][0-9]*)\.ffn_(up|down|gate|gate_up)_(ch|)exps")
 
 
 def repack_types_for(arch: str | None, engine_features: dict[str, bool] | None) -> frozenset[str]:
@@ -44,6 +59,30 @@ def repack_types_for(arch: str | None, engine_features: dict[str, bool] | None) 
             return REPACK_ARM_I8MM
         return REPACK_ARM_DOTPROD if feats.get("dotprod") else frozenset()
     return frozenset()
+
+
+def kept_in_ram(name: str, cpu_moe_layers: int) -> bool:
+    """Whether llama.cpp's override patterns for `cpu_moe_layers` (moe_override_patterns) match tensor `name`."""
+    m = _ROUTED_EXPERT_RE.search(name)
+    return m is not None and int(m.group(1)) < cpu_moe_layers
+
+
+def leading_dense_layers(spec: ModelSpec) -> int:
+    """Leading layers with a dense FFN and no routed experts (DeepSeek, GLM-4.5, ERNIE keep the first ones dense;
+    llama.cpp's n_layer_dense_lead); 0 when the spec does not say (read with getattr: a newer ModelSpec field)."""
+    value = getattr(spec, "leading_dense_layers", 0)
+    return value if isinstance(value, int) and value > 0 else 0
+
+
+def routed_expert_bytes(spec: ModelSpec) -> int:
+    """Bytes of one MoE layer's routed experts (gate, up, down of every expert) when no tensor table was read: the
+    published shape at the file's average bits per weight, never more than the layer itself."""
+    if not spec.is_moe or not spec.expert_ff:
+        return 0
+    layers, _, _ = spec.layer_bytes()
+    bpw = spec.file_bytes * 8 / max(1, spec.n_params)
+    weights = 3 * spec.expert_count * spec.n_embd * spec.expert_ff
+    return min(int(weights * bpw / 8), max(layers) if layers else 0)
 
 
 def kv_row_bytes(n: int, kv_type: str) -> int:
@@ -66,6 +105,9 @@ class MemoryEstimate:
     overhead_bytes: int = 0
     per_device: list[int] = field(default_factory=list)
     notes: list[Message] = field(default_factory=list)
+    # Model buffers as llama.cpp reports them: CPU_Mapped (mmap) or CPU, CPU_REPACK, and "device" (GPU weights).
+    weights_buffers: dict[str, int] = field(default_factory=dict)
+    experts_in_ram_bytes: int = 0  # routed experts of GPU layers kept in RAM by cpu_moe_layers
 
     @property
     def total_bytes(self) -> int:
@@ -139,13 +181,17 @@ def estimate(
     repack_types: frozenset[str] = REPACK_X86_AVX2,
     backend: str = "cpu",
 ) -> MemoryEstimate:
-    """Memory for `spec` loaded with `params`; GPU layers are the last n_gpu_layers (llama.cpp's order)."""
+    """Memory for `spec` loaded with `params`; GPU layers are the last n_gpu_layers (llama.cpp's order), the
+    routed experts of the first cpu_moe_layers layers on the host whatever their layer's place."""
     layers, embd_bytes, out_bytes = spec.layer_bytes()
     n_layer = spec.n_layer
     n_gpu = max(0, min(params.n_gpu_layers, n_layer + 1)) if backend != "cpu" else 0
     gpu_start = n_layer + 1 - n_gpu if n_gpu else n_layer + 1  # layers il >= gpu_start are offloaded
     output_on_gpu = n_gpu > n_layer
     kv_layers = kv_bytes_per_layer(spec, params)
+    n_moe = min(params.cpu_moe_layers, n_layer) if spec.is_moe else 0
+    # Weights on the CPU side are repacked only where no GPU host buffer comes first in the CPU list.
+    cpu_repack = repack_types if backend not in HOST_BUFFER_BACKENDS else frozenset()
 
     # Weights
     host_layers = [il for il in range(n_layer) if il < gpu_start]
@@ -155,12 +201,16 @@ def estimate(
     if spec.tensors:
         on_cpu = set()
         repacked = set()
+        moved = 0  # routed experts of GPU layers that stay in RAM
         for t in spec.tensors:
             name = t.name
             layer = int(name.split(".")[1]) if name.startswith("blk.") else None
             cpu = (layer is not None and layer < gpu_start) or name.startswith("token_embd") or (
                 layer is None and not output_on_gpu
             )
+            if not cpu and n_moe and kept_in_ram(name, n_moe):
+                cpu = True
+                moved += t.n_bytes
             if not cpu:
                 continue
             on_cpu.add(name)
@@ -168,18 +218,34 @@ def estimate(
                 not name.startswith("token_embd")
                 and len(t.shape) >= 2
                 and t.shape[1] % 8 == 0
-                and t.type_name in repack_types
+                and t.type_name in cpu_repack
             ):
                 repacked.add(name)
+        device_weights -= moved
+        host_weight_bytes += moved
         repack = sum(t.n_bytes for t in spec.tensors if t.name in repacked)
         mapped = _mapped_span(spec, on_cpu, repacked) if params.use_mmap else host_weight_bytes - repack
         reported_weights = mapped + repack + device_weights
         host_resident = host_weight_bytes  # repacked tensors live in the repack buffer instead of page cache
     else:
-        repack = spec.repacked_bytes(repack_types) if n_gpu == 0 else 0
+        # Without a tensor table: the experts' bytes from the published shape, the repacked share from the quant.
+        expert_bytes = routed_expert_bytes(spec)
+        dense_lead = leading_dense_layers(spec)
+        moved = expert_bytes * max(0, n_moe - max(gpu_start, dense_lead))
+        device_weights -= moved
+        host_weight_bytes += moved
+        host_layer_bytes = sum(layers[il] for il in host_layers) + moved
+        share = spec.repacked_bytes(cpu_repack) / max(1, sum(layers)) if cpu_repack else 0.0
+        repack = spec.repacked_bytes(cpu_repack) if n_gpu == 0 else int(host_layer_bytes * share)
+        mapped = host_weight_bytes
         reported_weights = host_weight_bytes + repack + device_weights
         host_resident = host_weight_bytes
         notes.append(msg("weights per layer estimated from the file size (no tensor table read)"))
+    buffers = {("CPU_Mapped" if params.use_mmap else "CPU"): mapped}
+    if repack:
+        buffers["CPU_REPACK"] = repack
+    if device_weights:
+        buffers["device"] = device_weights
     if spec.file_bytes_estimated:
         notes.append(msg("file size estimated from the parameter count and typical bits per weight"))
 
@@ -212,6 +278,8 @@ def estimate(
         overhead_bytes=overhead,
         per_device=[device] if n_gpu else [],
         notes=notes,
+        weights_buffers=buffers,
+        experts_in_ram_bytes=moved,
     )
 
 
