@@ -116,6 +116,7 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("core", "Language must be one of {languages}, not {language!r}."),
     QT_TRANSLATE_NOOP("core", "Load the model again."),
     QT_TRANSLATE_NOOP("core", "Load the model again; if it keeps happening, try a smaller context or model."),
+    QT_TRANSLATE_NOOP("core", "Load the model without keeping experts in system memory (cpu_moe_layers 0)."),
     QT_TRANSLATE_NOOP("core", "Loading failed: {reason} Trying again with {change}."),
     QT_TRANSLATE_NOOP(
         "core",
@@ -131,6 +132,7 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("core", "Message {index} must be an object."),
     QT_TRANSLATE_NOOP("core", "Message {index} needs text content."),
     QT_TRANSLATE_NOOP("core", "Method {method} is not allowed here."),
+    QT_TRANSLATE_NOOP("core", "Minimum speed for recommendations"),
     QT_TRANSLATE_NOOP(
         "core",
         "ModelNest is running as an Intel program under Rosetta 2; the Apple Silicon build is "
@@ -364,6 +366,8 @@ CORE_MESSAGES = (
         "The system keychain refused to store the token for {url} ({error}); it is kept for "
         "this session only.",
     ),
+    QT_TRANSLATE_NOOP("core", "The use for recommendations must be one of {uses}, not {use!r}."),
+    QT_TRANSLATE_NOOP("core", "The use {use!r} is not one the recommendations know; general chat is used."),
     QT_TRANSLATE_NOOP(
         "core",
         "The {build} build could not start ({reason}); using the portable CPU build instead.",
@@ -412,6 +416,11 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("core", "This conversation's details are stored in a damaged part of the history file."),
     QT_TRANSLATE_NOOP("core", "This download is already running."),
     QT_TRANSLATE_NOOP("core", "This is not a ModelNest catalogue snapshot (schema {schema})."),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "This llama.cpp build does not expose its CPU buffer type, so the experts cannot be "
+        "kept in system memory.",
+    ),
     QT_TRANSLATE_NOOP(
         "core",
         "This message is stored in a damaged part of the history file and could not be read.",
@@ -524,6 +533,7 @@ CORE_MESSAGES = (
         "core",
         "assumed for {gpu} (not in our table): {gb:.0f} GB/s, a low figure for its class",
     ),
+    QT_TRANSLATE_NOOP("core", "attention on the GPU, routed experts of {n} of {total} layers in system RAM"),
     QT_TRANSLATE_NOOP("core", "cannot read the file: {reason}"),
     QT_TRANSLATE_NOOP("core", "cannot read {path}: permission denied"),
     QT_TRANSLATE_NOOP("core", "catalogue entry {id!r} is malformed: {error}"),
@@ -549,11 +559,14 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("core", "delete the conversation"),
     QT_TRANSLATE_NOOP("core", "delete the message"),
     QT_TRANSLATE_NOOP("core", "delete the reply"),
+    QT_TRANSLATE_NOOP("core", "does not fit"),
     QT_TRANSLATE_NOOP("core", "edit your message"),
     QT_TRANSLATE_NOOP("core", "element {index} of {field}"),
     QT_TRANSLATE_NOOP("core", "fewer GPU layers ({old} → {new})"),
     QT_TRANSLATE_NOOP("core", "file size estimated from the parameter count and typical bits per weight"),
     QT_TRANSLATE_NOOP("core", "first token {ms:.0f} ms"),
+    QT_TRANSLATE_NOOP("core", "fits fully in RAM"),
+    QT_TRANSLATE_NOOP("core", "fits fully on the GPU"),
     QT_TRANSLATE_NOOP("core", "fixed cost per token"),
     QT_TRANSLATE_NOOP("core", "free VRAM is not in the registry"),
     QT_TRANSLATE_NOOP("core", "general.alignment is {value!r}; it must be a power of two stored as uint32"),
@@ -658,6 +671,7 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("core", "only {free} of memory was free just before"),
     QT_TRANSLATE_NOOP("core", "open the chat history"),
     QT_TRANSLATE_NOOP("core", "part {part}: {problem}"),
+    QT_TRANSLATE_NOOP("core", "partly on the GPU"),
     QT_TRANSLATE_NOOP("core", "permission denied by the driver"),
     QT_TRANSLATE_NOOP("core", "power brake"),
     QT_TRANSLATE_NOOP("core", "power limit"),
@@ -680,6 +694,7 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("core", "reported by the driver for {gpu}"),
     QT_TRANSLATE_NOOP("core", "resuming {file} from {size}"),
     QT_TRANSLATE_NOOP("core", "role"),
+    QT_TRANSLATE_NOOP("core", "routed experts of more layers in system RAM ({old} → {new} layers)"),
     QT_TRANSLATE_NOOP("core", "save the finished reply"),
     QT_TRANSLATE_NOOP("core", "save the message"),
     QT_TRANSLATE_NOOP("core", "save the reply"),
@@ -834,6 +849,7 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("core", "unsupported GGUF version {version} (this app reads versions 2 and 3)"),
     QT_TRANSLATE_NOOP("core", "update the conversation"),
     QT_TRANSLATE_NOOP("core", "weights per layer estimated from the file size (no tensor table read)"),
+    QT_TRANSLATE_NOOP("core", "{benchmark}, {source}"),
     QT_TRANSLATE_NOOP("core", "{endpoint} answered {status} for {file}."),
     QT_TRANSLATE_NOOP("core", "{endpoint} answered {status} for {repo}."),
     QT_TRANSLATE_NOOP(
@@ -879,6 +895,8 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("core", "{file} is no longer on {endpoint} (404) at revision {revision}."),
     QT_TRANSLATE_NOOP("core", "{first} {rest}"),
     QT_TRANSLATE_NOOP("core", "{first}; {second}"),
+    QT_TRANSLATE_NOOP("core", "{fit} · {speed} predicted · no published figure"),
+    QT_TRANSLATE_NOOP("core", "{fit} · {speed} predicted · quality {score} ({source})"),
     QT_TRANSLATE_NOOP(
         "core",
         "{folder} is on a {filesystem} file system, which cannot hold files over 4 GB; most "
@@ -895,11 +913,26 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("core", "{head} · {tail}"),
     QT_TRANSLATE_NOOP("core", "{head}, {tail}"),
     QT_TRANSLATE_NOOP("core", "{host} is not an address of this computer: {error}"),
+    QT_TRANSLATE_NOOP("core", "{line} · thinks first: ≈{seconds} s to a typical answer"),
     QT_TRANSLATE_NOOP("core", "{name}"),
+    QT_TRANSLATE_NOOP("core", "{name} does not fit in this computer's memory"),
+    QT_TRANSLATE_NOOP("core", "{name} has no published {benchmark} figure"),
+    QT_TRANSLATE_NOOP("core", "{name} is recommended too"),
     QT_TRANSLATE_NOOP("core", "{name} must be a number."),
     QT_TRANSLATE_NOOP("core", "{name} must be a whole number."),
     QT_TRANSLATE_NOOP("core", "{name} must be between {lo} and {hi}; it was {value}."),
     QT_TRANSLATE_NOOP("core", "{name} must be true or false."),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{name} scores lower: {score} ({source}) at the quantizations that run fast enough",
+    ),
+    QT_TRANSLATE_NOOP("core", "{name} thinks first: ≈{seconds} s to a typical answer at {speed}"),
+    QT_TRANSLATE_NOOP("core", "{name} would run at {speed} ({quant})"),
+    QT_TRANSLATE_NOOP("core", "{n} of {total} layers on the GPU, the rest on the CPU"),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{n} of {total} layers on the GPU, the routed experts of every layer in system RAM",
+    ),
     QT_TRANSLATE_NOOP("core", "{n} of {total} layers on the GPU; the rest run on the CPU"),
     QT_TRANSLATE_NOOP("core", "{n} tokens"),
     QT_TRANSLATE_NOOP("core", "{path} does not exist"),
@@ -916,6 +949,8 @@ CORE_MESSAGES = (
         "core",
         "{path} is outside the ModelNest models folder, so it was not deleted without asking.",
     ),
+    QT_TRANSLATE_NOOP("core", "{placement}: ~{tps} tokens/s predicted (the only split that fits)"),
+    QT_TRANSLATE_NOOP("core", "{placement}: ~{tps} tokens/s predicted; {other}: ~{other_tps} tokens/s"),
     QT_TRANSLATE_NOOP("core", "{problem}."),
     QT_TRANSLATE_NOOP("core", "{problem}; it was reset to {default}."),
     QT_TRANSLATE_NOOP("core", "{reason}; retrying in {seconds:.0f} s"),

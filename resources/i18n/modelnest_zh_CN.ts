@@ -76,6 +76,30 @@
         <translation>已下载</translation>
     </message>
     <message>
+        <source>Quality</source>
+        <translation type="unfinished">质量</translation>
+    </message>
+    <message>
+        <source>general chat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>coding</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chinese</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No model here has a published figure for {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Published {0} score for {1}, as the model&apos;s source states it (each cell&apos;s tooltip names the source). In parentheses: a figure on another benchmark, not comparable. —: no published figure.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>yes</source>
         <translation>是</translation>
     </message>
@@ -86,6 +110,38 @@
     <message>
         <source>Predicted decode speed on this computer, based on {0} calibration run(s).</source>
         <translation>本机的预测生成速度，基于 {0} 次校准运行。</translation>
+    </message>
+    <message>
+        <source>No published figure for {0} for this model: it is not ranked by an invented one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} {1:g}{2} for {3}, from the {4}: {5}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not comparable with the {0} figures of the other models.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>At {0}: about {1:.3g} expected (published score × (1 − relative perplexity increase); an approximation, not a measurement).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>model card</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>technical report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>leaderboard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>blog</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -155,24 +211,20 @@
         <translation>全精度；运行模型时很少值得使用</translation>
     </message>
     <message>
+        <source>{0}: no measurable perplexity increase over the 16-bit weights ({1}, measured by llama.cpp: {2})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0}: perplexity +{1:.4f} over the 16-bit weights ({2:.2%} worse), {3}, measured by llama.cpp: {4}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Model catalogue</source>
         <translation>模型目录</translation>
     </message>
     <message>
         <source>Refresh from the hub</source>
         <translation>从 Hub 刷新</translation>
-    </message>
-    <message>
-        <source>Show</source>
-        <translation>显示</translation>
-    </message>
-    <message>
-        <source>The highest-quality model and quantization (bigger model first, then less lossy quantization) that fits entirely in this computer&apos;s memory — fully on the GPU when there is one, else in RAM — and is predicted to generate at least {0} tokens/s at a {1}-token context.</source>
-        <translation>能完全放入本机内存（有 GPU 时完全放入 GPU，否则放入内存），且在 {1} token 上下文下预测生成速度不低于 {0} tokens/s 的质量最高的模型与量化（先选更大的模型，再选损失更小的量化）。</translation>
-    </message>
-    <message>
-        <source>Rule: {0}</source>
-        <translation>规则：{0}</translation>
     </message>
     <message>
         <source>Curated models</source>
@@ -195,12 +247,12 @@
         <translation>{0} 的快照（{1}）· 按 {2} token 上下文规划</translation>
     </message>
     <message>
-        <source>Checking this computer and planning every model…</source>
-        <translation>正在检测本机并为每个模型做规划…</translation>
+        <source>Could not choose the recommendations: {0}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Planning every model for this computer…</source>
-        <translation>正在为本机规划每个模型…</translation>
+        <source>Checking this computer and planning every model…</source>
+        <translation>正在检测本机并为每个模型做规划…</translation>
     </message>
     <message>
         <source>Could not look at this computer, so nothing was planned: {0}</source>
@@ -221,14 +273,6 @@
     <message>
         <source>Refreshing the catalogue from the hub…</source>
         <translation>正在从 Hub 刷新模型目录…</translation>
-    </message>
-    <message>
-        <source>No recommendation for this computer: no model fits fully at a usable speed. Try the smallest models, or untick the filters to see partial fits.</source>
-        <translation>没有适合本机的推荐：没有模型能以可用的速度完全放入。可以试试最小的模型，或取消勾选筛选条件以查看部分适配的模型。</translation>
-    </message>
-    <message>
-        <source>Recommended for this computer: &lt;b&gt;{0}&lt;/b&gt; at {1} · {2} · needs {3} · {4} predicted</source>
-        <translation>本机推荐：&lt;b&gt;{0}&lt;/b&gt;（{1}）· {2} · 需要 {3} · 预测 {4}</translation>
     </message>
     <message>
         <source>Unexpected error: {0}: {1}</source>
@@ -377,6 +421,10 @@
         <translation>退出编辑（{0}）</translation>
     </message>
     <message>
+        <source>Local API server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>There is no reply to copy yet.</source>
         <translation>还没有可复制的回复。</translation>
     </message>
@@ -395,6 +443,26 @@
     <message>
         <source>Choose a model file first (or put .gguf files in {0}).</source>
         <translation>请先选择模型文件（或将 .gguf 文件放入 {0}）。</translation>
+    </message>
+    <message>
+        <source>The local API server is stopping: the model is being changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The local API server was stopped because the model was changed; switch it on again to serve the new one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Serving the loaded model at {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The local API server was stopped because the engine stopped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting for the local API server to finish a request…</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Selected; press Load when the current reply or load has finished.</source>
@@ -1022,67 +1090,6 @@
         <translation>问题</translation>
     </message>
     <message>
-        <source>Not enough is known about this computer to estimate what it can run.</source>
-        <translation>对本机了解不足，无法估算能运行哪些模型。</translation>
-    </message>
-    <message>
-        <source>{0} GPU ({1})</source>
-        <translation>{0} GPU（{1}）</translation>
-    </message>
-    <message>
-        <source>{0}B models at 4-bit fully on the GPU</source>
-        <translation>4 位量化的 {0}B 模型可完全在 GPU 上运行</translation>
-    </message>
-    <message>
-        <source>only small models fully on the GPU</source>
-        <translation>只有小模型能完全在 GPU 上运行</translation>
-    </message>
-    <message>
-        <source>{0} of unified memory for the GPU ({1})</source>
-        <translation>GPU 可用 {0} 统一内存（{1}）</translation>
-    </message>
-    <message>
-        <source>{0}B models at 4-bit on the GPU</source>
-        <translation>4 位量化的 {0}B 模型可在 GPU 上运行</translation>
-    </message>
-    <message>
-        <source>only small models</source>
-        <translation>只能运行小模型</translation>
-    </message>
-    <message>
-        <source>No usable GPU, {0} RAM</source>
-        <translation>无可用 GPU，内存 {0}</translation>
-    </message>
-    <message>
-        <source>{0}B models at 4-bit on the processor</source>
-        <translation>4 位量化的 {0}B 模型可在处理器上运行</translation>
-    </message>
-    <message>
-        <source>{0}: {1}</source>
-        <translation>{0}：{1}</translation>
-    </message>
-    <message>
-        <source>; {0}B partly offloaded to system memory</source>
-        <translation>；{0}B 模型可部分放在系统内存中</translation>
-    </message>
-    <message>
-        <source>. A 7B model: about {0:g} tokens/s (predicted)</source>
-        <translation>。7B 模型：约 {0:g} tokens/s（预测）</translation>
-    </message>
-    <message>
-        <source>.</source>
-        <comment>end of the estimate sentence</comment>
-        <translation>。</translation>
-    </message>
-    <message>
-        <source>Estimate from the planner: reference models at 4-bit (Q4_K_M), 4096-token context, file sizes estimated from parameter counts</source>
-        <translation>规划器的估算：参考模型为 4 位量化（Q4_K_M），4096 token 上下文，文件大小按参数量估算</translation>
-    </message>
-    <message>
-        <source>Estimate</source>
-        <translation>估算</translation>
-    </message>
-    <message>
         <source>not available on this system</source>
         <translation>此系统上不可用</translation>
     </message>
@@ -1138,6 +1145,47 @@
         <source>, </source>
         <comment>separator of a list of GPU readings</comment>
         <translation>、</translation>
+    </message>
+    <message>
+        <source>{0} {1} at {2} (predicted)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not work out what this computer runs: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Runs comfortably: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing in the catalogue runs at {0} tokens/s or more (predicted)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Largest it can load: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No catalogue model fits in this computer&apos;s memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> · </source>
+        <comment>between the two halves of the hardware headline</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Working out what this computer runs…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Predicted by the planner for the catalogue&apos;s models at a {0}-token context; “comfortably” means at least {1} tokens/s (the threshold on the Models page)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What it runs</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>running hot and slowing down: {0}</source>
@@ -1670,18 +1718,138 @@
     </message>
 </context>
 <context>
-    <name>ServerPanel</name>
+    <name>RecommendPanel</name>
     <message>
-        <source>Serve the loaded model over a local API (OpenAI-compatible)</source>
-        <translation>通过本地 API（兼容 OpenAI）提供已加载的模型</translation>
+        <source>Recommended for</source>
+        <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>General chat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Coding</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chinese</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reasoning</source>
+        <translation type="unfinished">推理</translation>
+    </message>
+    <message>
+        <source>at least </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> tokens/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only files whose lower predicted speed on this computer reaches this many tokens per second are recommended</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The best published quality for the chosen use among the models that fit this computer and whose lower predicted speed is at least the threshold; a reasoning model&apos;s thinking counts in its time to answer. Speeds are predictions until a speed test or your chats measure them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation type="unfinished">显示</translation>
+    </message>
+    <message>
+        <source>Show this model in the list, at this quantization</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Planning every model for this computer…</source>
+        <translation type="unfinished">正在为本机规划每个模型…</translation>
+    </message>
+    <message>
+        <source>No recommendation: the models could not be planned (see the message below).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing in the catalogue fits this computer at {0} tokens/s or more (predicted). Lower the threshold, or tick “Show too large” to see what would need more memory.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0}. &lt;b&gt;{1}&lt;/b&gt; {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quality figure: {0} {1:g} as published ({2}), less the measured loss of {3}: {4}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A typical answer in about {0:.0f} s (predicted{1})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>, thinking included</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Why not bigger: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Changed because: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the hardware</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>calibration (measured speeds)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the catalogue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>your settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the quality figures</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no input we track (please report this)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>, </source>
+        <comment>separator of a list of changed inputs</comment>
+        <translation type="unfinished">、</translation>
+    </message>
+</context>
+<context>
+    <name>ServerPanel</name>
     <message>
         <source>0 picks any free port</source>
         <translation>0 表示自动选择空闲端口</translation>
     </message>
     <message>
-        <source>Let other computers on the network connect</source>
-        <translation>允许网络上的其他电脑连接</translation>
+        <source>Serve the loaded model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An OpenAI-compatible API on this computer, for editors, scripts and agents. The chat and the API take turns on the model.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Let other computers connect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Listen on every network address instead of this computer only (the token is still required)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Show</source>
@@ -2721,6 +2889,14 @@
         <translation>已连接到 {url}，模型 {model}。速度为{label}。对话 {id}。输入 /help 查看命令。</translation>
     </message>
     <message>
+        <source>Load the model without keeping experts in system memory (cpu_moe_layers 0).</source>
+        <translation>请在不将专家权重保留在内存中的情况下加载模型（cpu_moe_layers 0）。</translation>
+    </message>
+    <message>
+        <source>Minimum speed for recommendations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Name a .gguf file to chat with, or a server with --remote URL.</source>
         <translation>请指定要聊天的 .gguf 文件，或用 --remote URL 指定服务器。</translation>
     </message>
@@ -2741,6 +2917,14 @@
         <translation>服务器正在停止；此请求没有得到处理。</translation>
     </message>
     <message>
+        <source>The use for recommendations must be one of {uses}, not {use!r}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The use {use!r} is not one the recommendations know; general chat is used.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>There is no reply to regenerate in this conversation.</source>
         <translation>此对话中没有可重新生成的回复。</translation>
     </message>
@@ -2751,6 +2935,10 @@
     <message>
         <source>This conversation is {tokens:,} tokens long and no longer leaves room for a reply in the model&apos;s context of {ctx:,} tokens; it is set to stop at the limit. Start a new conversation, let this one drop older messages (Context: rolling window or truncate the middle), or load the model with a longer context.</source>
         <translation>此对话长 {tokens:,} token，在模型 {ctx:,} token 的上下文中已没有留给回复的空间；它被设为到达上限即停止。请新建对话，让此对话舍弃较早的消息（上下文：滚动窗口或截断中间），或以更长的上下文加载模型。</translation>
+    </message>
+    <message>
+        <source>This llama.cpp build does not expose its CPU buffer type, so the experts cannot be kept in system memory.</source>
+        <translation>此 llama.cpp 版本未提供其 CPU 缓冲区类型，因此无法将专家权重保留在内存中。</translation>
     </message>
     <message>
         <source>This message was in a damaged part of the old history file.</source>
@@ -2791,6 +2979,10 @@
     <message>
         <source>assumed for {gpu} (not in our table): {gb:.0f} GB/s, a low figure for its class</source>
         <translation>{gpu} 的假定值（不在我们的表中）：{gb:.0f} GB/s，按同级别中偏低的数值</translation>
+    </message>
+    <message>
+        <source>attention on the GPU, routed experts of {n} of {total} layers in system RAM</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>cannot read the file: {reason}</source>
@@ -2881,6 +3073,10 @@
         <translation>删除回复</translation>
     </message>
     <message>
+        <source>does not fit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>edit your message</source>
         <translation>编辑你的消息</translation>
     </message>
@@ -2899,6 +3095,14 @@
     <message>
         <source>first token {ms:.0f} ms</source>
         <translation>首 token {ms:.0f} ms</translation>
+    </message>
+    <message>
+        <source>fits fully in RAM</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>fits fully on the GPU</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>fixed cost per token</source>
@@ -3217,6 +3421,10 @@
         <translation>分片 {part}：{problem}</translation>
     </message>
     <message>
+        <source>partly on the GPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>permission denied by the driver</source>
         <translation>驱动拒绝了访问</translation>
     </message>
@@ -3303,6 +3511,10 @@
     <message>
         <source>role</source>
         <translation>角色</translation>
+    </message>
+    <message>
+        <source>routed experts of more layers in system RAM ({old} → {new} layers)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>save the finished reply</source>
@@ -3753,6 +3965,10 @@
         <translation>每层权重根据文件大小估算（未读取张量表）</translation>
     </message>
     <message>
+        <source>{benchmark}, {source}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>{endpoint} answered {status} for {file}.</source>
         <translation>{endpoint} 对 {file} 返回了 {status}。</translation>
     </message>
@@ -3829,6 +4045,14 @@
         <translation>{first}；{second}</translation>
     </message>
     <message>
+        <source>{fit} · {speed} predicted · no published figure</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{fit} · {speed} predicted · quality {score} ({source})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>{folder} is on a {filesystem} file system, which cannot hold files over 4 GB; most models are bigger. Choose a folder on another drive.</source>
         <translation>{folder} 位于 {filesystem} 文件系统上，无法存放超过 4 GB 的文件；大多数模型都更大。请选择其他磁盘上的文件夹。</translation>
     </message>
@@ -3861,8 +4085,24 @@
         <translation>{host} 不是本机的地址：{error}</translation>
     </message>
     <message>
+        <source>{line} · thinks first: ≈{seconds} s to a typical answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>{name}</source>
         <translation>{name}</translation>
+    </message>
+    <message>
+        <source>{name} does not fit in this computer&apos;s memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} has no published {benchmark} figure</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} is recommended too</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>{name} must be a number.</source>
@@ -3879,6 +4119,26 @@
     <message>
         <source>{name} must be true or false.</source>
         <translation>{name} 必须是 true 或 false。</translation>
+    </message>
+    <message>
+        <source>{name} scores lower: {score} ({source}) at the quantizations that run fast enough</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} thinks first: ≈{seconds} s to a typical answer at {speed}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} would run at {speed} ({quant})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} of {total} layers on the GPU, the rest on the CPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} of {total} layers on the GPU, the routed experts of every layer in system RAM</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>{n} of {total} layers on the GPU; the rest run on the CPU</source>
@@ -3915,6 +4175,14 @@
     <message>
         <source>{path} is outside the ModelNest models folder, so it was not deleted without asking.</source>
         <translation>{path} 不在 ModelNest 模型文件夹中，因此没有在未询问的情况下删除。</translation>
+    </message>
+    <message>
+        <source>{placement}: ~{tps} tokens/s predicted (the only split that fits)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{placement}: ~{tps} tokens/s predicted; {other}: ~{other_tps} tokens/s</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>{problem}.</source>
