@@ -27,7 +27,10 @@ def header_prefix(path: str | Path) -> tuple[bytes, int]:
 
 
 def measure(prefix: bytes, file_size: int, params: EngineParams, client: EngineClient | None = None) -> LoadReport:
-    """llama.cpp's own allocation report for this header at `params`, on the CPU (n_gpu_layers forced to 0)."""
+    """llama.cpp's own allocation report for this header at `params`, on the CPU (n_gpu_layers forced to 0).
+
+    Every other parameter goes through as planned, cpu_moe_layers included: llama.cpp applies the expert overrides
+    to the header-only copy too (the report's `overridden` names each tensor it matched and where it went)."""
     cpu_params = replace(params, n_gpu_layers=0, tensor_split=())
     folder = paths.cache_dir() / "exact"
     folder.mkdir(parents=True, exist_ok=True)

@@ -22,6 +22,7 @@ from modelnest.core.engine.overrides import OverridesUnavailable, build, cpu_buf
 from modelnest.core.engine.params import EngineParams, LoadReport, SamplingParams, moe_override_patterns
 from modelnest.core.gguf import read_file
 from modelnest.core.plan import ModelSpec, estimate
+from modelnest.core.plan.exact import measure_file
 from modelnest.core.plan.memory import REPACK_X86_AVX2
 from modelnest.core.plan.synthetic import SyntheticShape, write_model
 
@@ -162,3 +163,14 @@ def test_a_build_without_the_cpu_buffer_type_is_a_clear_error() -> None:
         cpu_buffer_type([ctypes.CDLL(None)])  # this process has no ggml loaded
     assert "CPU buffer type" in str(info.value) and "cpu_moe_layers 0" in str(info.value)
     assert info.value.kind == "overrides_unavailable"
+
+
+def test_exact_mode_loads_the_header_with_the_same_overrides(
+    engine: EngineClient, moe_models: dict[str, Path]
+) -> None:
+    path = moe_models["Q4_0"]
+    spec = ModelSpec.from_header(read_file(path))
+    exact = measure_file(path, params(2), engine)
+    real = engine.load(path, params(2))
+    assert exact.overridden == real.overridden and set(exact.overridden) == experts_below(spec, 2)
+    assert [(b.kind, b.device, b.bytes) for b in exact.buffers] == [(b.kind, b.device, b.bytes) for b in real.buffers]
