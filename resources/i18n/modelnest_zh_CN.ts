@@ -422,7 +422,7 @@
     </message>
     <message>
         <source>Local API server</source>
-        <translation type="unfinished"></translation>
+        <translation>本地 API 服务器</translation>
     </message>
     <message>
         <source>There is no reply to copy yet.</source>
@@ -446,23 +446,23 @@
     </message>
     <message>
         <source>The local API server is stopping: the model is being changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>本地 API 服务器正在停止：模型即将更换。</translation>
     </message>
     <message>
         <source>The local API server was stopped because the model was changed; switch it on again to serve the new one.</source>
-        <translation type="unfinished"></translation>
+        <translation>模型已更换，本地 API 服务器已停止；如需提供新模型，请重新打开它。</translation>
     </message>
     <message>
         <source>Serving the loaded model at {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>正在 {0} 提供已加载的模型</translation>
     </message>
     <message>
         <source>The local API server was stopped because the engine stopped.</source>
-        <translation type="unfinished"></translation>
+        <translation>引擎已停止，因此本地 API 服务器也已停止。</translation>
     </message>
     <message>
         <source>Waiting for the local API server to finish a request…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在等待本地 API 服务器完成一个请求…</translation>
     </message>
     <message>
         <source>Selected; press Load when the current reply or load has finished.</source>
@@ -1837,19 +1837,19 @@
     </message>
     <message>
         <source>Serve the loaded model</source>
-        <translation type="unfinished"></translation>
+        <translation>对外提供已加载的模型</translation>
     </message>
     <message>
         <source>An OpenAI-compatible API on this computer, for editors, scripts and agents. The chat and the API take turns on the model.</source>
-        <translation type="unfinished"></translation>
+        <translation>本机上的 OpenAI 兼容 API，供编辑器、脚本和智能体使用。聊天和 API 轮流使用模型。</translation>
     </message>
     <message>
         <source>Let other computers connect</source>
-        <translation type="unfinished"></translation>
+        <translation>允许其他电脑连接</translation>
     </message>
     <message>
         <source>Listen on every network address instead of this computer only (the token is still required)</source>
-        <translation type="unfinished"></translation>
+        <translation>监听所有网络地址，而不只是本机（仍需访问令牌）</translation>
     </message>
     <message>
         <source>Show</source>
