@@ -8,7 +8,7 @@ is quick, but stopping waits for open streams to end), so the window never block
 
 from __future__ import annotations
 
-import threading
+import functools
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -28,12 +28,26 @@ from PySide6.QtWidgets import (
 from modelnest.core.engine.client import EngineClient
 from modelnest.core.server.config import ServerConfig, new_token, token_from_env
 from modelnest.core.server.run import ApiServer
+from modelnest.core.server.turns import EngineLock
 from modelnest.gui.background import Background, JobControl
 from modelnest.gui.i18n import tr_text
+from modelnest.gui.retranslate import Retranslator
 
 __all__ = ["ServerPanel"]
 
 DEFAULT_PORT = 8080
+
+
+class _ServerHolder:
+    """The running server, reachable from a partial on ``destroyed`` (the panel itself is gone by then)."""
+
+    def __init__(self) -> None:
+        self.server: ApiServer | None = None
+
+    def stop(self, *_: object) -> None:
+        server, self.server = self.server, None
+        if server is not None:
+            server.stop()
 
 
 class ServerPanel(QWidget):
@@ -47,7 +61,7 @@ class ServerPanel(QWidget):
         background: Background,
         engine: Callable[[], EngineClient | None],
         model_id: Callable[[], str | None],
-        engine_lock: threading.Lock | None = None,
+        engine_lock: EngineLock | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -58,49 +72,86 @@ class ServerPanel(QWidget):
         self._server: ApiServer | None = None
         self._busy = False
 
-        self.switch = QCheckBox(self.tr("Serve the loaded model over a local API (OpenAI-compatible)"))
+        self._holder = _ServerHolder()
+        # Deleted without shutdown() (no close event reaches a child widget): the server must not outlive us.
+        self.destroyed.connect(functools.partial(_ServerHolder.stop, self._holder))
+        self._texts = Retranslator(self)
+        tr = self._texts.add
+
+        self.switch = QCheckBox()
+        self.switch.setObjectName("serve_switch")
+        tr(lambda: self.switch.setText(self.tr("Serve the loaded model")))
         self.switch.toggled.connect(self._on_toggled)
+        self.about = QLabel()
+        self.about.setObjectName("serve_about")
+        self.about.setWordWrap(True)
+        tr(lambda: self.about.setText(self.tr("An OpenAI-compatible API on this computer, for editors, scripts and "
+                                              "agents. The chat and the API take turns on the model.")))
         self.port = QSpinBox()
+        self.port.setObjectName("serve_port")
         self.port.setRange(0, 65535)
         self.port.setValue(DEFAULT_PORT)
-        self.port.setToolTip(self.tr("0 picks any free port"))
-        self.everywhere = QCheckBox(self.tr("Let other computers on the network connect"))
+        tr(lambda: self.port.setToolTip(self.tr("0 picks any free port")))
+        self.everywhere = QCheckBox()
+        self.everywhere.setObjectName("serve_everywhere")
+        tr(lambda: self.everywhere.setText(self.tr("Let other computers connect")))
+        tr(lambda: self.everywhere.setToolTip(self.tr("Listen on every network address instead of this computer "
+                                                      "only (the token is still required)")))
         self.address = QLineEdit()
+        self.address.setObjectName("serve_address")
         self.address.setReadOnly(True)
         self.token = QLineEdit()
+        self.token.setObjectName("serve_token")
         self.token.setReadOnly(True)
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
-        self.show_token = QCheckBox(self.tr("Show"))
+        self.show_token = QCheckBox()
+        tr(lambda: self.show_token.setText(self.tr("Show")))
         self.show_token.toggled.connect(self._on_show_token)
-        self.copy_token = QPushButton(self.tr("Copy token"))
+        self.copy_token = QPushButton()
+        tr(lambda: self.copy_token.setText(self.tr("Copy token")))
         self.copy_token.clicked.connect(self._on_copy_token)
         self.warning = QLabel()
+        self.warning.setObjectName("serve_warning")
         self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("color: #a4262c;")
         self.warning.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.note = QLabel(self.tr("Requests need the header Authorization: Bearer TOKEN. Chats over the API are "
-                                   "not saved in your history."))
+        self.note = QLabel()
         self.note.setWordWrap(True)
+        tr(lambda: self.note.setText(self.tr("Requests need the header Authorization: Bearer TOKEN. Chats over the "
+                                             "API are not saved in your history.")))
 
         token_row = QHBoxLayout()
-        token_row.addWidget(self.token, 1)
         token_row.addWidget(self.show_token)
         token_row.addWidget(self.copy_token)
         form = QFormLayout()
-        form.addRow(self.tr("Port"), self.port)
-        form.addRow("", self.everywhere)
-        form.addRow(self.tr("Address"), self.address)
-        form.addRow(self.tr("Token"), token_row)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        port_label, address_label, token_label = QLabel(), QLabel(), QLabel()
+        tr(lambda: port_label.setText(self.tr("Port")))
+        tr(lambda: address_label.setText(self.tr("Address")))
+        tr(lambda: token_label.setText(self.tr("Token")))
+        form.addRow(port_label, self.port)
+        form.addRow(address_label, self.address)
+        form.addRow(token_label, self.token)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.switch)
+        layout.addWidget(self.about)
+        layout.addWidget(self.everywhere)
         layout.addLayout(form)
+        layout.addLayout(token_row)
         layout.addWidget(self.warning)
         layout.addWidget(self.note)
-        self._show_state()
+        tr(self._show_state)
 
     # ---- state ------------------------------------------------------------------------------------------
     @property
     def server(self) -> ApiServer | None:
         return self._server
+
+    @property
+    def busy(self) -> bool:
+        """Starting or stopping (the switch is disabled meanwhile)."""
+        return self._busy
 
     def _show_state(self) -> None:
         serving = self._server is not None
@@ -113,10 +164,12 @@ class ServerPanel(QWidget):
             self.address.clear()
             self.token.clear()
             self.warning.setText("")
+            self.warning.setVisible(False)
             return
         self.address.setText(self._server.url)
         self.token.setText(self._server.config.token)
         self.warning.setText("\n".join(tr_text(w) for w in self._server.config.warnings()))
+        self.warning.setVisible(bool(self.warning.text()))
 
     def _set_switch(self, on: bool) -> None:
         self.switch.blockSignals(True)
@@ -161,7 +214,7 @@ class ServerPanel(QWidget):
 
     def _started(self, server: ApiServer) -> None:
         self._busy = False
-        self._server = server
+        self._server = self._holder.server = server
         self._set_switch(True)
         self._show_state()
         self.serving_changed.emit(True)
@@ -188,13 +241,12 @@ class ServerPanel(QWidget):
 
     def _stopped(self, _result: object = None) -> None:
         self._busy = False
-        self._server = None
+        self._server = self._holder.server = None
         self._set_switch(False)
         self._show_state()
         self.serving_changed.emit(False)
 
     def shutdown(self) -> None:
         """At application exit: stop at once in this thread (the background helper is shutting down too)."""
-        if self._server is not None:
-            self._server.stop()
-            self._server = None
+        self._holder.stop()
+        self._server = None

@@ -21,6 +21,7 @@ from modelnest.core.engine.client import EngineClient
 from modelnest.core.messages import msg
 from modelnest.core.server.app import build_app
 from modelnest.core.server.config import ServerConfig, ServerError
+from modelnest.core.server.turns import EngineLock
 from modelnest.core.server.worker import EngineWorker, Job
 
 __all__ = ["ApiServer", "bind_socket"]
@@ -74,7 +75,7 @@ class ApiServer:
         on_finished: Callable[[Job], None] | None = None,
         on_submitted: Callable[[Job], None] | None = None,
         sock: socket.socket | None = None,
-        engine_lock: threading.Lock | None = None,
+        engine_lock: EngineLock | None = None,
     ) -> None:
         self._sock = sock if sock is not None else bind_socket(config.host, config.port)  # bound early by the CLI
         port = self._sock.getsockname()[1]

@@ -20,6 +20,7 @@ from modelnest.core.engine.client import EngineClient, TokenEvent
 from modelnest.core.engine.errors import EngineError, GenerationFailed
 from modelnest.core.engine.params import GenerationSummary, SamplingParams
 from modelnest.core.messages import msg
+from modelnest.core.server.turns import EngineLock
 
 __all__ = ["Cancelled", "EngineWorker", "Job", "JobItem", "QueueFull"]
 
@@ -90,7 +91,7 @@ class EngineWorker:
         reload: Callable[[EngineClient], object] | None = None,
         on_finished: Callable[[Job], None] | None = None,
         on_submitted: Callable[[Job], None] | None = None,
-        engine_lock: threading.Lock | None = None,
+        engine_lock: EngineLock | None = None,
     ) -> None:
         self.engine = engine
         # Held while a job runs, when the engine has another user too (the app's chat worker takes the same lock

@@ -13,7 +13,8 @@ sensor readings come from the app's hardware service, not from a thread of the c
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -34,6 +35,7 @@ from modelnest.core.engine.errors import EngineError
 from modelnest.core.engine.params import EngineParams, LoadReport, SamplingParams
 from modelnest.core.errors import ModelNestError
 from modelnest.core.messages import Message
+from modelnest.core.server.turns import EngineLock, TurnLock
 from modelnest.gui.chat.compat import emit
 
 __all__ = ["ChatController", "EngineFactory", "LoadRequest", "TurnRequest", "UnexpectedFailure"]
@@ -91,10 +93,17 @@ class _ChatWorker(QObject):
     turn_done = Signal()
     stopped = Signal()
     engine_died = Signal(object)  # EngineError: the engine died while idle (emitted from the engine's reader thread)
+    engine_wait = Signal()  # the engine is busy with another user (the local API server): this call waits its turn
 
-    def __init__(self, engine: EngineClient, gui_store: HistoryStore, delta_interval_s: float) -> None:
+    def __init__(self, engine: EngineClient, gui_store: HistoryStore, delta_interval_s: float,
+                 engine_lock: EngineLock | None = None) -> None:
         super().__init__()  # parentless: moved to the worker thread
         self._engine = engine
+        # Held around every load, unload and turn; the local API server's worker takes it around each request,
+        # so the two take turns on the one engine and never call it at once.
+        self._engine_lock: EngineLock = engine_lock or TurnLock()
+        self._holding = False  # this thread holds the engine (a cancel may reach it)
+        self._cancel_pending = False  # Stop pressed while waiting for the engine: stop the turn once it starts
         self._gui_store = gui_store
         self._store: HistoryStore | None = None
         self._delta_interval_s = delta_interval_s
@@ -113,9 +122,29 @@ class _ChatWorker(QObject):
             self._session = ChatSession(self._engine, self._store, delta_interval_s=self._delta_interval_s)
         return self._session
 
+    @contextmanager
+    def _engine_turn(self) -> Iterator[None]:
+        """Hold the engine for one call; say so first when another user (the API server) has it."""
+        if not self._engine_lock.acquire(blocking=False):
+            emit(self.engine_wait)
+            self._engine_lock.acquire()
+        try:
+            with self._cancel_lock:
+                self._holding = True
+            yield
+        finally:
+            with self._cancel_lock:
+                self._holding = False
+                self._cancel_pending = False
+            self._engine_lock.release()
+
     def cancel(self) -> None:
         """Called from the GUI thread: thread-safe (an Event and EngineClient.cancel)."""
         with self._cancel_lock:
+            if not self._holding:
+                # Waiting for the engine: a cancel now would stop the API server's request, not ours.
+                self._cancel_pending = True
+                return
             if self._session is not None:
                 self._session.cancel()
             else:
@@ -126,6 +155,10 @@ class _ChatWorker(QObject):
 
     @Slot(object)
     def load(self, request: LoadRequest) -> None:
+        with self._engine_turn():
+            self._load(request)
+
+    def _load(self, request: LoadRequest) -> None:
         try:
             if self._engine.loaded is not None:
                 self._engine.unload()
@@ -133,9 +166,11 @@ class _ChatWorker(QObject):
             from modelnest.core.plan.loader import load_stepping_down
 
             steps: list[Message] = []
-            n_layer = int(read_file(request.path).arch_value("block_count", 0) or 0)
+            header = read_file(request.path)
+            n_layer = int(header.arch_value("block_count", 0) or 0)
+            is_moe = any("_exps." in t.name for t in header.tensors)  # routed experts: step down moves them first
             report, _params = load_stepping_down(self._engine, request.path, request.params, n_layer,
-                                                 on_step=steps.append, force=request.force,
+                                                 on_step=steps.append, force=request.force, is_moe=is_moe,
                                                  on_progress=self._progress)
             self._engine.warnings.extend(steps)  # shown with the load report
         except ModelNestError as exc:
@@ -160,14 +195,19 @@ class _ChatWorker(QObject):
 
     @Slot()
     def unload(self) -> None:
-        try:
-            self._engine.unload()
-        except EngineError:
-            self._engine.kill()  # it was going away anyway
+        with self._engine_turn():
+            try:
+                self._engine.unload()
+            except EngineError:
+                self._engine.kill()  # it was going away anyway
         emit(self.unloaded)
 
     @Slot(object)
     def turn(self, request: TurnRequest) -> None:
+        with self._engine_turn():
+            self._turn(request)
+
+    def _turn(self, request: TurnRequest) -> None:
         try:
             session = self._session_for_thread()
             if request.kind == "send":
@@ -179,6 +219,8 @@ class _ChatWorker(QObject):
                 events = session.edit_and_resend(request.conversation_id, request.text, request.sampling,
                                                  request.extra_settings, message_id=request.message_id)
             for event in events:
+                if isinstance(event, ReplyStarted) and self._cancel_pending:
+                    session.cancel()  # Stop came while we waited for the engine: the reply ends as stopped
                 emit(self.turn_event, event)
         except ModelNestError as exc:
             emit(self.turn_failed, exc)
@@ -190,6 +232,10 @@ class _ChatWorker(QObject):
     @Slot()
     def stop(self) -> None:
         """Last call in this thread: close the store, end the engine, leave the thread."""
+        with self._engine_turn():
+            self._stop()
+
+    def _stop(self) -> None:
         if self._store is not None:
             self._store.close()
             self._store = None
@@ -220,6 +266,7 @@ class ChatController(QObject):
     engine_died = Signal(object)  # EngineError: the engine died while no reply was being written
     turn_failed = Signal(object)  # ModelNestError before a reply existed (e.g. history refused)
     store_warning = Signal(object)  # Text (a core Message or plain text): the history could not be written yet
+    waiting_for_engine = Signal()  # a load or turn waits while the local API server's request uses the engine
     _load_requested = Signal(object)
     _unload_requested = Signal()
     _turn_requested = Signal(object)
@@ -237,6 +284,8 @@ class ChatController(QObject):
         self._engine_factory = engine_factory
         self._delta_interval_s = delta_interval_s
         self.engine: EngineClient | None = None  # created on first load, never at window construction
+        # Shared with the local API server (gui/server_panel.py): whoever holds it uses the engine.
+        self.engine_lock = TurnLock()  # first come, first served: API clients cannot starve the chat
         self._thread: QThread | None = None
         self._worker: _ChatWorker | None = None
         self.report: LoadReport | None = None
@@ -252,7 +301,7 @@ class ChatController(QObject):
         self.engine = self._engine_factory()
         thread = QThread()  # parentless, always wait()ed on (DESIGN.md threading pitfalls)
         thread.setObjectName("chat-engine")
-        worker = _ChatWorker(self.engine, self.store, self._delta_interval_s)
+        worker = _ChatWorker(self.engine, self.store, self._delta_interval_s, self.engine_lock)
         worker.moveToThread(thread)
         worker.load_progress.connect(self._on_load_progress)
         worker.loaded.connect(self._on_loaded)
@@ -262,6 +311,7 @@ class ChatController(QObject):
         worker.turn_failed.connect(self._on_turn_failed)
         worker.turn_done.connect(self._on_turn_done)
         worker.engine_died.connect(self._on_engine_died)
+        worker.engine_wait.connect(self.waiting_for_engine)
         self._load_requested.connect(worker.load)
         self._unload_requested.connect(worker.unload)
         self._turn_requested.connect(worker.turn)

@@ -9,6 +9,7 @@ The page only reacts to signals. History reads for display use the GUI thread's 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -56,6 +57,7 @@ from modelnest.gui.chat.sidebar import ConversationSidebar
 from modelnest.gui.chat.view import ChatView
 from modelnest.gui.i18n import tr_text
 from modelnest.gui.retranslate import Retranslator
+from modelnest.gui.server_panel import ServerPanel
 
 if TYPE_CHECKING:
     from modelnest.gui.context import AppContext
@@ -130,6 +132,7 @@ class ChatPage(QWidget):
         self._model_status: Render = lambda: self.tr("No model loaded.")
         self._model_tooltip: Render = lambda: ""
         self._load_when_planned: str | None = None  # "Chat with this model": load once the planner has answered
+        self._after_server_stop: Callable[[], None] | None = None  # a load/unload waiting for the API to stop
         self.calibration_job: Job[object] | None = None  # the last speed record's background job
         self._sensors = _SensorLease(ctx.hardware)
         self.destroyed.connect(functools.partial(_SensorLease.release, self._sensors))
@@ -229,6 +232,12 @@ class ChatPage(QWidget):
         splitter.addWidget(center)
 
         self.panel = ModelPanel(self.ctx)
+        # The local API server serves the model loaded here, on the same engine; it takes turns with the chat
+        # through the controller's engine lock.
+        self.server = ServerPanel(self.ctx.background, lambda: self.controller.engine, self._served_model_id,
+                                  engine_lock=self.controller.engine_lock)
+        self.server_section = self.panel.add_section("server_section", lambda: self.tr("Local API server"),
+                                                     self.server)
         splitter.addWidget(self.panel.scroll_area())
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
@@ -272,7 +281,10 @@ class ChatPage(QWidget):
         self.ctx.hardware.reading.connect(self._on_sensors)
         self.panel.load_clicked.connect(self.load_model)
         self.panel.planned.connect(self._planned_for_chat)
-        self.panel.unload_clicked.connect(self.controller.unload)
+        self.panel.unload_clicked.connect(self.unload_model)
+        self.server.failed.connect(self._on_server_failed)
+        self.server.serving_changed.connect(self._on_serving_changed)
+        c.waiting_for_engine.connect(self._on_waiting_for_engine)
         self.send_button.clicked.connect(self.send)
         self.stop_button.clicked.connect(self.controller.stop)
         self.regenerate_button.clicked.connect(self.regenerate)
@@ -372,6 +384,8 @@ class ChatPage(QWidget):
         self.panel.set_loading(loading, loaded)
         self.panel.load_button.setEnabled(not busy and not loading)
         self.panel.unload_button.setEnabled(loaded and not busy and not loading)
+        # Serving needs a loaded local model; a running server can always be switched off.
+        self.server.setEnabled(self.server.server is not None or (loaded and not loading))
 
     # ---- conversations ------------------------------------------------------------------------------------
     def refresh_conversations(self) -> None:
@@ -465,8 +479,59 @@ class ChatPage(QWidget):
         if not self._save_settings():
             return
         self.error.hide()
-        self.controller.load(path, params)
+        self._stop_server_then(lambda: self.controller.load(path, params))
         self._update_buttons()
+
+    @Slot()
+    def unload_model(self) -> None:
+        self._stop_server_then(self.controller.unload)
+
+    # ---- the local API server ------------------------------------------------------------------------------
+    def _served_model_id(self) -> str | None:
+        report = self.controller.report
+        return Path(report.path).stem if report is not None else None  # the id /v1/models lists
+
+    def _stop_server_then(self, action: Callable[[], None]) -> None:
+        """Changing the model: the API server stops first (its clients get a clean end), then ``action`` runs."""
+        if self.server.server is None and not self.server.busy:
+            action()
+            return
+        self._after_server_stop = action
+        if not self.server.busy:
+            self.server.stop()  # serving_changed(False) runs the action
+        self.show_status(lambda: self.tr("The local API server is stopping: the model is being changed."))
+
+    @Slot(bool)
+    def _on_serving_changed(self, serving: bool) -> None:
+        pending = self._after_server_stop
+        if serving and pending is not None:
+            self.server.stop()  # it finished starting while a model change waited: stop it now
+            return
+        self._after_server_stop = None
+        if not serving and pending is not None:
+            self.show_status(lambda: self.tr("The local API server was stopped because the model was changed; "
+                                             "switch it on again to serve the new one."), 15000)
+            pending()
+        elif serving:
+            address = self.server.server.url if self.server.server is not None else ""
+            self.show_status(lambda: self.tr("Serving the loaded model at {0}").format(address), 8000)
+        self._update_buttons()
+
+    @Slot(str)
+    def _on_server_failed(self, text: str) -> None:
+        self.show_status(text, 15000)
+        pending, self._after_server_stop = self._after_server_stop, None
+        if pending is not None:
+            pending()
+
+    def _stop_server_after_death(self) -> None:
+        if self.server.server is not None and not self.server.busy:
+            self.server.stop()
+            self.show_status(lambda: self.tr("The local API server was stopped because the engine stopped."), 15000)
+
+    @Slot()
+    def _on_waiting_for_engine(self) -> None:
+        self.show_status(lambda: self.tr("Waiting for the local API server to finish a request…"), 15000)
 
     @Slot(str)
     def chat_with(self, path: str) -> None:
@@ -497,7 +562,7 @@ class ChatPage(QWidget):
         if self.controller.last_load is None:
             self.load_model()
         else:
-            self.controller.reload()
+            self._stop_server_then(self.controller.reload)
         self._update_buttons()
 
     @Slot(str)
@@ -826,6 +891,7 @@ class ChatPage(QWidget):
     def _on_engine_failed(self, error: EngineError) -> None:
         if self.controller.report is None:
             self._set_model_status(lambda: self.tr("No model loaded (the engine stopped)."))
+            self._stop_server_after_death()
         if isinstance(error, EngineCrashed | EngineHung):
             self._show_error(lambda: self.tr("The engine stopped while writing the reply. Every message was kept."),
                              error)
@@ -836,6 +902,7 @@ class ChatPage(QWidget):
     @Slot(object)
     def _on_engine_died(self, error: EngineError) -> None:
         """The engine died while idle: shown at once, and not as a failed reply (none was being written)."""
+        self._stop_server_after_death()
         self._set_model_status(lambda: self.tr("No model loaded (the engine stopped)."))
         self._show_error(lambda: self.tr("The engine stopped while it was idle. No reply was being written, and "
                                          "every message was kept."), error)
@@ -926,6 +993,7 @@ class ChatPage(QWidget):
     def shutdown(self) -> None:
         """End the engine and its thread (waits) and give up the sensors; the history keeps everything committed."""
         self.panel.stop_planning()
+        self.server.shutdown()  # before the engine goes: its clients are cancelled, its thread joined
         self.controller.shutdown()
         self._sensors.release()
 

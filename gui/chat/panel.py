@@ -22,7 +22,9 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -44,7 +46,7 @@ from modelnest.gui.retranslate import Retranslator
 if TYPE_CHECKING:
     from modelnest.gui.context import AppContext
 
-__all__ = ["ModelPanel", "find_models"]
+__all__ = ["CollapsibleSection", "ModelPanel", "find_models"]
 
 
 def find_models(root: Path | None = None, limit: int = 500) -> list[Path]:
@@ -55,6 +57,43 @@ def find_models(root: Path | None = None, limit: int = 500) -> list[Path]:
     except OSError:
         return []
     return found[:limit]
+
+
+class CollapsibleSection(QWidget):
+    """A header button with an arrow that shows or hides its content (closed by default: the panel is narrow)."""
+
+    def __init__(self, name: str, content: QWidget, *, expanded: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.header = QToolButton()
+        self.header.setObjectName(f"{name}_header")
+        self.header.setCheckable(True)
+        self.header.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.header.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.header.setStyleSheet("QToolButton { border: none; font-weight: 600; text-align: left; }")
+        self.header.toggled.connect(self.set_expanded)
+        self.content = content
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addWidget(self.header)
+        layout.addWidget(content)
+        self.header.setChecked(expanded)
+        self.set_expanded(expanded)
+
+    def set_title(self, text: str) -> None:
+        self.header.setText(text)
+
+    @property
+    def expanded(self) -> bool:
+        return self.header.isChecked()
+
+    @Slot(bool)
+    def set_expanded(self, expanded: bool) -> None:
+        if self.header.isChecked() != expanded:
+            self.header.setChecked(expanded)  # calls back here once
+            return
+        self.header.setArrowType(Qt.ArrowType.DownArrow if expanded else Qt.ArrowType.RightArrow)
+        self.content.setVisible(expanded)
 
 
 class _PlanJob:
@@ -207,6 +246,9 @@ class ModelPanel(QWidget):
         tr(lambda: self.seed.setSpecialValueText(self.tr("random")))
         sform.addRow(self._label(lambda: self.tr("Seed")), self.seed)
         layout.addWidget(sampling_box)
+        self._sections = QVBoxLayout()  # collapsible extras the page adds (the local API server)
+        self._sections.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self._sections)
         layout.addStretch(1)
         tr(self._render_plan)
         self.ignore_eos = False  # not in the UI: benchmarks and tests set it to get replies of exact length
@@ -216,6 +258,14 @@ class ModelPanel(QWidget):
         self.threads.valueChanged.connect(self._threads_edited)
         ctx.hardware.when_ready(self._hardware_ready)
         self.schedule_plan()
+
+    def add_section(self, name: str, title: Callable[[], str], content: QWidget, *,
+                    expanded: bool = False) -> CollapsibleSection:
+        """A collapsible section below the sampling settings (``title`` is re-read on a language change)."""
+        section = CollapsibleSection(name, content, expanded=expanded)
+        self._texts.add(lambda: section.set_title(title()))
+        self._sections.addWidget(section)
+        return section
 
     def scroll_area(self) -> QScrollArea:
         """The panel as the page shows it: in a vertical scroll area, so its texts (longer in Chinese) never make
