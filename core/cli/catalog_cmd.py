@@ -1,21 +1,21 @@
-"""`modelnest catalog [--fits] [--search TEXT] [--json] [--refresh] [--hub]`: what can I run, and how fast?"""
+"""`modelnest catalog [--fits] [--search TEXT] [--json] [--use USE] [--hardware PROBE.json] [--refresh] [--hub]`:
+what can I run, and how fast? The top three for a use come from modelnest.core.catalogue.recommend."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from modelnest.core.catalogue import (
     DEFAULT_CTX,
-    RECOMMENDATION_RULE,
     CatalogueModel,
     FitResult,
     load_catalogue,
-    plan_entry,
-    recommend,
 )
+from modelnest.core.catalogue.recommend import DEFAULT_MIN_TPS, USES, plan_all, recommend
 from modelnest.core.errors import UserInputError
 from modelnest.core.messages import Text
 from modelnest.core.units import format_bytes, format_tokens_per_s
@@ -34,6 +34,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "added folders)")
     parser.add_argument("--endpoint", help="hub address or mirror (default: HF_ENDPOINT, else https://huggingface.co)")
     parser.add_argument("--limit", type=int, default=30, help="at most this many hub results (with --hub)")
+    parser.add_argument("--use", choices=USES, default="chat",
+                        help="what the recommendations are for (default chat: general chat)")
+    parser.add_argument("--min-tps", type=float, default=DEFAULT_MIN_TPS,
+                        help=f"slowest lower predicted speed a recommendation may have (default {DEFAULT_MIN_TPS:g})")
+    parser.add_argument("--hardware", type=Path, default=None,
+                        help="plan for another computer: a `modelnest probe --json` file (tables only, no speed test)")
 
 
 def _matches(m: CatalogueModel, text: str) -> bool:
@@ -127,15 +133,18 @@ def run(args: argparse.Namespace) -> int:
         return _run_hub(args)
     if args.refresh:
         return _run_refresh(args)
+    if args.min_tps <= 0:
+        raise UserInputError("--min-tps must be a positive number of tokens/s")
     catalogue = load_catalogue()
     models = [m for m in catalogue.models if not args.search or _matches(m, args.search)]
-    plans: dict[tuple[str, str], FitResult | None] = {}
-    from modelnest.core.hardware import probe
+    from modelnest.core.cli.plan_cmd import _hardware
 
-    hardware = probe(with_sensors=False)
-    for m in models:
-        for q in m.quants:
-            plans[(m.id, q)] = plan_entry(m, q, hardware)
+    hardware = _hardware(args.hardware)
+    # Another computer is planned from the tables: this machine's speed test says nothing about it.
+    profile = args.hardware is None
+    shown = catalogue.with_models(models) if args.search else catalogue  # --search narrows the picks too
+    plans = plan_all(shown, hardware, profile=profile)
+    recs = recommend(shown, hardware, use=args.use, min_tps=args.min_tps, profile=profile, plans=plans)
     rows: list[dict[str, Any]] = []
     for m in models:
         quant = m.default_quant()
@@ -144,13 +153,17 @@ def run(args: argparse.Namespace) -> int:
             continue
         size, estimated = m.file_for(quant).size_or_estimate(m.n_params)  # type: ignore[union-attr]
         rows.append({"model": m, "quant": quant, "plan": r, "size": size, "size_estimated": estimated})
-    rec = recommend(plans, models, has_gpu=bool(hardware.gpus))
     if args.json:
         doc = {
             "snapshot_date": catalogue.snapshot_date,
             "source": catalogue.source,
             "context": DEFAULT_CTX,
-            "recommended": {"id": rec.model.id, "quant": rec.quant, "rule": RECOMMENDATION_RULE} if rec else None,
+            "hardware": str(args.hardware) if args.hardware else "this computer",
+            "use": recs.use,
+            "min_tps": recs.min_tps,
+            "compared_on": recs.benchmark,
+            "recommended": recs.to_json(),
+            "inputs": recs.inputs,
             "models": [
                 {
                     **row["model"].to_json(),
@@ -171,9 +184,15 @@ def run(args: argparse.Namespace) -> int:
         fit = r.fit if r else "-"
         print(f"{m.name:36} {row['quant']:7} {_size_text(row['size'], row['size_estimated']):24} "
               f"{fit:11} {_speed_text(r)}")
-    if rec:
-        print(f"\nRecommended for this computer: {rec.model.name} {rec.quant} ({_speed_text(rec.result)}).")
-        print(f"Rule: {RECOMMENDATION_RULE}")
+    where = f"the computer in {args.hardware}" if args.hardware else "this computer"
+    if recs.picks:
+        print(f"\nRecommended for {recs.use} on {where} (lower predicted speed at least {recs.min_tps:g} t/s, "
+              f"compared on {recs.benchmark}):")
+        for i, p in enumerate(recs.picks, 1):
+            print(f"  {i}. {p.name} {p.quant}: {p.why}")
+            if p.why_not_bigger is not None:
+                print(f"     {p.why_not_bigger}")
     else:
-        print(f"\nNo recommendation: nothing meets the rule. Rule: {RECOMMENDATION_RULE}")
+        print(f"\nNo recommendation for {recs.use} on {where}: no file with a published figure for this use reaches "
+              f"{recs.min_tps:g} t/s (lower predicted speed).")
     return 0

@@ -79,11 +79,12 @@ def test_fits_lists_only_what_fits_with_a_recommendation(
     assert len(doc["models"]) == len(everything["models"]) - len(too_large)
     for m in doc["models"]:
         assert m["plan"]["decode_low"] <= m["plan"]["decode_tps"] <= m["plan"]["decode_high"]
-    if doc["recommended"]:
-        assert "10 tokens/s" in doc["recommended"]["rule"]
+    assert isinstance(doc["recommended"], list) and len(doc["recommended"]) <= 3
+    for pick in doc["recommended"]:
+        assert pick["decode_low"] >= 10 and {"id", "quant", "why", "decode_high"} <= set(pick)
     assert main(["catalog", "--fits"]) == 0
     out = capsys.readouterr().out
-    assert "t/s predicted" in out and ("Recommended for this computer" in out or "No recommendation" in out)
+    assert "t/s predicted" in out and ("Recommended for chat on this computer" in out or "No recommendation" in out)
 
 
 def test_local_lists_models_on_disk_with_reasons(tmp_path: Path, tiny_models: dict[str, Path],
