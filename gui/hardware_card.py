@@ -1,13 +1,20 @@
-"""The hardware card: the machine at a glance, live sensors each second, a rough tier line, and "Copy as text".
+"""The hardware card: the machine at a glance, what it runs (the planner's headline), live sensors each second, and
+"Copy as text".
 
 The card has no probe, thread or timer of its own: the snapshot, the live readings and the RAM speed measurement
 come from the one hardware service in the application context (``ctx.hardware``), which the catalogue and the
 chat page share, so the machine is probed once and every page shows the same figures.
+
+The headline ("Runs comfortably: … · Largest it can load: …") is core's ``headline``: the planner and the
+recommender on the catalogue for this snapshot, at the user's speed threshold; computed in the background, again
+when the snapshot (memory speed, speed test) or the threshold changes.
 """
 
 from __future__ import annotations
 
 import functools
+import html
+import weakref
 from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
@@ -25,6 +32,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from modelnest.core.catalogue.entries import load_catalogue
+from modelnest.core.catalogue.fit import DEFAULT_CTX
+from modelnest.core.catalogue.recommend import Headline, Pick, headline
+from modelnest.core.chat.settings import ChatSettings
 from modelnest.core.errors import ModelNestError
 from modelnest.core.hardware import (
     HardwareSnapshot,
@@ -34,8 +45,8 @@ from modelnest.core.hardware import (
 )
 from modelnest.core.hardware.model import BandwidthInfo
 from modelnest.core.messages import Text
-from modelnest.core.plan.tier import estimate_tier
-from modelnest.core.units import format_gib
+from modelnest.core.units import format_gib, format_tokens_per_s
+from modelnest.gui.background import JobControl
 from modelnest.gui.context import AppContext
 from modelnest.gui.hardware_service import HardwareService
 from modelnest.gui.i18n import tr_text
@@ -73,6 +84,7 @@ class HardwareCard(QWidget):
     reading_shown = Signal()
     bandwidth_shown = Signal()
     speed_shown = Signal()  # the speed test finished (or failed) and the card shows it
+    headline_shown = Signal()  # the planner's headline for the current snapshot is on the card
 
     def __init__(
         self,
@@ -99,6 +111,9 @@ class HardwareCard(QWidget):
         self._status: Callable[[], str] = lambda: ""  # re-run on a language change
         self._measuring = False
         self._speed_failure: Text | None = None
+        self.headline: Headline | None = None
+        self._headline_key: tuple[HardwareSnapshot, float] | None = None  # the snapshot and threshold asked for
+        self._headline_error: BaseException | None = None
         self._lease = _SensorLease(self._hardware)
         self.destroyed.connect(functools.partial(_SensorLease.release, self._lease))
         # The first-visit RAM speed measurement waits a moment after the card appears, so start-up stays quick.
@@ -114,6 +129,7 @@ class HardwareCard(QWidget):
         self._hardware.speed_test_ready.connect(self._speed_ready)
         self._hardware.speed_test_progress.connect(self._speed_progress)
         self._hardware.speed_test_failed.connect(self._speed_failed)
+        ctx.settings.changed.connect(self._settings_changed)
         self._hardware.when_ready(self.show_snapshot)
         self._hardware.start()  # idempotent: one probe for every page
 
@@ -378,38 +394,97 @@ class HardwareCard(QWidget):
             self._add(f, sec, self.tr("Problem"), tr_text(problem), f"gpu_problem{i}")
 
     def _render_tier(self, s: HardwareSnapshot) -> None:
-        t = estimate_tier(s)
-        if t is None:
-            text = self.tr("Not enough is known about this computer to estimate what it can run.")
-        else:
-            size = self._gib(t.memory_bytes)
-            if t.device == "gpu":
-                head = self.tr("{0} GPU ({1})").format(size, t.device_name)
-                fits = self.tr("{0}B models at 4-bit fully on the GPU").format(t.full_b) if t.full_b else self.tr(
-                    "only small models fully on the GPU"
-                )
-            elif t.device == "unified":
-                head = self.tr("{0} of unified memory for the GPU ({1})").format(size, t.device_name)
-                fits = self.tr("{0}B models at 4-bit on the GPU").format(t.full_b) if t.full_b else self.tr(
-                    "only small models"
-                )
-            else:
-                head = self.tr("No usable GPU, {0} RAM").format(size)
-                fits = self.tr("{0}B models at 4-bit on the processor").format(t.full_b) if t.full_b else self.tr(
-                    "only small models"
-                )
-            text = self.tr("{0}: {1}").format(head, fits)  # punctuation differs in Chinese (full-width)
-            if t.partial_b and t.partial_b != t.full_b:
-                text += self.tr("; {0}B partly offloaded to system memory").format(t.partial_b)
-            if t.tokens_per_s_7b and t.full_b and t.full_b >= 7:
-                text += self.tr(". A 7B model: about {0:g} tokens/s (predicted)").format(t.tokens_per_s_7b)
-            text += self.tr(".", "end of the estimate sentence")
+        """The headline for this snapshot: shown if computed, else asked for (in the background)."""
+        min_tps = self.ctx.settings.settings.recommend_min_tps
+        asked = self._headline_key
+        if asked is None or asked[0] is not s or asked[1] != min_tps:
+            self._ask_headline(s, min_tps)
+        self._render_headline()
+
+    def _ask_headline(self, snapshot: HardwareSnapshot, min_tps: float) -> None:
+        key = (snapshot, min_tps)
+        self._headline_key = key
+        self.headline = None
+        self._headline_error = None
+
+        def work(_control: JobControl) -> tuple[tuple[HardwareSnapshot, float], Headline]:
+            return key, headline(load_catalogue(), snapshot, min_tps=min_tps)
+
+        # Weak callbacks: a running job must not keep a deleted card alive (its sensor lease ends with the card).
+        ready, failed = weakref.WeakMethod(self._headline_ready), weakref.WeakMethod(self._headline_failed)
+
+        def on_result(result: tuple[tuple[HardwareSnapshot, float], Headline]) -> None:
+            method = ready()
+            if method is not None:
+                method(result)
+
+        def on_error(error: BaseException) -> None:
+            method = failed()
+            if method is not None:
+                method(error)
+
+        self.ctx.background.submit(work, key="hardware-headline", on_result=on_result, on_error=on_error)
+
+    def _headline_ready(self, result: tuple[tuple[HardwareSnapshot, float], Headline]) -> None:
+        key, head = result
+        if key is not self._headline_key:
+            return  # for an older snapshot or threshold
+        self.headline = head
+        self._render_headline()
+        self.headline_shown.emit()
+
+    def _headline_failed(self, error: BaseException) -> None:
+        self._headline_error = error
+        self._render_headline()
+        self.headline_shown.emit()
+
+    @Slot(object)
+    def _settings_changed(self, settings: ChatSettings) -> None:
+        if self.snapshot is not None and self._headline_key is not None and (
+                settings.recommend_min_tps != self._headline_key[1]):
+            self._render_tier(self.snapshot)
+
+    def _pick_text(self, pick: Pick) -> str:
+        return self.tr("{0} {1} at {2} (predicted)").format(
+            pick.name, pick.quant, format_tokens_per_s(pick.decode_low, pick.decode_high))
+
+    def headline_parts(self) -> tuple[str, ...]:
+        """("Runs comfortably: …", "Largest it can load: …") in the UI language; one text for a failure; () while
+        it is being worked out."""
+        head = self.headline
+        if self._headline_error is not None:
+            return (self.tr("Could not work out what this computer runs: {0}").format(tr_text(self._headline_error)),)
+        if head is None:
+            return ()
+        min_tps = self._headline_key[1] if self._headline_key else self.ctx.settings.settings.recommend_min_tps
+        comfortable = (self.tr("Runs comfortably: {0}").format(self._pick_text(head.comfortable))
+                       if head.comfortable else
+                       self.tr("Nothing in the catalogue runs at {0} tokens/s or more (predicted)").format(
+                           f"{min_tps:g}"))
+        largest = (self.tr("Largest it can load: {0}").format(self._pick_text(head.largest)) if head.largest
+                   else self.tr("No catalogue model fits in this computer's memory"))
+        return comfortable, largest
+
+    def headline_text(self) -> str:
+        """The headline on one line ("Copy as text")."""
+        return self.tr(" \u00b7 ", "between the two halves of the hardware headline").join(self.headline_parts())
+
+    def _render_headline(self) -> None:
+        parts = self.headline_parts()
+        min_tps = self._headline_key[1] if self._headline_key else self.ctx.settings.settings.recommend_min_tps
+        if not parts:
+            self._tier.setText(self.tr("Working out what this computer runs\u2026"))
+            return
         label = self.tr(
-            "Estimate from the planner: reference models at 4-bit (Q4_K_M), 4096-token context, "
-            "file sizes estimated from parameter counts"
-        )
-        self._tier.setText(f"<b>{text}</b><br><small>{label}</small>")
-        self._rows.insert(0, (self.tr("Estimate"), "", text))
+            "Predicted by the planner for the catalogue's models at a {0}-token context; \u201ccomfortably\u201d "
+            "means at least {1} tokens/s (the threshold on the Models page)").format(DEFAULT_CTX, f"{min_tps:g}")
+        self._tier.setText("<br>".join(f"<b>{html.escape(p)}</b>" for p in parts) + f"<br><small>{label}</small>")
+        section = self._estimate_section()
+        self._rows = [row for row in self._rows if row[0] != section]
+        self._rows.insert(0, (section, "", self.headline_text()))
+
+    def _estimate_section(self) -> str:
+        return self.tr("What it runs")
 
     # ---- live sensors -------------------------------------------------------------------------
 

@@ -30,14 +30,22 @@ from modelnest.core.catalogue.quants import quant_rank
 from modelnest.core.plan.fit import CPU_ONLY, FITS, FULL_GPU, PARTIAL_GPU, TOO_LARGE
 from modelnest.gui.catalogue.common import Downloaded, LocalPaths, Plans
 from modelnest.gui.catalogue.detail import ModelDetail
-from modelnest.gui.catalogue.model import COLUMNS, CatalogueFilterProxy, CatalogueRow, CatalogueTableModel
+from modelnest.gui.catalogue.model import (
+    COLUMNS,
+    CatalogueFilterProxy,
+    CatalogueRow,
+    CatalogueTableModel,
+    quant_loss_text,
+    quant_note,
+)
 from modelnest.gui.retranslate import Retranslator
 
 __all__ = ["HIDDEN_BY_DEFAULT", "CuratedTab"]
 
-# Columns shown again from the header's menu: all ten do not fit beside the detail pane at the default window size
-# (1200x780), in English or Chinese. The detail pane shows each of them for the selected model; the name elides.
-HIDDEN_BY_DEFAULT = frozenset({"params", "size", "tasks", "license"})
+# Columns shown again from the header's menu: all eleven do not fit beside the detail pane at the default window size
+# (1200x780), in English or Chinese. The detail pane shows each of them for the selected model (a file on disk: its
+# "(on disk)" mark and the Chat button); the name elides.
+HIDDEN_BY_DEFAULT = frozenset({"params", "size", "tasks", "license", "downloaded"})
 
 
 def _set_item_texts(combo: QComboBox, texts: list[str]) -> None:
@@ -60,6 +68,7 @@ class CuratedTab(QWidget):
         self._texts = Retranslator(self)
         self._build(catalogue)
         self._texts.add(self.table.retranslate)
+        self._texts.add(self._quality_tooltips)
 
     @staticmethod
     def _rows(catalogue: Catalogue) -> list[CatalogueRow]:
@@ -237,6 +246,13 @@ class CuratedTab(QWidget):
         self.table.set_rows(self._rows(catalogue))
         self.set_licenses(catalogue)
 
+    def set_use(self, use: str) -> None:
+        """The recommendation's use: the quality column (and the quality sort) follow it."""
+        self.table.set_use(use)
+        if self.proxy.sort_key == "quality":
+            self.proxy.refresh()
+        self._quality_tooltips()
+
     def apply(self, plans: Plans, downloaded: Downloaded, *, has_gpu: bool, keep_quants: bool) -> None:
         """New planner answers and/or disk state: badges, speeds, and each row's starting quantization."""
         current = self.current_row()
@@ -294,6 +310,20 @@ class CuratedTab(QWidget):
     def _show_detail(self) -> None:
         # A filter change resets or re-lays the proxy; keep the detail pane in step with what is (still) selected.
         self.detail.show_row(self.current_row())
+        self._quality_tooltips()
+
+    def _quality_tooltips(self) -> None:
+        """The detail's quality line and slider say where their figures come from (llama.cpp's measurement of the
+        quantization, the model's published score for the use)."""
+        r = self.detail.row
+        if r is None:
+            self.detail.d_quality.setToolTip("")
+            self.detail.quant_slider.setToolTip("")
+            return
+        loss = quant_loss_text(r.quant, self.table.quality_table)
+        lines = [quant_note(r.quant), loss, self.table.quality_tooltip(r)]
+        self.detail.d_quality.setToolTip("\n".join(line for line in lines if line))
+        self.detail.quant_slider.setToolTip("\n".join(line for line in lines[:2] if line))
 
     @Slot(QModelIndex, QModelIndex)
     def _current_changed(self, _current: QModelIndex, _previous: QModelIndex) -> None:
@@ -306,6 +336,7 @@ class CuratedTab(QWidget):
             return
         self.table.set_quant(self.proxy.source_row(index.row()), quant)
         self.detail.show_quant()
+        self._quality_tooltips()
 
     @Slot()
     def _download_clicked(self) -> None:

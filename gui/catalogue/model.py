@@ -27,7 +27,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from modelnest.core.catalogue import CatalogueModel, FitResult, quality_score, quant_info
+from modelnest.core.catalogue import CatalogueModel, FitResult, quant_info
+from modelnest.core.catalogue.quality import USE_FIELD, Figure, QualityTable, comparison_benchmark, load_quality
 from modelnest.core.plan.fit import fit_color, fit_label
 from modelnest.core.units import format_bytes, format_params, format_tokens_per_s
 from modelnest.gui.i18n import tr_text
@@ -37,8 +38,10 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the CatalogueRow object
 FIT_ROLE = Qt.ItemDataRole.UserRole + 2  # "full_gpu" | ... | None until the plans are in
 
 # Fit, memory and speed come right after the model: they are what a user compares, and they stay in view
-# when a narrow window scrolls the rest of the table sideways.
-COLUMNS = ("model", "params", "quant", "fit", "memory", "speed", "size", "tasks", "license", "downloaded")
+# when a narrow window scrolls the rest of the table sideways. "quality" is the published figure for the use chosen
+# on the page (the recommendation's use).
+COLUMNS = ("model", "params", "quant", "fit", "memory", "speed", "quality", "size", "tasks", "license",
+           "downloaded")
 # The catalogue data's task tags, shown in the user's language (a tag not listed here is shown as it is).
 TASK_NAMES = {
     "chat": QT_TRANSLATE_NOOP("CatalogueTableModel", "chat"),
@@ -80,6 +83,20 @@ def quant_note(quant: str) -> str:
     return tr_text(note) if not isinstance(note, str) else QCoreApplication.translate("CatalogueView", note)
 
 
+def quant_loss_text(quant: str, table: QualityTable | None = None) -> str:
+    """llama.cpp's measured loss of this quantization with its source, in the UI language ("" when unmeasured)."""
+    loss = (table or load_quality()).quant_loss(quant)
+    if loss is None:
+        return ""
+    if loss.ppl_increase <= 0:
+        return QCoreApplication.translate(
+            "CatalogueView", "{0}: no measurable perplexity increase over the 16-bit weights ({1}, measured by "
+            "llama.cpp: {2})").format(loss.quant, loss.reference, loss.url)
+    return QCoreApplication.translate(
+        "CatalogueView", "{0}: perplexity +{1:.4f} over the 16-bit weights ({2:.2%} worse), {3}, measured by "
+        "llama.cpp: {4}").format(loss.quant, loss.ppl_increase, loss.relative, loss.reference, loss.url)
+
+
 def tasks_text(tasks: Iterable[str]) -> str:
     """"chat, code" in the UI language."""
     names = (QCoreApplication.translate("CatalogueTableModel", str(TASK_NAMES[t])) if t in TASK_NAMES else t
@@ -95,6 +112,8 @@ class CatalogueRow:
     quant: str
     plans: dict[str, FitResult | None] = field(default_factory=dict)
     downloaded_quants: set[str] = field(default_factory=set)
+    figure: Figure | None = None  # the published figure for the page's use (set by the table model)
+    comparable: bool = False  # the figure is on the benchmark the column compares every model on
     _sizes: dict[str, tuple[int | None, bool]] = field(default_factory=dict, repr=False, compare=False)
     _hay: str | None = field(default=None, repr=False, compare=False)
 
@@ -123,8 +142,12 @@ class CatalogueRow:
         return p.decode_tps if p else None
 
     @property
-    def quality(self) -> float:
-        return quality_score(self.model.n_params, self.quant)
+    def quality(self) -> tuple[int, float]:
+        """Sort key, best first when sorted descending: figures on the compared benchmark, then others, then none
+        (published scores are never compared across benchmarks)."""
+        if self.figure is None:
+            return (0, 0.0)
+        return (2 if self.comparable else 1, self.figure.score)
 
     @property
     def haystack(self) -> str:
@@ -155,9 +178,34 @@ def speed_text(p: FitResult | None) -> str:
 class CatalogueTableModel(QAbstractTableModel):
     """Rows are CatalogueRow objects; changing a row's quantization updates its size, badge, memory and speed."""
 
-    def __init__(self, rows: Iterable[CatalogueRow] = (), parent: QObject | None = None) -> None:
+    def __init__(self, rows: Iterable[CatalogueRow] = (), parent: QObject | None = None, *,
+                 use: str = "chat", quality: QualityTable | None = None) -> None:
         super().__init__(parent)
         self._rows: list[CatalogueRow] = list(rows)
+        self.quality_table = quality or load_quality()
+        self.use = use
+        self.benchmark: str | None = None  # what the quality column compares on for this use
+        self._set_figures()
+
+    def _set_figures(self) -> None:
+        table, field = self.quality_table, USE_FIELD.get(self.use, "general")
+        self.benchmark = comparison_benchmark(table, [r.model.id for r in self._rows], field)
+        for r in self._rows:
+            figures = table.figures_for(r.model.id, field)
+            same = next((f for f in figures if f.benchmark == self.benchmark), None)
+            r.figure = same or (figures[0] if figures else None)
+            r.comparable = same is not None
+
+    def set_use(self, use: str) -> None:
+        """The page's use changed: the quality column shows that use's figures (header and cells)."""
+        if use == self.use:
+            return
+        self.use = use
+        self._set_figures()
+        col = COLUMNS.index("quality")
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, col, col)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, col), self.index(len(self._rows) - 1, col))
 
     def _header(self, column: str) -> str:
         # Looked up on every call, so a language change only needs headerDataChanged (see retranslate).
@@ -165,9 +213,14 @@ class CatalogueTableModel(QAbstractTableModel):
             "model": self.tr("Model"), "params": self.tr("Parameters"), "quant": self.tr("Quantization"),
             "size": self.tr("File size (≈ estimate)"), "fit": self.tr("Fit"), "memory": self.tr("Memory needed"),
             "speed": self.tr("Speed (predicted)"), "tasks": self.tr("Tasks"), "license": self.tr("License"),
-            "downloaded": self.tr("On disk"),
+            "downloaded": self.tr("On disk"), "quality": self.tr("Quality"),
         }
         return headers[column]
+
+    def use_name(self) -> str:
+        names = {"chat": self.tr("general chat"), "coding": self.tr("coding"), "chinese": self.tr("Chinese"),
+                 "reasoning": self.tr("reasoning")}
+        return names.get(self.use, self.use)
 
     def retranslate(self) -> None:
         """The UI language changed: every header and cell is drawn again (their texts are built on demand)."""
@@ -180,6 +233,7 @@ class CatalogueTableModel(QAbstractTableModel):
     def set_rows(self, rows: Iterable[CatalogueRow]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
+        self._set_figures()
         self.endResetModel()
 
     def rows(self) -> list[CatalogueRow]:
@@ -215,7 +269,16 @@ class CatalogueTableModel(QAbstractTableModel):
         horizontal = orientation == Qt.Orientation.Horizontal
         if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
             return self._header(COLUMNS[section])
+        if horizontal and role == Qt.ItemDataRole.ToolTipRole and 0 <= section < len(COLUMNS):
+            return self.quality_header_tooltip() if COLUMNS[section] == "quality" else None
         return None
+
+    def quality_header_tooltip(self) -> str:
+        if self.benchmark is None:
+            return self.tr("No model here has a published figure for {0}.").format(self.use_name())
+        return self.tr("Published {0} score for {1}, as the model's source states it (each cell's tooltip names "
+                       "the source). In parentheses: a figure on another benchmark, not comparable. \u2014: no "
+                       "published figure.").format(self.benchmark, self.use_name())
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not (0 <= index.row() < len(self._rows)) or not (0 <= index.column() < len(COLUMNS)):
@@ -254,6 +317,13 @@ class CatalogueTableModel(QAbstractTableModel):
             return format_bytes(p.total_bytes) if p else ""
         if col == "speed":
             return speed_text(r.plan)
+        if col == "quality":
+            # Narrow on purpose (the model name needs the room): the benchmark and source are in the tooltip and
+            # the header's; a figure on another benchmark is in parentheses (not comparable), none is a dash.
+            f = r.figure
+            if f is None:
+                return "\u2014"
+            return f"{f.score:.1f}" if r.comparable else f"({f.score:.1f})"
         if col == "tasks":
             return tasks_text(m.tasks)
         if col == "license":
@@ -266,7 +336,10 @@ class CatalogueTableModel(QAbstractTableModel):
         if col == "model":
             return f"{r.model.repo}\n{', '.join(r.model.languages)}"
         if col == "quant":
-            return quant_note(r.quant) or None
+            lines = [quant_note(r.quant), quant_loss_text(r.quant, self.quality_table)]
+            return "\n".join(line for line in lines if line) or None
+        if col == "quality":
+            return self.quality_tooltip(r)
         if col == "size" and r.size[1]:
             return self.tr("Estimate from the parameter count and the quantization's bits per weight; "
                            "refresh the catalogue from the hub for the real size.")
@@ -274,6 +347,29 @@ class CatalogueTableModel(QAbstractTableModel):
             return self.tr("Predicted decode speed on this computer, based on {0} calibration run(s).").format(
                 r.plan.calibration_runs)
         return None
+
+    def quality_tooltip(self, r: CatalogueRow) -> str:
+        """The figure's benchmark, source and how it compares; or why there is none."""
+        f = r.figure
+        if f is None:
+            return self.tr("No published figure for {0} for this model: it is not ranked by an invented one.").format(
+                self.use_name())
+        setting = f" ({f.setting})" if f.setting else ""
+        text = self.tr("{0} {1:g}{2} for {3}, from the {4}: {5}").format(
+            f.benchmark, f.score, setting, self.use_name(), self._source_kind(f.source_kind), f.url)
+        if not r.comparable and self.benchmark:
+            text += "\n" + self.tr("Not comparable with the {0} figures of the other models.").format(self.benchmark)
+        loss = self.quality_table.quant_loss(r.quant)
+        if loss is not None:
+            text += "\n" + self.tr("At {0}: about {1:.3g} expected (published score \u00d7 (1 \u2212 relative "
+                                   "perplexity increase); an approximation, not a measurement).").format(
+                r.quant, loss.apply(f.score))
+        return text
+
+    def _source_kind(self, kind: str) -> str:
+        kinds = {"model card": self.tr("model card"), "technical report": self.tr("technical report"),
+                 "leaderboard": self.tr("leaderboard"), "blog": self.tr("blog")}
+        return kinds.get(kind, kind)
 
 
 class CatalogueFilterProxy(QAbstractProxyModel):
@@ -363,8 +459,8 @@ class CatalogueFilterProxy(QAbstractProxyModel):
             return lambda r: -(r.speed if r.speed is not None else -1.0)
         if self.sort_key == "size":  # smallest first
             return lambda r: (r.size[0] if r.size[0] is not None else math.inf)
-        if self.sort_key == "quality":  # best first
-            return lambda r: -r.quality
+        if self.sort_key == "quality":  # best first: figures on the compared benchmark, then others, then none
+            return lambda r: (-r.quality[0], -r.quality[1], r.model.popularity_rank)
         # Hub downloads when known, else the curated order.
         return lambda r: (-(r.model.downloads or 0), r.model.popularity_rank)
 

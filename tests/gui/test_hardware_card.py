@@ -68,9 +68,10 @@ def test_rtx3060_card_at_a_glance(qtbot: QtBot, tmp_path: Path, contexts: list[A
     assert text(card, "gpu0_bandwidth").startswith("360 GB/s \u2014 NVML: 192-bit bus")
     assert "compute 8.6" in text(card, "gpu0_details")
     assert text(card, "bandwidth").startswith("51.2 GB/s \u2014 table: Ryzen 5 5600X")
+    qtbot.waitUntil(lambda: card.headline is not None, timeout=20_000)
     tier = text(card, "tier")
-    assert "12.0 GiB GPU (NVIDIA GeForce RTX 3060): 14B models at 4-bit fully on the GPU" in tier
-    assert "32B partly offloaded" in tier and "Estimate" in tier
+    assert "Runs comfortably: " in tier and "Largest it can load: " in tier and "(predicted)" in tier
+    assert "Predicted by the planner" in tier
     assert text(card, "live_cpu_temp") == "49 \u00b0C"
     assert "41 \u00b0C" in text(card, "live_gpu0_nvi") and "17 W" in text(card, "live_gpu0_nvi")
     # The next readings update the same labels in place (no widget churn once a second).
@@ -117,9 +118,9 @@ def test_gui_never_waits_for_the_probe(qtbot: QtBot, tmp_path: Path) -> None:
         QTimer.singleShot(0, lambda: ticks.append(1))
         qtbot.waitUntil(lambda: ticks == [1], timeout=2000)
         assert "Looking at your hardware" in text(card, "tier")
-        with qtbot.waitSignal(card.snapshot_shown, timeout=5000):
+        with qtbot.waitSignal(card.headline_shown, timeout=20_000):
             release.set()
-        assert "No usable GPU, 15.3 GiB RAM: 14B models at 4-bit on the processor" in text(card, "tier")
+        assert "Runs comfortably: " in text(card, "tier")
         assert text(card, "gpu_none").startswith("none found")
     finally:
         release.set()
