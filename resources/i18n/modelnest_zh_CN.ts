@@ -1629,6 +1629,26 @@
         <source>Chat with this model</source>
         <translation>用此模型聊天</translation>
     </message>
+    <message>
+        <source>Too large for this computer. A bigger machine or an inference server can run it for you: &lt;a href=&quot;add&quot;&gt;Add remote server…&lt;/a&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Too large for this computer — chat with it on {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chat on {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Too large here; a configured remote server could run it: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open chat on {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ModelPanel</name>
@@ -2982,7 +3002,7 @@
     </message>
     <message>
         <source>attention on the GPU, routed experts of {n} of {total} layers in system RAM</source>
-        <translation type="unfinished"></translation>
+        <translation>注意力在 GPU 上，{total} 层中 {n} 层的路由专家在系统内存中</translation>
     </message>
     <message>
         <source>cannot read the file: {reason}</source>
@@ -3514,7 +3534,7 @@
     </message>
     <message>
         <source>routed experts of more layers in system RAM ({old} → {new} layers)</source>
-        <translation type="unfinished"></translation>
+        <translation>把更多层的路由专家放到系统内存（{old} → {new} 层）</translation>
     </message>
     <message>
         <source>save the finished reply</source>
@@ -4134,11 +4154,11 @@
     </message>
     <message>
         <source>{n} of {total} layers on the GPU, the rest on the CPU</source>
-        <translation type="unfinished"></translation>
+        <translation>{total} 层中的 {n} 层在 GPU 上，其余在 CPU 上</translation>
     </message>
     <message>
         <source>{n} of {total} layers on the GPU, the routed experts of every layer in system RAM</source>
-        <translation type="unfinished"></translation>
+        <translation>{total} 层中的 {n} 层在 GPU 上，每一层的路由专家都在系统内存中</translation>
     </message>
     <message>
         <source>{n} of {total} layers on the GPU; the rest run on the CPU</source>
@@ -4178,11 +4198,11 @@
     </message>
     <message>
         <source>{placement}: ~{tps} tokens/s predicted (the only split that fits)</source>
-        <translation type="unfinished"></translation>
+        <translation>{placement}：预测约 {tps} tokens/s（唯一放得下的分配方式）</translation>
     </message>
     <message>
         <source>{placement}: ~{tps} tokens/s predicted; {other}: ~{other_tps} tokens/s</source>
-        <translation type="unfinished"></translation>
+        <translation>{placement}：预测约 {tps} tokens/s；{other}：约 {other_tps} tokens/s</translation>
     </message>
     <message>
         <source>{problem}.</source>
