@@ -1631,23 +1631,23 @@
     </message>
     <message>
         <source>Too large for this computer. A bigger machine or an inference server can run it for you: &lt;a href=&quot;add&quot;&gt;Add remote server…&lt;/a&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>此模型对本机来说太大。更强的电脑或推理服务器可以替你运行它：&lt;a href="add"&gt;添加远程服务器…&lt;/a&gt;</translation>
     </message>
     <message>
         <source>Too large for this computer — chat with it on {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>对本机来说太大——可在 {0} 上与它聊天</translation>
     </message>
     <message>
         <source>Chat on {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>在 {0} 上聊天</translation>
     </message>
     <message>
         <source>Too large here; a configured remote server could run it: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>在本机太大；已配置的远程服务器可以运行它：{0}</translation>
     </message>
     <message>
         <source>Open chat on {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>在 {0} 上打开聊天</translation>
     </message>
 </context>
 <context>
@@ -1804,11 +1804,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>A typical answer in about {0:.0f} s (predicted{1})</source>
+        <source>A typical answer in about {0:.0f} s (predicted, thinking included)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>, thinking included</source>
+        <source>A typical answer in about {0:.0f} s (predicted)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
