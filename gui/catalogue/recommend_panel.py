@@ -220,9 +220,11 @@ class RecommendPanel(QFrame):
                                    "{4}").format(pick.benchmark or "", pick.published_score or 0.0,
                                                  tr_text(pick.quality_source) if pick.quality_source else "",
                                                  pick.quant, pick.source_url))
-            if pick.answer_seconds is not None:
-                tip.append(self.tr("A typical answer in about {0:.0f} s (predicted{1})").format(
-                    pick.answer_seconds, self.tr(", thinking included") if pick.thinks else ""))
+            if pick.answer_seconds is not None and pick.thinks:
+                tip.append(self.tr("A typical answer in about {0:.0f} s (predicted, thinking included)").format(
+                    pick.answer_seconds))
+            elif pick.answer_seconds is not None:
+                tip.append(self.tr("A typical answer in about {0:.0f} s (predicted)").format(pick.answer_seconds))
             if pick.why_not_bigger is not None:
                 tip.append(self.tr("Why not bigger: {0}").format(tr_text(pick.why_not_bigger)))
             self.why_labels[i].setToolTip("\n".join(tip))

@@ -77,27 +77,27 @@
     </message>
     <message>
         <source>Quality</source>
-        <translation type="unfinished">质量</translation>
+        <translation>质量</translation>
     </message>
     <message>
         <source>general chat</source>
-        <translation type="unfinished"></translation>
+        <translation>日常聊天</translation>
     </message>
     <message>
         <source>coding</source>
-        <translation type="unfinished"></translation>
+        <translation>编程</translation>
     </message>
     <message>
         <source>Chinese</source>
-        <translation type="unfinished"></translation>
+        <translation>中文</translation>
     </message>
     <message>
         <source>No model here has a published figure for {0}.</source>
-        <translation type="unfinished"></translation>
+        <translation>这里没有任何模型公布了{0}方面的成绩。</translation>
     </message>
     <message>
         <source>Published {0} score for {1}, as the model&apos;s source states it (each cell&apos;s tooltip names the source). In parentheses: a figure on another benchmark, not comparable. —: no published figure.</source>
-        <translation type="unfinished"></translation>
+        <translation>{1}方面公布的 {0} 成绩，按模型来源所载（各单元格的提示中注明来源）。括号内：其他基准的成绩，不可比较。—：没有公布的成绩。</translation>
     </message>
     <message>
         <source>yes</source>
@@ -113,35 +113,35 @@
     </message>
     <message>
         <source>No published figure for {0} for this model: it is not ranked by an invented one.</source>
-        <translation type="unfinished"></translation>
+        <translation>此模型没有{0}方面公布的成绩：不会用编造的数字为它排名。</translation>
     </message>
     <message>
         <source>{0} {1:g}{2} for {3}, from the {4}: {5}</source>
-        <translation type="unfinished"></translation>
+        <translation>{3}：{0} {1:g}{2}，来自{4}：{5}</translation>
     </message>
     <message>
         <source>Not comparable with the {0} figures of the other models.</source>
-        <translation type="unfinished"></translation>
+        <translation>不能与其他模型的 {0} 成绩比较。</translation>
     </message>
     <message>
         <source>At {0}: about {1:.3g} expected (published score × (1 − relative perplexity increase); an approximation, not a measurement).</source>
-        <translation type="unfinished"></translation>
+        <translation>在 {0} 下：预计约 {1:.3g}（公布成绩 ×（1 − 困惑度相对增幅）；为近似值，并非实测）。</translation>
     </message>
     <message>
         <source>model card</source>
-        <translation type="unfinished"></translation>
+        <translation>模型卡</translation>
     </message>
     <message>
         <source>technical report</source>
-        <translation type="unfinished"></translation>
+        <translation>技术报告</translation>
     </message>
     <message>
         <source>leaderboard</source>
-        <translation type="unfinished"></translation>
+        <translation>排行榜</translation>
     </message>
     <message>
         <source>blog</source>
-        <translation type="unfinished"></translation>
+        <translation>博客</translation>
     </message>
 </context>
 <context>
@@ -212,11 +212,11 @@
     </message>
     <message>
         <source>{0}: no measurable perplexity increase over the 16-bit weights ({1}, measured by llama.cpp: {2})</source>
-        <translation type="unfinished"></translation>
+        <translation>{0}：与 16 位权重相比困惑度无可测增加（{1}，由 llama.cpp 测得：{2}）</translation>
     </message>
     <message>
         <source>{0}: perplexity +{1:.4f} over the 16-bit weights ({2:.2%} worse), {3}, measured by llama.cpp: {4}</source>
-        <translation type="unfinished"></translation>
+        <translation>{0}：困惑度比 16 位权重高 {1:.4f}（差 {2:.2%}），{3}，由 llama.cpp 测得：{4}</translation>
     </message>
     <message>
         <source>Model catalogue</source>
@@ -248,7 +248,7 @@
     </message>
     <message>
         <source>Could not choose the recommendations: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法选出推荐：{0}</translation>
     </message>
     <message>
         <source>Checking this computer and planning every model…</source>
@@ -1148,44 +1148,44 @@
     </message>
     <message>
         <source>{0} {1} at {2} (predicted)</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} {1}，{2}（预测）</translation>
     </message>
     <message>
         <source>Could not work out what this computer runs: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法判断本机能运行什么：{0}</translation>
     </message>
     <message>
         <source>Runs comfortably: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>流畅运行：{0}</translation>
     </message>
     <message>
         <source>Nothing in the catalogue runs at {0} tokens/s or more (predicted)</source>
-        <translation type="unfinished"></translation>
+        <translation>目录中没有模型能达到每秒 {0} token 或更快（预测）</translation>
     </message>
     <message>
         <source>Largest it can load: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>能加载的最大模型：{0}</translation>
     </message>
     <message>
         <source>No catalogue model fits in this computer&apos;s memory</source>
-        <translation type="unfinished"></translation>
+        <translation>目录中没有模型能装入本机内存</translation>
     </message>
     <message>
         <source> · </source>
         <comment>between the two halves of the hardware headline</comment>
-        <translation type="unfinished"></translation>
+        <translation> · </translation>
     </message>
     <message>
         <source>Working out what this computer runs…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在判断本机能运行什么…</translation>
     </message>
     <message>
         <source>Predicted by the planner for the catalogue&apos;s models at a {0}-token context; “comfortably” means at least {1} tokens/s (the threshold on the Models page)</source>
-        <translation type="unfinished"></translation>
+        <translation>由规划器按 {0} token 上下文为目录中的模型预测；“流畅”指至少每秒 {1} token（即“模型”页上的阈值）</translation>
     </message>
     <message>
         <source>What it runs</source>
-        <translation type="unfinished"></translation>
+        <translation>能运行什么</translation>
     </message>
     <message>
         <source>running hot and slowing down: {0}</source>
@@ -1631,7 +1631,7 @@
     </message>
     <message>
         <source>Too large for this computer. A bigger machine or an inference server can run it for you: &lt;a href=&quot;add&quot;&gt;Add remote server…&lt;/a&gt;</source>
-        <translation>此模型对本机来说太大。更强的电脑或推理服务器可以替你运行它：&lt;a href="add"&gt;添加远程服务器…&lt;/a&gt;</translation>
+        <translation>此模型对本机来说太大。更强的电脑或推理服务器可以替你运行它：&lt;a href=&quot;add&quot;&gt;添加远程服务器…&lt;/a&gt;</translation>
     </message>
     <message>
         <source>Too large for this computer — chat with it on {0}</source>
@@ -1741,112 +1741,112 @@
     <name>RecommendPanel</name>
     <message>
         <source>Recommended for</source>
-        <translation type="unfinished"></translation>
+        <translation>推荐用途</translation>
     </message>
     <message>
         <source>General chat</source>
-        <translation type="unfinished"></translation>
+        <translation>日常聊天</translation>
     </message>
     <message>
         <source>Coding</source>
-        <translation type="unfinished"></translation>
+        <translation>编程</translation>
     </message>
     <message>
         <source>Chinese</source>
-        <translation type="unfinished"></translation>
+        <translation>中文</translation>
     </message>
     <message>
         <source>Reasoning</source>
-        <translation type="unfinished">推理</translation>
+        <translation>推理</translation>
     </message>
     <message>
         <source>at least </source>
-        <translation type="unfinished"></translation>
+        <translation>至少 </translation>
     </message>
     <message>
         <source> tokens/s</source>
-        <translation type="unfinished"></translation>
+        <translation> tokens/s</translation>
     </message>
     <message>
         <source>Only files whose lower predicted speed on this computer reaches this many tokens per second are recommended</source>
-        <translation type="unfinished"></translation>
+        <translation>只推荐在本机预测速度下限达到每秒这么多 token 的文件</translation>
     </message>
     <message>
         <source>The best published quality for the chosen use among the models that fit this computer and whose lower predicted speed is at least the threshold; a reasoning model&apos;s thinking counts in its time to answer. Speeds are predictions until a speed test or your chats measure them.</source>
-        <translation type="unfinished"></translation>
+        <translation>在能装入本机、且预测速度下限不低于阈值的模型中，选所选用途公布质量最好的；推理模型的思考计入其回答时间。速度在测速或你的聊天实测之前均为预测。</translation>
     </message>
     <message>
         <source>Show</source>
-        <translation type="unfinished">显示</translation>
+        <translation>显示</translation>
     </message>
     <message>
         <source>Show this model in the list, at this quantization</source>
-        <translation type="unfinished"></translation>
+        <translation>在列表中以此量化显示该模型</translation>
     </message>
     <message>
         <source>Planning every model for this computer…</source>
-        <translation type="unfinished">正在为本机规划每个模型…</translation>
+        <translation>正在为本机规划每个模型…</translation>
     </message>
     <message>
         <source>No recommendation: the models could not be planned (see the message below).</source>
-        <translation type="unfinished"></translation>
+        <translation>没有推荐：无法规划模型（见下方消息）。</translation>
     </message>
     <message>
         <source>Nothing in the catalogue fits this computer at {0} tokens/s or more (predicted). Lower the threshold, or tick “Show too large” to see what would need more memory.</source>
-        <translation type="unfinished"></translation>
+        <translation>目录中没有模型能在本机达到每秒 {0} token 或更快（预测）。请降低阈值，或勾选“显示太大的模型”查看需要更多内存的模型。</translation>
     </message>
     <message>
         <source>{0}. &lt;b&gt;{1}&lt;/b&gt; {2}</source>
-        <translation type="unfinished"></translation>
+        <translation>{0}. &lt;b&gt;{1}&lt;/b&gt; {2}</translation>
     </message>
     <message>
         <source>Quality figure: {0} {1:g} as published ({2}), less the measured loss of {3}: {4}</source>
-        <translation type="unfinished"></translation>
+        <translation>质量成绩：公布的 {0} {1:g}（{2}），减去 {3} 的实测损失：{4}</translation>
     </message>
     <message>
         <source>A typical answer in about {0:.0f} s (predicted, thinking included)</source>
-        <translation type="unfinished"></translation>
+        <translation>典型回答约需 {0:.0f} 秒（预测，含思考）</translation>
     </message>
     <message>
         <source>A typical answer in about {0:.0f} s (predicted)</source>
-        <translation type="unfinished"></translation>
+        <translation>典型回答约需 {0:.0f} 秒（预测）</translation>
     </message>
     <message>
         <source>Why not bigger: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>为何不选更大的：{0}</translation>
     </message>
     <message>
         <source>Changed because: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>变化原因：{0}</translation>
     </message>
     <message>
         <source>the hardware</source>
-        <translation type="unfinished"></translation>
+        <translation>硬件</translation>
     </message>
     <message>
         <source>calibration (measured speeds)</source>
-        <translation type="unfinished"></translation>
+        <translation>校准（实测速度）</translation>
     </message>
     <message>
         <source>the catalogue</source>
-        <translation type="unfinished"></translation>
+        <translation>模型目录</translation>
     </message>
     <message>
         <source>your settings</source>
-        <translation type="unfinished"></translation>
+        <translation>你的设置</translation>
     </message>
     <message>
         <source>the quality figures</source>
-        <translation type="unfinished"></translation>
+        <translation>质量成绩</translation>
     </message>
     <message>
         <source>no input we track (please report this)</source>
-        <translation type="unfinished"></translation>
+        <translation>没有我们跟踪的输入发生变化（请报告此问题）</translation>
     </message>
     <message>
         <source>, </source>
         <comment>separator of a list of changed inputs</comment>
-        <translation type="unfinished">、</translation>
+        <translation>、</translation>
     </message>
 </context>
 <context>
