@@ -7,6 +7,7 @@ No page constructs these itself (it used to: four pages owned settings.json, six
     history     HistoryStore      the chat history database (the GUI thread's connection)
     messages    MessageBridge     status and errors for the user, shown by the main window
     background  Background        the one way to run slow work off the GUI thread
+    remotes     RemoteService     the remote servers added (chat lists them, the Models page offers them)
 
 Tests build one with ``AppContext.create(home=tmp_path, sources=<recorded machine>)``.
 """
@@ -14,7 +15,7 @@ Tests build one with ``AppContext.create(home=tmp_path, sources=<recorded machin
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QObject
@@ -26,6 +27,7 @@ from modelnest.core.messages import Text, msg
 from modelnest.gui.background import Background
 from modelnest.gui.hardware_service import HardwareService, MeasureFn
 from modelnest.gui.messages import MessageBridge
+from modelnest.gui.remote_hosts import RemoteService
 from modelnest.gui.settings_service import SettingsService
 
 __all__ = ["AppContext"]
@@ -39,6 +41,7 @@ class AppContext:
     messages: MessageBridge
     background: Background
     history_problem: Text | None = None  # why the real history could not be opened (a scratch one is in use)
+    remotes: RemoteService = field(default_factory=RemoteService)  # the remote servers the user added
 
     @classmethod
     def create(

@@ -11,6 +11,7 @@ the caller is told so. A server that dies mid-reply ends the reply as *interrupt
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -41,6 +42,8 @@ __all__ = [
     "RemoteRefused",
     "RemoteUnreachable",
     "TokenStore",
+    "find_remote_model",
+    "model_key",
     "normalize_url",
 ]
 
@@ -133,9 +136,36 @@ class TokenStore:
 class RemoteHost:
     url: str  # normalized, ending in /v1
     name: str = ""
+    models: tuple[str, ...] = ()  # what its /v1/models listed when it was last asked (the Models page matches them)
 
-    def to_dict(self) -> dict[str, str]:
-        return {"url": self.url, "name": self.name}
+    @property
+    def label(self) -> str:
+        """The name the user gave it, else its address without the /v1."""
+        return self.name or self.url.removesuffix("/v1")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"url": self.url, "name": self.name, "models": list(self.models)}
+
+
+# Words in a model id that name its packaging, not the model: quantization, file format, tuning flavour.
+_NOISE = re.compile(r"^(gguf|ggml|awq|gptq|exl2|mlx|fp8|fp16|bf16|f16|f32|int4|int8|w4a16|w8a8|instruct|chat|it|"
+                    r"latest|q\d+|iq\d+|k|m|s|l|xs|xxs|xl|0|1)$")
+
+
+def model_key(name: str) -> str:
+    """A model id reduced to what names the model: ``Qwen/Qwen2.5-Coder-14B-Instruct-AWQ``, ``qwen2.5-coder:14b``
+    and ``Qwen2.5 Coder 14B Instruct`` all give ``qwen2.5coder14b``."""
+    tail = name.strip().lower().replace("\\", "/").rsplit("/", 1)[-1].removesuffix(".gguf")
+    return "".join(t for t in re.split(r"[\s_:\-]+", tail) if t and not _NOISE.match(t))
+
+
+def find_remote_model(names: Sequence[str], models: Sequence[str]) -> str | None:
+    """The first of a server's ``models`` that is one of ``names`` (a catalogue entry's name and repository)."""
+    keys = {k for k in map(model_key, names) if k}
+    for model in models:
+        if model_key(model) in keys:
+            return model
+    return None
 
 
 class RemoteHosts:
@@ -147,15 +177,20 @@ class RemoteHosts:
     def list(self) -> list[RemoteHost]:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
-            return [RemoteHost(str(h["url"]), str(h.get("name", ""))) for h in data.get("hosts", [])]
+            return [RemoteHost(str(h["url"]), str(h.get("name", "")), tuple(str(m) for m in h.get("models") or ()))
+                    for h in data.get("hosts", [])]
         except FileNotFoundError:
             return []
         except (ValueError, KeyError, TypeError, AttributeError):
             return []  # a damaged file loses no chats: the hosts can be added again
 
-    def add(self, url: str, name: str = "") -> RemoteHost:
-        host = RemoteHost(normalize_url(url), name)
-        hosts = [h for h in self.list() if h.url != host.url] + [host]
+    def add(self, url: str, name: str = "", models: Sequence[str] = ()) -> RemoteHost:
+        """Remember a server (again: a name or model list not given keeps the one remembered)."""
+        target = normalize_url(url)
+        known = self.list()
+        old = next((h for h in known if h.url == target), None)
+        host = RemoteHost(target, name or (old.name if old else ""), tuple(models) or (old.models if old else ()))
+        hosts = [h for h in known if h.url != host.url] + [host]
         atomic_write_json(self.path, {"hosts": [h.to_dict() for h in hosts]})
         return host
 

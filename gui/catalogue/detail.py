@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
 
-from modelnest.core.plan.fit import fit_color
+from modelnest.core.chat.remote import find_remote_model
+from modelnest.core.plan.fit import TOO_LARGE, fit_color
 from modelnest.core.units import format_bytes, format_params
 from modelnest.gui.catalogue.model import CatalogueRow, fit_name, quant_note, speed_text, tasks_text
 from modelnest.gui.i18n import tr_text
 from modelnest.gui.memory_bar import MemoryBar
+from modelnest.gui.remote_hosts import RemoteService
 from modelnest.gui.retranslate import Retranslator
 
 __all__ = ["ModelDetail"]
@@ -66,6 +70,8 @@ class ModelDetail(QGroupBox):
     quant_chosen = Signal(str)
     download_clicked = Signal()
     chat_clicked = Signal()  # "Chat with this model" (shown when a file of this model is on disk)
+    remote_chat_requested = Signal(str, str)  # a remote server's URL and model id ("": let the user pick) for Chat
+    add_remote_requested = Signal()  # "Add remote server…" (too large here and no remote server configured)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -99,6 +105,17 @@ class ModelDetail(QGroupBox):
         self.chat_button.setObjectName("detail_chat_button")
         self.chat_button.clicked.connect(self.chat_clicked)
         self.chat_button.setVisible(False)
+        # Too large here: the remote server that could run it (the planner's verdict points past this computer).
+        self._remotes: RemoteService | None = None
+        self.remote_offer: tuple[str, str] | None = None  # (url, model) the remote button opens
+        self.d_remote = _label("detail_remote")
+        self.d_remote.setTextFormat(Qt.TextFormat.RichText)
+        self.d_remote.linkActivated.connect(self._remote_link)
+        self.d_remote.setVisible(False)
+        self.remote_button = ElidedButton()
+        self.remote_button.setObjectName("detail_remote_button")
+        self.remote_button.clicked.connect(self._remote_clicked)
+        self.remote_button.setVisible(False)
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         captions = [QLabel() for _ in range(6)]
@@ -126,6 +143,8 @@ class ModelDetail(QGroupBox):
         layout.addLayout(form)
         layout.addWidget(self.memory_bar)
         layout.addWidget(self.d_notes)
+        layout.addWidget(self.d_remote)
+        layout.addWidget(self.remote_button)
         layout.addStretch(1)
         # download_button is placed by the tab below the scrolling pane, so it stays in view on a short window.
         self._texts.add(lambda: self.show_row(self.row))
@@ -143,6 +162,7 @@ class ModelDetail(QGroupBox):
             self.download_button.setText(self.tr("Download"))
             self.chat_button.setVisible(False)
             self._set_enabled(False)
+            self._render_remote()
             return
         self._set_enabled(True)
         m, a = r.model, r.model.architecture
@@ -208,6 +228,55 @@ class ModelDetail(QGroupBox):
         self.download_button.setText(self.tr("Download {0} {1}").format(m.name, r.quant))
         self.chat_button.setText(self.tr("Chat with this model"))
         self.chat_button.setVisible(bool(r.downloaded_quants))
+        self._render_remote()
+
+    # ---- remote servers ---------------------------------------------------------------------------------
+    def use_remotes(self, remotes: RemoteService) -> None:
+        """Where the configured remote servers come from (the app's one list); re-rendered when it changes."""
+        self._remotes = remotes
+        remotes.changed.connect(self._render_remote)
+        self._render_remote()
+
+    def _render_remote(self) -> None:
+        """Too large here: name the remote server that lists this model, else one that could run it, else say
+        how to add one."""
+        r = self.row
+        self.remote_offer = None
+        too_large = r is not None and r.plan is not None and r.plan.fit == TOO_LARGE
+        self.d_remote.setVisible(too_large)
+        self.remote_button.setVisible(False)
+        if not too_large or r is None:
+            return
+        hosts = self._remotes.hosts() if self._remotes is not None else []
+        if not hosts:
+            self.d_remote.setText(self.tr("Too large for this computer. A bigger machine or an inference server "
+                                          "can run it for you: <a href=\"add\">Add remote server…</a>"))
+            return
+        names = [r.model.name, r.model.repo]
+        for host in hosts:
+            model = find_remote_model(names, host.models)
+            if model is not None:
+                self.remote_offer = (host.url, model)
+                self.d_remote.setText(self.tr("Too large for this computer — chat with it on {0}").format(
+                    html.escape(host.label)))
+                self.remote_button.setText(self.tr("Chat on {0}").format(host.label))
+                self.remote_button.setVisible(True)
+                return
+        host = hosts[0]
+        self.remote_offer = (host.url, "")
+        self.d_remote.setText(self.tr("Too large here; a configured remote server could run it: {0}").format(
+            html.escape(host.label)))
+        self.remote_button.setText(self.tr("Open chat on {0}").format(host.label))
+        self.remote_button.setVisible(True)
+
+    @Slot()
+    def _remote_clicked(self) -> None:
+        if self.remote_offer is not None:
+            self.remote_chat_requested.emit(*self.remote_offer)
+
+    @Slot(str)
+    def _remote_link(self, _link: str) -> None:
+        self.add_remote_requested.emit()
 
     def _set_enabled(self, on: bool) -> None:
         for w in (self.quant_slider, self.download_button):

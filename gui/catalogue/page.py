@@ -57,6 +57,8 @@ class CatalogueView(QWidget):
 
     download_requested = Signal(str, str, str)
     chat_requested = Signal(str)
+    remote_chat_requested = Signal(str, str)  # too large here: chat on this remote server (URL, model id or "")
+    add_remote_requested = Signal()
     delete_requested = Signal(object)
     plans_ready = Signal()  # after new plans were applied (tests and the recommendation wait on it)
     recommendations_ready = Signal()  # after new picks were shown (tests wait on it)
@@ -97,6 +99,9 @@ class CatalogueView(QWidget):
         for tab in (self.curated, self.hub):
             tab.download_requested.connect(self.download_requested)
         self.curated.chat_requested.connect(self.chat_requested)
+        self.curated.detail.use_remotes(ctx.remotes)
+        self.curated.detail.remote_chat_requested.connect(self.remote_chat_requested)
+        self.curated.detail.add_remote_requested.connect(self.add_remote_requested)
         self.library.chat_requested.connect(self.chat_requested)
         self.library.delete_requested.connect(self.delete_requested)
         self._build()
