@@ -63,7 +63,14 @@ class Figure:
 
     @property
     def label(self) -> Message:
-        """"MMLU-Pro, model card": the short attribution the why-line carries."""
+        """"MMLU-Pro, model card": the short attribution the why-line carries (one message per kind of source, so
+        the translator sees whole phrases)."""
+        if self.source_kind == "model card":
+            return msg("{benchmark}, model card", benchmark=self.benchmark)
+        if self.source_kind == "technical report":
+            return msg("{benchmark}, technical report", benchmark=self.benchmark)
+        if self.source_kind == "leaderboard":
+            return msg("{benchmark}, leaderboard", benchmark=self.benchmark)
         return msg("{benchmark}, {source}", benchmark=self.benchmark, source=self.source_kind)
 
 

@@ -60,6 +60,7 @@ __all__ = [
     "Pick",
     "Recommendations",
     "headline",
+    "headline_text",
     "plan_all",
     "recommend",
 ]
@@ -446,6 +447,21 @@ def _general_quality(o: _Option, table: QualityTable) -> tuple[float, Figure] | 
     if not figs or loss is None:
         return None
     return loss.apply(figs[0].score), figs[0]
+
+
+def headline_text(h: Headline, min_tps: float = DEFAULT_MIN_TPS) -> Message:
+    """The headline in one translatable line (the probe CLI prints it; the hardware card may show it)."""
+    if h.comfortable is not None:
+        c = h.comfortable
+        comfortable = msg("runs {name} {quant} comfortably, {speed} predicted", name=c.name, quant=c.quant,
+                          speed=format_tokens_per_s(c.decode_low, c.decode_high))
+    else:
+        comfortable = msg("no catalogue model reaches {tps} t/s here", tps=f"{min_tps:g}")
+    if h.largest is None:
+        return msg("{comfortable}; no catalogue model fits", comfortable=comfortable)
+    g = h.largest
+    return msg("{comfortable}; the largest it can load is {name} {quant}, {speed} predicted", comfortable=comfortable,
+               name=g.name, quant=g.quant, speed=format_tokens_per_s(g.decode_low, g.decode_high))
 
 
 def size_label(pick: Pick) -> str:

@@ -20,7 +20,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from modelnest.core.hardware import probe
     from modelnest.core.hardware.text import format_snapshot
-    from modelnest.core.plan.tier import estimate_tier, tier_line
 
     snapshot = probe(measure=args.measure)
     if not args.no_engine:
@@ -44,8 +43,12 @@ def run(args: argparse.Namespace) -> int:
         json.dump(document, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
-        tier = estimate_tier(snapshot)
-        print(format_snapshot(snapshot, tier_line(tier) if tier is not None else None))
+        from modelnest.core.catalogue import load_catalogue
+        from modelnest.core.catalogue.recommend import headline, headline_text
+
+        # From the planner over the catalogue (core/catalogue/recommend.py), with this machine's speed test.
+        line = headline_text(headline(load_catalogue(), snapshot, profile=profile if profile is not None else True))
+        print(format_snapshot(snapshot, str(line)))
         if profile is not None:
             reads = ", ".join(f"{k} {v:.1f} GB/s" for k, v in profile.read_gb_s.items())
             print(f"speed test ({profile.seconds} s, {profile.threads} threads): {reads}; fixed cost "

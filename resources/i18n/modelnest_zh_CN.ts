@@ -2914,7 +2914,7 @@
     </message>
     <message>
         <source>Minimum speed for recommendations</source>
-        <translation type="unfinished"></translation>
+        <translation>推荐的最低速度</translation>
     </message>
     <message>
         <source>Name a .gguf file to chat with, or a server with --remote URL.</source>
@@ -2938,11 +2938,11 @@
     </message>
     <message>
         <source>The use for recommendations must be one of {uses}, not {use!r}.</source>
-        <translation type="unfinished"></translation>
+        <translation>推荐用途必须是 {uses} 之一，而不是 {use!r}。</translation>
     </message>
     <message>
         <source>The use {use!r} is not one the recommendations know; general chat is used.</source>
-        <translation type="unfinished"></translation>
+        <translation>推荐不认识用途 {use!r}，已改用通用聊天。</translation>
     </message>
     <message>
         <source>There is no reply to regenerate in this conversation.</source>
@@ -3094,7 +3094,7 @@
     </message>
     <message>
         <source>does not fit</source>
-        <translation type="unfinished"></translation>
+        <translation>放不下</translation>
     </message>
     <message>
         <source>edit your message</source>
@@ -3118,11 +3118,11 @@
     </message>
     <message>
         <source>fits fully in RAM</source>
-        <translation type="unfinished"></translation>
+        <translation>完全放入内存</translation>
     </message>
     <message>
         <source>fits fully on the GPU</source>
-        <translation type="unfinished"></translation>
+        <translation>完全放入 GPU</translation>
     </message>
     <message>
         <source>fixed cost per token</source>
@@ -3385,6 +3385,10 @@
         <translation>未找到 NVIDIA 驱动（未安装 NVML 库）</translation>
     </message>
     <message>
+        <source>no catalogue model reaches {tps} t/s here</source>
+        <translation>目录中没有模型能在这里达到 {tps} t/s</translation>
+    </message>
+    <message>
         <source>no data for {seconds:.0f} s (stalled)</source>
         <translation>{seconds:.0f} 秒没有收到数据（已停滞）</translation>
     </message>
@@ -3442,7 +3446,7 @@
     </message>
     <message>
         <source>partly on the GPU</source>
-        <translation type="unfinished"></translation>
+        <translation>部分在 GPU 上</translation>
     </message>
     <message>
         <source>permission denied by the driver</source>
@@ -3535,6 +3539,10 @@
     <message>
         <source>routed experts of more layers in system RAM ({old} → {new} layers)</source>
         <translation>把更多层的路由专家放到系统内存（{old} → {new} 层）</translation>
+    </message>
+    <message>
+        <source>runs {name} {quant} comfortably, {speed} predicted</source>
+        <translation>可流畅运行 {name} {quant}，预计 {speed}</translation>
     </message>
     <message>
         <source>save the finished reply</source>
@@ -3985,8 +3993,28 @@
         <translation>每层权重根据文件大小估算（未读取张量表）</translation>
     </message>
     <message>
+        <source>{benchmark}, leaderboard</source>
+        <translation>{benchmark}，排行榜</translation>
+    </message>
+    <message>
+        <source>{benchmark}, model card</source>
+        <translation>{benchmark}，模型卡</translation>
+    </message>
+    <message>
+        <source>{benchmark}, technical report</source>
+        <translation>{benchmark}，技术报告</translation>
+    </message>
+    <message>
         <source>{benchmark}, {source}</source>
-        <translation type="unfinished"></translation>
+        <translation>{benchmark}，{source}</translation>
+    </message>
+    <message>
+        <source>{comfortable}; no catalogue model fits</source>
+        <translation>{comfortable}；目录中没有放得下的模型</translation>
+    </message>
+    <message>
+        <source>{comfortable}; the largest it can load is {name} {quant}, {speed} predicted</source>
+        <translation>{comfortable}；能加载的最大模型是 {name} {quant}，预计 {speed}</translation>
     </message>
     <message>
         <source>{endpoint} answered {status} for {file}.</source>
@@ -4066,11 +4094,11 @@
     </message>
     <message>
         <source>{fit} · {speed} predicted · no published figure</source>
-        <translation type="unfinished"></translation>
+        <translation>{fit} · 预计 {speed} · 无公开评测数据</translation>
     </message>
     <message>
         <source>{fit} · {speed} predicted · quality {score} ({source})</source>
-        <translation type="unfinished"></translation>
+        <translation>{fit} · 预计 {speed} · 质量 {score}（{source}）</translation>
     </message>
     <message>
         <source>{folder} is on a {filesystem} file system, which cannot hold files over 4 GB; most models are bigger. Choose a folder on another drive.</source>
@@ -4106,7 +4134,7 @@
     </message>
     <message>
         <source>{line} · thinks first: ≈{seconds} s to a typical answer</source>
-        <translation type="unfinished"></translation>
+        <translation>{line} · 先思考：典型回答约需 {seconds} 秒</translation>
     </message>
     <message>
         <source>{name}</source>
@@ -4114,15 +4142,15 @@
     </message>
     <message>
         <source>{name} does not fit in this computer&apos;s memory</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} 放不进这台电脑的内存</translation>
     </message>
     <message>
         <source>{name} has no published {benchmark} figure</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} 没有公开的 {benchmark} 数据</translation>
     </message>
     <message>
         <source>{name} is recommended too</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} 也在推荐之列</translation>
     </message>
     <message>
         <source>{name} must be a number.</source>
@@ -4142,15 +4170,15 @@
     </message>
     <message>
         <source>{name} scores lower: {score} ({source}) at the quantizations that run fast enough</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} 得分更低：在速度足够的量化下为 {score}（{source}）</translation>
     </message>
     <message>
         <source>{name} thinks first: ≈{seconds} s to a typical answer at {speed}</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} 会先思考：以 {speed} 计，典型回答约需 {seconds} 秒</translation>
     </message>
     <message>
         <source>{name} would run at {speed} ({quant})</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} 只能以 {speed} 运行（{quant}）</translation>
     </message>
     <message>
         <source>{n} of {total} layers on the GPU, the rest on the CPU</source>
