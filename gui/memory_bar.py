@@ -115,6 +115,8 @@ class MemoryBar(QWidget):
                 layers=plan.gpu_layers,
             )
         )
+        if plan.placement_note is not None:  # mixture of experts: what went where and why (the planner's words)
+            self._summary.setText(self._summary.text() + "\n" + tr_text(plan.placement_note))
         weights = m.resident_weights_bytes  # what occupies memory: repacked weights count once
         compute = m.compute_bytes + m.output_bytes
         self._bar.segments = [("weights", weights), ("kv", m.kv_cache_bytes), ("compute", compute)]
