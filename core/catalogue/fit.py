@@ -100,12 +100,7 @@ def plan_entry(
     if file_bytes is None:
         return None
     a = model.architecture
-    spec = ModelSpec.from_architecture(
-        arch=a.arch, n_layer=a.n_layer, n_embd=a.n_embd, n_head=a.n_head, n_head_kv=a.n_head_kv,
-        n_vocab=a.n_vocab, n_ff=a.n_ff, n_ctx_train=a.n_ctx_train, file_bytes=file_bytes, quant=quant,
-        n_params=model.n_params, head_dim=a.head_dim, sliding_window=a.sliding_window,
-        expert_count=a.expert_count or 0, expert_used_count=a.expert_used_count or 0, expert_ff=a.expert_ff or 0,
-    )
+    spec = ModelSpec.from_architecture(**a.spec_kwargs(), file_bytes=file_bytes, quant=quant, n_params=model.n_params)
     wanted = min(ctx or DEFAULT_CTX, a.n_ctx_train) if a.n_ctx_train else (ctx or DEFAULT_CTX)
     return _result(plan(spec, hardware, ctx=wanted, calibration=calibration, profile=profile), file_bytes, estimated)
 
@@ -131,7 +126,9 @@ def recommend(
     has_gpu: bool,
     min_tps: float = USABLE_TOKENS_PER_S,
 ) -> Recommendation | None:
-    """Apply RECOMMENDATION_RULE to precomputed plans keyed by (model id, quant)."""
+    """LEGACY, kept importable only until gui/catalogue/page.py moves to modelnest.core.catalogue.recommend
+    (published quality, thinking tokens, top three): this old rule ranks by quants.quality_score, a size heuristic
+    with no published source. Nothing else calls it."""
     wanted_fit = full_fit(has_gpu)
     best: tuple[float, float, Recommendation] | None = None
     for m in models:
