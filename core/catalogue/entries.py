@@ -39,6 +39,31 @@ class Architecture:
     expert_count: int | None = None
     expert_used_count: int | None = None
     expert_ff: int | None = None
+    # Experts every token runs (config `n_shared_experts` & co.) and their FFN size summed over them (what llama.cpp
+    # calls n_ff_shexp); the first `leading_dense_layers` layers have a dense FFN of n_ff instead of experts
+    # (config `first_k_dense_replace`, `moe_layer_start_index`; GGUF `leading_dense_block_count`). None: not
+    # applicable. n_ff of an all-MoE model is the config's `intermediate_size`, used by no layer.
+    expert_shared_count: int | None = None
+    expert_shared_ff: int | None = None
+    leading_dense_layers: int | None = None
+    # The output matrix is the input embedding (config `tie_word_embeddings`); None: not recorded (older entries).
+    tied_embeddings: bool | None = None
+
+    @property
+    def is_moe(self) -> bool:
+        return bool(self.expert_count and self.expert_count > 1 and self.expert_used_count)
+
+    def spec_kwargs(self) -> dict[str, Any]:
+        """The shape arguments of modelnest.core.plan.ModelSpec.from_architecture (add quant, n_params, file_bytes)."""
+        return {
+            "arch": self.arch, "n_layer": self.n_layer, "n_embd": self.n_embd, "n_head": self.n_head,
+            "n_head_kv": self.n_head_kv, "n_vocab": self.n_vocab, "n_ff": self.n_ff, "n_ctx_train": self.n_ctx_train,
+            "head_dim": self.head_dim, "sliding_window": self.sliding_window,
+            "tied_embeddings": bool(self.tied_embeddings),
+            "expert_count": self.expert_count or 0, "expert_used_count": self.expert_used_count or 0,
+            "expert_ff": self.expert_ff or 0, "expert_shared_count": self.expert_shared_count or 0,
+            "expert_shared_ff": self.expert_shared_ff or 0, "leading_dense_layers": self.leading_dense_layers or 0,
+        }
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,19 @@ def architecture_from_header(header: GGUFHeader, fallback: Architecture) -> Arch
         expert_count=get("expert_count", fallback.expert_count),
         expert_used_count=get("expert_used_count", fallback.expert_used_count),
         expert_ff=get("expert_feed_forward_length", fallback.expert_ff),
+        expert_shared_count=get("expert_shared_count", fallback.expert_shared_count),
+        expert_shared_ff=get("expert_shared_feed_forward_length", fallback.expert_shared_ff),
+        leading_dense_layers=get("leading_dense_block_count", fallback.leading_dense_layers),
+        tied_embeddings=(not any(t.name == "output.weight" for t in header.tensors)) if header.tensors
+        else fallback.tied_embeddings,
     )
+
+
+def missing_files(model: CatalogueModel, listed: list[str] | None = None) -> list[str]:
+    """Quantizations in `listed` (default: the entry's own list) for which the entry has no file name: before a
+    refresh every curated quant (unverified), after one those the hub did not offer. Order of `listed`."""
+    named = {f.quant for f in model.files if f.file}
+    return [q for q in (listed if listed is not None else model.quants) if q not in named]
 
 
 def _files(groups: list[QuantGroup]) -> tuple[QuantFile, ...]:
@@ -98,6 +110,11 @@ def refresh_model(
         raise HubAccessError(msg("{repo} lists no complete GGUF model files.", repo=model.repo))
     provenance = dict(model.provenance)
     provenance["files"] = f"hub listing of {model.repo} at commit {listing.commit} ({listing.endpoint})"
+    absent = [q for q in model.quants if q not in {f.quant for f in files}]
+    if absent:
+        provenance["files_missing"] = f"curated quantizations the hub did not offer: {', '.join(absent)}"
+    else:
+        provenance.pop("files_missing", None)
     arch = model.architecture
     by_quant = {g.quant: g for g in groups}
     probe = by_quant.get("Q4_K_M") or next((by_quant[f.quant] for f in files), None)

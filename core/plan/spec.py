@@ -11,7 +11,7 @@ from modelnest.core.gguf.semantic import require_model
 
 # Sliding-window layer patterns as llama.cpp sets them per architecture (llama-model.cpp, `set_swa_pattern`):
 # with pattern n, layer il uses the window when il % n < n - 1. 0 = every layer (e.g. Mistral's original SWA).
-SWA_PATTERNS: dict[str, int] = {"gemma2": 2, "gemma3": 6, "gemma3n": 5, "cohere2": 4, "llama4": 4}
+SWA_PATTERNS: dict[str, int] = {"gemma2": 2, "gemma3": 6, "gemma3n": 5, "cohere2": 4, "llama4": 4, "gpt-oss": 2}
 
 # Average bits per weight of llama.cpp's quantization mixes (file size / parameters, typical 7B files).
 # Used only when no file size is known (a catalogue entry without one): such figures are labelled estimates.
@@ -53,10 +53,21 @@ class ModelSpec:
     expert_used_count: int = 0
     expert_ff: int = 0
     expert_shared_count: int = 0
+    # FFN size of the shared experts together (llama.cpp n_ff_shexp; 0: none or not known) and the number of first
+    # layers that keep a dense FFN of n_ff instead of experts (llama.cpp n_layer_dense_lead). Without a tensor table
+    # these say what each layer holds: a MoE layer has 3 x n_embd x (expert_count x expert_ff + expert_shared_ff)
+    # FFN weights plus an n_embd x expert_count router, of which a token reads the used experts, the shared ones and
+    # the router; a leading dense layer has 3 x n_embd x n_ff, all read.
+    expert_shared_ff: int = 0
+    leading_dense_layers: int = 0
 
     @property
     def is_moe(self) -> bool:
         return self.expert_count > 1 and 0 < self.expert_used_count < self.expert_count
+
+    def is_moe_layer(self, il: int) -> bool:
+        """Layer il routes to experts (MoE model, past the leading dense layers)."""
+        return self.is_moe and il >= self.leading_dense_layers
 
     def is_swa_layer(self, il: int) -> bool:
         if not self.sliding_window or self.swa_pattern is None:
@@ -147,8 +158,13 @@ class ModelSpec:
         expert_used_count: int = 0,
         expert_ff: int = 0,
         expert_shared_count: int = 0,
+        expert_shared_ff: int = 0,
+        leading_dense_layers: int = 0,
     ) -> ModelSpec:
-        """A model known only by its published shape (catalogue). Without a file size one is estimated."""
+        """A model known only by its published shape (catalogue). Without a file size one is estimated.
+
+        MoE: expert_shared_ff is the FFN size of all shared experts together; leading_dense_layers the first layers
+        with a dense FFN of n_ff (0 for models whose every layer routes, whose n_ff then is unused)."""
         estimated = file_bytes is None
         if file_bytes is None:
             file_bytes = int(n_params * BITS_PER_WEIGHT.get(quant.upper(), 16.0) / 8)
@@ -176,6 +192,8 @@ class ModelSpec:
             expert_used_count=expert_used_count,
             expert_ff=expert_ff,
             expert_shared_count=expert_shared_count,
+            expert_shared_ff=expert_shared_ff if expert_shared_count or expert_shared_ff else 0,
+            leading_dense_layers=min(max(0, leading_dense_layers), n_layer),
         )
 
     # ---- weights by place ---------------------------------------------------------------------------------
