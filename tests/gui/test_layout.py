@@ -97,6 +97,21 @@ def check_every_page(qtbot: QtBot, w: MainWindow) -> None:
         if not table.isColumnHidden(col):
             header = str(catalogue.curated.table.headerData(col, Qt.Orientation.Horizontal))
             assert table.columnWidth(col) >= table.fontMetrics().horizontalAdvance(header), header
+    # The recommendation panel: three picks with their Show buttons in view, no label cut off, the why-not line.
+    qtbot.waitUntil(lambda: catalogue.recommendations_shown >= 1, timeout=30_000)
+    settle()
+    panel = catalogue.recommend_panel
+    assert len(panel.picks()) == 3
+    assert not clipped_labels(panel), clipped_labels(panel)
+    for i in range(3):
+        button = panel.show_buttons[i]
+        assert button.isVisible() and panel.name_labels[i].isVisible() and panel.why_labels[i].isVisible()
+        assert button.mapTo(w, QPoint(button.width(), button.height())).x() <= w.width()
+        why = panel.why_labels[i]
+        assert why.height() <= 2 * why.fontMetrics().lineSpacing() + 4, why.text()  # one line, two at most
+    assert panel.use_combo.isVisible() and panel.min_tps.isVisible()
+    assert panel.why_not_label.isVisible()
+    assert catalogue.tabs.geometry().height() > 420  # the list keeps most of the page
     detail = catalogue.curated.detail
     for button in (detail.download_button, detail.chat_button):
         assert button.isVisible(), button.objectName()

@@ -112,9 +112,13 @@ def test_the_use_selector_changes_the_picks_and_is_saved(qtbot: QtBot, machine_c
     assert [table.index(r, col).data() for r in range(table.rowCount())] != general
     best = coding.picks[0]
     row = next(r for r in range(table.rowCount()) if table.row_object(r).model.id == best.model_id)
-    assert str(best.benchmark) in table.index(row, col).data()
+    figure = table.row_object(row).figure
+    assert figure is not None and f"{figure.score:.1f}" in table.index(row, col).data()
     tip = table.index(row, col).data(Qt.ItemDataRole.ToolTipRole)
-    assert str(best.benchmark) in tip and str(best.source_url) in tip
+    assert figure.benchmark in tip and figure.url in tip and "coding" in tip  # the benchmark and its source
+    assert str(table.benchmark) in table.headerData(col, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    missing = [r for r in range(table.rowCount()) if table.row_object(r).figure is None]
+    assert missing and "No published figure" in table.index(missing[0], col).data(Qt.ItemDataRole.ToolTipRole)
     # A new page (the next start) opens on the saved use.
     again = page(qtbot, ctx)
     assert again.recommend_panel.use == "coding" and keys(again.recommendations) == keys(coding)
@@ -180,3 +184,25 @@ def test_the_hardware_headline_is_the_planners_pick(qtbot: QtBot, app_context: A
     with qtbot.waitSignal(card.headline_shown, timeout=30_000):
         app_context.settings.update(recommend_min_tps=expected.comfortable.decode_low + 1)
     assert card.headline is not None and card.headline.comfortable != expected.comfortable
+
+
+def test_the_quantization_loss_is_shown_with_its_source(qtbot: QtBot, app_context: AppContext) -> None:
+    view = page(qtbot, app_context)
+    detail = view.curated.detail
+    table = view.curated.table
+    loss_q2 = table.quality_table.quant_loss("Q2_K")
+    loss_q8 = table.quality_table.quant_loss("Q8_0")
+    assert loss_q2 is not None and loss_q8 is not None
+    assert view.select_model("llama-3.1-8b-instruct")
+    row = view.current_row()
+    assert row is not None
+    detail.quant_slider.setValue(row.model.quants.index("Q2_K"))
+    tip = detail.quant_slider.toolTip()
+    assert f"perplexity +{loss_q2.ppl_increase:.4f}" in tip and loss_q2.url in tip and "llama.cpp" in tip
+    assert loss_q2.reference in detail.d_quality.toolTip()
+    detail.quant_slider.setValue(row.model.quants.index("Q8_0"))  # the tooltip follows the slider
+    assert f"perplexity +{loss_q8.ppl_increase:.4f}" in detail.quant_slider.toolTip()
+    proxy_row = view.curated.proxy.proxy_row_of(row.model.id)
+    assert proxy_row is not None
+    quant_tip = view.curated.proxy.index(proxy_row, COLUMNS.index("quant")).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Q8_0" in quant_tip and loss_q8.url in quant_tip
