@@ -64,12 +64,8 @@ def resolve(model: str, endpoint: str | None) -> tuple[ModelSpec, bytes | None, 
             raise UserInputError(f"{model_id} has no {quant} file (it offers {', '.join(entry.quants)})")
         size, _estimated = qf.size_or_estimate(entry.n_params)
         a = entry.architecture
-        spec = ModelSpec.from_architecture(
-            arch=a.arch, n_layer=a.n_layer, n_embd=a.n_embd, n_head=a.n_head, n_head_kv=a.n_head_kv,
-            n_vocab=a.n_vocab, n_ff=a.n_ff, n_ctx_train=a.n_ctx_train, file_bytes=size, quant=quant,
-            n_params=entry.n_params, head_dim=a.head_dim, sliding_window=a.sliding_window, name=entry.name,
-            expert_count=a.expert_count or 0, expert_used_count=a.expert_used_count or 0, expert_ff=a.expert_ff or 0,
-        )
+        spec = ModelSpec.from_architecture(**a.spec_kwargs(), file_bytes=size, quant=quant, n_params=entry.n_params,
+                                           name=entry.name)
         return spec, None, f"{entry.repo} {quant} (catalogue)"
     if model.count("/") >= 2:
         repo, filename = "/".join(model.split("/")[:2]), "/".join(model.split("/")[2:])
