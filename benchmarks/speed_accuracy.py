@@ -83,53 +83,36 @@ def run_once(engine: EngineClient, fill: int, letter: str = "x") -> tuple[float,
 
 
 def reference() -> None:
-    """The speed tables against published results of real machines (no model is run)."""
-    import json
+    """The speed tables against published results of real machines (no model is run): each row planned from the
+    tables alone, its error, the table rows it used; then the error by class, and of the rows no table figure was
+    fitted to (held out) apart from the rows that were (fit)."""
+    from support.speed_reference import check, load
 
-    from modelnest.core.hardware import HardwareSnapshot
-    from modelnest.core.hardware.bandwidth import table_figure
-    from modelnest.core.hardware.model import BandwidthInfo, CpuInfo, DiskInfo, GpuInfo, MemoryInfo
-    from modelnest.core.hardware.tables import apple_chip_memory
+    data = load()
+    results = [check(row, data["models"], WORK / "ref.json") for row in data["rows"]]
+    print(f"{'machine':<48}{'model':<15}{'quant':<10}{'class':<9}{'published':>10}{'predicted':>10}{'err%':>7}"
+          f"  fit  table rows used")
+    for r in results:
+        row = r.row
+        print(f"{row['machine'][:47]:<48}{row['model']:<15}{row['quant']:<10}{r.cls:<9}{row['tg']:>10.1f}"
+              f"{r.prediction.decode_tokens_per_s:>10.1f}{r.error_pct:>+7.0f}  {'yes' if row.get('fit') else ' - '}"
+              f"  {' | '.join(r.tables)}")
 
-    data = json.loads((ROOT / "tests" / "data" / "speed_reference.json").read_text())
-    gib = 1024**3
-    errors = []
-    print(f"{'machine':<48}{'model':<14}{'quant':<8}{'published':>10}{'predicted':>10}{'err%':>8}  basis")
-    for row in data["rows"]:
-        cpu = CpuInfo(brand=row["cpu"], arch=row["arch"], physical_cores=row["cores"], logical_cores=row["cores"],
-                      features={"avx2": True} if row["arch"] == "x86_64" else {})
-        memory = MemoryInfo(total_bytes=row["ram_gb"] * gib, available_bytes=int(row["ram_gb"] * gib * 0.8))
-        gpus = []
-        if "gpu" in row:
-            g = row["gpu"]
-            bandwidth = g.get("bandwidth_gb_s")
-            if g["vendor"] == "apple":
-                chip = apple_chip_memory(g["name"], g.get("gpu_cores"))
-                bandwidth = chip.bandwidth_gb_s if chip else None
-            vram = int((g.get("vram_gb") or row["ram_gb"] * 0.75) * gib)
-            gpus.append(GpuInfo(vendor=g["vendor"], name=g["name"], vram_total_bytes=vram, vram_free_bytes=vram,
-                                bandwidth_gb_s=bandwidth, bandwidth_source=f"table: {g['name']}" if bandwidth else None,
-                                unified_memory=g["unified"], backend=g["backend"], gpu_cores=g.get("gpu_cores")))
-        bw = BandwidthInfo()
-        figure = table_figure(cpu, gpus)
-        if "ram_gb_s" in row:
-            bw.ram_gb_s, bw.source = row["ram_gb_s"], "measured: published with the result"
-        elif figure is not None:
-            bw.ram_gb_s, bw.source = figure.value, figure.source
-        hw = HardwareSnapshot(cpu, memory, gpus, DiskInfo(), bw)
-        spec = ModelSpec.from_architecture(quant=row["quant"], file_bytes=row["file_bytes"],
-                                           **data["models"][row["model"]])
-        layers = None if row["gpu_layers"] == "all" else int(row["gpu_layers"])
-        p = plan(spec, hw, 4096, gpu_layers=layers, profile=None, calibration=Calibration(WORK / "ref.json"))
-        predicted = predict(spec, p.engine_params, hw, backend=p.backend, profile=None, fill_tokens=64,
-                            gpu=gpus[0] if gpus and p.gpu_layers else None)
-        err = pct(predicted.decode_tokens_per_s, row["tg"])
-        errors.append(err)
-        print(f"{row['machine'][:47]:<48}{row['model']:<14}{row['quant']:<8}{row['tg']:>10.1f}"
-              f"{predicted.decode_tokens_per_s:>10.1f}{err:>+8.0f}  {predicted.basis}")
-    absolute = [abs(e) for e in errors]
-    print(f"{len(errors)} published results: median |err| {statistics.median(absolute):.0f} %, "
-          f"worst {max(absolute):.0f} %")
+    def summary(name: str, errors: list[float]) -> str:
+        if not errors:
+            return f"{name}: no rows"
+        absolute = [abs(e) for e in errors]
+        within15 = sum(1 for e in absolute if e <= 15)
+        within25 = sum(1 for e in absolute if e <= 25)
+        return (f"{name}: {len(errors)} rows, median |err| {statistics.median(absolute):.0f} %, median err "
+                f"{statistics.median(errors):+.0f} %, worst {max(absolute):.0f} %, within ±15 %: {within15}, "
+                f"within ±25 %: {within25}")
+
+    print(summary(f"all {len(results)} published results", [r.error_pct for r in results]))
+    for cls in ("CPU", "GPU full", "partial", "Apple", "MoE"):
+        print("  " + summary(cls, [r.error_pct for r in results if r.cls == cls]))
+    print(summary("held out (no table figure fitted to them)", [r.error_pct for r in results if not r.row.get("fit")]))
+    print(summary("fit (a table figure was fitted to them)", [r.error_pct for r in results if r.row.get("fit")]))
 
 
 def main() -> None:

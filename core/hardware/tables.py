@@ -33,11 +33,19 @@ NVIDIA_GPUS: dict[str, GpuSpec] = {
         GpuSpec("GeForce RTX 5090", 1792.0, 512, "GDDR7 28 Gbps"),
         GpuSpec("GeForce RTX 5080", 960.0, 256, "GDDR7 30 Gbps"),
         GpuSpec("GeForce RTX 4090", 1008.0, 384, "GDDR6X 21 Gbps"),
+        GpuSpec("GeForce RTX 4080 SUPER", 736.3, 256, "GDDR6X 23 Gbps"),
         GpuSpec("GeForce RTX 4080", 716.8, 256, "GDDR6X 22.4 Gbps"),
         GpuSpec("GeForce RTX 4070 Ti", 504.0, 192, "GDDR6X 21 Gbps"),
         GpuSpec("GeForce RTX 4070", 504.0, 192, "GDDR6X 21 Gbps"),
         GpuSpec("GeForce RTX 4060 Ti", 288.0, 128, "GDDR6 18 Gbps"),
         GpuSpec("GeForce RTX 4060", 272.0, 128, "GDDR6 17 Gbps"),
+        # Laptop parts report their own NVML names and have narrower or slower memory than the desktop cards
+        # (NVIDIA's laptop GPU specifications; speed_reference.json rows of an RTX 4070 Laptop and 2070 Max-Q).
+        GpuSpec("GeForce RTX 4090 Laptop GPU", 576.0, 256, "GDDR6 18 Gbps"),
+        GpuSpec("GeForce RTX 4070 Laptop GPU", 256.0, 128, "GDDR6 16 Gbps"),
+        GpuSpec("GeForce RTX 4060 Laptop GPU", 256.0, 128, "GDDR6 16 Gbps"),
+        GpuSpec("GeForce RTX 3060 Laptop GPU", 336.0, 192, "GDDR6 14 Gbps"),
+        GpuSpec("GeForce RTX 2070 with Max-Q Design", 384.0, 256, "GDDR6 12 Gbps"),
         GpuSpec("GeForce RTX 3090 Ti", 1008.0, 384, "GDDR6X 21 Gbps"),
         GpuSpec("GeForce RTX 3090", 936.2, 384, "GDDR6X 19.5 Gbps"),
         GpuSpec("GeForce RTX 3080 Ti", 912.4, 384, "GDDR6X 19 Gbps"),
@@ -134,6 +142,9 @@ APPLE_CHIPS: dict[str, list[tuple[int, ChipMemory]]] = {
     ],
     "Apple M3 Ultra": [(0, ChipMemory(819.0, "LPDDR5 6400 MT/s, 1024-bit"))],
     "Apple M4": [(0, ChipMemory(120.0, "LPDDR5X 7500 MT/s, 128-bit"))],
+    # Apple newsroom, Oct 2025: "153GB/s of unified memory bandwidth" (speed_reference.json: an M5 was "not in
+    # the tables" and got the assumed figure).
+    "Apple M5": [(0, ChipMemory(153.0, "LPDDR5X 9600 MT/s, 128-bit"))],
     "Apple M4 Pro": [(0, ChipMemory(273.0, "LPDDR5X 8533 MT/s, 256-bit"))],
     "Apple M4 Max": [
         (40, ChipMemory(546.0, "LPDDR5X 8533 MT/s, 512-bit")),
@@ -182,6 +193,16 @@ CPU_MEMORY: list[tuple[str, ChipMemory]] = [
     ("i5-13600K", ChipMemory(89.6, "DDR5 5600 MT/s, dual channel (Intel spec maximum)")),
     ("i7-14700K", ChipMemory(89.6, "DDR5 5600 MT/s, dual channel (Intel spec maximum)")),
     ("i5-12600K", ChipMemory(76.8, "DDR5 4800 MT/s, dual channel (Intel spec maximum)")),
+    # HEDT: four channels (the generation row below would give it dual channel; speed_reference.json's RTX 2080 +
+    # i9-10900X partial-offload rows were under-predicted ~40 % with it).
+    ("i9-10900X", ChipMemory(93.9, "DDR4 2933 MT/s, quad channel (Intel spec maximum)")),
+    ("i9-10920X", ChipMemory(93.9, "DDR4 2933 MT/s, quad channel (Intel spec maximum)")),
+    ("i9-10940X", ChipMemory(93.9, "DDR4 2933 MT/s, quad channel (Intel spec maximum)")),
+    ("i9-10980XE", ChipMemory(93.9, "DDR4 2933 MT/s, quad channel (Intel spec maximum)")),
+    # Strix Halo: a 256-bit LPDDR5X bus shared by CPU and GPU (AMD product pages: LPDDR5X-8000, 256 GB/s).
+    ("RYZEN AI MAX", ChipMemory(256.0, "LPDDR5X 8000 MT/s, 256-bit (AMD spec maximum)")),
+    ("Ryzen AI Max", ChipMemory(256.0, "LPDDR5X 8000 MT/s, 256-bit (AMD spec maximum)")),
+    ("Ryzen Z1", ChipMemory(120.0, "LPDDR5X 7500 MT/s, 128-bit (AMD spec maximum)")),
 ]
 
 # When the exact chip is not listed: the memory its generation and platform typically has (regex on the brand).
@@ -197,9 +218,16 @@ CPU_GENERATION_MEMORY: list[tuple[str, str, ChipMemory]] = [
      ChipMemory(89.6, "DDR5 5600 MT/s, dual channel (LPDDR5X models are faster)")),
     (r"Ryzen .*\b[3-5]\d\d\d", "AMD Ryzen 3000-5000", ChipMemory(51.2, "DDR4 3200 MT/s, dual channel")),
     (r"Core Ultra", "Intel Core Ultra", ChipMemory(89.6, "DDR5 5600 MT/s, dual channel")),
-    (r"i[3579]-1[2-4]\d\d\d", "Intel Core 12th-14th gen", ChipMemory(51.2, "DDR4 3200 MT/s, dual channel "
-                                                                        "(the platform's lower option)")),
+    # Mobile parts have four digits and a suffix (i3-1315U, i7-1260P): the five-digit patterns missed them and such
+    # a laptop got the assumed 20 GB/s (speed_reference.json: Framework 12, i3-1315U).
+    (r"i[3579]-1[2-4]\d\d\d|i[3579]-1[2-4]\d\d[UPH]\b", "Intel Core 12th-14th gen",
+     ChipMemory(51.2, "DDR4 3200 MT/s, dual channel (the platform's lower option)")),
+    (r"i[3579]-1[01]\d\dG\d", "Intel Core 10th-11th gen mobile (Ice Lake, Tiger Lake)",
+     ChipMemory(51.2, "DDR4 3200 MT/s, dual channel (the platform's lower option; LPDDR4X 4266: 68.3)")),
     (r"i[3579]-1[01]\d\d\d", "Intel Core 10th-11th gen", ChipMemory(45.8, "DDR4 2933 MT/s, dual channel")),
+    # Alder Lake-N (N100, N150, N200, N300...): one memory channel (Intel ARK: DDR4 3200 / DDR5 4800 / LPDDR5 4800).
+    (r"Intel\(R\) N\d{2,3}\b|\bN[1-3]\d\d\b", "Intel N-series (Alder Lake-N)",
+     ChipMemory(25.6, "DDR4 3200 MT/s, single channel (the platform's lower option; DDR5 4800: 38.4)")),
     (r"i[3579]-[6-9]\d\d\d", "Intel Core 6th-9th gen", ChipMemory(38.4, "DDR4 2400 MT/s, dual channel")),
     (r"i[3579]-[2-5]\d\d\d", "Intel Core 2nd-5th gen", ChipMemory(25.6, "DDR3 1600 MT/s, dual channel")),
 ]
@@ -277,12 +305,15 @@ class CpuClass:
 CPU_CLASSES: list[CpuClass] = [
     CpuClass(r"Apple M[3-9]", "arm64", 2.1, "base row x 2.1 (Apple M3 and later: the M2 row x 1.1, an estimate)"),
     CpuClass(r"Apple M", "arm64", 1.9, "base row x 1.9 (fitted to a MacBook Air M2, llama.cpp issue 10435)"),
-    CpuClass(r"Ryzen .* (7|8|9)\d\d\d|EPYC .*9\d\d\d|Xeon .*(Platinum|Gold) .*[5-9]4\d\d", "x86_64", 1.3,
-             "estimate: base row x 1.3 (AVX-512 class: Zen 4/5, Sapphire Rapids)"),
-    CpuClass(r"i[3579]-1[2-4]\d\d\d|Core Ultra|Ryzen .* [5-6]\d\d\d", "x86_64", 1.15,
-             "estimate: base row x 1.15 (Alder Lake and later, Zen 3)"),
-    CpuClass(r"i[3579]-[4-9]\d\d\d|i[3579]-10\d\d\d|Ryzen .* [1-3]\d\d\d", "x86_64", 0.75,
-             "estimate: base row x 0.75 (Haswell to Comet Lake, Zen 1/2)"),
+    CpuClass(r"Ryzen .* (7|8|9)\d\d\d|EPYC .*9\d\d\d|Xeon .*(Platinum|Gold) .*[5-9]4\d\d", "x86_64", 1.5,
+             "estimate: base row x 1.5 (AVX-512 class: Zen 4/5, Sapphire Rapids; not below the Alder Lake / Zen 3 "
+             "row, no compute-bound result of its own yet)"),
+    CpuClass(r"i[3579]-1[2-4]\d\d\d|i[3579]-1[2-4]\d\d[UPH]\b|Core Ultra|Ryzen .* [5-6]\d\d\d", "x86_64", 1.5,
+             "base row x 1.5 (Alder Lake and later, Zen 3; fitted to a Framework 12 i3-1315U at 2 threads, "
+             "geerlingguy/sbc-reviews issue 107)"),
+    CpuClass(r"i[3579]-[4-9]\d\d\d|i[3579]-10\d\d\d|Ryzen .* [1-3]\d\d\d", "x86_64", 1.1,
+             "base row x 1.1 (Haswell to Comet Lake, Zen 1/2; fitted to a MacBook Pro i5-4278U at 2 threads, "
+             "geerlingguy/ai-benchmarks issue 53)"),
     CpuClass(r"Cortex-A7[6-9]|Cortex-X|Neoverse", "arm64", 0.5, "estimate: base row x 0.5 (Cortex-A76 class)"),
     CpuClass(r"", "arm64", 0.3, "estimate: base row x 0.3 (other ARM cores)"),
     CpuClass(r"", "x86_64", 1.0, BASE_SOURCE),
@@ -315,5 +346,7 @@ GPU_CLASS_GB_S = {"nvidia": 128.0, "amd": 128.0, "intel": 100.0, "apple": 68.25}
 def gpu_class_bandwidth(vendor: str, unified_memory: bool, ram_gb_s: float) -> float:
     """A conservative memory bandwidth for a GPU whose model is not in the tables."""
     if unified_memory and vendor != "apple":
-        return 0.8 * ram_gb_s
+        # It reads the system memory at that memory's rate; the backend's efficiency applies once, in the speed
+        # model (0.8 here as well under-predicted every integrated GPU of speed_reference.json by 25-45 %).
+        return ram_gb_s
     return GPU_CLASS_GB_S.get(vendor, 100.0)
