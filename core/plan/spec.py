@@ -133,6 +133,8 @@ class ModelSpec:
             expert_used_count=used,
             expert_ff=expert_ff,
             expert_shared_count=int(get("expert_shared_count", 0) or 0),
+            expert_shared_ff=int(get("expert_shared_feed_forward_length", 0) or 0),
+            leading_dense_layers=min(n_layer, int(get("leading_dense_block_count", 0) or 0)),
         )
 
     @classmethod
@@ -211,12 +213,40 @@ class ModelSpec:
                 else:
                     out += t.n_bytes
             return layers, embd, out
-        # Estimate from the file size: embeddings at about the file's average bits per weight.
+        # Estimate from the file size: embeddings at about the file's average bits per weight, the rest shared out
+        # over the layers in proportion to their weights (a leading dense layer differs from a MoE one).
         bpw = self.file_bytes * 8 / max(1, self.n_params)
         embd = int(self.n_vocab * self.n_embd * bpw / 8)
         out = 0 if self.tied_embeddings else int(self.n_vocab * self.n_embd * max(bpw, 6.56) / 8)
-        per_layer = max(0, (self.file_bytes - embd - out)) // max(1, self.n_layer)
-        return [per_layer] * self.n_layer, embd, out
+        rest = max(0, self.file_bytes - embd - out)
+        weights = [a + b for a, b in self.layer_weights()]
+        total = sum(weights) or 1.0
+        return [int(rest * w / total) for w in weights], embd, out
+
+    def layer_weights(self) -> list[tuple[float, float]]:
+        """Per layer (weights outside the routed experts, routed-expert weights), from the published shape, scaled
+        so that layers and embeddings add up to n_params (the shape leaves out biases and norms of some families).
+
+        Attention: q and o of n_head heads, k and v of the layer's KV heads; FFN: gate, up and down of n_ff in a
+        dense layer; in a MoE layer every routed expert's (expert_ff), the shared experts' (expert_shared_ff) and the
+        router. Only for a spec without a tensor table (the tensor table says exactly)."""
+        e = self.n_embd
+        raw: list[tuple[float, float]] = []
+        for il in range(self.n_layer):
+            kv = self.n_head_kv[il] if il < len(self.n_head_kv) else self.n_head
+            attn = e * self.n_head * (self.head_dim_k + self.head_dim_v) + e * kv * (self.head_dim_k + self.head_dim_v)
+            if self.is_moe_layer(il):
+                routed = 3.0 * e * self.expert_ff * self.expert_count
+                other = attn + 3.0 * e * self.expert_shared_ff + e * self.expert_count
+            else:
+                routed, other = 0.0, attn + 3.0 * e * self.n_ff
+            raw.append((other + 2 * e, routed))
+        embeddings = self.n_vocab * e * (1 if self.tied_embeddings else 2)
+        shape_total = sum(a + b for a, b in raw)
+        if shape_total <= 0:
+            return raw
+        scale = max(0.0, self.n_params - embeddings) / shape_total if self.n_params > embeddings else 1.0
+        return [(a * scale, b * scale) for a, b in raw]
 
     def repacked_bytes(self, repack_types: frozenset[str]) -> int:
         """Bytes llama.cpp copies into its CPU_REPACK buffer (faster kernels) on a CPU whose build repacks

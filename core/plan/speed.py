@@ -146,12 +146,7 @@ def tensor_reads(spec: ModelSpec) -> list[TensorRead]:
         return reads
     main = _MAIN_TYPE.get(spec.quant, spec.quant if spec.quant in TYPE_BY_NAME else "Q4_K")
     bpw = spec.file_bytes * 8 / max(1, spec.n_params)
-    per_layer_weights = max(0.0, spec.n_params - spec.n_vocab * spec.n_embd * (1 if spec.tied_embeddings else 2))
-    per_layer_weights /= max(1, spec.n_layer)
-    expert_weights = 3.0 * spec.n_embd * spec.expert_ff * spec.expert_count if spec.is_moe else 0.0
-    expert_weights = min(expert_weights, per_layer_weights)
-    for il in range(spec.n_layer):
-        dense = per_layer_weights - expert_weights
+    for il, (dense, expert_weights) in enumerate(spec.layer_weights()):
         used = expert_weights * share
         reads.append(TensorRead(il, main, dense * bpw / 8, dense))
         if used:  # apart from the rest of the layer: the experts may stay in RAM when the layer is on the GPU
@@ -250,7 +245,7 @@ def gpu_bandwidth(gpu: GpuInfo, hw: HardwareSnapshot) -> tuple[float, Text, str]
 def expert_layers(spec: ModelSpec, below: int) -> list[int]:
     """Layers under `below` that route to experts (some architectures keep their first layers dense)."""
     if not spec.tensors:
-        return list(range(below)) if spec.is_moe else []
+        return [il for il in range(min(below, spec.n_layer)) if spec.is_moe_layer(il)]
     found = set()
     for t in spec.tensors:
         m = _LAYER_RE.match(t.name)
