@@ -2,6 +2,61 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AddRemoteDialog</name>
+    <message>
+        <source>Add remote server</source>
+        <translation>添加远程服务器</translation>
+    </message>
+    <message>
+        <source>Any OpenAI-compatible server: vLLM, llama.cpp&apos;s server, Ollama, LM Studio or your team&apos;s inference host.</source>
+        <translation>任何 OpenAI 兼容的服务器：vLLM、llama.cpp 的服务器、Ollama、LM Studio 或你团队的推理服务器。</translation>
+    </message>
+    <message>
+        <source>optional, e.g. team GPU server</source>
+        <translation>可选，例如：团队 GPU 服务器</translation>
+    </message>
+    <message>
+        <source>optional; kept in the system keychain</source>
+        <translation>可选；保存在系统钥匙串中</translation>
+    </message>
+    <message>
+        <source>List models</source>
+        <translation>列出模型</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Token</source>
+        <translation>访问令牌</translation>
+    </message>
+    <message>
+        <source>Asking {0} for its models…</source>
+        <translation>正在向 {0} 询问其模型…</translation>
+    </message>
+    <message>
+        <source>{0} model(s) on this server.</source>
+        <translation>此服务器上有 {0} 个模型。</translation>
+    </message>
+    <message>
+        <source>The server lists no models.</source>
+        <translation>此服务器没有列出任何模型。</translation>
+    </message>
+    <message>
+        <source>The server needs a token: enter it above and list the models again.</source>
+        <translation>此服务器需要访问令牌：请在上方填写，然后再次列出模型。</translation>
+    </message>
+</context>
+<context>
     <name>Banner</name>
     <message>
         <source>Details</source>
@@ -469,6 +524,26 @@
         <translation>已选择；请在当前回复或加载完成后按“加载”。</translation>
     </message>
     <message>
+        <source>That remote server lists no such model; add it again to refresh its list.</source>
+        <translation>该远程服务器没有列出这个模型；请重新添加它以刷新模型列表。</translation>
+    </message>
+    <message>
+        <source>{0} on the remote server {1}</source>
+        <translation>{0}（远程服务器 {1}）</translation>
+    </message>
+    <message>
+        <source>The remote server could not be used.</source>
+        <translation>无法使用该远程服务器。</translation>
+    </message>
+    <message>
+        <source>First token after {0:.2f} s, {1:.1f} tokens/s ({2})</source>
+        <translation>首 token 用时 {0:.2f} 秒，{1:.1f} tokens/s（{2}）</translation>
+    </message>
+    <message>
+        <source>Connecting to {0}…</source>
+        <translation>正在连接 {0}…</translation>
+    </message>
+    <message>
         <source>Loading {0}…</source>
         <translation>正在加载 {0}…</translation>
     </message>
@@ -563,6 +638,14 @@
     <message>
         <source>The measured speed could not be recorded: {0}</source>
         <translation>无法记录实测速度：{0}</translation>
+    </message>
+    <message>
+        <source>The remote server stopped answering in the middle of the reply. The part that arrived was kept.</source>
+        <translation>远程服务器在回复途中停止了响应。已收到的部分已保留。</translation>
+    </message>
+    <message>
+        <source>The remote server could not write the reply. Every message was kept.</source>
+        <translation>远程服务器无法写出回复。所有消息均已保留。</translation>
     </message>
     <message>
         <source>No model loaded (the engine stopped).</source>
@@ -1673,6 +1756,14 @@
         <translation>删除所选的模型文件（会先询问）</translation>
     </message>
     <message>
+        <source>Add remote server…</source>
+        <translation>添加远程服务器…</translation>
+    </message>
+    <message>
+        <source>Chat through an OpenAI-compatible server (vLLM, llama.cpp, Ollama, LM Studio …) on another computer</source>
+        <translation>通过另一台电脑上的 OpenAI 兼容服务器（vLLM、llama.cpp、Ollama、LM Studio …）聊天</translation>
+    </message>
+    <message>
         <source>Context length</source>
         <translation>上下文长度</translation>
     </message>
@@ -1727,6 +1818,10 @@
     <message>
         <source>Seed</source>
         <translation>随机种子</translation>
+    </message>
+    <message>
+        <source>Remote server {0}</source>
+        <translation>远程服务器 {0}</translation>
     </message>
     <message>
         <source>Choose a model file</source>
@@ -3545,6 +3640,10 @@
         <translation>可流畅运行 {name} {quant}，预计 {speed}</translation>
     </message>
     <message>
+        <source>runs {name}, {active} active, {quant} comfortably, {speed} predicted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>save the finished reply</source>
         <translation>保存已完成的回复</translation>
     </message>
@@ -3993,6 +4092,10 @@
         <translation>每层权重根据文件大小估算（未读取张量表）</translation>
     </message>
     <message>
+        <source>{benchmark}, developer&apos;s blog</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>{benchmark}, leaderboard</source>
         <translation>{benchmark}，排行榜</translation>
     </message>
@@ -4147,6 +4250,10 @@
     <message>
         <source>{name} has no published {benchmark} figure</source>
         <translation>{name} 没有公开的 {benchmark} 数据</translation>
+    </message>
+    <message>
+        <source>{name} is not in the evaluation compared here ({benchmark}, {source})</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>{name} is recommended too</source>
