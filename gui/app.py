@@ -85,6 +85,17 @@ def _connect_models(window: MainWindow, catalogue: CatalogueView, downloads: Dow
 
     for page in (catalogue, downloads):
         page.chat_requested.connect(open_chat)
+
+    def open_remote_chat(url: str, model: str) -> None:
+        window.show_page("chat")
+        chat.chat_with_remote(url, model)
+
+    def add_remote() -> None:
+        window.show_page("chat")
+        chat.add_remote_server()
+
+    catalogue.remote_chat_requested.connect(open_remote_chat)  # too large here: chat on a remote server
+    catalogue.add_remote_requested.connect(add_remote)
     downloads.model_installed.connect(chat.panel.rescan_models)  # in Chat's list the moment it is installed
 
     def loaded(path: str) -> bool:

@@ -22,6 +22,7 @@ from typing import Any, Literal
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 from modelnest.core.chat.history import HistoryStore
+from modelnest.core.chat.remote import RemoteEngine
 from modelnest.core.chat.session import (
     ChatSession,
     ContextUsage,
@@ -38,7 +39,8 @@ from modelnest.core.messages import Message
 from modelnest.core.server.turns import EngineLock, TurnLock
 from modelnest.gui.chat.compat import emit
 
-__all__ = ["ChatController", "EngineFactory", "LoadRequest", "TurnRequest", "UnexpectedFailure"]
+__all__ = ["ChatController", "EngineFactory", "LoadRequest", "RemoteInfo", "RemoteRequest", "TurnRequest",
+           "UnexpectedFailure"]
 
 EngineFactory = Callable[[], EngineClient]
 
@@ -48,6 +50,25 @@ class LoadRequest:
     path: str
     params: EngineParams
     force: bool = False  # Reload after a crash: the user asked for it, so the crash ledger does not refuse
+
+
+@dataclass(frozen=True)
+class RemoteRequest:
+    url: str
+    token: str | None
+    model: str | None  # None: the server's first model
+
+
+@dataclass(frozen=True)
+class RemoteInfo:
+    """The remote engine the chat talks to now."""
+
+    url: str
+    model: str
+
+    @property
+    def model_name(self) -> str:
+        return f"{self.model} @ {self.url}"  # how the history names it (as `modelnest chat --remote` does)
 
 
 @dataclass(frozen=True)
@@ -94,6 +115,9 @@ class _ChatWorker(QObject):
     stopped = Signal()
     engine_died = Signal(object)  # EngineError: the engine died while idle (emitted from the engine's reader thread)
     engine_wait = Signal()  # the engine is busy with another user (the local API server): this call waits its turn
+    remote_connected = Signal(object)  # RemoteInfo
+    remote_failed = Signal(object)  # ModelNestError: the server could not be reached or refused
+    remote_closed = Signal()
 
     def __init__(self, engine: EngineClient, gui_store: HistoryStore, delta_interval_s: float,
                  engine_lock: EngineLock | None = None) -> None:
@@ -104,6 +128,8 @@ class _ChatWorker(QObject):
         self._engine_lock: EngineLock = engine_lock or TurnLock()
         self._holding = False  # this thread holds the engine (a cancel may reach it)
         self._cancel_pending = False  # Stop pressed while waiting for the engine: stop the turn once it starts
+        self._remote: RemoteEngine | None = None  # chatting through a remote server instead of the local engine
+        self._remote_session: ChatSession | None = None
         self._gui_store = gui_store
         self._store: HistoryStore | None = None
         self._delta_interval_s = delta_interval_s
@@ -141,6 +167,9 @@ class _ChatWorker(QObject):
     def cancel(self) -> None:
         """Called from the GUI thread: thread-safe (an Event and EngineClient.cancel)."""
         with self._cancel_lock:
+            if self._remote_session is not None:
+                self._remote_session.cancel()  # closes the stream; the server sees the client leave
+                return
             if not self._holding:
                 # Waiting for the engine: a cancel now would stop the API server's request, not ours.
                 self._cancel_pending = True
@@ -155,8 +184,53 @@ class _ChatWorker(QObject):
 
     @Slot(object)
     def load(self, request: LoadRequest) -> None:
+        self._close_remote()
         with self._engine_turn():
             self._load(request)
+
+    # ---- remote engines -------------------------------------------------------------------------------
+    @Slot(object)
+    def connect_remote(self, request: RemoteRequest) -> None:
+        """Chat through an OpenAI-compatible server from now on (the local model is unloaded: one engine at once)."""
+        self._close_remote()
+        if self._engine.loaded is not None:
+            with self._engine_turn():
+                try:
+                    self._engine.unload()
+                except EngineError:
+                    self._engine.kill()
+            emit(self.unloaded)
+        remote = RemoteEngine(request.url, request.token)
+        try:
+            model = remote.use(request.model)
+        except ModelNestError as exc:
+            remote.close()
+            emit(self.remote_failed, exc)
+            return
+        except Exception as exc:  # noqa: BLE001 - a slot must never leave the controller stuck "loading"
+            remote.close()
+            emit(self.remote_failed, UnexpectedFailure("load", f"{type(exc).__name__}: {exc}"))
+            return
+        info = RemoteInfo(remote.url, model)
+        self._session_for_thread()  # opens this thread's store
+        assert self._store is not None
+        with self._cancel_lock:
+            self._remote = remote
+            # RemoteEngine offers what ChatSession uses of an engine (generate, cancel; no token counting).
+            self._remote_session = ChatSession(remote, self._store, model_name=info.model_name,  # type: ignore[arg-type]
+                                               delta_interval_s=self._delta_interval_s)
+        emit(self.remote_connected, info)
+
+    @Slot()
+    def disconnect_remote(self) -> None:
+        self._close_remote()
+
+    def _close_remote(self) -> None:
+        with self._cancel_lock:
+            remote, self._remote, self._remote_session = self._remote, None, None
+        if remote is not None:
+            remote.close()
+            emit(self.remote_closed)
 
     def _load(self, request: LoadRequest) -> None:
         try:
@@ -204,12 +278,15 @@ class _ChatWorker(QObject):
 
     @Slot(object)
     def turn(self, request: TurnRequest) -> None:
+        if self._remote_session is not None:
+            self._turn(request)  # the local engine is not used: no turn to wait for
+            return
         with self._engine_turn():
             self._turn(request)
 
     def _turn(self, request: TurnRequest) -> None:
         try:
-            session = self._session_for_thread()
+            session = self._remote_session or self._session_for_thread()
             if request.kind == "send":
                 events = session.send(request.conversation_id, request.text, request.sampling,
                                       request.extra_settings)
@@ -236,6 +313,7 @@ class _ChatWorker(QObject):
             self._stop()
 
     def _stop(self) -> None:
+        self._close_remote()
         if self._store is not None:
             self._store.close()
             self._store = None
@@ -267,7 +345,12 @@ class ChatController(QObject):
     turn_failed = Signal(object)  # ModelNestError before a reply existed (e.g. history refused)
     store_warning = Signal(object)  # Text (a core Message or plain text): the history could not be written yet
     waiting_for_engine = Signal()  # a load or turn waits while the local API server's request uses the engine
+    remote_connected = Signal(object)  # RemoteInfo: replies now come from a remote server
+    remote_failed = Signal(object)  # ModelNestError (RemoteUnreachable, RemoteRefused ...)
+    remote_closed = Signal()
     _load_requested = Signal(object)
+    _remote_requested = Signal(object)
+    _remote_close_requested = Signal()
     _unload_requested = Signal()
     _turn_requested = Signal(object)
     _stop_requested = Signal()
@@ -289,6 +372,8 @@ class ChatController(QObject):
         self._thread: QThread | None = None
         self._worker: _ChatWorker | None = None
         self.report: LoadReport | None = None
+        self.remote: RemoteInfo | None = None  # chatting through a remote server (then report is None)
+        self._connecting = False  # a remote connection is being made (the local model's unload is part of it)
         self.last_load: LoadRequest | None = None
         self.busy = False
         self.loading = False
@@ -312,6 +397,11 @@ class ChatController(QObject):
         worker.turn_done.connect(self._on_turn_done)
         worker.engine_died.connect(self._on_engine_died)
         worker.engine_wait.connect(self.waiting_for_engine)
+        worker.remote_connected.connect(self._on_remote_connected)
+        worker.remote_failed.connect(self._on_remote_failed)
+        worker.remote_closed.connect(self._on_remote_closed)
+        self._remote_requested.connect(worker.connect_remote)
+        self._remote_close_requested.connect(worker.disconnect_remote)
         self._load_requested.connect(worker.load)
         self._unload_requested.connect(worker.unload)
         self._turn_requested.connect(worker.turn)
@@ -329,7 +419,8 @@ class ChatController(QObject):
             if not self._thread.wait(15_000) and self.engine is not None:
                 self.engine.kill()  # a stuck engine call: killing it makes the worker return
                 self._thread.wait()
-            for sig in (self._load_requested, self._unload_requested, self._turn_requested, self._stop_requested):
+            for sig in (self._load_requested, self._unload_requested, self._turn_requested, self._stop_requested,
+                        self._remote_requested, self._remote_close_requested):
                 sig.disconnect()
             self._thread = self._worker = None
 
@@ -355,6 +446,25 @@ class ChatController(QObject):
         self.loading = True
         emit(self._unload_requested)
 
+    def connect_remote(self, url: str, token: str | None, model: str | None = None) -> None:
+        """Chat through the server at ``url`` (its ``model``, or its first): ``remote_connected`` or ``_failed``."""
+        if self.busy or self.loading:
+            return
+        self.loading = self._connecting = True
+        emit(self.load_started, url)
+        self._ensure_worker()
+        emit(self._remote_requested, RemoteRequest(url, token, model))
+
+    def disconnect_remote(self) -> None:
+        if self.busy or self.loading or self._worker is None or self.remote is None:
+            return
+        emit(self._remote_close_requested)
+
+    @property
+    def ready(self) -> bool:
+        """A turn can be sent: a local model is loaded or a remote server is connected."""
+        return self.report is not None or self.remote is not None
+
     def send(self, conversation_id: int, text: str, sampling: SamplingParams, **extra: Any) -> bool:
         return self._turn(TurnRequest("send", conversation_id, sampling, text, dict(extra)))
 
@@ -366,7 +476,7 @@ class ChatController(QObject):
         return self._turn(TurnRequest("edit", conversation_id, sampling, text, dict(extra), message_id))
 
     def _turn(self, request: TurnRequest) -> bool:
-        if self.busy or self.loading or self.report is None:
+        if self.busy or self.loading or not self.ready:
             return False
         self._ensure_worker()
         self.streaming_conversation_id = request.conversation_id
@@ -406,9 +516,27 @@ class ChatController(QObject):
 
     @Slot()
     def _on_unloaded(self) -> None:
-        self.loading = False
+        self.loading = self._connecting  # unloading the local model as part of connecting to a remote one
         self.report = None
         emit(self.model_unloaded)
+
+    @Slot(object)
+    def _on_remote_connected(self, info: RemoteInfo) -> None:
+        self.loading = self._connecting = False
+        self.report = None
+        self.remote = info
+        emit(self.remote_connected, info)
+
+    @Slot(object)
+    def _on_remote_failed(self, error: ModelNestError) -> None:
+        self.loading = self._connecting = False
+        self.remote = None
+        emit(self.remote_failed, error)
+
+    @Slot()
+    def _on_remote_closed(self) -> None:
+        self.remote = None
+        emit(self.remote_closed)
 
     @Slot(object)
     def _on_turn_event(self, event: object) -> None:

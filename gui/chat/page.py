@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from modelnest.core import paths
 from modelnest.core.chat.history import Conversation
 from modelnest.core.chat.history import Message as StoredMessage
+from modelnest.core.chat.remote import TIMING_LABEL, RemoteHost
 from modelnest.core.chat.session import (
     CONTEXT_POLICIES,
     ContextLimitReached,
@@ -50,7 +51,7 @@ from modelnest.core.plan import learn_from_summary, measured_run
 from modelnest.core.units import format_mib
 from modelnest.gui.background import Job, JobControl
 from modelnest.gui.chat.banner import Banner, Render, StatusLine
-from modelnest.gui.chat.controller import ChatController, EngineFactory, UnexpectedFailure
+from modelnest.gui.chat.controller import ChatController, EngineFactory, RemoteInfo, UnexpectedFailure
 from modelnest.gui.chat.gauges import ChatGauges
 from modelnest.gui.chat.panel import ModelPanel
 from modelnest.gui.chat.sidebar import ConversationSidebar
@@ -60,6 +61,7 @@ from modelnest.gui.retranslate import Retranslator
 from modelnest.gui.server_panel import ServerPanel
 
 if TYPE_CHECKING:
+    from modelnest.gui.chat.remote_dialog import AddRemoteDialog
     from modelnest.gui.context import AppContext
     from modelnest.gui.hardware_service import HardwareService
 
@@ -133,6 +135,7 @@ class ChatPage(QWidget):
         self._model_tooltip: Render = lambda: ""
         self._load_when_planned: str | None = None  # "Chat with this model": load once the planner has answered
         self._after_server_stop: Callable[[], None] | None = None  # a load/unload waiting for the API to stop
+        self.remote_dialog: AddRemoteDialog | None = None  # the last "Add remote server…" dialog (tests drive it)
         self.calibration_job: Job[object] | None = None  # the last speed record's background job
         self._sensors = _SensorLease(ctx.hardware)
         self.destroyed.connect(functools.partial(_SensorLease.release, self._sensors))
@@ -282,6 +285,10 @@ class ChatPage(QWidget):
         self.panel.load_clicked.connect(self.load_model)
         self.panel.planned.connect(self._planned_for_chat)
         self.panel.unload_clicked.connect(self.unload_model)
+        self.panel.add_remote_clicked.connect(self.add_remote_server)
+        c.remote_connected.connect(self._on_remote_connected)
+        c.remote_failed.connect(self._on_remote_failed)
+        c.remote_closed.connect(self._on_remote_closed)
         self.server.failed.connect(self._on_server_failed)
         self.server.serving_changed.connect(self._on_serving_changed)
         c.waiting_for_engine.connect(self._on_waiting_for_engine)
@@ -374,7 +381,7 @@ class ChatPage(QWidget):
 
     def _update_buttons(self) -> None:
         busy, loading = self.controller.busy, self.controller.loading
-        loaded = self.controller.report is not None
+        loaded = self.controller.ready  # a local model or a remote server
         self.send_button.setEnabled(not busy and not loading)
         self.stop_button.setEnabled(busy)
         last = self.view.message(self.view.message_ids()[-1]) if self.view.message_ids() else None
@@ -385,7 +392,8 @@ class ChatPage(QWidget):
         self.panel.load_button.setEnabled(not busy and not loading)
         self.panel.unload_button.setEnabled(loaded and not busy and not loading)
         # Serving needs a loaded local model; a running server can always be switched off.
-        self.server.setEnabled(self.server.server is not None or (loaded and not loading))
+        local = self.controller.report is not None
+        self.server.setEnabled(self.server.server is not None or (local and not loading))
 
     # ---- conversations ------------------------------------------------------------------------------------
     def refresh_conversations(self) -> None:
@@ -426,8 +434,10 @@ class ChatPage(QWidget):
             self.show_status(lambda: self.tr("A reply is being written. Stop it before starting a new chat."))
             return None
         model = self.panel.model_path()
+        remote = self.controller.remote
         conversation = self.store.create_conversation(
-            model_path=model, model_name=Path(model).name if model else None,
+            model_path=None if remote else model,
+            model_name=remote.model_name if remote else (Path(model).name if model else None),
             system_prompt=self.panel.system_prompt.toPlainText(),
             settings={**self._settings_used(), "context_policy": self.selected_policy()})
         self.conversation_id = conversation.id
@@ -470,6 +480,13 @@ class ChatPage(QWidget):
     # ---- model ---------------------------------------------------------------------------------------------
     @Slot()
     def load_model(self) -> None:
+        choice = self.panel.remote_choice()
+        if choice is not None:
+            token = self.ctx.remotes.tokens.load(choice.url)
+            self.error.hide()
+            self._stop_server_then(lambda: self.controller.connect_remote(choice.url, token, choice.model))
+            self._update_buttons()
+            return
         path = self.panel.model_path()
         if not path:
             folder = paths.models_dir()
@@ -484,7 +501,70 @@ class ChatPage(QWidget):
 
     @Slot()
     def unload_model(self) -> None:
+        if self.controller.remote is not None:
+            self.controller.disconnect_remote()
+            return
         self._stop_server_then(self.controller.unload)
+
+    # ---- remote servers ------------------------------------------------------------------------------------
+    @Slot()
+    def add_remote_server(self) -> None:
+        """"Add remote server…": the dialog (not modal: the chat keeps streaming); once added, chat through it."""
+        from modelnest.gui.chat.remote_dialog import AddRemoteDialog
+
+        dialog = AddRemoteDialog(self.ctx, self)
+        dialog.added.connect(self._remote_added)
+        dialog.finished.connect(dialog.deleteLater)
+        self.remote_dialog = dialog
+        dialog.open()
+
+    @Slot(object)
+    def _remote_added(self, host: RemoteHost) -> None:
+        notice = self.remote_dialog.keychain_notice if self.remote_dialog is not None else None
+        if notice is not None:
+            self.show_status(functools.partial(tr_text, notice), 20000)
+        self.chat_with_remote(host.url, "")
+
+    @Slot(str, str)
+    def chat_with_remote(self, url: str, model: str) -> None:
+        """Chat with ``model`` ("" = the server's first) on a remote server the user added: select it and connect."""
+        if not self.panel.select_remote(url, model):
+            self.show_status(lambda: self.tr("That remote server lists no such model; add it again to refresh its "
+                                             "list."), 15000)
+            return
+        remote = self.controller.remote
+        choice = self.panel.remote_choice()
+        if remote is not None and choice is not None and (remote.url, remote.model) == (choice.url, choice.model):
+            return
+        if self.controller.busy or self.controller.loading:
+            self.show_status(lambda: self.tr("Selected; press Load when the current reply or load has finished."))
+            return
+        self.load_model()
+
+    @Slot(object)
+    def _on_remote_connected(self, info: RemoteInfo) -> None:
+        host = self.ctx.remotes.host(info.url)
+        server = host.label if host is not None else info.url
+        self._set_model_status(lambda: self.tr("{0} on the remote server {1}").format(info.model, server),
+                               lambda: info.url)
+        self._update_buttons()
+
+    @Slot(object)
+    def _on_remote_failed(self, error: ModelNestError) -> None:
+        self._set_model_status(lambda: self.tr("No model loaded."))
+        self._show_error(lambda: self.tr("The remote server could not be used."), error)
+        self._update_buttons()
+
+    @Slot()
+    def _on_remote_closed(self) -> None:
+        if self.controller.report is None and not self.controller.loading:
+            self._set_model_status(lambda: self.tr("No model loaded."))
+        self._update_buttons()
+
+    def _tell_remote_timing(self, summary: GenerationSummary) -> None:
+        ttft, rate, label = summary.ttft_s, summary.decode_tokens_per_s, TIMING_LABEL
+        self.show_status(lambda: self.tr("First token after {0:.2f} s, {1:.1f} tokens/s ({2})").format(
+            ttft, rate, tr_text(label)), 30000)
 
     # ---- the local API server ------------------------------------------------------------------------------
     def _served_model_id(self) -> str | None:
@@ -567,6 +647,10 @@ class ChatPage(QWidget):
 
     @Slot(str)
     def _on_load_started(self, path: str) -> None:
+        if path.startswith(("http://", "https://")):
+            self._set_model_status(lambda: self.tr("Connecting to {0}…").format(path))
+            self._update_buttons()
+            return
         name = Path(path).name
         self._set_model_status(lambda: self.tr("Loading {0}…").format(name))
         self._update_buttons()
@@ -621,12 +705,21 @@ class ChatPage(QWidget):
         details = ""
         if isinstance(error, EngineError):
             details = error.log_tail or self.tr("(the engine wrote nothing to its log)")
-        reload: Render | None = (lambda: self.tr("Reload")) if self.controller.last_load else None
+        reload: Render | None = ((lambda: self.tr("Reload")) if self.controller.last_load and
+                                 self.controller.remote is None else None)
         self.error.show_message(text, details, reload)
 
     # ---- turns ----------------------------------------------------------------------------------------------
     def _settings_used(self) -> dict[str, object]:
         return {**self.panel.sampling().to_dict(), "n_ctx": self.panel.n_ctx.value()}
+
+    def _turn_extras(self) -> dict[str, object]:
+        """What a turn records besides the sampling: the context asked for, or the remote server and how its
+        timings were taken (on our side of the network)."""
+        remote = self.controller.remote
+        if remote is not None:
+            return {"remote": remote.url, "timing": str(TIMING_LABEL)}
+        return {"n_ctx": self.panel.n_ctx.value()}
 
     def _save_settings(self) -> bool:
         """Merge the panel's values into the app's settings; False (and the reason shown) if one is invalid."""
@@ -640,7 +733,7 @@ class ChatPage(QWidget):
     def _ready_to_generate(self) -> bool:
         if self.controller.busy:
             return False
-        if self.controller.report is None:
+        if not self.controller.ready:
             self.show_status(lambda: self.tr("Load a model first."))
             return False
         return True
@@ -663,10 +756,9 @@ class ChatPage(QWidget):
         self._save_settings()  # a refused value is reported; the reply still uses what the panel shows
         if self._editing:
             ok = self.controller.edit_and_resend(self.conversation_id, text, self.panel.sampling(),
-                                                 message_id=self._editing_id, n_ctx=self.panel.n_ctx.value())
+                                                 message_id=self._editing_id, **self._turn_extras())
         else:
-            ok = self.controller.send(self.conversation_id, text, self.panel.sampling(),
-                                      n_ctx=self.panel.n_ctx.value())
+            ok = self.controller.send(self.conversation_id, text, self.panel.sampling(), **self._turn_extras())
         if ok:
             self.input.clear()
             self.cancel_edit()
@@ -677,7 +769,7 @@ class ChatPage(QWidget):
         if self.conversation_id is None or not self._ready_to_generate():
             return False
         self._sync_system_prompt()
-        return self.controller.regenerate(self.conversation_id, self.panel.sampling(), n_ctx=self.panel.n_ctx.value())
+        return self.controller.regenerate(self.conversation_id, self.panel.sampling(), **self._turn_extras())
 
     @Slot(int)
     def retry(self, message_id: int) -> bool:
@@ -859,7 +951,10 @@ class ChatPage(QWidget):
         summary = event.summary
         if summary is not None:
             self.gauges.show_summary(summary)
-            self._learn_from(summary)
+            if self.controller.remote is not None:
+                self._tell_remote_timing(summary)
+            else:
+                self._learn_from(summary)
         if event.message.conversation_id == self.conversation_id:
             self.view.finish_streaming(event.message)
         if event.status == "stopped":
@@ -889,6 +984,15 @@ class ChatPage(QWidget):
 
     @Slot(object)
     def _on_engine_failed(self, error: EngineError) -> None:
+        if self.controller.remote is not None:
+            if isinstance(error, EngineCrashed | EngineHung):  # RemoteInterrupted is an EngineCrashed
+                self._show_error(lambda: self.tr("The remote server stopped answering in the middle of the reply. "
+                                                 "The part that arrived was kept."), error)
+            else:
+                self._show_error(lambda: self.tr("The remote server could not write the reply. Every message was "
+                                                 "kept."), error)
+            self._update_buttons()
+            return
         if self.controller.report is None:
             self._set_model_status(lambda: self.tr("No model loaded (the engine stopped)."))
             self._stop_server_after_death()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,7 +46,7 @@ from modelnest.gui.retranslate import Retranslator
 if TYPE_CHECKING:
     from modelnest.gui.context import AppContext
 
-__all__ = ["CollapsibleSection", "ModelPanel", "find_models"]
+__all__ = ["CollapsibleSection", "ModelPanel", "RemoteChoice", "find_models"]
 
 
 def find_models(root: Path | None = None, limit: int = 500) -> list[Path]:
@@ -57,6 +57,14 @@ def find_models(root: Path | None = None, limit: int = 500) -> list[Path]:
     except OSError:
         return []
     return found[:limit]
+
+
+@dataclass(frozen=True)
+class RemoteChoice:
+    """A model list entry that is a remote server's model."""
+
+    url: str
+    model: str
 
 
 class CollapsibleSection(QWidget):
@@ -122,6 +130,7 @@ class ModelPanel(QWidget):
     """
 
     load_clicked = Signal()
+    add_remote_clicked = Signal()  # "Add remote server…"
     unload_clicked = Signal()
     delete_requested = Signal(str)  # the selected model's path: the app asks the user, then deletes it
     models_named = Signal()  # the list's names were read from the files' headers (in the background)
@@ -181,6 +190,13 @@ class ModelPanel(QWidget):
         row.addWidget(browse)
         row.addWidget(self.delete_button)
         model_layout.addLayout(row)
+        self.add_remote_button = QPushButton()
+        self.add_remote_button.setObjectName("add_remote")
+        tr(lambda: self.add_remote_button.setText(self.tr("Add remote server…")))
+        tr(lambda: self.add_remote_button.setToolTip(self.tr("Chat through an OpenAI-compatible server (vLLM, "
+                                                             "llama.cpp, Ollama, LM Studio …) on another computer")))
+        self.add_remote_button.clicked.connect(self.add_remote_clicked)
+        model_layout.addWidget(self.add_remote_button)
         form = QFormLayout()
         self.n_ctx = QSpinBox()
         self.n_ctx.setObjectName("n_ctx")
@@ -254,6 +270,7 @@ class ModelPanel(QWidget):
         self.ignore_eos = False  # not in the UI: benchmarks and tests set it to get replies of exact length
         self.refresh_models(settings.last_model_path)
         self.model_combo.currentIndexChanged.connect(self._model_changed)
+        ctx.remotes.changed.connect(self._remotes_changed)
         self.n_ctx.valueChanged.connect(self._ctx_edited)
         self.threads.valueChanged.connect(self._threads_edited)
         ctx.hardware.when_ready(self._hardware_ready)
@@ -305,11 +322,48 @@ class ModelPanel(QWidget):
     # ---- models -----------------------------------------------------------------------------------------
     def refresh_models(self, select: str | None = None) -> None:
         current = select or self.model_path()
+        remote = self.remote_choice()
         self.model_combo.clear()
         for path in find_models():
             self._add_item(str(path))
-        if current:
+        self._add_remote_items()
+        if current and not (remote is not None and select is None):
             self.add_model(current)
+        elif remote is not None:
+            self.select_remote(remote.url, remote.model)
+
+    def _add_remote_items(self) -> None:
+        """Each model the remote servers listed, as "MODEL @ SERVER" (after the files on this computer)."""
+        for host in self._ctx.remotes.hosts():
+            for model in host.models:
+                self.model_combo.addItem(f"{model} @ {host.label}", RemoteChoice(host.url, model))
+                self.model_combo.setItemData(self.model_combo.count() - 1, self.tr("Remote server {0}").format(
+                    host.url), Qt.ItemDataRole.ToolTipRole)
+
+    @Slot()
+    def _remotes_changed(self) -> None:
+        self.model_combo.blockSignals(True)
+        try:
+            before = self.model_combo.currentData()
+            self.refresh_models()
+            index = self.model_combo.findData(before) if before is not None else -1
+            if index >= 0:
+                self.model_combo.setCurrentIndex(index)
+        finally:
+            self.model_combo.blockSignals(False)
+
+    def remote_choice(self) -> RemoteChoice | None:
+        data = self.model_combo.currentData()
+        return data if isinstance(data, RemoteChoice) else None
+
+    def select_remote(self, url: str, model: str) -> bool:
+        """Select a remote server's model in the list (``model`` "": its first); False if it is not listed."""
+        for i in range(self.model_combo.count()):
+            data = self.model_combo.itemData(i)
+            if isinstance(data, RemoteChoice) and data.url == url and (not model or data.model == model):
+                self.model_combo.setCurrentIndex(i)
+                return True
+        return False
 
     def _add_item(self, path: str) -> int:
         # Named by core: from the file name at once, from the header (general.name) in the background, since
@@ -324,7 +378,7 @@ class ModelPanel(QWidget):
 
     @Slot()
     def _start_naming(self) -> None:
-        wanted = [str(self.model_combo.itemData(i)) for i in range(self.model_combo.count())]
+        wanted = [d for d in map(self.model_combo.itemData, range(self.model_combo.count())) if isinstance(d, str)]
 
         def work(control: JobControl) -> dict[str, str]:
             out: dict[str, str] = {}
@@ -378,8 +432,9 @@ class ModelPanel(QWidget):
             self.add_model(path)
 
     def model_path(self) -> str | None:
+        """The selected local model file (None: nothing, or a remote server's model)."""
         data = self.model_combo.currentData()
-        return str(data) if data else None
+        return data if isinstance(data, str) and data else None
 
     # ---- the planner ----------------------------------------------------------------------------------
     @Slot()
@@ -513,7 +568,8 @@ class ModelPanel(QWidget):
         self.load_button.setEnabled(not loading)
         self.unload_button.setEnabled(loaded and not loading)
         self.model_combo.setEnabled(not loading)
-        self.delete_button.setEnabled(not loading)
+        self.delete_button.setEnabled(not loading and self.remote_choice() is None)
+        self.add_remote_button.setEnabled(not loading)
 
     @Slot(float)
     def set_progress(self, fraction: float) -> None:
