@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBo
 
 from modelnest.core.catalogue.entries import Catalogue, load_catalogue
 from modelnest.core.catalogue.fit import DEFAULT_CTX
+from modelnest.core.catalogue.last_picks import LastPicks, load_last_picks, save_last_picks
 from modelnest.core.catalogue.library import scan_library
 from modelnest.core.catalogue.recommend import Pick, Recommendations, plan_all
 from modelnest.core.catalogue.recommend import recommend as recommend_picks
@@ -303,21 +304,27 @@ class CatalogueView(QWidget):
         self._asked = (use, min_tps)
         self._recommending = True
 
-        def work(_control: JobControl) -> tuple[Catalogue, Recommendations]:
-            return catalogue, recommend_picks(catalogue, hardware, use=use, min_tps=min_tps, plans=plans)
+        def work(_control: JobControl) -> tuple[Catalogue, Recommendations, LastPicks | None]:
+            recs = recommend_picks(catalogue, hardware, use=use, min_tps=min_tps, plans=plans)
+            # What was shown last (this session or an earlier start), then this result as the new last: the file
+            # is read and written here, off the GUI thread; jobs of one key never overlap.
+            last = load_last_picks()
+            shown = LastPicks(dict(recs.inputs), tuple(_pick_keys(recs.picks)))
+            if last != shown:
+                save_last_picks(shown)
+            return catalogue, recs, last
 
         self.ctx.background.submit(work, key="catalogue-recommend", on_result=self._recommended,
                                    on_error=self._recommend_failed)
 
-    def _recommended(self, result: tuple[Catalogue, Recommendations]) -> None:
-        catalogue, recs = result
+    def _recommended(self, result: tuple[Catalogue, Recommendations, LastPicks | None]) -> None:
+        catalogue, recs, last = result
         self._recommending = False
         if catalogue is not self.catalogue:
             return  # for a catalogue replaced meanwhile
-        previous = self.recommendations
         changed: list[str] | None = self.recommend_panel.changed
-        if previous is not None and _pick_keys(previous.picks) != _pick_keys(recs.picks):
-            changed = recs.changed_inputs(previous.inputs)
+        if last is not None and list(last.picks) != _pick_keys(recs.picks):
+            changed = recs.changed_inputs(last.inputs)
         self.recommendations = recs
         self.recommend_panel.show_recommendations(recs, changed)
         self.recommendations_shown += 1

@@ -161,6 +161,19 @@ def test_picks_are_stable_and_say_what_changed(qtbot: QtBot, app_context: AppCon
     assert all(p.decode_low >= 10.0 for p in moved.picks)
 
 
+def test_what_changed_is_said_after_a_restart(qtbot: QtBot, app_context: AppContext) -> None:
+    # The picks shown last are remembered (core/catalogue/last_picks.py): at the next start the page compares
+    # with them, so a changed recommendation says why even before anything changed in this session.
+    first = page(qtbot, app_context)
+    shown = keys(first.recommendations)
+    slow_down_every_cpu_run(0.5)
+    restarted = page(qtbot, app_context)  # nothing shown in this session yet
+    assert keys(restarted.recommendations) != shown
+    panel = restarted.recommend_panel
+    assert panel.changed_label.isVisibleTo(panel)
+    assert "calibration" in panel.changed_label.text() and "settings" not in panel.changed_label.text()
+
+
 def test_the_hardware_headline_is_the_planners_pick(qtbot: QtBot, app_context: AppContext) -> None:
     card = HardwareCard(app_context, measure_if_missing=False)
     qtbot.addWidget(card)
