@@ -141,10 +141,10 @@ class ModelDetail(QGroupBox):
         layout.addWidget(self.d_meta)
         layout.addWidget(self.d_arch)
         layout.addLayout(form)
+        layout.addWidget(self.d_remote)  # right below the fit: the answer to "too large"
+        layout.addWidget(self.remote_button)
         layout.addWidget(self.memory_bar)
         layout.addWidget(self.d_notes)
-        layout.addWidget(self.d_remote)
-        layout.addWidget(self.remote_button)
         layout.addStretch(1)
         # download_button is placed by the tab below the scrolling pane, so it stays in view on a short window.
         self._texts.add(lambda: self.show_row(self.row))
