@@ -30,8 +30,9 @@ class EngineParams:
     main_gpu: int = 0
     tensor_split: tuple[float, ...] = ()
     # Mixture of experts: the routed experts (ffn_*_exps tensors) of layers 0..cpu_moe_layers-1 stay in system RAM
-    # in the plain CPU buffer type, whatever n_gpu_layers says: llama.cpp's `--n-cpu-moe N`
-    # (llama_model_params.tensor_buft_overrides with moe_override_patterns()).
+    # whatever n_gpu_layers says: llama.cpp's `--n-cpu-moe N` (llama_model_params.tensor_buft_overrides with
+    # moe_override_patterns(), overridden to the CPU buffer type; llama.cpp then places them as a CPU layer's own
+    # tensors: repacked where this CPU repacks their type, behind a GPU's pinned host buffer otherwise).
     cpu_moe_layers: int = 0
 
     def __post_init__(self) -> None:
