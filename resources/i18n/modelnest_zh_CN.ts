@@ -3641,7 +3641,7 @@
     </message>
     <message>
         <source>runs {name}, {active} active, {quant} comfortably, {speed} predicted</source>
-        <translation type="unfinished"></translation>
+        <translation>可流畅运行 {name}（激活 {active}）{quant}，预计 {speed}</translation>
     </message>
     <message>
         <source>save the finished reply</source>
@@ -4093,7 +4093,7 @@
     </message>
     <message>
         <source>{benchmark}, developer&apos;s blog</source>
-        <translation type="unfinished"></translation>
+        <translation>{benchmark}，开发者博客</translation>
     </message>
     <message>
         <source>{benchmark}, leaderboard</source>
@@ -4253,7 +4253,7 @@
     </message>
     <message>
         <source>{name} is not in the evaluation compared here ({benchmark}, {source})</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} 不在此处比较的评测中（{benchmark}，{source}）</translation>
     </message>
     <message>
         <source>{name} is recommended too</source>
