@@ -73,6 +73,9 @@ class HardwareService(QObject):
     speed_test_ready = Signal(object)  # SpeedProfile, after ``measure_speed`` (bandwidth_ready follows: replan)
     speed_test_progress = Signal(object)  # (fraction, Message) while the speed test runs
     speed_test_failed = Signal(object)  # the exception; plans keep the figures they had
+    # A real run was recorded for calibration (the chat after a reply): predicted speeds may have moved, so pages
+    # showing predictions plan again (the Models page: its picks say "changed because: calibration").
+    calibration_recorded = Signal()
 
     def __init__(
         self,
@@ -127,6 +130,10 @@ class HardwareService(QObject):
     @property
     def snapshot(self) -> HardwareSnapshot | None:
         return self._snapshot
+
+    def note_calibration(self) -> None:
+        """Call on the GUI thread after a calibration record was written."""
+        self.calibration_recorded.emit()
 
     def start(self) -> None:
         """Probe in the background unless a probe already ran or is running."""

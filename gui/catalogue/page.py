@@ -110,6 +110,7 @@ class CatalogueView(QWidget):
         ctx.settings.changed.connect(self._settings_changed)
         ctx.hardware.when_ready(self._hardware_ready)
         ctx.hardware.bandwidth_ready.connect(self._bandwidth_measured)
+        ctx.hardware.calibration_recorded.connect(self.replan)  # a chat's measured speed moved the predictions
         ctx.hardware.probe_failed.connect(self._probe_failed)
         ctx.hardware.start()  # idempotent: one probe for every page
         if not self._applied:

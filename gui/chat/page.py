@@ -976,7 +976,12 @@ class ChatPage(QWidget):
         def record(_control: JobControl) -> object:  # a small JSON file written atomically: off the GUI thread
             return learn_from_summary(planned, params, summary)
 
-        self.calibration_job = self.ctx.background.submit(record, on_error=self._on_calibration_failed)
+        self.calibration_job = self.ctx.background.submit(record, on_result=self._on_calibration_recorded,
+                                                          on_error=self._on_calibration_failed)
+
+    def _on_calibration_recorded(self, run: object) -> None:
+        if run is not None:  # recorded: predictions elsewhere (the Models page) may have moved
+            self.ctx.hardware.note_calibration()
 
     def _on_calibration_failed(self, error: BaseException) -> None:
         # Not recording one run only makes the next prediction less informed; say it without interrupting.

@@ -215,6 +215,16 @@ def test_a_superseded_plan_is_dropped(qtbot: QtBot, app_context: AppContext, tmp
     assert "full_gpu" not in fits and "cpu_only" in fits  # the GPU machine's plans never reached the page
 
 
+def test_a_recorded_calibration_plans_again(qtbot: QtBot, app_context: AppContext) -> None:
+    """A chat reply's measured speed was recorded: the predictions (and the picks built on them) are refreshed."""
+    view = CatalogueView(app_context, downloaded_fn=dict)
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: view.plans_applied == 1, timeout=20_000)
+    with qtbot.waitSignal(view.plans_ready, timeout=20_000):
+        app_context.hardware.note_calibration()
+    assert view.plans_applied == 2
+
+
 def test_language_switch_retranslates_the_pages_without_restart(
     qtbot: QtBot, app_context: AppContext, chinese_ready: Path
 ) -> None:

@@ -544,11 +544,14 @@ def test_plan_drives_the_load_and_measured_speed_is_learned(
         assert report.params[key] == planned.engine_params.to_dict()[key], key
     assert report.params["n_threads"] == 2
     assert report.kv_cache_bytes == planned.memory.kv_cache_bytes  # the plan's KV figure is exact
+    recorded: list[bool] = []
+    page.ctx.hardware.calibration_recorded.connect(lambda: recorded.append(True))
     type_and_send(qtbot, page, "hello")
     done = finish(qtbot, page)
     assert done.summary is not None and done.summary.tokens == 64
     assert "measured:" in page.panel.memory_bar._speed.text()
     assert page.calibration_job is not None and page.calibration_job.wait()  # the record's background job ended
+    qtbot.waitUntil(lambda: recorded == [True], timeout=10_000)  # pages showing predictions hear of it
     calibration = paths.data_dir() / "calibration.json"
     records = json.loads(calibration.read_text())["records"]
     assert records[-1]["measured_decode"] == pytest.approx(done.summary.decode_tokens_per_s)
