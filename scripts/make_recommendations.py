@@ -18,11 +18,13 @@ import tempfile
 from pathlib import Path
 
 from modelnest.core.catalogue import bundled_catalogue
+from modelnest.core.catalogue.quality import MIN_COMPARED
 from modelnest.core.catalogue.recommend import (
     ANSWER_TOKENS,
     DEFAULT_MIN_TPS,
     THINKING_TOKENS,
     USES,
+    Pick,
     headline,
     plan_all,
     recommend,
@@ -42,8 +44,8 @@ OUTPUT = ROOT / "docs" / "recommendations.md"
 # recommend something unreasonable.
 TIERS: tuple[tuple[str, str, tuple[float, float]], ...] = (
     ("Integrated-GPU laptop", "intel_igpu_laptop", (1, 8)),
-    ("4-8 GB graphics card", "optimus_rtx3050_laptop", (3, 9)),
-    ("4-8 GB graphics card", "gtx1660_desktop", (3, 9)),
+    ("4-8 GB graphics card", "optimus_rtx3050_laptop", (3, 10)),
+    ("4-8 GB graphics card", "gtx1660_desktop", (3, 10)),
     ("8-16 GB graphics card", "rtx3060_desktop", (7, 15)),
     ("Apple M, 8-64 GB", "m1pro_16gb", (7, 15)),
     ("Apple M, 8-64 GB", "m2max_64gb", (7, 33)),
@@ -59,6 +61,11 @@ def _size(n_params: int) -> str:
     return f"{n_params / 1e9:.1f}B"
 
 
+def _pick_size(p: Pick) -> str:
+    """"8.0B", or for a MoE "30.5B, 3.3B active"."""
+    return f"{_size(p.n_params)}, {_size(p.active_params)} active" if p.is_moe else _size(p.n_params)
+
+
 def build() -> str:
     catalogue = bundled_catalogue()
     lines = [
@@ -72,9 +79,21 @@ def build() -> str:
         "the best "
         "published score for the use after the quantization's measured loss; one file per model, best first. A model "
         f"that thinks before answering must reach the threshold on the answer: its {THINKING_TOKENS} thinking tokens "
-        f"count as time before a typical {ANSWER_TOKENS}-token answer (except for the reasoning use). Scores are "
-        "compared on one benchmark, the one most candidates publish; a model without a published figure is not "
-        "ranked. Figures and their sources: `resources/catalogue/quality.json`.",
+        f"count as time before a typical {ANSWER_TOKENS}-token answer (except for the reasoning use; "
+        f"{THINKING_TOKENS} is a stated assumption, not a measurement).",
+        "",
+        "Scores are compared like with like: on **one evaluation**, the same benchmark from the same source (one "
+        "lab's table, one harness). Per use the benchmarks are tried in a stated order (chat: MMLU-Pro, MMLU-Redux, "
+        "MMLU; coding: LiveCodeBench, HumanEval, MBPP; Chinese: C-Eval, CMMLU; reasoning: GPQA-Diamond, MATH-500, "
+        f"AIME24, GPQA, MATH, GSM8K); the first that one source publishes for at least {MIN_COMPARED} of the "
+        "fast-enough candidates (or for as many as the widest source covers) is used, from the source covering most "
+        "of them (when no source covers two, the largest candidate's). A model that evaluation does not cover is "
+        "not ranked, whatever other figures it has: nothing is "
+        "estimated. Figures and their sources: `resources/catalogue/quality.json`.",
+        "",
+        "\"Runs comfortably\" is the fast-enough model with the most **active** parameters (what a token multiplies: "
+        "a MoE counts only the experts it uses, so a 21B-A3B MoE counts as 3B); \"largest it can load\" is by total "
+        "parameters (memory).",
         "",
         "Speeds here are **predictions from the tables** (no speed test, no calibration: the machines are recordings, "
         "not this computer). On a real computer the app measures and calibrates, and its picks can differ.",
@@ -94,7 +113,7 @@ def build() -> str:
             head = headline(catalogue, hw, calibration=calibration, profile=None, plans=plans)
             if head.comfortable is not None:
                 c = head.comfortable
-                lines.append(f"- Runs comfortably: **{c.name}** ({_size(c.n_params)}) {c.quant}, "
+                lines.append(f"- Runs comfortably: **{c.name}** ({_pick_size(c)}) {c.quant}, "
                              f"{format_tokens_per_s(c.decode_low, c.decode_high)} predicted")
             else:
                 lines.append(f"- Runs comfortably: nothing reaches {DEFAULT_MIN_TPS:g} t/s")
@@ -107,9 +126,11 @@ def build() -> str:
                 recs = recommend(catalogue, hw, use=use, calibration=calibration, profile=None, plans=plans)
                 if not recs.picks:
                     lines.append(f"| {use} | no published figure reaches the threshold | | | | |")
+                elif recs.source:
+                    lines.append(f"| | compared on {recs.benchmark} from `{recs.source}` | | | | |")
                 for i, p in enumerate(recs.picks):
                     label = f"{use}" if i == 0 else ""
-                    lines.append(f"| {label} | {i + 1}. {p.name} (`{p.model_id}`) | {_size(p.n_params)} | {p.quant} | "
+                    lines.append(f"| {label} | {i + 1}. {p.name} (`{p.model_id}`) | {_pick_size(p)} | {p.quant} | "
                                  f"{p.why} | {p.why_not_bigger or ''} |")
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"

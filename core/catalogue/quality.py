@@ -5,8 +5,18 @@ or a public leaderboard, each with its benchmark name and where it was published
 model without a published figure for a use has none, and the recommender says "no published figure" instead of
 ranking it by an invented one.
 
-Scales are never mixed: a score is always a (benchmark, value) pair, and two models are compared only on the same
-benchmark (``comparison_benchmark`` picks, for a set of candidates, the benchmark most of them publish).
+Scales are never mixed: a score is always a (benchmark, value, source) triple, and two models are compared only on
+one **evaluation**: the same benchmark from the same source (one lab's table, one harness, one setting). The same
+benchmark name from two sources is not comparable (Llama 3.1 8B's MMLU-Pro is 44.0 in the Phi-4-mini card and 48.3
+in Meta's and Qwen's tables). ``comparison_evaluation`` picks it for a set of candidates by the stated rule:
+
+1. The use's benchmarks in their order of preference (BENCHMARKS: the harder, less saturated one first).
+2. The first benchmark that one source publishes for at least ``MIN_COMPARED`` of the candidates (or, when no
+   evaluation covers that many, for as many as the widest evaluation covers) is used, from the source that covers
+   the most candidates (ties: the source id, so the choice is deterministic).
+3. When no evaluation covers two candidates (nothing can be compared), the evaluation of the largest candidate
+   with a figure is used: without a comparison, the bigger model of its class is the one an experienced user picks.
+4. A candidate that evaluation does not cover is not ranked (the recommender says so); nothing is estimated.
 
 Quantization loss comes from llama.cpp's own measurement (the perplexity increase over the 16-bit weights of
 Llama-3-8B that ``llama-quantize --help`` prints for each type, tools/quantize/quantize.cpp). The stated rule that
@@ -20,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -30,12 +41,14 @@ from modelnest.core.messages import Message, msg
 
 __all__ = [
     "BENCHMARKS",
+    "MIN_COMPARED",
     "FIELDS",
     "USE_FIELD",
     "Figure",
     "QualityTable",
     "QuantLoss",
     "comparison_benchmark",
+    "comparison_evaluation",
     "load_quality",
 ]
 
@@ -47,8 +60,10 @@ BENCHMARKS: dict[str, tuple[str, ...]] = {
     "general": ("MMLU-Pro", "MMLU-Redux", "MMLU"),
     "coding": ("LiveCodeBench", "HumanEval", "MBPP"),
     "chinese": ("C-Eval", "CMMLU"),
-    "reasoning": ("GPQA-Diamond", "MATH-500", "AIME24", "MATH", "GSM8K"),
+    "reasoning": ("GPQA-Diamond", "MATH-500", "AIME24", "GPQA", "MATH", "GSM8K"),
 }
+# An evaluation is preferred for its benchmark only when it compares at least this many candidates (three picks).
+MIN_COMPARED = 3
 
 
 @dataclass(frozen=True)
@@ -60,6 +75,7 @@ class Figure:
     source_kind: str  # "model card", "technical report", "leaderboard", "blog"
     url: str
     setting: str = ""  # how it was run when the source says (e.g. "0-shot CoT"), shown in the detail
+    source: str = ""  # the source's id in quality.json: figures are comparable only within one (benchmark, source)
 
     @property
     def label(self) -> Message:
@@ -71,6 +87,8 @@ class Figure:
             return msg("{benchmark}, technical report", benchmark=self.benchmark)
         if self.source_kind == "leaderboard":
             return msg("{benchmark}, leaderboard", benchmark=self.benchmark)
+        if self.source_kind == "blog":
+            return msg("{benchmark}, developer's blog", benchmark=self.benchmark)
         return msg("{benchmark}, {source}", benchmark=self.benchmark, source=self.source_kind)
 
 
@@ -103,8 +121,10 @@ class QualityTable:
     def figures_for(self, model_id: str, field: str) -> tuple[Figure, ...]:
         return self.figures.get(model_id, {}).get(field, ())
 
-    def figure(self, model_id: str, field: str, benchmark: str) -> Figure | None:
-        return next((f for f in self.figures_for(model_id, field) if f.benchmark == benchmark), None)
+    def figure(self, model_id: str, field: str, benchmark: str, source: str | None = None) -> Figure | None:
+        """The model's figure on ``benchmark`` (from ``source`` when given; else its first source in the file)."""
+        return next((f for f in self.figures_for(model_id, field)
+                     if f.benchmark == benchmark and (source is None or f.source == source)), None)
 
     def thinks(self, model_id: str) -> bool:
         return model_id in self.thinking
@@ -118,12 +138,35 @@ class QualityTable:
         return self.quant_losses.get(info.name) if info else None
 
 
+def comparison_evaluation(table: QualityTable, model_ids: list[str], field: str,
+                          sizes: Mapping[str, int] | None = None) -> tuple[str, str] | None:
+    """(benchmark, source id) to compare these models on, by the rule in the module docstring; None when none of
+    them has any figure for the field. ``sizes`` (parameters per model id) decides rule 3."""
+    coverage: dict[tuple[str, str], int] = {}
+    for m in set(model_ids):
+        for f in table.figures_for(m, field):
+            coverage[(f.benchmark, f.source)] = coverage.get((f.benchmark, f.source), 0) + 1
+    if not coverage:
+        return None
+    if max(coverage.values()) < 2 and sizes:
+        published = [m for m in set(model_ids) if table.figures_for(m, field)]
+        largest = max(published, key=lambda m: (sizes.get(m, 0), m))
+        covering = {key for key in coverage if table.figure(largest, field, key[0], key[1])}
+        bench, src = min(covering, key=lambda k: (BENCHMARKS[field].index(k[0]), k[1]))
+        return bench, src
+    need = min(MIN_COMPARED, max(coverage.values()))
+    for bench in BENCHMARKS[field]:
+        sources = [(n, src) for (b, src), n in coverage.items() if b == bench and n >= need]
+        if sources:
+            _n, src = min(sources, key=lambda t: (-t[0], t[1]))
+            return bench, src
+    return None  # unreachable: the widest evaluation reaches `need`
+
+
 def comparison_benchmark(table: QualityTable, model_ids: list[str], field: str) -> str | None:
-    """The benchmark to compare these models on: the one most of them publish (ties: BENCHMARKS' order).
-    None when none of them publishes any accepted benchmark for the field."""
-    counts = {b: sum(1 for m in model_ids if table.figure(m, field, b)) for b in BENCHMARKS[field]}
-    best = max(BENCHMARKS[field], key=lambda b: (counts[b], -BENCHMARKS[field].index(b)))
-    return best if counts[best] else None
+    """The benchmark of ``comparison_evaluation`` (for faces that show one benchmark name)."""
+    chosen = comparison_evaluation(table, model_ids, field)
+    return chosen[0] if chosen else None
 
 
 def parse_quality(doc: Any) -> QualityTable:
@@ -141,7 +184,7 @@ def parse_quality(doc: Any) -> QualityTable:
                 if row["benchmark"] not in BENCHMARKS[field]:
                     raise ValueError(f"quality.json: {model_id} {field}: unknown benchmark {row['benchmark']!r}")
                 rows.append(Figure(str(row["benchmark"]), float(row["score"]), str(src["kind"]), str(src["url"]),
-                                   str(row.get("setting", ""))))
+                                   str(row.get("setting", "")), str(row["source"])))
             if rows:
                 per_field[field] = tuple(rows)
         figures[model_id] = per_field

@@ -9,12 +9,21 @@ The rule (the GUI and the CLI quote it; docs/recommendations.md applies it to re
    before the ANSWER_TOKENS of a typical answer. For every use except "reasoning" it must reach ``min_tps`` on
    the answer itself: lower speed x ANSWER_TOKENS / (ANSWER_TOKENS + THINKING_TOKENS) >= min_tps. (For
    "reasoning" the user asked for the thinking; its time to answer is still shown.)
-3. Quality is the use's published score (quality.py: general for chat, coding, Chinese, reasoning) on ONE
-   benchmark, the one most candidates publish, after the quantization's measured loss (quality.py's stated
-   rule). A candidate without a published figure on that benchmark is not ranked at all ("no published figure").
+3. Quality is the use's published score (quality.py: general for chat, coding, Chinese, reasoning) in ONE
+   evaluation, the same benchmark from the same source for every candidate (quality.comparison_evaluation: the
+   use's most preferred benchmark that one source publishes for at least three of the fast-enough candidates,
+   from the source covering most of them; when no source covers two, the largest candidate's), after the
+   quantization's measured loss (quality.py's stated rule). A
+   candidate that evaluation does not cover is not ranked at all, whatever other figures it has.
 4. Best first by expected quality, then by the lower predicted speed, then by model id and quantization (a full
    order, so the same inputs always give the same picks); one file per model (its best quantization), at most
    three models.
+
+The headline's "runs comfortably" is the fast-enough model with the most **active** parameters (those a token
+multiplies: all of a dense model's, the routed experts in use of a MoE's; core/catalogue/shape.py). That is what
+decides speed and what people mean by "this computer runs 8B models"; ranking by total parameters made a 21B-A3B
+MoE "the biggest it runs comfortably" on machines that run no dense model above 4B. A MoE is named with its
+active size ("ERNIE 4.5 21B-A3B (MoE), 3B active"). "Largest it can load" stays by total parameters: memory.
 
 ``Recommendations.inputs`` holds a digest of each input (hardware, calibration with the speed test, catalogue,
 settings, quality figures) so a face can say what changed when the picks change.
@@ -34,10 +43,11 @@ from modelnest.core.catalogue.quality import (
     USE_FIELD,
     Figure,
     QualityTable,
-    comparison_benchmark,
+    comparison_evaluation,
     load_quality,
 )
 from modelnest.core.catalogue.quants import quant_rank
+from modelnest.core.catalogue.shape import active_parameters, parameter_count
 from modelnest.core.messages import Message, msg
 from modelnest.core.plan.calibration import SPEED_MODEL_VERSION, Calibration, machine_id
 from modelnest.core.plan.fit import CPU_ONLY, FULL_GPU, PARTIAL_GPU, TOO_LARGE
@@ -58,11 +68,13 @@ __all__ = [
     "USES",
     "Headline",
     "Pick",
+    "active_params",
     "Recommendations",
     "headline",
     "headline_text",
     "plan_all",
     "recommend",
+    "size_label_of",
 ]
 
 USES = ("chat", "coding", "chinese", "reasoning")
@@ -98,6 +110,11 @@ class Pick:
     source_url: str | None = None
     thinks: bool = False
     n_params: int = 0
+    active_params: int = 0  # parameters a token multiplies (= n_params for a dense model)
+
+    @property
+    def is_moe(self) -> bool:
+        return 0 < self.active_params < self.n_params
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -126,6 +143,7 @@ class Recommendations:
     picks: tuple[Pick, ...]  # best first, at most 3
     inputs: dict[str, str]  # digest per input: hardware, calibration, catalogue, settings, quality
     benchmark: str | None = None  # what the picks were compared on (None: no candidate publishes a figure)
+    source: str | None = None  # whose table that benchmark comes from (quality.json source id)
 
     def changed_inputs(self, previous: Mapping[str, str] | None) -> list[str]:
         """Names of the inputs whose digest differs from ``previous`` (all of them without one), in a fixed order."""
@@ -264,10 +282,13 @@ def _fast_enough(o: _Option, use: str, min_tps: float) -> bool:
     return (o.low if use == "reasoning" else o.answer_tps) >= min_tps
 
 
-def _quality(o: _Option, table: QualityTable, field: str, benchmark: str | None) -> tuple[float, Figure] | None:
-    if benchmark is None:
+Evaluation = tuple[str, str] | None  # (benchmark, source id) the candidates are compared on
+
+
+def _quality(o: _Option, table: QualityTable, field: str, evaluation: Evaluation) -> tuple[float, Figure] | None:
+    if evaluation is None:
         return None
-    fig = table.figure(o.model.id, field, benchmark)
+    fig = table.figure(o.model.id, field, evaluation[0], evaluation[1])
     loss = table.quant_loss(o.quant)
     if fig is None or loss is None:
         return None  # no published figure, or no measured loss for this type: never ranked by an invented one
@@ -308,7 +329,18 @@ def _pick(o: _Option, quality: tuple[float, Figure] | None, why_not: Message | N
         quality_source=quality[1].label if quality else None, why=_why(o, quality), why_not_bigger=why_not,
         benchmark=quality[1].benchmark if quality else None, published_score=quality[1].score if quality else None,
         source_url=quality[1].url if quality else None, thinks=o.thinks, n_params=o.model.n_params,
+        active_params=active_params(o.model),
     )
+
+
+def active_params(model: CatalogueModel) -> int:
+    """The model's parameters a token multiplies: all of a dense model's; a MoE's catalogue total scaled by the
+    active share its shape implies (shape.active_parameters / parameter_count), so it agrees with n_params."""
+    a = model.architecture
+    if not a.is_moe:
+        return model.n_params
+    total = parameter_count(a)
+    return round(model.n_params * active_parameters(a) / total) if total > 0 else model.n_params
 
 
 def _next_bigger(catalogue: Catalogue, model: CatalogueModel) -> CatalogueModel | None:
@@ -318,7 +350,7 @@ def _next_bigger(catalogue: Catalogue, model: CatalogueModel) -> CatalogueModel 
 
 def _why_not_bigger(
     catalogue: Catalogue, model: CatalogueModel, by_model: Mapping[str, list[_Option]], use: str, min_tps: float,
-    table: QualityTable, field: str, benchmark: str | None, chosen: set[str],
+    table: QualityTable, field: str, evaluation: Evaluation, chosen: set[str],
 ) -> Message | None:
     bigger = _next_bigger(catalogue, model)
     if bigger is None:
@@ -336,9 +368,13 @@ def _why_not_bigger(
         return msg("{name} would run at {speed} ({quant})", name=name, speed=_speed(best), quant=best.quant)
     if bigger.id in chosen:
         return msg("{name} is recommended too", name=name)
-    scored = [(q, o) for o in fast if (q := _quality(o, table, field, benchmark)) is not None]
+    scored = [(q, o) for o in fast if (q := _quality(o, table, field, evaluation)) is not None]
     if not scored:
-        return msg("{name} has no published {benchmark} figure", name=name, benchmark=benchmark or field)
+        if evaluation is not None and table.figures_for(bigger.id, field):
+            return msg("{name} is not in the evaluation compared here ({benchmark}, {source})", name=name,
+                       benchmark=evaluation[0], source=evaluation[1])
+        return msg("{name} has no published {benchmark} figure", name=name,
+                   benchmark=evaluation[0] if evaluation else field)
     (score, fig), _o = max(scored, key=lambda t: (t[0][0], t[1].low))
     return msg("{name} scores lower: {score} ({source}) at the quantizations that run fast enough", name=name,
                score=f"{score:.0f}", source=fig.label)
@@ -384,10 +420,11 @@ def recommend(
     for o in options:
         by_model.setdefault(o.model.id, []).append(o)
     fast = [o for o in options if _fast_enough(o, use, min_tps)]
-    benchmark = comparison_benchmark(table, sorted({o.model.id for o in fast}), field)
+    evaluation = comparison_evaluation(table, sorted({o.model.id for o in fast}), field,
+                                       {o.model.id: o.model.n_params for o in fast})
     best_per_model: dict[str, tuple[tuple[float, float, int, str], _Option, tuple[float, Figure]]] = {}
     for o in fast:
-        q = _quality(o, table, field, benchmark)
+        q = _quality(o, table, field, evaluation)
         if q is None:
             continue
         key = (q[0], o.low, quant_rank(o.quant), o.quant)
@@ -397,11 +434,11 @@ def recommend(
     ranked = sorted(best_per_model.values(), key=lambda t: (-t[0][0], -t[0][1], t[1].model.id, t[1].quant))[:3]
     chosen = {t[1].model.id for t in ranked}
     picks = tuple(
-        _pick(o, q, _why_not_bigger(catalogue, o.model, by_model, use, min_tps, table, field, benchmark, chosen))
+        _pick(o, q, _why_not_bigger(catalogue, o.model, by_model, use, min_tps, table, field, evaluation, chosen))
         for _key, o, q in ranked
     )
     return Recommendations(use, float(min_tps), picks, _inputs(catalogue, hw, cal, prof, table, use, min_tps),
-                           benchmark)
+                           evaluation[0] if evaluation else None, evaluation[1] if evaluation else None)
 
 
 def headline(
@@ -416,9 +453,10 @@ def headline(
 ) -> Headline:
     """What this computer runs comfortably and the largest it can load at all, from the planner.
 
-    comfortable: the model with the most parameters that has a file of at least HEADLINE_MIN_QUANT reaching
-    ``min_tps`` (a thinking model on its answer, as for chat); its best such file. largest: the model with the most
-    parameters that fits at all; its best-quality file that fits."""
+    comfortable: the model with the most active parameters (module docstring: a MoE counts the experts a token
+    uses) that has a file of at least HEADLINE_MIN_QUANT reaching ``min_tps`` (a thinking model on its answer, as
+    for chat); its best such file. largest: the model with the most total parameters that fits at all; its
+    best-quality file that fits."""
     table = quality or load_quality()
     all_plans = plan_all(catalogue, hardware, calibration=calibration, profile=profile, plans=plans)
     options = _options(catalogue, all_plans, table)
@@ -427,8 +465,11 @@ def headline(
     def size_key(o: _Option) -> tuple[int, int, float, str, str]:
         return (o.model.n_params, quant_rank(o.quant), o.low, o.model.id, o.quant)
 
+    def compute_key(o: _Option) -> tuple[int, int, int, float, str, str]:
+        return (active_params(o.model), o.model.n_params, quant_rank(o.quant), o.low, o.model.id, o.quant)
+
     comfy = [o for o in options if quant_rank(o.quant) >= floor and _fast_enough(o, "chat", min_tps)]
-    best_comfy = max(comfy, key=size_key) if comfy else None
+    best_comfy = max(comfy, key=compute_key) if comfy else None
     best_any = max(options, key=size_key) if options else None
 
     def as_pick(o: _Option | None) -> Pick | None:
@@ -453,8 +494,13 @@ def headline_text(h: Headline, min_tps: float = DEFAULT_MIN_TPS) -> Message:
     """The headline in one translatable line (the probe CLI prints it; the hardware card may show it)."""
     if h.comfortable is not None:
         c = h.comfortable
-        comfortable = msg("runs {name} {quant} comfortably, {speed} predicted", name=c.name, quant=c.quant,
-                          speed=format_tokens_per_s(c.decode_low, c.decode_high))
+        if c.is_moe:
+            comfortable = msg("runs {name}, {active} active, {quant} comfortably, {speed} predicted", name=c.name,
+                              active=size_label_of(c.active_params), quant=c.quant,
+                              speed=format_tokens_per_s(c.decode_low, c.decode_high))
+        else:
+            comfortable = msg("runs {name} {quant} comfortably, {speed} predicted", name=c.name, quant=c.quant,
+                              speed=format_tokens_per_s(c.decode_low, c.decode_high))
     else:
         comfortable = msg("no catalogue model reaches {tps} t/s here", tps=f"{min_tps:g}")
     if h.largest is None:
@@ -466,4 +512,9 @@ def headline_text(h: Headline, min_tps: float = DEFAULT_MIN_TPS) -> Message:
 
 def size_label(pick: Pick) -> str:
     """"8B": a model's size as a headline names it."""
-    return format_params(pick.n_params).replace(".0B", "B")
+    return size_label_of(pick.n_params)
+
+
+def size_label_of(n_params: int) -> str:
+    """"8B", "3.3B": a parameter count as a headline names it."""
+    return format_params(n_params).replace(".0B", "B")

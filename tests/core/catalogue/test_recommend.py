@@ -10,12 +10,16 @@ from typing import Any
 import pytest
 
 from modelnest.core.catalogue import bundled_catalogue
-from modelnest.core.catalogue.quality import load_quality, parse_quality
+from modelnest.core.catalogue.quality import comparison_evaluation, load_quality, parse_quality
+from modelnest.core.catalogue.quants import quant_rank
 from modelnest.core.catalogue.recommend import (
     ANSWER_TOKENS,
     THINKING_TOKENS,
     Recommendations,
+    active_params,
     headline,
+    headline_text,
+    plan_all,
     recommend,
 )
 from modelnest.core.chat.settings import ChatSettings
@@ -108,10 +112,40 @@ def test_a_model_without_a_published_figure_is_never_ranked(tmp_path: Path) -> N
     del doc["models"][top]  # its figures withdrawn: it must drop out, not keep a guessed score
     without = run(hw, tmp_path, quality=parse_quality(doc))
     assert top not in {p.model_id for p in without.picks}
-    # Models the catalogue has but quality.json has no figure for (e.g. Qwen2.5 14B) run fast on this card and
-    # would win on size alone; they are named as "no published figure", never picked.
-    assert "qwen2.5-14b-instruct" not in {p.model_id for p in recs.picks}
-    assert any("no published" in str(p.why_not_bigger) for p in recs.picks)
+    # Models the catalogue has but quality.json has no figure for (Qwen2.5 Coder 14B, Gemma 3 12B, Mistral Nemo) run
+    # fast on this card and would win on size alone; they are never picked.
+    table = load_quality()
+    for unpublished in ("qwen2.5-coder-14b-instruct", "gemma-3-12b-it", "mistral-nemo-instruct-2407"):
+        assert not any(table.figures_for(unpublished, f) for f in ("general", "coding", "chinese", "reasoning"))
+        assert unpublished not in {p.model_id for p in recs.picks}
+
+
+def test_picks_are_compared_within_one_evaluation(tmp_path: Path) -> None:
+    """Like with like: every pick's figure is the same benchmark from the same source."""
+    table = load_quality()
+    for name in ("rtx3060_desktop", "rtx4090_desktop", "cpu_2core_24gb_vm"):
+        for use in ("chat", "coding", "reasoning"):
+            recs = run(machine(name, tmp_path), tmp_path, use=use)
+            assert recs.picks and recs.source is not None, (name, use)
+            field = {"chat": "general"}.get(use, use)
+            for p in recs.picks:
+                fig = table.figure(p.model_id, field, str(recs.benchmark), recs.source)
+                assert fig is not None and fig.score == p.published_score and fig.url == p.source_url
+
+
+def test_the_same_benchmark_from_another_source_is_not_comparable() -> None:
+    doc = json.loads((resources.files("modelnest.resources") / "catalogue" / "quality.json").read_text("utf-8"))
+    doc["sources"]["other"] = {"kind": "model card", "url": "https://example.invalid/card", "what": "test"}
+    # Qwen2.5 32B's MMLU-Pro from another harness, far above every figure in the Qwen blog's table.
+    doc["models"]["qwen2.5-32b-instruct"]["general"] = [{"benchmark": "MMLU-Pro", "score": 99.0, "source": "other"}]
+    table = parse_quality(doc)
+    ids = ["qwen2.5-7b-instruct", "qwen2.5-14b-instruct", "gemma-2-9b-it", "qwen2.5-32b-instruct"]
+    assert comparison_evaluation(table, ids, "general") == ("MMLU-Pro", "qwen25-blog")
+    assert table.figure("qwen2.5-32b-instruct", "general", "MMLU-Pro", "qwen25-blog") is None
+    # Fewer than three candidates in any one table: the widest one is used.
+    assert comparison_evaluation(table, ["internlm2.5-7b-chat", "yi-1.5-9b-chat"], "chinese") == (
+        "CMMLU", "internlm25-card")
+    assert comparison_evaluation(table, ["qwen2.5-coder-7b-instruct"], "coding") is None
 
 
 def test_headline_is_from_the_planner(tmp_path: Path) -> None:
@@ -125,6 +159,28 @@ def test_headline_is_from_the_planner(tmp_path: Path) -> None:
     fast = headline(bundled_catalogue(), machine("rtx4090_desktop", tmp_path), profile=None,
                     calibration=Calibration(tmp_path / "c.json"))
     assert fast.comfortable is not None and fast.comfortable.n_params > slow.comfortable.n_params
+
+
+def test_the_headline_ranks_by_active_parameters_and_names_a_moe_as_such(tmp_path: Path) -> None:
+    """A 21B-A3B MoE is not "the biggest this runs comfortably" where no dense model above 4B runs fast."""
+    catalogue = bundled_catalogue()
+    for name in RECORDED:
+        h = headline(catalogue, machine(name, tmp_path), profile=None, calibration=Calibration(tmp_path / "c.json"))
+        assert h.comfortable is not None and h.comfortable.active_params > 0
+        plans = plan_all(catalogue, machine(name, tmp_path / "p"), calibration=Calibration(tmp_path / "c.json"),
+                         profile=None)
+        # No fast-enough file at Q4_K_M or better has more active parameters than the comfortable pick.
+        for (mid, _q), plan in plans.items():
+            model = catalogue.get(mid)
+            if plan is None or plan.fit == "too_large" or plan.decode_low is None or model is None:
+                continue
+            if plan.decode_low >= 10.0 and quant_rank(_q) >= quant_rank("Q4_K_M") and not load_quality().thinks(mid):
+                assert active_params(model) <= h.comfortable.active_params, (name, mid)
+        text = str(headline_text(h))
+        if h.comfortable.is_moe:
+            assert "active" in text
+    ernie = catalogue.get("ernie-4.5-21b-a3b")
+    assert ernie is not None and 2.5e9 < active_params(ernie) < 3.5e9 < ernie.n_params
 
 
 def test_recommend_settings_are_validated() -> None:
