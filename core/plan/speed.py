@@ -296,7 +296,13 @@ def predict(
     notes: list[Text] = []
 
     gpu_gb_s = 0.0
-    if n_gpu:
+    gpu_measured = profile.gpu_rates(gpu, backend) if profile is not None and n_gpu else None
+    if gpu_measured is not None:  # the speed test's GPU pass ran on this GPU: its per-type rates, not a table
+        gpu_gb_s = max(gpu_measured.read_gb_s.values())
+        kinds.append("measured")
+        bases.append(msg("{gpu} measured on this computer (speed test of {date})", gpu=gpu_measured.name,
+                         date=profile.date if profile is not None else ""))
+    elif n_gpu:
         if gpu is not None:
             gpu_gb_s, gpu_basis, gpu_kind = gpu_bandwidth(gpu, hw)
         elif gpu_bandwidth_gb_s:
@@ -318,13 +324,24 @@ def predict(
     cpu_bytes = 0.0
     pre_cpu = pre_gpu = 0.0  # seconds per prompt token
     gpu_flops = gpu_gb_s * GPU_PREFILL_GFLOPS_PER_GBS * GB
+
+    def gpu_read_s(read_bytes: float, type_name: str) -> float:
+        if gpu_measured is not None:
+            return read_bytes / (type_rate(gpu_measured.read_gb_s, type_name) * GB)
+        return read_bytes / gpu_eff
+
+    def gpu_compute_s(weights: float, type_name: str) -> float:
+        if gpu_measured is not None:
+            return 2 * weights / (type_flops(gpu_measured.prefill_gflops, type_name) * GB)
+        return 2 * weights / gpu_flops
+
     for r in tensor_reads(spec):
         on_gpu = (r.layer >= gpu_start) if r.layer >= 0 else output_on_gpu
         if r.expert and r.layer < cpu_experts_below:
             on_gpu = False
         if on_gpu:
-            t_gpu += r.read_bytes / gpu_eff
-            pre_gpu += 2 * r.weights / gpu_flops if r.layer >= 0 else 0.0
+            t_gpu += gpu_read_s(r.read_bytes, r.type_name)
+            pre_gpu += gpu_compute_s(r.weights, r.type_name) if r.layer >= 0 else 0.0
         else:
             t_cpu_reads += r.read_bytes / (type_rate(cpu.read_gb_s, r.type_name) * GB)
             cpu_bytes += r.read_bytes
@@ -338,8 +355,8 @@ def predict(
         attn_flops = attention_flops(spec, il, fill)
         on_gpu = il >= gpu_start and params.offload_kqv
         if on_gpu:
-            t_gpu += kv_read / gpu_eff
-            pre_gpu += attn_flops / 2 / gpu_flops
+            t_gpu += gpu_read_s(kv_read, kv_type)
+            pre_gpu += gpu_compute_s(attn_flops / 4, "F16")  # attn_flops / 2 in prefill, at 2 flops per weight
         else:
             t_cpu_attn += max(kv_read / (type_rate(cpu.read_gb_s, kv_type) * GB), attn_flops / (cpu.attn_gflops * GB))
             cpu_bytes += kv_read
@@ -352,7 +369,12 @@ def predict(
     # The CPU cannot read what does not fit in its cache faster than its memory delivers it.
     t_cpu_memory = max(0.0, cpu_bytes - cpu.cache_bytes) / (cpu.memory_gb_s * GB)
     t_cpu = max(t_cpu_reads, t_cpu_memory) if cpu_bytes else 0.0
-    t_fixed = cpu.fixed_s + spec.n_vocab * cpu.per_vocab_s + n_layer * cpu.per_layer_s
+    if gpu_measured is not None:  # launches per GPU layer as measured there; sampling stays on the CPU
+        gpu_layers = max(0, n_layer - gpu_start)
+        t_fixed = (max(cpu.fixed_s, gpu_measured.fixed_s) + spec.n_vocab * cpu.per_vocab_s
+                   + (n_layer - gpu_layers) * cpu.per_layer_s + gpu_layers * gpu_measured.per_layer_s)
+    else:
+        t_fixed = cpu.fixed_s + spec.n_vocab * cpu.per_vocab_s + n_layer * cpu.per_layer_s
     decode = 1.0 / (t_cpu + t_gpu + t_fixed)
     prefill = 1.0 / max(1e-9, pre_cpu + pre_gpu)
 

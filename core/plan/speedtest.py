@@ -30,14 +30,14 @@ from modelnest.core.atomic import update_json_object
 from modelnest.core.engine.client import EngineClient, TokenEvent
 from modelnest.core.engine.params import EngineParams, GenerationSummary, SamplingParams
 from modelnest.core.gguf.types import TYPE_BY_NAME
-from modelnest.core.hardware import HardwareSnapshot
+from modelnest.core.hardware import GpuInfo, HardwareSnapshot
 from modelnest.core.hardware.bandwidth import last_level_cache_bytes, machine_fingerprint, measure_ram_bandwidth
 from modelnest.core.messages import Message, msg
 from modelnest.core.plan.speed import MEASURED_TYPES, DeviceRates
 from modelnest.core.plan.synthetic import SyntheticShape, tensor_list, write_model
 
 CACHE_FILE = "speed_test.json"
-PROFILE_VERSION = 2  # bumped when what the test measures changes: older results are measured again
+PROFILE_VERSION = 3  # bumped when what the test measures changes: older results are measured again (3: the GPU)
 MEMORY_EFFICIENCY = 0.85  # llama.cpp's weight reads reach about this share of a STREAM copy
 # The models: a tiny one for the fixed cost (weights negligible), its variants with many layers and a large
 # vocabulary, and one per tensor type, small enough to write and load in a fraction of a second.
@@ -51,8 +51,40 @@ MOE = SyntheticShape(arch="qwen3moe", n_layer=2, n_embd=768, n_head=12, n_head_k
                      n_expert=8, n_expert_used=2, n_ff_exp=768, name="speedtest-moe")
 PREFILL_TOKENS = 128
 LONG_FILL = 384  # the attention measurement: a prompt this long, then decode over it
+# The GPU pass (a usable GPU and a GPU build): a GPU reads small models faster than it starts a token, so its
+# typed model is larger (about 200 MB in Q4_K, 700 MB in F16: seconds to write, fits any GPU llama.cpp can use),
+# measured in the three families every quantization mix is made of; other types follow by bits per weight.
+GPU_TYPES = ("Q4_K", "Q8_0", "F16")
+GPU_TYPED = SyntheticShape(n_layer=8, n_embd=2048, n_head=16, n_head_kv=4, n_ff=5504, n_vocab=512,
+                           name="speedtest-gpu")
+GPU_DECODE_TOKENS = 24
+ALL_LAYERS = 999  # n_gpu_layers: every layer and the output on the GPU
 
 Progress = Callable[[float, Message], None]
+
+
+@dataclass(frozen=True)
+class GpuProfile:
+    """What the speed test measured on one GPU: every layer and the output there, the same models as the CPU's."""
+
+    name: str  # GpuInfo.name of the GPU measured
+    backend: str  # cuda | vulkan | metal | rocm: the build that ran it
+    read_gb_s: dict[str, float]  # effective GB/s of weights per type during decode
+    prefill_gflops: dict[str, float]  # GFLOP/s of batched products per type
+    fixed_s: float  # per token, a one-layer model entirely on the GPU (launches, sampling, the pipe)
+    per_layer_s: float  # each further layer's own cost (kernel launches)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> GpuProfile:
+        profile = cls(str(data["name"]), str(data["backend"]), {str(k): float(v) for k, v in data["read_gb_s"].items()},
+                      {str(k): float(v) for k, v in data["prefill_gflops"].items()}, float(data["fixed_s"]),
+                      float(data["per_layer_s"]))
+        if not profile.read_gb_s or not all(v > 0 for v in profile.read_gb_s.values()):
+            raise ValueError("no GPU read rates")
+        return profile
 
 
 @dataclass
@@ -79,6 +111,18 @@ class SpeedProfile:
     how: str = ""
     version: int = PROFILE_VERSION
     samples: dict[str, Any] = field(default_factory=dict)  # raw timings, for the record
+    # The GPU pass, when there was a usable GPU: GpuProfile.to_dict(); or {"skipped": reason} when it could not run.
+    gpu: dict[str, Any] = field(default_factory=dict)
+
+    def gpu_rates(self, gpu: GpuInfo | None, backend: str) -> GpuProfile | None:
+        """What the GPU pass measured, if it ran on this GPU with this backend (else the tables apply)."""
+        if gpu is None or not self.gpu or "skipped" in self.gpu:
+            return None
+        try:
+            measured = GpuProfile.from_dict(self.gpu)
+        except (KeyError, TypeError, ValueError):
+            return None
+        return measured if measured.name == gpu.name and measured.backend == backend else None
 
     @property
     def date(self) -> str:
@@ -215,13 +259,18 @@ def run_speed_test(
     progress: Progress | None = None,
     engine: EngineClient | None = None,
     store: bool = True,
+    gpu_pass: bool = True,
 ) -> SpeedProfile:
-    """Measure this computer (5-10 s with the defaults on a quiet machine) and cache the result for it."""
+    """Measure this computer (5-10 s with the defaults on a quiet machine, some seconds more with a GPU) and cache
+    the result for it. `gpu_pass`: also measure the GPU the planner would use, through its GPU build."""
     start = time.perf_counter()
     threads = max(1, threads)
     params = EngineParams(n_ctx=512, n_batch=512, n_ubatch=512, n_threads=threads, n_threads_batch=threads,
                           flash_attn=True, use_mmap=True)
-    steps = 5 + len(types)
+    from modelnest.core.plan.planner import choose_gpu  # the planner's own choice of GPU: what plans will use
+
+    gpu = choose_gpu(hw) if gpu_pass else None
+    steps = 5 + len(types) + (3 + len(GPU_TYPES) if gpu else 0)
     done = 0
 
     def step(what: Message) -> None:
@@ -302,6 +351,7 @@ def run_speed_test(
             if own:
                 client.shutdown()
     samples.update({"fixed_s": t_fixed, "layers_s": t_layers, "vocab_s": t_vocab})
+    gpu_result = _gpu_pass(hw, threads, step) if gpu else {}
     cache = last_level_cache_bytes() or 0
     size = 256 * 1024**2
     available = hw.memory.available_bytes or 0
@@ -323,7 +373,7 @@ def run_speed_test(
         fixed_s=fixed, per_vocab_s=per_vocab, per_layer_s=per_layer, memory_gb_s=memory.value,
         memory_how=memory.source, cache_bytes=cache, seconds=round(time.perf_counter() - start, 2),
         attn_gflops=round(attn, 3), attn_prefill_gflops=round(attn_prefill, 3), expert_matrix_s=expert_matrix_s,
-        moe_prefill=round(moe_prefill, 3),
+        moe_prefill=round(moe_prefill, 3), gpu=gpu_result,
         how=(f"synthetic models through the engine at {threads} threads: {decode_tokens} decoded tokens "
              f"(median interval) and a {prefill_tokens}-token prompt per type; {memory.source}"),
         samples=samples,
@@ -331,6 +381,72 @@ def run_speed_test(
     if store:
         store_profile(profile)
     return profile
+
+
+def _gpu_pass(hw: HardwareSnapshot, threads: int, step: Callable[[Message], None]) -> dict[str, Any]:
+    """The GPU the planner would use, measured like the CPU: every layer of the fixed-cost models and of a larger
+    typed model on it, through the GPU build the chat would load. {"skipped": reason} when it cannot run."""
+    from modelnest.core.engine.errors import EngineError
+    from modelnest.core.engine.runtime import select_runtime
+    from modelnest.core.plan.planner import choose_gpu
+
+    gpu = choose_gpu(hw)
+    if gpu is None:
+        return {}
+    backend = (gpu.backend or "vulkan").split("/")[0]
+    runtime = select_runtime(hw.gpus)
+    if runtime.lib_dir is None and runtime.variant != "metal":  # the portable CPU build cannot drive it
+        return {"skipped": str(msg("no GPU build of llama.cpp for {gpu}: {reason}", gpu=gpu.name,
+                                   reason=str(runtime.reason)))}
+    params = EngineParams(n_ctx=512, n_batch=512, n_ubatch=512, n_gpu_layers=ALL_LAYERS, n_threads=threads,
+                          n_threads_batch=threads, flash_attn=True, use_mmap=True)
+    client = EngineClient(hang_timeout=120, runtime=runtime)
+    reads: dict[str, float] = {}
+    flops: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="modelnest-speedtest-gpu-") as tmp:
+
+        def measure(shape: SyntheticShape, type_name: str, prefill: bool) -> tuple[float, float]:
+            path = Path(tmp) / f"{shape.name}-{type_name}.gguf"
+            write_model(path, shape, type_name)
+            report = client.load(path, params)
+            if report.gpu_layers_offloaded < shape.n_layer:
+                raise _NotOnGpu(report.gpu_layers_offloaded)
+            _time_decode(client, 4)  # warm-up: the first tokens allocate and upload
+            t_tok = _time_decode(client, GPU_DECODE_TOKENS, rounds=3)
+            t_pre = _time_prefill(client, PREFILL_TOKENS, "w") if prefill else float("nan")
+            client.unload()
+            path.unlink()
+            return t_tok, t_pre
+
+        try:
+            client.start()
+            t_fixed, _ = measure(FIXED, "F16", False)
+            step(msg("fixed cost per token on the GPU"))
+            t_layers, _ = measure(LAYERS, "F16", False)
+            step(msg("cost per layer on the GPU"))
+            per_layer = max(0.0, (t_layers - t_fixed) / (LAYERS.n_layer - FIXED.n_layer))
+            fixed = max(0.0, t_fixed - FIXED.n_layer * per_layer)
+            base = fixed + GPU_TYPED.n_layer * per_layer
+            for type_name in GPU_TYPES:
+                t_tok, t_pre = measure(GPU_TYPED, type_name, True)
+                read, weights = _weight_bytes(GPU_TYPED, type_name)
+                reads[type_name] = round(read / max(t_tok - base, t_tok * 0.2) / 1e9, 3)
+                flops[type_name] = round(2 * weights / t_pre / 1e9, 3) if t_pre == t_pre else reads[type_name] * 50
+                step(msg("{type} weights on the GPU", type=type_name))
+        except _NotOnGpu as exc:
+            return {"skipped": str(msg("the GPU build loaded only {n} layers on {gpu}", n=exc.layers, gpu=gpu.name))}
+        except (EngineError, OSError) as exc:
+            return {"skipped": str(msg("the GPU could not be measured: {error}", error=str(exc)))}
+        finally:
+            client.shutdown()
+            step(msg("GPU done"))
+    return GpuProfile(gpu.name, backend, reads, flops, fixed, per_layer).to_dict()
+
+
+class _NotOnGpu(Exception):
+    def __init__(self, layers: int) -> None:
+        super().__init__(layers)
+        self.layers = layers
 
 
 def _attention_rates(samples: dict[str, Any], long_fill: dict[str, float], prefill_tokens: int,

@@ -16,7 +16,7 @@ from modelnest.core.gguf import read_file
 from modelnest.core.hardware import HardwareSnapshot, probe
 from modelnest.core.hardware.recorded import load_machine
 from modelnest.core.plan import Calibration, ModelSpec, learn_from_run, plan, predict, speedtest
-from modelnest.core.plan.speedtest import SpeedProfile, cached_profile, decode_interval, run_speed_test
+from modelnest.core.plan.speedtest import GpuProfile, SpeedProfile, cached_profile, decode_interval, run_speed_test
 from modelnest.core.plan.synthetic import SyntheticShape, write_model
 
 MACHINES = Path(__file__).resolve().parents[2] / "data" / "machines"
@@ -158,7 +158,8 @@ def test_the_speed_test_runs_on_this_machine_and_predicts_another_model(tmp_path
     threads = 1  # one thread: a 2-thread decode on a busy shared machine waits for its neighbour's time slice
     with EngineClient(hang_timeout=120) as engine:
         profile = run_speed_test(hw, threads, types=("F16", "Q4_K"), decode_tokens=9, prefill_tokens=32,
-                                 memory_seconds=0.05, engine=engine)
+                                 memory_seconds=0.05, engine=engine, gpu_pass=False)  # GPU pass: tests below
+        assert profile.gpu == {}
         assert all(v > 0 and math.isfinite(v) for v in profile.read_gb_s.values())
         assert set(profile.read_gb_s) == {"F16", "Q4_K"} and profile.memory_gb_s > 0 and profile.fixed_s >= 0
         assert "synthetic models through the engine at 1 threads" in profile.how
@@ -189,3 +190,45 @@ def test_the_speed_test_is_measured_again_for_a_new_engine_or_machine(
     # a damaged cache file is not an error: the tables apply until the test runs again
     (speedtest._cache_path()).write_text("{not json")
     assert cached_profile(hw) is None
+
+
+LLAMA_8B = dict(arch="llama", n_layer=32, n_embd=4096, n_head=32, n_head_kv=8, n_vocab=128256, n_ff=14336,
+                n_ctx_train=131072, n_params=8_030_261_248)
+
+
+def gpu_profile(hw: HardwareSnapshot, name: str, read_gb_s: float) -> SpeedProfile:
+    """A speed test whose GPU pass ran on GPU `name` (figures of an RTX 3060 class card)."""
+    measured = GpuProfile(name, "cuda", dict.fromkeys(("Q4_K", "Q8_0", "F16"), read_gb_s),
+                          dict.fromkeys(("Q4_K", "Q8_0", "F16"), 20_000.0), fixed_s=3e-4, per_layer_s=2e-5)
+    return replace(profile_for(hw), gpu=measured.to_dict())
+
+
+def test_a_measured_gpu_replaces_the_table_figure(tmp_path: Path) -> None:
+    hw = machine(tmp_path, "rtx3060_desktop")
+    spec = ModelSpec.from_architecture(quant="Q4_K_M", **LLAMA_8B)
+    tables = plan(spec, hw, 4096, profile=profile_for(hw))  # the CPU measured, the GPU from the table
+    assert tables.gpu_layers == spec.n_layer + 1 and "RTX 3060" in str(tables.predicted.basis)
+    slow = plan(spec, hw, 4096, profile=gpu_profile(hw, "NVIDIA GeForce RTX 3060", 150.0)).predicted
+    fast = plan(spec, hw, 4096, profile=gpu_profile(hw, "NVIDIA GeForce RTX 3060", 300.0)).predicted
+    assert slow.kind == fast.kind == "measured"
+    assert "NVIDIA GeForce RTX 3060 measured on this computer" in str(fast.basis)
+    # Weights read at the measured rate: twice the rate, the weights' share of each token's time halves.
+    weights_s = (1 / slow.decode_tokens_per_s) - (1 / fast.decode_tokens_per_s)
+    assert weights_s == pytest.approx(spec.file_bytes * 0.5 / 150e9, rel=0.1)
+    assert fast.high / fast.low < tables.predicted.high / tables.predicted.low  # measured: the narrower range
+    # A GPU pass of another card (the machine's card was swapped) is not used.
+    other = plan(spec, hw, 4096, profile=gpu_profile(hw, "NVIDIA GeForce RTX 4090", 300.0)).predicted
+    assert other.decode_tokens_per_s == pytest.approx(tables.predicted.decode_tokens_per_s)
+
+
+def test_the_gpu_pass_says_why_it_did_not_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    hw = machine(tmp_path, "rtx3060_desktop")
+    monkeypatch.setenv("MODELNEST_RUNTIMES_DIR", str(tmp_path / "no-runtimes"))  # this app has no CUDA build here
+    steps: list[object] = []
+    result = speedtest._gpu_pass(hw, 1, steps.append)
+    assert "no GPU build of llama.cpp for NVIDIA GeForce RTX 3060" in result["skipped"] and not steps
+    profile = replace(profile_for(hw), gpu=result)
+    spec = ModelSpec.from_architecture(quant="Q4_K_M", **LLAMA_8B)
+    assert profile.gpu_rates(hw.gpus[0], "cuda") is None  # the tables apply, and say so
+    assert "RTX 3060" in str(plan(spec, hw, 4096, profile=profile).predicted.basis)
+    assert speedtest._gpu_pass(machine(tmp_path, "i7_no_gpu_16gb"), 1, steps.append) == {}  # no GPU: nothing
