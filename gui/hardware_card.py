@@ -44,7 +44,8 @@ from modelnest.core.hardware import (
     ThrottleVerdict,
 )
 from modelnest.core.hardware.model import BandwidthInfo
-from modelnest.core.messages import Text
+from modelnest.core.messages import Message, Text
+from modelnest.core.plan.speedtest import GpuProfile
 from modelnest.core.units import format_gib, format_tokens_per_s
 from modelnest.gui.background import JobControl
 from modelnest.gui.context import AppContext
@@ -316,6 +317,9 @@ class HardwareCard(QWidget):
         for i, note in enumerate(c.notes):
             self._add(f, sec, self.tr("Note"), tr_text(note), f"cpu_note{i}")
         self._add(f, sec, self.tr("Speed test"), self._speed_text(), "speed_test")
+        gpu_text = self._gpu_speed_text()
+        if gpu_text:
+            self._add(f, sec, self.tr("GPU speed test"), gpu_text, "gpu_speed_test")
 
     def _speed_text(self) -> str:
         profile = self._hardware.speed_profile
@@ -330,6 +334,22 @@ class HardwareCard(QWidget):
         return self.tr("measured on {0} ({1} threads): reading weights {2}; fixed cost {3:.2f} ms per token; "
                        "memory {4:g} GB/s").format(profile.date, profile.threads, rates, profile.fixed_s * 1000,
                                                    profile.memory_gb_s)
+
+    def _gpu_speed_text(self) -> str:
+        """The speed test's GPU pass: what it measured on which GPU, or why it did not run ("" without a GPU)."""
+        profile = self._hardware.speed_profile
+        if profile is None or self._hardware.speed_testing or not profile.gpu:
+            return ""
+        try:
+            if "skipped" in profile.gpu:
+                return self.tr("not measured: {0}").format(tr_text(Message.from_json(profile.gpu["skipped"])))
+            measured = GpuProfile.from_dict(profile.gpu)
+        except (KeyError, TypeError, ValueError):
+            return ""
+        rates = self.tr(", ", "separator of a list of speeds").join(
+            self.tr("{0} {1:.1f} GB/s").format(kind, value) for kind, value in measured.read_gb_s.items())
+        return self.tr("{0} ({1}), measured on {2}: reading weights {3}; fixed cost {4:.2f} ms per token").format(
+            measured.name, measured.backend, profile.date, rates, measured.fixed_s * 1000)
 
     def _render_memory(self, s: HardwareSnapshot) -> None:
         m, f, sec = s.memory, self._mem_form, self.tr("Memory")

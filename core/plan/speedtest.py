@@ -111,7 +111,7 @@ class SpeedProfile:
     how: str = ""
     version: int = PROFILE_VERSION
     samples: dict[str, Any] = field(default_factory=dict)  # raw timings, for the record
-    # The GPU pass, when there was a usable GPU: GpuProfile.to_dict(); or {"skipped": reason} when it could not run.
+    # The GPU pass, when there was a usable GPU: GpuProfile.to_dict(); or {"skipped": Message JSON} when it could not.
     gpu: dict[str, Any] = field(default_factory=dict)
 
     def gpu_rates(self, gpu: GpuInfo | None, backend: str) -> GpuProfile | None:
@@ -396,8 +396,8 @@ def _gpu_pass(hw: HardwareSnapshot, threads: int, step: Callable[[Message], None
     backend = (gpu.backend or "vulkan").split("/")[0]
     runtime = select_runtime(hw.gpus)
     if runtime.lib_dir is None and runtime.variant != "metal":  # the portable CPU build cannot drive it
-        return {"skipped": str(msg("no GPU build of llama.cpp for {gpu}: {reason}", gpu=gpu.name,
-                                   reason=str(runtime.reason)))}
+        return {"skipped": msg("no GPU build of llama.cpp for {gpu}: {reason}", gpu=gpu.name,
+                               reason=runtime.reason).to_json()}
     params = EngineParams(n_ctx=512, n_batch=512, n_ubatch=512, n_gpu_layers=ALL_LAYERS, n_threads=threads,
                           n_threads_batch=threads, flash_attn=True, use_mmap=True)
     client = EngineClient(hang_timeout=120, runtime=runtime)
@@ -434,9 +434,11 @@ def _gpu_pass(hw: HardwareSnapshot, threads: int, step: Callable[[Message], None
                 flops[type_name] = round(2 * weights / t_pre / 1e9, 3) if t_pre == t_pre else reads[type_name] * 50
                 step(msg("{type} weights on the GPU", type=type_name))
         except _NotOnGpu as exc:
-            return {"skipped": str(msg("the GPU build loaded only {n} layers on {gpu}", n=exc.layers, gpu=gpu.name))}
+            why = msg("the GPU build loaded only {n} layers on {gpu}", n=exc.layers, gpu=gpu.name)
+            return {"skipped": why.to_json()}
         except (EngineError, OSError) as exc:
-            return {"skipped": str(msg("the GPU could not be measured: {error}", error=str(exc)))}
+            return {"skipped": msg("the GPU could not be measured: {error}", error=exc.explanation
+                                   if isinstance(exc, EngineError) else str(exc)).to_json()}
         finally:
             client.shutdown()
             step(msg("GPU done"))

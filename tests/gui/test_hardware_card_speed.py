@@ -60,3 +60,46 @@ def test_measure_speed_from_the_card(qtbot: QtBot, tmp_path: Path) -> None:
         assert str(after.predicted.basis).startswith("measured on this computer (speed test of ")
     finally:
         ctx.shutdown()
+
+
+def test_the_gpu_pass_is_shown_on_the_card(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A machine with a GPU: what the speed test's GPU pass measured there (recorded: no GPU on this host), or why
+    it could not run (the real pass, on a recorded RTX 3060 machine this app has no GPU build for)."""
+    import time
+
+    from modelnest.core.plan import speedtest
+    from modelnest.core.plan.speedtest import GpuProfile, SpeedProfile
+
+    monkeypatch.setenv("MODELNEST_RUNTIMES_DIR", str(tmp_path / "no-runtimes"))  # this app has no CUDA build here
+    ctx = recorded_context(tmp_path, "rtx3060_desktop")
+    try:
+        snapshot_holder: list[HardwareSnapshot] = []
+
+        def recorded_test(snapshot: HardwareSnapshot, progress: Callable[[float, object], None]) -> Any:
+            snapshot_holder.append(snapshot)
+            gpu = speedtest._gpu_pass(snapshot, 1, lambda _m: None) if len(snapshot_holder) == 1 else GpuProfile(
+                "NVIDIA GeForce RTX 3060", "cuda", {"Q4_K": 301.5, "Q8_0": 322.0, "F16": 330.0},
+                {"Q4_K": 9000.0, "Q8_0": 9000.0, "F16": 12000.0}, 3e-4, 2e-5).to_dict()
+            return SpeedProfile(speedtest.fingerprint_of(snapshot), speedtest.engine_version(), time.time(), 6,
+                                {"Q4_K": 40.0}, {"Q4_K": 300.0}, 1e-4, 3e-9, 1e-5, 50.0, "recorded", 0, 5.0, gpu=gpu)
+
+        ctx.hardware.speed_test_fn = recorded_test
+        card = HardwareCard(ctx, measure_if_missing=False)
+        qtbot.addWidget(card)
+        with qtbot.waitSignal(card.snapshot_shown, timeout=10000):
+            card.show()
+        assert card.findChild(QLabel, "gpu_speed_test") is None  # nothing measured yet: no row
+        button = card.findChild(QPushButton, "measure_speed")
+        assert button is not None
+        with qtbot.waitSignal(card.speed_shown, timeout=30000):
+            button.click()
+        row = card.findChild(QLabel, "gpu_speed_test")
+        assert row is not None and row.text().startswith("not measured: no GPU build of llama.cpp for NVIDIA")
+        qtbot.waitUntil(button.isEnabled, timeout=10000)
+        with qtbot.waitSignal(card.speed_shown, timeout=30000):
+            button.click()
+        row = card.findChild(QLabel, "gpu_speed_test")
+        assert row is not None and row.text().startswith("NVIDIA GeForce RTX 3060 (cuda), measured on ")
+        assert "Q4_K 301.5 GB/s" in row.text() and "0.30 ms per token" in row.text()
+    finally:
+        ctx.shutdown()

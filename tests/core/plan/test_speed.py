@@ -15,6 +15,7 @@ from modelnest.core.engine.params import EngineParams
 from modelnest.core.gguf import read_file
 from modelnest.core.hardware import HardwareSnapshot, probe
 from modelnest.core.hardware.recorded import load_machine
+from modelnest.core.messages import Message
 from modelnest.core.plan import Calibration, ModelSpec, learn_from_run, plan, predict, speedtest
 from modelnest.core.plan.speedtest import GpuProfile, SpeedProfile, cached_profile, decode_interval, run_speed_test
 from modelnest.core.plan.synthetic import SyntheticShape, write_model
@@ -226,7 +227,8 @@ def test_the_gpu_pass_says_why_it_did_not_run(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setenv("MODELNEST_RUNTIMES_DIR", str(tmp_path / "no-runtimes"))  # this app has no CUDA build here
     steps: list[object] = []
     result = speedtest._gpu_pass(hw, 1, steps.append)
-    assert "no GPU build of llama.cpp for NVIDIA GeForce RTX 3060" in result["skipped"] and not steps
+    reason = str(Message.from_json(result["skipped"]))
+    assert reason.startswith("no GPU build of llama.cpp for NVIDIA GeForce RTX 3060: ") and not steps
     profile = replace(profile_for(hw), gpu=result)
     spec = ModelSpec.from_architecture(quant="Q4_K_M", **LLAMA_8B)
     assert profile.gpu_rates(hw.gpus[0], "cuda") is None  # the tables apply, and say so
