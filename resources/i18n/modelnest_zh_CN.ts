@@ -1111,6 +1111,10 @@
         <translation>测速</translation>
     </message>
     <message>
+        <source>GPU speed test</source>
+        <translation>GPU 测速</translation>
+    </message>
+    <message>
         <source>running…</source>
         <translation>正在运行…</translation>
     </message>
@@ -1134,6 +1138,14 @@
     <message>
         <source>measured on {0} ({1} threads): reading weights {2}; fixed cost {3:.2f} ms per token; memory {4:g} GB/s</source>
         <translation>于 {0} 实测（{1} 线程）：读取权重 {2}；每 token 固定开销 {3:.2f} ms；内存 {4:g} GB/s</translation>
+    </message>
+    <message>
+        <source>not measured: {0}</source>
+        <translation>未测量：{0}</translation>
+    </message>
+    <message>
+        <source>{0} ({1}), measured on {2}: reading weights {3}; fixed cost {4:.2f} ms per token</source>
+        <translation>{0}（{1}），测于 {2}：读取权重 {3}；每 token 固定开销 {4:.2f} ms</translation>
     </message>
     <message>
         <source>GPU {0}</source>
@@ -2828,10 +2840,6 @@
         <translation>此模型已两次导致引擎崩溃，因此不会再自动加载。</translation>
     </message>
     <message>
-        <source>This server cannot compute embeddings: the engine does not support them yet.</source>
-        <translation>此服务器无法计算嵌入向量：引擎尚不支持。</translation>
-    </message>
-    <message>
         <source>This server does not support best_of.</source>
         <translation>此服务器不支持 best_of。</translation>
     </message>
@@ -3000,8 +3008,28 @@
         <translation>引擎被操作系统终止，因为本机内存不足：{reason}</translation>
     </message>
     <message>
+        <source>An input is empty: every input needs some text.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Computing embeddings was cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Connected to {url}, model {model}. Speeds are {label}. Conversation {id}. /help for commands.</source>
         <translation>已连接到 {url}，模型 {model}。速度为{label}。对话 {id}。输入 /help 查看命令。</translation>
+    </message>
+    <message>
+        <source>Embeddings could not be computed: {reason}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Endpoints: GET {base}/models, POST {base}/chat/completions, POST {base}/completions, POST {base}/embeddings (when the model can embed).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GPU done</source>
+        <translation>GPU 完成</translation>
     </message>
     <message>
         <source>Load the model without keeping experts in system memory (cpu_moe_layers 0).</source>
@@ -3014,6 +3042,10 @@
     <message>
         <source>Name a .gguf file to chat with, or a server with --remote URL.</source>
         <translation>请指定要聊天的 .gguf 文件，或用 --remote URL 指定服务器。</translation>
+    </message>
+    <message>
+        <source>No embeddings were computed: {reason}.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>The engine was stopped from outside ModelNest (by another program, a task manager or the kill command)</source>
@@ -3058,6 +3090,18 @@
     <message>
         <source>This message was in a damaged part of the old history file.</source>
         <translation>此消息位于旧聊天记录文件的损坏部分中。</translation>
+    </message>
+    <message>
+        <source>This model cannot compute embeddings: {reason}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This model&apos;s embeddings have {n} dimensions and cannot be shortened: dimensions must be {n} or left out (it was {asked}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This server embeds text only: send strings, not token arrays.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Token for {url}: </source>
@@ -3124,6 +3168,10 @@
         <translation>温度升至 {temp:.0f} °C，频率下降了 {lost} %</translation>
     </message>
     <message>
+        <source>computing embeddings was cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>connection problem ({error})</source>
         <translation>连接问题（{error}）</translation>
     </message>
@@ -3150,6 +3198,10 @@
     <message>
         <source>cost per layer</source>
         <translation>每层开销</translation>
+    </message>
+    <message>
+        <source>cost per layer on the GPU</source>
+        <translation>GPU 上每层的开销</translation>
     </message>
     <message>
         <source>cost per vocabulary entry</source>
@@ -3200,6 +3252,10 @@
         <translation>{field}的第 {index} 个元素</translation>
     </message>
     <message>
+        <source>encoding_format must be float or base64.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>fewer GPU layers ({old} → {new})</source>
         <translation>更少的 GPU 层（{old} → {new}）</translation>
     </message>
@@ -3224,6 +3280,10 @@
         <translation>每个 token 的固定开销</translation>
     </message>
     <message>
+        <source>fixed cost per token on the GPU</source>
+        <translation>GPU 上每 token 的固定开销</translation>
+    </message>
+    <message>
         <source>free VRAM is not in the registry</source>
         <translation>注册表中没有可用显存的信息</translation>
     </message>
@@ -3242,6 +3302,30 @@
     <message>
         <source>hardware slowdown</source>
         <translation>硬件降速</translation>
+    </message>
+    <message>
+        <source>input is required: a string or a list of strings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>input may hold at most {n} strings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>input must be a string or a list of strings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>input must be a string or a non-empty list of strings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>input {index} is empty; every input needs some text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>input {index} is {tokens:,} tokens long, more than the {limit:,} tokens this model embeds at once</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>integrated GPU: it uses system memory</source>
@@ -3284,8 +3368,20 @@
         <translation>它的结尾与 ModelNest 自己的临时文件相同</translation>
     </message>
     <message>
+        <source>it has recurrent layers (like Mamba or RWKV), and ModelNest computes embeddings only with attention models</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>it is a reranker: it scores pairs of texts and gives no embeddings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>it is an absolute path</source>
         <translation>它是绝对路径</translation>
+    </message>
+    <message>
+        <source>it is an encoder-decoder model (like T5), for which llama.cpp computes no embeddings</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>it is empty</source>
@@ -3316,8 +3412,24 @@
         <translation>llama.cpp 无法用这些设置创建上下文（通常是内存不足）</translation>
     </message>
     <message>
+        <source>llama.cpp could not create an embedding context for it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>llama.cpp could not load the model</source>
         <translation>llama.cpp 无法加载模型</translation>
+    </message>
+    <message>
+        <source>llama.cpp failed to compute embeddings (code {code})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>llama.cpp pooled no embedding for input {index}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>llama.cpp pools no embedding for it (pooling type {pooling})</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>llama.cpp stopped itself because something was wrong (an internal check failed), often a model file or a setting it cannot handle</source>
@@ -3474,6 +3586,10 @@
     <message>
         <source>needs about {ram} of RAM even at {ctx} tokens of context; {free} of RAM is free to use</source>
         <translation>即使上下文为 {ctx} token，也需要约 {ram} 内存；可用内存为 {free}</translation>
+    </message>
+    <message>
+        <source>no GPU build of llama.cpp for {gpu}: {reason}</source>
+        <translation>没有适用于 {gpu} 的 llama.cpp GPU 版本：{reason}</translation>
     </message>
     <message>
         <source>no NVIDIA driver found (the NVML library is not installed)</source>
@@ -3776,6 +3892,14 @@
         <translation>GGUF 版本</translation>
     </message>
     <message>
+        <source>the GPU build loaded only {n} layers on {gpu}</source>
+        <translation>GPU 版本只在 {gpu} 上加载了 {n} 层</translation>
+    </message>
+    <message>
+        <source>the GPU could not be measured: {error}</source>
+        <translation>无法测量 GPU：{error}</translation>
+    </message>
+    <message>
         <source>the GPU needs a reset; restart the computer</source>
         <translation>GPU 需要重置；请重新启动电脑</translation>
     </message>
@@ -3952,6 +4076,10 @@
         <translation>读取 {url} 的文件头时 Hub 返回了 {status}</translation>
     </message>
     <message>
+        <source>the inputs must be a non-empty list of texts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>the installed NVIDIA driver is too old for this query</source>
         <translation>已安装的 NVIDIA 驱动太旧，不支持此查询</translation>
     </message>
@@ -4030,6 +4158,10 @@
     <message>
         <source>the type of tensor &apos;{name}&apos;</source>
         <translation>张量“{name}”的类型</translation>
+    </message>
+    <message>
+        <source>there is not enough memory for an embedding context of {n:,} tokens</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>thermal (driver)</source>
@@ -4222,6 +4354,10 @@
     <message>
         <source>{gpu} is not in our table of Apple chips</source>
         <translation>{gpu} 不在我们的 Apple 芯片表中</translation>
+    </message>
+    <message>
+        <source>{gpu} measured on this computer (speed test of {date})</source>
+        <translation>{gpu} 已在本机测得（{date} 的测速）</translation>
     </message>
     <message>
         <source>{head} · {tail}</source>
@@ -4418,6 +4554,10 @@
     <message>
         <source>{type} weights</source>
         <translation>{type} 权重</translation>
+    </message>
+    <message>
+        <source>{type} weights on the GPU</source>
+        <translation>GPU 上的 {type} 权重</translation>
     </message>
     <message>
         <source>{url} is not a server address: use http://HOST:PORT or https://HOST.</source>
