@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import keyring
 import keyring.backend
 import keyring.backends.fail
 import pytest
-from support.processes import gone
+from support.keychain import MemoryKeyring, memory_keyring
+from support.llama_server import LlamaServer, free_port, llama_server
 
 from modelnest.core.chat.history import HistoryStore
 from modelnest.core.chat.remote import (
@@ -41,79 +36,10 @@ from modelnest.core.errors import UserInputError
 ATTEMPTS = 5
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@dataclass
-class LlamaServer:
-    proc: subprocess.Popen[bytes]
-    url: str
-    log: list[str] = field(default_factory=list)
-
-
-@contextmanager
-def llama_server(model: Path, *extra: str) -> Iterator[LlamaServer]:
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1", "--port", str(port),
-         "--n_ctx", "512", "--n_threads", "2", "--n_threads_batch", "2", *extra],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    server = LlamaServer(proc, f"http://127.0.0.1:{port}")
-    ready = threading.Event()
-
-    def read() -> None:  # keeps draining its log (a full pipe would stall the server) and spots readiness
-        assert proc.stderr is not None
-        for raw in proc.stderr:
-            line = raw.decode("utf-8", "replace")
-            server.log.append(line)
-            if "Uvicorn running on" in line:
-                ready.set()
-        ready.set()
-
-    threading.Thread(target=read, daemon=True).start()
-    try:
-        assert ready.wait(120) and proc.poll() is None, "".join(server.log[-30:])
-        yield server
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        assert gone(proc.pid)
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """The OS keychain's stand-in (this headless machine has none): keyring's documented backend interface."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.items.pop((service, username), None)
-
-
 @pytest.fixture
 def backend() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    memory = MemoryKeyring()
-    keyring.set_keyring(memory)
-    yield memory
-    keyring.set_keyring(previous)
+    with memory_keyring() as memory:
+        yield memory
 
 
 @pytest.fixture(scope="module")
@@ -263,7 +189,7 @@ def test_hosts_are_remembered_without_their_tokens(tmp_path: Path) -> None:
 
 
 def test_nothing_listening_is_unreachable() -> None:
-    with RemoteEngine(f"http://127.0.0.1:{_free_port()}", connect_timeout=5) as remote, \
+    with RemoteEngine(f"http://127.0.0.1:{free_port()}", connect_timeout=5) as remote, \
             pytest.raises(RemoteUnreachable, match="Cannot reach"):
         remote.models()
 
