@@ -6,10 +6,12 @@ One EngineClient owns one engine process. It is safe to call `cancel()` from ano
 
 from __future__ import annotations
 
+import base64
 import collections
 import itertools
 import os
 import queue
+import struct
 import subprocess
 import threading
 import time
@@ -22,6 +24,10 @@ from modelnest.core.engine import protocol
 from modelnest.core.engine.errors import (
     ContextFull,
     DeathEvidence,
+    EmbeddingCancelled,
+    EmbeddingFailed,
+    EmbeddingInputInvalid,
+    EmbeddingUnsupported,
     EngineError,
     EngineHung,
     EngineStartError,
@@ -31,6 +37,7 @@ from modelnest.core.engine.errors import (
     cgroup_oom_kills,
     explain_exit,
     kernel_killed_for_memory,
+    memory_advice,
 )
 from modelnest.core.engine.launch import engine_command
 from modelnest.core.engine.params import EngineParams, GenerationSummary, LoadReport, SamplingParams
@@ -57,6 +64,20 @@ class ProgressEvent:
 
 
 Event = TokenEvent | ProgressEvent | GenerationSummary
+
+
+@dataclass(frozen=True)
+class Embeddings:
+    """One vector per input text, in order, and what it took."""
+
+    vectors: list[list[float]]
+    tokens: list[int]  # each input's tokens (special tokens included)
+    seconds: float  # measured in the engine, from the request to the last vector
+    context: dict[str, Any] | None = None  # the engine's embedding context (n_ctx, pooling, its buffers' bytes)
+
+    @property
+    def prompt_tokens(self) -> int:
+        return sum(self.tokens)
 
 
 class CrashLedger:
@@ -498,6 +519,73 @@ class EngineClient:
         finally:
             self._active_id = None
 
+    def embed(self, texts: Sequence[str], *, normalize: bool = True) -> Embeddings:
+        """One embedding per text (pooled over its tokens; L2-normalised unless ``normalize`` is false).
+
+        The engine makes a second, small context for embeddings at the first call and keeps it until the model
+        is unloaded. ``cancel()`` stops it from another thread (EmbeddingCancelled)."""
+        if self.loaded is None:
+            if self.idle_death is not None:
+                raise self.idle_death
+            raise EmbeddingFailed(msg("No model is loaded."))
+        rid = next(self._ids)
+        self._cancel_sent_at = None
+        self._active_id = rid
+        self._send({"op": "embed", "id": rid, "texts": list(texts), "normalize": normalize})
+        try:
+            while True:
+                event = self._next_or_force_stop()
+                if event.get("id") != rid:
+                    continue
+                kind = event.get("ev")
+                if kind == "embedded":
+                    n = int(event["n_embd"])
+                    raw = base64.b64decode(event["vectors"])
+                    flat = struct.unpack(f"<{len(raw) // 4}f", raw)
+                    vectors = [list(flat[i : i + n]) for i in range(0, len(flat), n)]
+                    return Embeddings(vectors, [int(t) for t in event["tokens"]], float(event.get("seconds", 0.0)),
+                                      event.get("context"))
+                if kind == "error":
+                    raise self._embed_error(event)
+        finally:
+            self._active_id = None
+
+    def _next_or_force_stop(self) -> dict[str, Any]:
+        """The next event; a cancel the engine does not honour within ``cancel_grace`` kills it."""
+        timeout = self.hang_timeout
+        if self._cancel_sent_at is not None:
+            timeout = max(0.05, self.cancel_grace - (time.monotonic() - self._cancel_sent_at))
+        try:
+            return self._next(timeout)
+        except EngineHung:
+            if self._cancel_sent_at is not None:
+                raise EngineHung(
+                    msg("The engine did not stop when asked, so it was stopped by force."),
+                    advice=msg("Load the model again."),
+                    log_tail=self.log_tail(),
+                ) from None
+            raise
+
+    def _embed_error(self, event: dict[str, Any]) -> EngineError:
+        reason = event_text(event)
+        kind = event.get("kind")
+        if kind == "embed_unsupported":
+            return EmbeddingUnsupported(msg("This model cannot compute embeddings: {reason}.", reason=reason),
+                                        reason=reason, log_tail=self.log_tail())
+        if kind == "embed_input":
+            return EmbeddingInputInvalid(msg("No embeddings were computed: {reason}.", reason=reason),
+                                         index=int(event.get("index", 0)), tokens=int(event.get("tokens", 0)),
+                                         limit=int(event.get("limit", 0)))
+        if kind == "cancelled":
+            return EmbeddingCancelled(msg("Computing embeddings was cancelled."))
+        failed = EmbeddingFailed(
+            msg("Embeddings could not be computed: {reason}.", reason=reason),
+            advice=memory_advice(self._gpu_layers) if kind == "embed_memory" else "",
+            log_tail=self.log_tail(),
+        )
+        failed.about_memory = kind == "embed_memory"
+        return failed
+
     def count_tokens(self, messages: Sequence[dict[str, str]]) -> int:
         """How many tokens ``messages`` take with the loaded model's chat template (no decoding; milliseconds)."""
         if self.loaded is None:
@@ -539,6 +627,7 @@ def default_threads() -> int:
 
 __all__ = [
     "CrashLedger",
+    "Embeddings",
     "EngineClient",
     "Event",
     "ProgressEvent",

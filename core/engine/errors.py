@@ -8,6 +8,10 @@
     ├── ModelLoadFailed         llama.cpp refused the file or parameters (the process is fine)
     ├── GenerationFailed        a reply could not be produced (template error ...)
     │   └── ContextFull         the conversation is longer than the context (the chat's policy should prevent it)
+    ├── EmbeddingFailed         embeddings could not be computed (cancelled, llama.cpp failed, no memory)
+    │   ├── EmbeddingCancelled  cancel() stopped it
+    │   ├── EmbeddingUnsupported  this model gives no embeddings (recurrent, reranker, llama.cpp refused)
+    │   └── EmbeddingInputInvalid an input is empty or longer than the embedding limit (``index``, ``tokens``)
     └── ModelRefused            this model crashed the engine twice; not loaded again automatically
 """
 
@@ -86,6 +90,36 @@ class ContextFull(GenerationFailed):
         super().__init__(explanation, log_tail=log_tail)
         self.tokens = tokens
         self.n_ctx = n_ctx
+
+
+class EmbeddingFailed(EngineError):
+    kind = "embedding_failed"
+
+
+class EmbeddingCancelled(EmbeddingFailed):
+    kind = "embedding_cancelled"
+
+
+class EmbeddingUnsupported(EmbeddingFailed):
+    """The loaded model cannot give embeddings here; ``reason`` says why (the engine itself is fine)."""
+
+    kind = "embedding_unsupported"
+
+    def __init__(self, explanation: Text, *, reason: Text = "", log_tail: str = "") -> None:
+        super().__init__(explanation, log_tail=log_tail)
+        self.reason = reason
+
+
+class EmbeddingInputInvalid(EmbeddingFailed):
+    """Input ``index`` is empty or has more than ``limit`` tokens; nothing was computed."""
+
+    kind = "embedding_input"
+
+    def __init__(self, explanation: Text, *, index: int, tokens: int, limit: int) -> None:
+        super().__init__(explanation)
+        self.index = index
+        self.tokens = tokens
+        self.limit = limit
 
 
 class ModelRefused(EngineError):

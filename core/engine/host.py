@@ -10,6 +10,7 @@ It exits by itself when the parent goes away (stdin reaches end of file, or the 
 
 from __future__ import annotations
 
+import base64
 import codecs
 import ctypes
 import math
@@ -22,6 +23,7 @@ import time
 from typing import Any, BinaryIO
 
 from modelnest.core.engine import protocol
+from modelnest.core.engine.embedder import Embedder, EmbedError, pack_floats
 from modelnest.core.engine.errors import mentions_memory
 from modelnest.core.engine.overrides import (
     BuftOverrides,
@@ -74,6 +76,8 @@ class EngineHost:
         self.params: EngineParams | None = None
         self._overrides: BuftOverrides | None = None  # llama.cpp keeps pointers into it: lives as long as the model
         self.cached_tokens: list[int] = []
+        self.embedder: Embedder | None = None  # the embedding context's owner, made at the first embed request
+        self._gguf_pooling: int | None = None  # {arch}.pooling_type of the loaded file, if it says
         self._eog_tokens: list[int] | None = None  # the loaded vocabulary's end-of-generation tokens, found once
         self._log_sink: LoadReport | None = None
         self._load_memory_failure = False
@@ -154,6 +158,7 @@ class EngineHost:
             "unload": self.unload,
             "system_info": self.system_info,
             "count": self.count,
+            "embed": self.embed,
         }
         while True:
             request = self._requests.get()
@@ -180,10 +185,14 @@ class EngineHost:
                 "id": request.get("id"),
                 "system_info": self.ll.llama_print_system_info().decode("utf-8", errors="replace"),
                 "gpu_offload": bool(self.ll.llama_supports_gpu_offload()),
+                "embedding_context": self.embedder.state() if self.embedder is not None else None,
             }
         )
 
     def unload(self, request: dict[str, Any] | None) -> None:
+        if self.embedder is not None:
+            self.embedder.free()  # before the model it was made on
+            self.embedder = None
         if self.ctx is not None:
             self.ll.llama_free(self.ctx)
             self.ctx = None
@@ -280,6 +289,8 @@ class EngineHost:
         ll.llama_set_abort_callback(ctx, self._abort_cb, None)
         self.model, self.ctx, self.params = model, ctx, params
         self._overrides = overrides
+        pooling = header.arch_value("pooling_type")
+        self._gguf_pooling = int(pooling) if isinstance(pooling, int) and not isinstance(pooling, bool) else None
         self.vocab = ll.llama_model_get_vocab(model)
         self.cached_tokens = []
         bos = self._token_text(ll.llama_vocab_bos(self.vocab))
@@ -319,6 +330,72 @@ class EngineHost:
         bos = self.template.bos_token
         tokens = self.tokenize(prompt, add_special=not (bos and prompt.startswith(bos)))
         self.send({"ev": "count", "id": rid, "tokens": len(tokens), "n_ctx": self.params.n_ctx})
+
+    # ---- embeddings -----------------------------------------------------------------------------------------
+    def _capture_log(self, report: LoadReport | None) -> None:
+        """Route llama.cpp's log into ``report`` (its buffer sizes) while a context is made; None stops."""
+        self._log_partial = ""
+        if report is not None:
+            self._load_memory_failure = False
+        self._log_sink = report
+
+    def _embedder(self) -> Embedder:
+        if self.embedder is None:
+            assert self.model is not None and self.params is not None
+            self.embedder = Embedder(self.ll, self.model, self.params, self._gguf_pooling, self._abort_cb,
+                                     lambda: self._should_abort(None), self._capture_log,
+                                     lambda: self._load_memory_failure)
+        return self.embedder
+
+    def _embed_tokens(self, texts: Any, limit: int) -> list[list[int]]:
+        """Each text's tokens, checked against what llama.cpp would assert on (empty, longer than a decode)."""
+        if not isinstance(texts, list) or not texts or not all(isinstance(t, str) for t in texts):
+            raise EmbedError("input", msg("the inputs must be a non-empty list of texts"))
+        token_lists: list[list[int]] = []
+        for i, text in enumerate(texts):
+            tokens = self.tokenize(text, add_special=True) if text else []
+            if not tokens:
+                raise EmbedError("input", msg("input {index} is empty; every input needs some text", index=i),
+                                 index=i, tokens=0, limit=limit)
+            if len(tokens) > limit:
+                raise EmbedError(
+                    "input",
+                    msg("input {index} is {tokens:,} tokens long, more than the {limit:,} tokens this model embeds "
+                        "at once", index=i, tokens=len(tokens), limit=limit),
+                    index=i, tokens=len(tokens), limit=limit,
+                )
+            token_lists.append(tokens)
+        return token_lists
+
+    def embed(self, request: dict[str, Any]) -> None:
+        """One vector per text (pooled, L2-normalised unless ``normalize`` is false), as little-endian float32."""
+        rid = request.get("id")
+        if self.model is None or self.params is None:
+            self.send({"ev": "error", "id": rid, "kind": "no_model", **said(msg("no model is loaded"))})
+            return
+        t0 = time.perf_counter()
+        try:
+            embedder = self._embedder()
+            why = embedder.refusal()
+            if why is not None:
+                raise EmbedError("unsupported", why)
+            token_lists = self._embed_tokens(request.get("texts"), embedder.limit())
+            vectors = embedder.embed(token_lists, bool(request.get("normalize", True)))
+        except EmbedError as exc:
+            kind = "cancelled" if exc.kind == "cancelled" else f"embed_{exc.kind}"
+            self.send({"ev": "error", "id": rid, "kind": kind, **exc.fields, **said(exc.message)})
+            return
+        self.send(
+            {
+                "ev": "embedded",
+                "id": rid,
+                "n_embd": len(vectors[0]),
+                "vectors": base64.b64encode(pack_floats(vectors)).decode("ascii"),
+                "tokens": [len(t) for t in token_lists],
+                "seconds": time.perf_counter() - t0,
+                "context": embedder.state(),
+            }
+        )
 
     # ---- generation -----------------------------------------------------------------------------------------
     def _token_text(self, token: int) -> str:

@@ -1,8 +1,12 @@
 """The engine's wire format: one JSON object per line over the child's stdin/stdout pipes.
 
-Requests (parent -> engine): {"op": "load" | "generate" | "cancel" | "unload" | "system_info" | "shutdown", ...}
-Events (engine -> parent):   {"ev": "ready" | "heartbeat" | "progress" | "loaded" | "token" | "done" | "error" |
-                              "warning" | "info", ...}
+Requests (parent -> engine): {"op": "load" | "generate" | "count" | "embed" | "cancel" | "unload" | "system_info" |
+                              "shutdown", ...}
+Events (engine -> parent):   {"ev": "ready" | "heartbeat" | "progress" | "loaded" | "token" | "done" | "count" |
+                              "embedded" | "error" | "warning" | "info", ...}
+``embed`` takes {"texts": [str, ...], "normalize": bool} and answers {"ev": "embedded", "n_embd": N, "vectors":
+base64 of len(texts) x N little-endian float32, "tokens": [per text], "context": the embedding context's state}
+(binary in base64: exact, and a third the size of the floats written out in JSON).
 Newline-delimited JSON keeps the protocol readable in a log and trivially resynchronising; JSON escapes any
 newline inside token text, so a line is always one message.
 """
