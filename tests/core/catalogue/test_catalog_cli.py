@@ -14,7 +14,7 @@ from modelnest.core.cli import main
 def test_listing_shows_the_snapshot_date_and_labels_estimates(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["catalog", "--search", "qwen2.5 coder"]) == 0
     out = capsys.readouterr().out
-    assert "snapshot of 2026-11-21 (bundled)" in out
+    assert "snapshot of 2026-12-02 (bundled)" in out
     assert "Qwen2.5 Coder 7B Instruct" in out and "Llama" not in out
     assert "(estimate)" in out
 
@@ -22,7 +22,7 @@ def test_listing_shows_the_snapshot_date_and_labels_estimates(capsys: pytest.Cap
 def test_json_is_complete_and_parseable(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["catalog", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert doc["snapshot_date"] == "2026-11-21" and len(doc["models"]) >= 40
+    assert doc["snapshot_date"] == "2026-12-02" and len(doc["models"]) >= 40
     m = doc["models"][0]
     assert {"id", "repo", "architecture", "quant", "file_bytes", "file_bytes_estimated", "plan"} <= set(m)
     assert all(m["plan"] is not None for m in doc["models"] if m["file_bytes"])  # every entry with a size is planned
