@@ -253,6 +253,13 @@ class CuratedTab(QWidget):
             self.proxy.refresh()
         self._quality_tooltips()
 
+    def set_evaluation(self, use: str, benchmark: str | None, source: str | None) -> None:
+        """The recommendation's evaluation for ``use``: the quality column compares on the same (model.py)."""
+        self.table.set_evaluation(use, benchmark, source)
+        if self.proxy.sort_key == "quality":
+            self.proxy.refresh()
+        self._quality_tooltips()
+
     def apply(self, plans: Plans, downloaded: Downloaded, *, has_gpu: bool, keep_quants: bool) -> None:
         """New planner answers and/or disk state: badges, speeds, and each row's starting quantization."""
         current = self.current_row()

@@ -28,7 +28,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from modelnest.core.catalogue import CatalogueModel, FitResult, quant_info
-from modelnest.core.catalogue.quality import USE_FIELD, Figure, QualityTable, comparison_benchmark, load_quality
+from modelnest.core.catalogue.quality import USE_FIELD, Figure, QualityTable, comparison_evaluation, load_quality
 from modelnest.core.plan.fit import fit_color, fit_label
 from modelnest.core.units import format_bytes, format_params, format_tokens_per_s
 from modelnest.gui.i18n import tr_text
@@ -113,7 +113,7 @@ class CatalogueRow:
     plans: dict[str, FitResult | None] = field(default_factory=dict)
     downloaded_quants: set[str] = field(default_factory=set)
     figure: Figure | None = None  # the published figure for the page's use (set by the table model)
-    comparable: bool = False  # the figure is on the benchmark the column compares every model on
+    comparable: bool = False  # the figure is from the one evaluation (benchmark, source) the column compares on
     _sizes: dict[str, tuple[int | None, bool]] = field(default_factory=dict, repr=False, compare=False)
     _hay: str | None = field(default=None, repr=False, compare=False)
 
@@ -143,8 +143,8 @@ class CatalogueRow:
 
     @property
     def quality(self) -> tuple[int, float]:
-        """Sort key, best first when sorted descending: figures on the compared benchmark, then others, then none
-        (published scores are never compared across benchmarks)."""
+        """Sort key, best first when sorted descending: figures from the compared evaluation, then others, then none
+        (published scores are never compared across benchmarks or sources)."""
         if self.figure is None:
             return (0, 0.0)
         return (2 if self.comparable else 1, self.figure.score)
@@ -184,24 +184,60 @@ class CatalogueTableModel(QAbstractTableModel):
         self._rows: list[CatalogueRow] = list(rows)
         self.quality_table = quality or load_quality()
         self.use = use
-        self.benchmark: str | None = None  # what the quality column compares on for this use
+        # The one evaluation (benchmark, quality.json source id) the quality column compares on: the recommender's
+        # for this use once it has chosen (set_evaluation), else the same rule (comparison_evaluation) over every
+        # row. The same benchmark name from another source is a different scale, so it is never "comparable".
+        self.evaluation: tuple[str, str] | None = None
+        self._pinned = False  # the evaluation is the recommender's, not this table's own choice
         self._set_figures()
+
+    @property
+    def benchmark(self) -> str | None:
+        return self.evaluation[0] if self.evaluation else None
+
+    @property
+    def source(self) -> str | None:
+        return self.evaluation[1] if self.evaluation else None
 
     def _set_figures(self) -> None:
         table, field = self.quality_table, USE_FIELD.get(self.use, "general")
-        self.benchmark = comparison_benchmark(table, [r.model.id for r in self._rows], field)
+        if not self._pinned:
+            self.evaluation = comparison_evaluation(table, [r.model.id for r in self._rows], field,
+                                                    {r.model.id: r.model.n_params for r in self._rows})
         for r in self._rows:
             figures = table.figures_for(r.model.id, field)
-            same = next((f for f in figures if f.benchmark == self.benchmark), None)
-            r.figure = same or (figures[0] if figures else None)
+            same = table.figure(r.model.id, field, *self.evaluation) if self.evaluation else None
+            # Not in the compared evaluation: the same benchmark from another source if it has one, else its first
+            # figure; shown in parentheses as not comparable.
+            other = next((f for f in figures if f.benchmark == self.benchmark), figures[0] if figures else None)
+            r.figure = same or other
             r.comparable = same is not None
 
     def set_use(self, use: str) -> None:
-        """The page's use changed: the quality column shows that use's figures (header and cells)."""
+        """The page's use changed: the quality column shows that use's figures (header and cells), compared on this
+        table's own choice of evaluation until the recommender's arrives (set_evaluation)."""
         if use == self.use:
             return
         self.use = use
+        self._pinned = False
         self._set_figures()
+        self._quality_changed()
+
+    def set_evaluation(self, use: str, benchmark: str | None, source: str | None) -> None:
+        """The recommender compared ``use`` on (benchmark, source): the column compares on the same evaluation, so a
+        cell is "comparable" exactly when that model could be ranked. None: it had none; this table chooses. Picks
+        for another use than the one shown are ignored."""
+        evaluation = (benchmark, source) if benchmark and source else None
+        if use != self.use:
+            return  # picks for a use no longer shown (the new use's picks follow)
+        if self._pinned == (evaluation is not None) and (evaluation is None or evaluation == self.evaluation):
+            return
+        self._pinned = evaluation is not None
+        self.evaluation = evaluation
+        self._set_figures()
+        self._quality_changed()
+
+    def _quality_changed(self) -> None:
         col = COLUMNS.index("quality")
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, col, col)
         if self._rows:
@@ -274,11 +310,22 @@ class CatalogueTableModel(QAbstractTableModel):
         return None
 
     def quality_header_tooltip(self) -> str:
-        if self.benchmark is None:
+        if self.evaluation is None:
             return self.tr("No model here has a published figure for {0}.").format(self.use_name())
-        return self.tr("Published {0} score for {1}, as the model's source states it (each cell's tooltip names "
-                       "the source). In parentheses: a figure on another benchmark, not comparable. \u2014: no "
-                       "published figure.").format(self.benchmark, self.use_name())
+        return self.tr("Published {0} score for {1} from one evaluation: {2}. Only figures from that source are "
+                       "compared (the recommendation compares the same). In parentheses: a figure from another "
+                       "benchmark or source, not comparable. \u2014: no published figure.").format(
+            self.benchmark, self.use_name(), self._evaluation_source())
+
+    def _evaluation_source(self) -> str:
+        """"the technical report, https://…": where the compared evaluation was published (its source id if no row
+        carries a figure from it, which cannot happen for an evaluation chosen from these rows)."""
+        field = USE_FIELD.get(self.use, "general")
+        fig = next((f for r in self._rows for f in self.quality_table.figures_for(r.model.id, field)
+                    if self.evaluation and (f.benchmark, f.source) == self.evaluation), None)
+        if fig is None:
+            return self.source or ""
+        return self.tr("{0}, {1}").format(self._source_kind(fig.source_kind), fig.url)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not (0 <= index.row() < len(self._rows)) or not (0 <= index.column() < len(COLUMNS)):
@@ -357,8 +404,9 @@ class CatalogueTableModel(QAbstractTableModel):
         setting = f" ({f.setting})" if f.setting else ""
         text = self.tr("{0} {1:g}{2} for {3}, from the {4}: {5}").format(
             f.benchmark, f.score, setting, self.use_name(), self._source_kind(f.source_kind), f.url)
-        if not r.comparable and self.benchmark:
-            text += "\n" + self.tr("Not comparable with the {0} figures of the other models.").format(self.benchmark)
+        if not r.comparable and self.evaluation:
+            text += "\n" + self.tr("Not comparable: the models are compared on {0} from {1}, and this model is not "
+                                   "in that evaluation.").format(self.benchmark, self._evaluation_source())
         loss = self.quality_table.quant_loss(r.quant)
         if loss is not None:
             text += "\n" + self.tr("At {0}: about {1:.3g} expected (published score \u00d7 (1 \u2212 relative "

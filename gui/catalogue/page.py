@@ -327,6 +327,7 @@ class CatalogueView(QWidget):
         if last is not None and list(last.picks) != _pick_keys(recs.picks):
             changed = recs.changed_inputs(last.inputs)
         self.recommendations = recs
+        self.curated.set_evaluation(recs.use, recs.benchmark, recs.source)  # the column compares like the picks
         self.recommend_panel.show_recommendations(recs, changed)
         self.recommendations_shown += 1
         self.recommendations_ready.emit()

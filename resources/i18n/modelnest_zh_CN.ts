@@ -151,8 +151,16 @@
         <translation>这里没有任何模型公布了{0}方面的成绩。</translation>
     </message>
     <message>
-        <source>Published {0} score for {1}, as the model&apos;s source states it (each cell&apos;s tooltip names the source). In parentheses: a figure on another benchmark, not comparable. —: no published figure.</source>
-        <translation>{1}方面公布的 {0} 成绩，按模型来源所载（各单元格的提示中注明来源）。括号内：其他基准的成绩，不可比较。—：没有公布的成绩。</translation>
+        <source>Published {0} score for {1} from one evaluation: {2}. Only figures from that source are compared (the recommendation compares the same). In parentheses: a figure from another benchmark or source, not comparable. —: no published figure.</source>
+        <translation>{1}方面公布的 {0} 成绩，来自同一项评测：{2}。只比较该来源的成绩（推荐也按同一评测比较）。括号内：其他基准或其他来源的成绩，不可比较。—：没有公布的成绩。</translation>
+    </message>
+    <message>
+        <source>{0}, {1}</source>
+        <translation>{0}，{1}</translation>
+    </message>
+    <message>
+        <source>Not comparable: the models are compared on {0} from {1}, and this model is not in that evaluation.</source>
+        <translation>不可比较：各模型按 {1} 的 {0} 比较，而此模型不在该评测中。</translation>
     </message>
     <message>
         <source>yes</source>
@@ -173,10 +181,6 @@
     <message>
         <source>{0} {1:g}{2} for {3}, from the {4}: {5}</source>
         <translation>{3}：{0} {1:g}{2}，来自{4}：{5}</translation>
-    </message>
-    <message>
-        <source>Not comparable with the {0} figures of the other models.</source>
-        <translation>不能与其他模型的 {0} 成绩比较。</translation>
     </message>
     <message>
         <source>At {0}: about {1:.3g} expected (published score × (1 − relative perplexity increase); an approximation, not a measurement).</source>

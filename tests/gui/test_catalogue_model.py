@@ -119,3 +119,45 @@ def test_changing_a_quant_updates_the_row_in_place(qtbot: object) -> None:
     assert proxy.row_object(0) is first and proxy.index(0, COLUMNS.index("quant")).data() == first.model.quants[-1]
     assert proxy.index(0, COLUMNS.index("size")).data() != before
     assert proxy.index(0, 0).data(ROW_ROLE) is first
+
+
+def test_the_quality_column_compares_on_one_evaluation_the_recommenders(qtbot: object) -> None:
+    """A figure is "comparable" only when it is from the compared (benchmark, source) evaluation: the same
+    benchmark name from another source is another scale. The recommender's evaluation replaces the table's own."""
+    from PySide6.QtCore import Qt
+
+    from modelnest.core.catalogue.quality import comparison_evaluation, load_quality
+
+    table = CatalogueTableModel(_rows(), use="chat")
+    quality = load_quality()
+    ids = [r.model.id for r in table.rows()]
+    own = comparison_evaluation(quality, ids, "general", {r.model.id: r.model.n_params for r in table.rows()})
+    assert own is not None and table.evaluation == own
+    by_id = {r.model.id: r for r in table.rows()}
+    # Llama 3.1 8B has MMLU-Pro from three sources; Phi-4 mini only from its own card.
+    table.set_evaluation("chat", "MMLU-Pro", "phi4mini-card")
+    assert (table.benchmark, table.source) == ("MMLU-Pro", "phi4mini-card")
+    llama, qwen3 = by_id["llama-3.1-8b-instruct"], by_id["qwen3-8b"]
+    assert llama.comparable and llama.figure is not None and llama.figure.source == "phi4mini-card"
+    assert llama.figure.score == 44.0  # the card's figure, not Meta's 48.3 under the same benchmark name
+    other = by_id["qwen2.5-14b-instruct"]  # MMLU-Pro too, but only from the Qwen2.5 blog: another scale
+    assert other.figure is not None and other.figure.benchmark == "MMLU-Pro" and not other.comparable
+    assert other.quality[0] < llama.quality[0]  # sorted after every figure of the compared evaluation
+    gemma3 = by_id["gemma-3-12b-it"]  # MMLU-Redux from the Qwen3 report only: shown, not comparable
+    assert not gemma3.comparable and gemma3.figure is not None and gemma3.figure.source == "qwen3-report"
+    col = COLUMNS.index("quality")
+    row = table.rows().index(gemma3)
+    assert table.index(row, col).data().startswith("(")
+    tip = table.index(row, col).data(Qt.ItemDataRole.ToolTipRole)
+    assert "phi4mini-card" not in tip and "huggingface.co/microsoft/Phi-4-mini-instruct" in tip  # names the source
+    header = table.headerData(col, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert "MMLU-Pro" in header and "huggingface.co/microsoft/Phi-4-mini-instruct" in header
+    assert qwen3.figure is not None and not qwen3.comparable
+    # Picks for a use no longer shown change nothing; a new use goes back to the table's own choice.
+    table.set_evaluation("coding", "HumanEval", "qwen25-blog")
+    assert (table.use, table.evaluation) == ("chat", ("MMLU-Pro", "phi4mini-card"))
+    table.set_use("coding")
+    assert table.evaluation == comparison_evaluation(quality, ids, "coding",
+                                                     {r.model.id: r.model.n_params for r in table.rows()})
+    table.set_evaluation("coding", None, None)  # the recommender compared nothing: the table's own choice stays
+    assert table.evaluation is not None

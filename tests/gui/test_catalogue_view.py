@@ -19,7 +19,7 @@ from modelnest.core.catalogue import load_catalogue, plan_entry
 from modelnest.core.hardware import HardwareSnapshot, probe
 from modelnest.core.hardware.recorded import load_machine
 from modelnest.gui.catalogue import CatalogueView
-from modelnest.gui.catalogue.model import COLUMNS, speed_text
+from modelnest.gui.catalogue.model import COLUMNS, fit_name, speed_text
 from modelnest.gui.context import AppContext
 
 MACHINES = Path(__file__).resolve().parents[1] / "data" / "machines"
@@ -62,7 +62,8 @@ def test_recommendation_follows_the_stated_rule(qtbot: QtBot, machine_context: M
     view.show_recommendation()
     current = view.current_row()
     assert current is not None and current.model.id == first.model_id and current.quant == first.quant
-    assert view.curated.detail.d_badge.text() == "Fits on GPU"
+    assert first.fit in ("full_gpu", "partial_gpu")  # a 12 GB card: the pick uses it
+    assert view.curated.detail.d_badge.text() == fit_name(first.fit)  # the detail shows the pick's own badge
 
 
 def test_the_quant_slider_updates_memory_speed_and_quality(qtbot: QtBot, machine_context: MachineContext) -> None:
