@@ -3013,11 +3013,11 @@
     </message>
     <message>
         <source>An input is empty: every input needs some text.</source>
-        <translation type="unfinished"></translation>
+        <translation>有一个输入为空：每个输入都需要有文本。</translation>
     </message>
     <message>
         <source>Computing embeddings was cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>嵌入向量的计算已取消。</translation>
     </message>
     <message>
         <source>Connected to {url}, model {model}. Speeds are {label}. Conversation {id}. /help for commands.</source>
@@ -3025,11 +3025,11 @@
     </message>
     <message>
         <source>Embeddings could not be computed: {reason}.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法计算嵌入向量：{reason}。</translation>
     </message>
     <message>
         <source>Endpoints: GET {base}/models, POST {base}/chat/completions, POST {base}/completions, POST {base}/embeddings (when the model can embed).</source>
-        <translation type="unfinished"></translation>
+        <translation>端点：GET {base}/models、POST {base}/chat/completions、POST {base}/completions、POST {base}/embeddings（模型能计算嵌入向量时）。</translation>
     </message>
     <message>
         <source>GPU done</source>
@@ -3049,7 +3049,7 @@
     </message>
     <message>
         <source>No embeddings were computed: {reason}.</source>
-        <translation type="unfinished"></translation>
+        <translation>未计算任何嵌入向量：{reason}。</translation>
     </message>
     <message>
         <source>The engine was stopped from outside ModelNest (by another program, a task manager or the kill command)</source>
@@ -3097,15 +3097,15 @@
     </message>
     <message>
         <source>This model cannot compute embeddings: {reason}.</source>
-        <translation type="unfinished"></translation>
+        <translation>此模型无法计算嵌入向量：{reason}。</translation>
     </message>
     <message>
         <source>This model&apos;s embeddings have {n} dimensions and cannot be shortened: dimensions must be {n} or left out (it was {asked}).</source>
-        <translation type="unfinished"></translation>
+        <translation>此模型的嵌入向量有 {n} 维，不能缩短：dimensions 必须为 {n} 或不填（收到的是 {asked}）。</translation>
     </message>
     <message>
         <source>This server embeds text only: send strings, not token arrays.</source>
-        <translation type="unfinished"></translation>
+        <translation>此服务器只嵌入文本：请发送字符串，而不是 token 数组。</translation>
     </message>
     <message>
         <source>Token for {url}: </source>
@@ -3173,7 +3173,7 @@
     </message>
     <message>
         <source>computing embeddings was cancelled</source>
-        <translation type="unfinished"></translation>
+        <translation>嵌入向量的计算已取消</translation>
     </message>
     <message>
         <source>connection problem ({error})</source>
@@ -3257,7 +3257,7 @@
     </message>
     <message>
         <source>encoding_format must be float or base64.</source>
-        <translation type="unfinished"></translation>
+        <translation>encoding_format 必须是 float 或 base64。</translation>
     </message>
     <message>
         <source>fewer GPU layers ({old} → {new})</source>
@@ -3309,27 +3309,27 @@
     </message>
     <message>
         <source>input is required: a string or a list of strings.</source>
-        <translation type="unfinished"></translation>
+        <translation>必须提供 input：一个字符串或字符串列表。</translation>
     </message>
     <message>
         <source>input may hold at most {n} strings.</source>
-        <translation type="unfinished"></translation>
+        <translation>input 最多可包含 {n} 个字符串。</translation>
     </message>
     <message>
         <source>input must be a string or a list of strings.</source>
-        <translation type="unfinished"></translation>
+        <translation>input 必须是字符串或字符串列表。</translation>
     </message>
     <message>
         <source>input must be a string or a non-empty list of strings.</source>
-        <translation type="unfinished"></translation>
+        <translation>input 必须是字符串或非空的字符串列表。</translation>
     </message>
     <message>
         <source>input {index} is empty; every input needs some text</source>
-        <translation type="unfinished"></translation>
+        <translation>输入 {index} 为空；每个输入都需要有文本</translation>
     </message>
     <message>
         <source>input {index} is {tokens:,} tokens long, more than the {limit:,} tokens this model embeds at once</source>
-        <translation type="unfinished"></translation>
+        <translation>输入 {index} 长 {tokens:,} token，超过此模型一次可嵌入的 {limit:,} token</translation>
     </message>
     <message>
         <source>integrated GPU: it uses system memory</source>
@@ -3373,11 +3373,11 @@
     </message>
     <message>
         <source>it has recurrent layers (like Mamba or RWKV), and ModelNest computes embeddings only with attention models</source>
-        <translation type="unfinished"></translation>
+        <translation>它含有循环层（如 Mamba 或 RWKV），而 ModelNest 只用注意力模型计算嵌入向量</translation>
     </message>
     <message>
         <source>it is a reranker: it scores pairs of texts and gives no embeddings</source>
-        <translation type="unfinished"></translation>
+        <translation>它是重排序模型：只为文本对打分，不给出嵌入向量</translation>
     </message>
     <message>
         <source>it is an absolute path</source>
@@ -3385,7 +3385,7 @@
     </message>
     <message>
         <source>it is an encoder-decoder model (like T5), for which llama.cpp computes no embeddings</source>
-        <translation type="unfinished"></translation>
+        <translation>它是编码器-解码器模型（如 T5），llama.cpp 不为这类模型计算嵌入向量</translation>
     </message>
     <message>
         <source>it is empty</source>
@@ -3417,7 +3417,7 @@
     </message>
     <message>
         <source>llama.cpp could not create an embedding context for it</source>
-        <translation type="unfinished"></translation>
+        <translation>llama.cpp 无法为它创建嵌入上下文</translation>
     </message>
     <message>
         <source>llama.cpp could not load the model</source>
@@ -3425,15 +3425,15 @@
     </message>
     <message>
         <source>llama.cpp failed to compute embeddings (code {code})</source>
-        <translation type="unfinished"></translation>
+        <translation>llama.cpp 计算嵌入向量失败（代码 {code}）</translation>
     </message>
     <message>
         <source>llama.cpp pooled no embedding for input {index}</source>
-        <translation type="unfinished"></translation>
+        <translation>llama.cpp 没有为输入 {index} 池化出嵌入向量</translation>
     </message>
     <message>
         <source>llama.cpp pools no embedding for it (pooling type {pooling})</source>
-        <translation type="unfinished"></translation>
+        <translation>llama.cpp 不为它池化出嵌入向量（池化类型 {pooling}）</translation>
     </message>
     <message>
         <source>llama.cpp stopped itself because something was wrong (an internal check failed), often a model file or a setting it cannot handle</source>
@@ -4081,7 +4081,7 @@
     </message>
     <message>
         <source>the inputs must be a non-empty list of texts</source>
-        <translation type="unfinished"></translation>
+        <translation>输入必须是非空的文本列表</translation>
     </message>
     <message>
         <source>the installed NVIDIA driver is too old for this query</source>
@@ -4165,7 +4165,7 @@
     </message>
     <message>
         <source>there is not enough memory for an embedding context of {n:,} tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>内存不足，无法创建 {n:,} token 的嵌入上下文</translation>
     </message>
     <message>
         <source>thermal (driver)</source>
