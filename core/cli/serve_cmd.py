@@ -77,6 +77,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
         else:
             out.write(str(msg("API token: {token}", token=token)) + "\n")
         out.write(str(msg("Requests need the header Authorization: Bearer TOKEN. Ctrl-C stops the server.")) + "\n")
+        out.write(str(msg("Endpoints: GET {base}/models, POST {base}/chat/completions, POST {base}/completions, "
+                          "POST {base}/embeddings (when the model can embed).", base=server.url)) + "\n")
         out.flush()
         err.flush()
         server.serve()

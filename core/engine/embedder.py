@@ -4,7 +4,7 @@ The chat's context stays as it is (its KV cache, its settings); embeddings need 
 ``embeddings = true`` and a pooling type, which llama.cpp fixes when the context is created. So the first
 request makes a second context on the same weights (no second copy of the model), sized for the inputs: the
 smallest power of two of tokens (at least 256, llama.cpp's KV padding) that holds the longest input, grown
-when a longer input comes, never beyond the loaded context or the model's trained context. n_batch and
+when a longer input comes, never beyond MAX_CTX, the loaded context or the model's trained context. n_batch and
 n_ubatch equal n_ctx, because llama.cpp pools a sequence per micro-batch: an input split across two would get
 the pooled vector of its last part only (and non-causal models assert n_ubatch >= n_tokens).
 
@@ -27,6 +27,10 @@ from modelnest.core.engine.params import EngineParams, LoadReport
 from modelnest.core.messages import Message, msg
 
 MIN_CTX = 256  # llama.cpp pads n_ctx to a multiple of 256 anyway
+# Embedding mode makes llama.cpp compute and keep the logits of every input token too (n_vocab floats each, in
+# the compute and the output buffer): about 1 MiB per token of context for a 128k vocabulary. 2048 bounds that
+# near 1.6 GiB; longer inputs get a plain refusal instead of an engine killed for memory.
+MAX_CTX = 2048
 SEQ_MAX = 16  # inputs decoded together in one llama_decode
 POOLING_NAMES = {1: "mean", 2: "cls", 3: "last"}  # llama_pooling_type values that give one vector per input
 _POOLING_MEAN = 1
@@ -130,9 +134,9 @@ class Embedder:
         return None
 
     def limit(self) -> int:
-        """The most tokens one input may have: the loaded context, or the model's trained context if shorter."""
+        """The most tokens one input may have: MAX_CTX, the loaded context or the model's trained one if shorter."""
         trained = int(self.ll.llama_model_n_ctx_train(self.model))
-        return min(self.params.n_ctx, trained) if trained > 0 else self.params.n_ctx
+        return min(MAX_CTX, self.params.n_ctx, trained if trained > 0 else self.params.n_ctx)
 
     def n_embd(self) -> int:
         return int(self.ll.llama_model_n_embd_out(self.model))

@@ -9,9 +9,10 @@ never written to the user's chat history.
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from starlette.applications import Starlette
@@ -22,21 +23,31 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from modelnest.core.engine.client import TokenEvent
-from modelnest.core.engine.errors import EngineError, GenerationFailed, ModelRefused
+from modelnest.core.engine.client import Embeddings, TokenEvent
+from modelnest.core.engine.embedder import pack_floats
+from modelnest.core.engine.errors import (
+    EmbeddingInputInvalid,
+    EmbeddingUnsupported,
+    EngineError,
+    GenerationFailed,
+    ModelRefused,
+)
 from modelnest.core.engine.params import GenerationSummary
 from modelnest.core.messages import msg
 from modelnest.core.server.config import ServerConfig
 from modelnest.core.server.schema import (
     ApiError,
+    EmbeddingRequest,
     GenerationRequest,
     StopScanner,
+    dimensions_refused,
     error_body,
     finish_reason,
     new_id,
     now,
     parse_chat,
     parse_completion,
+    parse_embeddings,
 )
 from modelnest.core.server.security import Guard, Receive, Scope, Send, send_error, too_large
 from modelnest.core.server.worker import Cancelled, EngineWorker, Job, QueueFull
@@ -53,6 +64,11 @@ def engine_error(error: EngineError) -> ApiError:
     text = str(error)
     if isinstance(error, GenerationFailed) and "context" in text:
         return ApiError(400, text, param="messages", code="context_length_exceeded")
+    if isinstance(error, EmbeddingUnsupported):
+        return ApiError(501, text, code="embeddings_unsupported")
+    if isinstance(error, EmbeddingInputInvalid):
+        too_long = error.tokens > error.limit
+        return ApiError(400, text, param="input", code="context_length_exceeded" if too_long else "invalid_value")
     if isinstance(error, ModelRefused):
         return ApiError(503, text, code="model_refused")
     return ApiError(500, msg("The engine failed: {error}", error=text), code=f"engine_{error.kind}")
@@ -247,6 +263,70 @@ class JobResponse(Response):
         await send({"type": "http.response.body", "body": body})
 
 
+class EmbeddingResponse(Response):
+    """Waits for an embedding job (cancelling it if the client leaves) and answers in OpenAI's shape."""
+
+    def __init__(self, job: Job, request: EmbeddingRequest, model: str, learnt: dict[str, int]) -> None:
+        super().__init__()
+        self.job = job
+        self.req = request
+        self.model = model
+        self.learnt = learnt  # n_embd, once known: later `dimensions` are checked before the engine
+        self._disconnected = False
+
+    async def _watch(self, receive: Receive) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                self._disconnected = True
+                self.job.cancel()
+                return
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        watcher = asyncio.create_task(self._watch(receive))
+        ended = False
+        try:
+            item = await self.job.next()
+            ended = True
+            if self._disconnected:
+                return
+            if isinstance(item, Cancelled):
+                await send_error(send, _stopping())
+            elif isinstance(item, EngineError):
+                error = engine_error(item)
+                if error.param == "input" and not self.req.single and isinstance(item, EmbeddingInputInvalid):
+                    error.param = f"input[{item.index}]"
+                await send_error(send, error)
+            elif isinstance(item, Embeddings):
+                await self._answer(send, item)
+        except OSError:
+            self.job.cancel()  # the client went away while we were writing
+        finally:
+            watcher.cancel()
+            if not ended:
+                self.job.cancel()
+
+    async def _answer(self, send: Send, result: Embeddings) -> None:
+        n_embd = len(result.vectors[0]) if result.vectors else 0
+        self.learnt["n_embd"] = n_embd
+        if self.req.dimensions is not None and self.req.dimensions != n_embd:
+            await send_error(send, ApiError(400, dimensions_refused(self.req.dimensions, n_embd), param="dimensions",
+                                            code="unsupported_parameter"))
+            return
+        data: list[dict[str, Any]] = []
+        for i, vector in enumerate(result.vectors):
+            embedding: Any = vector
+            if self.req.encoding_format == "base64":
+                embedding = base64.b64encode(pack_floats([vector])).decode("ascii")  # OpenAI's: float32, LE
+            data.append({"object": "embedding", "index": i, "embedding": embedding})
+        tokens = result.prompt_tokens
+        body = _dumps({"object": "list", "data": data, "model": self.model,
+                       "usage": {"prompt_tokens": tokens, "total_tokens": tokens}})
+        await send({"type": "http.response.start", "status": 200, "headers": [
+            (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+
 async def _read_json(request: Request, limit: int) -> Any:
     """The body, refused past ``limit`` bytes even when no Content-Length was sent (chunked uploads)."""
     size = 0
@@ -278,16 +358,19 @@ def build_app(config: ServerConfig, worker: EngineWorker) -> Any:
                                     asked=request.path_params["model"], model=config.model_id), code="model_not_found")
         return JSONResponse(model_card())
 
-    async def generate(request: Request, kind: str) -> Response:
-        body = await _read_json(request, config.max_body_bytes)
-        req = parse_chat(body, config) if kind == "chat" else parse_completion(body, config)
-        job = Job(asyncio.get_running_loop(), req.sampling, messages=list(req.messages) if kind == "chat" else None,
-                  prompt=req.prompt)
+    def submit(job: Job) -> None:
         try:
             worker.submit(job)
         except QueueFull:
             raise ApiError(429, msg("The server is busy: {n} requests are already running or waiting. Try again "
                                     "shortly.", n=worker.max_pending), code="queue_full") from None
+
+    async def generate(request: Request, kind: str) -> Response:
+        body = await _read_json(request, config.max_body_bytes)
+        req = parse_chat(body, config) if kind == "chat" else parse_completion(body, config)
+        job = Job(asyncio.get_running_loop(), req.sampling, messages=list(req.messages) if kind == "chat" else None,
+                  prompt=req.prompt)
+        submit(job)
         return JobResponse(job, req, config.model_id)
 
     async def chat(request: Request) -> Response:
@@ -296,11 +379,16 @@ def build_app(config: ServerConfig, worker: EngineWorker) -> Any:
     async def completions(request: Request) -> Response:
         return await generate(request, "completion")
 
+    learnt: dict[str, int] = {}  # what the first embeddings taught: n_embd
+
     async def embeddings(request: Request) -> Response:
-        # The engine host generates text only (it loads models without embedding output), so embeddings are
-        # refused plainly instead of returning something that is not an embedding.
-        raise ApiError(501, msg("This server cannot compute embeddings: the engine does not support them yet."),
-                       code="embeddings_unsupported")
+        # Queued on the same worker (and engine lock) as chat and completions: they take turns on the engine.
+        body = await _read_json(request, config.max_body_bytes)
+        n_embd = config.n_embd or learnt.get("n_embd", 0)
+        req = parse_embeddings(body, replace(config, n_embd=n_embd) if n_embd != config.n_embd else config)
+        job = Job(asyncio.get_running_loop(), texts=req.texts)
+        submit(job)
+        return EmbeddingResponse(job, req, config.model_id, learnt)
 
     async def api_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ApiError)

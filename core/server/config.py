@@ -57,6 +57,7 @@ class ServerConfig:
     max_pending: int = 8  # requests running or waiting; one more gets 429
     max_messages: int = 1024
     n_ctx: int = 0  # the loaded context (0: unknown); max_tokens beyond it is refused up front
+    n_embd: int = 0  # the model's embedding size (0: unknown; learnt from the first embeddings) for `dimensions`
 
     def __post_init__(self) -> None:
         if len(self.token) < MIN_TOKEN_CHARS:

@@ -20,16 +20,19 @@ from modelnest.core.server.config import ServerConfig
 
 __all__ = [
     "ApiError",
+    "EmbeddingRequest",
     "GenerationRequest",
     "StopScanner",
     "error_body",
     "finish_reason",
     "parse_chat",
     "parse_completion",
+    "parse_embeddings",
 ]
 
 MAX_STOPS = 4
 MAX_STOP_CHARS = 256
+MAX_EMBEDDING_INPUTS = 2048  # OpenAI's own limit per request
 SEED_LIMIT = 2**32 - 1  # llama.cpp seeds are uint32 and 0xFFFFFFFF means "random"
 _ERROR_TYPES = {
     400: "invalid_request_error",
@@ -257,6 +260,60 @@ def parse_completion(body: Any, config: ServerConfig) -> GenerationRequest:
         raise _bad("suffix", msg("This server does not support suffix."), "unsupported_parameter")
     echo = _flag(body, "echo")
     return GenerationRequest("completion", model, sampling, stop, stream, include_usage, prompt=prompt, echo=echo)
+
+
+@dataclass(frozen=True)
+class EmbeddingRequest:
+    """A checked embeddings request: texts in order, how to encode the vectors, the size asked for (if any)."""
+
+    model: str
+    texts: tuple[str, ...]
+    encoding_format: str  # "float" | "base64"
+    dimensions: int | None
+    single: bool  # input was one string (errors then name "input", not "input[i]")
+
+
+def _is_tokens(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(t, int) and not isinstance(t, bool)
+                                                           for t in value)
+
+
+def parse_embeddings(body: Any, config: ServerConfig) -> EmbeddingRequest:
+    if not isinstance(body, dict):
+        raise ApiError(400, msg("The request body must be a JSON object."), code="invalid_json")
+    model = _model(body, config)
+    value = body.get("input")
+    if value is None:
+        raise _bad("input", msg("input is required: a string or a list of strings."), "missing_required_parameter")
+    single = isinstance(value, str)
+    items = [value] if single else value
+    if not isinstance(items, list) or not items:
+        raise _bad("input", msg("input must be a string or a non-empty list of strings."), "invalid_type")
+    if _is_tokens(items) or any(_is_tokens(item) for item in items):
+        raise _bad("input", msg("This server embeds text only: send strings, not token arrays."),
+                   "unsupported_parameter")
+    if len(items) > MAX_EMBEDDING_INPUTS:
+        raise _bad("input", msg("input may hold at most {n} strings.", n=MAX_EMBEDDING_INPUTS))
+    for i, item in enumerate(items):
+        param = "input" if single else f"input[{i}]"
+        if not isinstance(item, str):
+            raise _bad(param, msg("input must be a string or a list of strings."), "invalid_type")
+        if not item:
+            raise _bad(param, msg("An input is empty: every input needs some text."))
+    fmt = body.get("encoding_format")
+    if fmt is None:
+        fmt = "float"
+    if fmt not in ("float", "base64"):
+        raise _bad("encoding_format", msg("encoding_format must be float or base64."))
+    dimensions = _integer(body, "dimensions", 1, 1 << 20, None)
+    if dimensions is not None and config.n_embd and dimensions != config.n_embd:
+        raise _bad("dimensions", dimensions_refused(dimensions, config.n_embd), "unsupported_parameter")
+    return EmbeddingRequest(model, tuple(items), fmt, dimensions, single)
+
+
+def dimensions_refused(asked: int, n_embd: int) -> Message:
+    return msg("This model's embeddings have {n} dimensions and cannot be shortened: dimensions must be {n} or "
+               "left out (it was {asked}).", n=n_embd, asked=asked)
 
 
 def finish_reason(stop_reason: str) -> str:

@@ -1,4 +1,4 @@
-"""The one owner of the engine: a worker thread serving generation jobs first come, first served.
+"""The one owner of the engine: a worker thread serving generation and embedding jobs first come, first served.
 
 The engine holds one sequence (n_seq_max 1), so requests are queued, not interleaved: HTTP handlers submit a
 ``Job`` and read its events from an asyncio queue; the worker thread is the only code that calls the
@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from modelnest.core.engine.client import EngineClient, TokenEvent
+from modelnest.core.engine.client import Embeddings, EngineClient, TokenEvent
 from modelnest.core.engine.errors import EngineError, GenerationFailed
 from modelnest.core.engine.params import GenerationSummary, SamplingParams
 from modelnest.core.messages import msg
@@ -34,25 +34,29 @@ class Cancelled:
     """The job was cancelled before the engine started on it."""
 
 
-JobItem = TokenEvent | GenerationSummary | EngineError | Cancelled
+JobItem = TokenEvent | GenerationSummary | Embeddings | EngineError | Cancelled
 State = Literal["queued", "running", "done"]
 
 
 class Job:
-    """One generation request: its input, its event stream (read on the event loop), and how it ended."""
+    """One request: its input (messages, a prompt, or texts to embed), its event stream (read on the event loop),
+    and how it ended. An embedding job's stream is one Embeddings item (or an error)."""
 
     def __init__(
         self,
         loop: asyncio.AbstractEventLoop,
-        sampling: SamplingParams,
+        sampling: SamplingParams | None = None,
         *,
         messages: Sequence[dict[str, str]] | None = None,
         prompt: str | None = None,
+        texts: Sequence[str] | None = None,
     ) -> None:
         self.id = 0
         self.sampling = sampling
         self.messages = list(messages) if messages is not None else None
         self.prompt = prompt
+        self.texts = list(texts) if texts is not None else None
+        self.embeddings: Embeddings | None = None
         self.state: State = "queued"
         self.cancel_requested = threading.Event()
         self.in_engine = False  # the worker owns the engine for this job (its lock taken, if any)
@@ -201,6 +205,10 @@ class EngineWorker:
                 return
             if engine.loaded is None and self._reload is not None:
                 self._reload(engine)
+            if job.texts is not None:
+                job.embeddings = engine.embed(job.texts)  # cancel() reaches it through the engine, like a reply
+                job._push(job.embeddings)
+                return
             forwarded = False
             for event in engine.generate(job.messages, job.sampling, prompt=job.prompt):
                 if job.cancel_requested.is_set() and not forwarded:
