@@ -112,10 +112,10 @@ def test_a_model_without_a_published_figure_is_never_ranked(tmp_path: Path) -> N
     del doc["models"][top]  # its figures withdrawn: it must drop out, not keep a guessed score
     without = run(hw, tmp_path, quality=parse_quality(doc))
     assert top not in {p.model_id for p in without.picks}
-    # Models the catalogue has but quality.json has no figure for (Qwen2.5 Coder 14B, Gemma 3 12B, Mistral Nemo) run
+    # Models the catalogue has but quality.json has no figure for (Qwen2.5 Coder 14B, Gemma 3 4B, Mistral Nemo) run
     # fast on this card and would win on size alone; they are never picked.
     table = load_quality()
-    for unpublished in ("qwen2.5-coder-14b-instruct", "gemma-3-12b-it", "mistral-nemo-instruct-2407"):
+    for unpublished in ("qwen2.5-coder-14b-instruct", "gemma-3-4b-it", "mistral-nemo-instruct-2407"):
         assert not any(table.figures_for(unpublished, f) for f in ("general", "coding", "chinese", "reasoning"))
         assert unpublished not in {p.model_id for p in recs.picks}
 
@@ -191,3 +191,20 @@ def test_recommend_settings_are_validated() -> None:
     assert ChatSettings.from_dict(settings.to_dict())[0] == settings
     with pytest.raises(UserInputError):
         ChatSettings(recommend_use="poetry").validate()
+
+
+def test_a_hybrid_model_is_scored_in_the_mode_the_app_runs() -> None:
+    """Qwen3 thinks by default, so its figures are the report's thinking-mode ones; its non-thinking figures are kept
+    in the file but never ranked (they describe an answer the app does not produce)."""
+    table = load_quality()
+    fig = table.figure("qwen3-8b", "general", "MMLU-Redux", "qwen3-report")
+    assert fig is not None and fig.score == 87.5 and "thinking mode" in fig.setting and table.thinks("qwen3-8b")
+    assert [f.score for f in table.figures_for("qwen3-8b", "general")] == [87.5]  # not the non-thinking 79.5
+    doc = json.loads((resources.files("modelnest.resources") / "catalogue" / "quality.json").read_text("utf-8"))
+    assert doc["models"]["qwen3-8b"]["non_thinking"]["general"][0]["score"] == 79.5
+    # One evaluation holds both modes' tables (same benchmarks, same harness): Qwen3 thinking, the R1 distills and
+    # the non-reasoning baselines are compared on it, and C-Eval gives Chinese picks beyond InternLM's table.
+    ids = ["qwen3-8b", "qwen3-4b", "gemma-3-12b-it", "phi-4", "deepseek-r1-distill-qwen-14b"]
+    assert comparison_evaluation(table, ids, "chinese") == ("C-Eval", "qwen3-report")
+    assert comparison_evaluation(table, ids, "reasoning") == ("GPQA-Diamond", "qwen3-report")
+    assert all(table.figure(m, "chinese", "C-Eval", "qwen3-report") for m in ids)
