@@ -187,7 +187,10 @@ def estimate(
     n_layer = spec.n_layer
     n_gpu = max(0, min(params.n_gpu_layers, n_layer + 1)) if backend != "cpu" else 0
     gpu_start = n_layer + 1 - n_gpu if n_gpu else n_layer + 1  # layers il >= gpu_start are offloaded
-    output_on_gpu = n_gpu > n_layer
+    # llama.cpp counts the output layer as the first of the n_gpu_layers (llama-model.cpp: dev_output is
+    # get_layer_buft_list(n_layer), on the GPU whenever il >= i_gpu_start): with any offload it is on the GPU,
+    # and n_gpu_layers = N puts the output and the last N - 1 repeating layers there (checked on a Vulkan load).
+    output_on_gpu = n_gpu >= 1
     kv_layers = kv_bytes_per_layer(spec, params)
     n_moe = min(params.cpu_moe_layers, n_layer) if spec.is_moe else 0
     # Weights on the CPU side are repacked only where no GPU host buffer comes first in the CPU list.

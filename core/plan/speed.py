@@ -287,7 +287,10 @@ def predict(
     n_layer = spec.n_layer
     n_gpu = min(params.n_gpu_layers, n_layer + 1) if backend != "cpu" else 0
     gpu_start = n_layer + 1 - n_gpu if n_gpu else n_layer + 1  # layers from here run on the GPU
-    output_on_gpu = n_gpu > n_layer
+    # llama.cpp counts the output layer as the first of the n_gpu_layers (llama-model.cpp: dev_output is
+    # get_layer_buft_list(n_layer), on the GPU whenever il >= i_gpu_start): with any offload it is on the GPU,
+    # and n_gpu_layers = N puts the output and the last N - 1 repeating layers there (checked on a Vulkan load).
+    output_on_gpu = n_gpu >= 1
     # Routed experts of layers below this stay in RAM (--n-cpu-moe): the CPU reads and multiplies the used ones.
     cpu_experts_below = min(params.cpu_moe_layers, n_layer) if spec.is_moe and n_gpu else 0
     cpu = cpu_rates(hw, params.n_threads, profile)

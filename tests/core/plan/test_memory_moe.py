@@ -121,3 +121,19 @@ def test_without_a_tensor_table_the_experts_come_from_the_shape() -> None:
     dense = ModelSpec.from_architecture(**{**SHAPE_ONLY, "expert_count": 0, "expert_used_count": 0,  # type: ignore[arg-type]
                                           "expert_ff": 0})
     assert estimate(dense, params(41, 14), backend="cuda").experts_in_ram_bytes == 0
+
+
+@pytest.mark.parametrize("n_gpu", [1, 3, ALL_GPU])
+def test_the_output_layer_is_the_first_one_offloaded(spec: ModelSpec, n_gpu: int) -> None:
+    """llama.cpp (llama-model.cpp, i_gpu_start = n_layer + 1 - n_gpu_layers; the output is layer n_layer) puts the
+    output matrix on the GPU with any offload and the last n_gpu_layers - 1 repeating layers beside it: seen in a
+    real Vulkan load (benchmarks/gpu_placement.py). Before, partial plans kept the output on the CPU, so the GPU
+    was under-planned by the output's size and the mapped span covered the whole file."""
+    layers, _embd, out = spec.layer_bytes()
+    mem = estimate(spec, params(n_gpu, 0), repack_types=REPACK_X86_AVX2, backend="vulkan")
+    on_gpu = range(N_LAYER - (n_gpu - 1), N_LAYER)
+    assert mem.weights_buffers["device"] == sum(layers[il] for il in on_gpu) + out
+    host_tensors = [t for t in spec.tensors if t.name.startswith("token_embd")
+                    or (t.name.startswith("blk.") and int(t.name.split(".")[1]) not in on_gpu)]
+    span = max(t.offset + t.n_bytes for t in host_tensors) - min(t.offset for t in host_tensors)
+    assert mem.weights_buffers.get("CPU_Mapped", 0) == span
