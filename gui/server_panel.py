@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QGuiApplication
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from modelnest.core.engine.client import EngineClient
 from modelnest.core.server.config import ServerConfig, new_token, token_from_env
+from modelnest.core.server.history_log import ApiHistory
 from modelnest.core.server.run import ApiServer
 from modelnest.core.server.turns import EngineLock
 from modelnest.gui.background import Background, JobControl
@@ -63,8 +65,10 @@ class ServerPanel(QWidget):
         model_id: Callable[[], str | None],
         engine_lock: EngineLock | None = None,
         parent: QWidget | None = None,
+        history_path: Path | None = None,
     ) -> None:
         super().__init__(parent)
+        self._history_path = history_path  # where "Keep API chats in my history" writes (the app's history)
         self._background = background
         self._engine = engine
         self._model_id = model_id
@@ -97,6 +101,11 @@ class ServerPanel(QWidget):
         tr(lambda: self.everywhere.setText(self.tr("Let other computers connect")))
         tr(lambda: self.everywhere.setToolTip(self.tr("Listen on every network address instead of this computer "
                                                       "only (the token is still required)")))
+        self.keep_history = QCheckBox()
+        self.keep_history.setObjectName("serve_keep_history")
+        tr(lambda: self.keep_history.setText(self.tr("Keep API chats in my history")))
+        tr(lambda: self.keep_history.setToolTip(self.tr("Off: what editors and scripts send is not saved. On: each "
+                                                        "finished chat request becomes a conversation marked API.")))
         self.address = QLineEdit()
         self.address.setObjectName("serve_address")
         self.address.setReadOnly(True)
@@ -118,7 +127,7 @@ class ServerPanel(QWidget):
         self.note = QLabel()
         self.note.setWordWrap(True)
         tr(lambda: self.note.setText(self.tr("Requests need the header Authorization: Bearer TOKEN. Chats over the "
-                                             "API are not saved in your history.")))
+                                             "API are not saved in your history unless you keep them above.")))
 
         token_row = QHBoxLayout()
         token_row.addWidget(self.show_token)
@@ -137,6 +146,7 @@ class ServerPanel(QWidget):
         layout.addWidget(self.switch)
         layout.addWidget(self.about)
         layout.addWidget(self.everywhere)
+        layout.addWidget(self.keep_history)
         layout.addLayout(form)
         layout.addLayout(token_row)
         layout.addWidget(self.warning)
@@ -157,6 +167,7 @@ class ServerPanel(QWidget):
         serving = self._server is not None
         self.port.setEnabled(not serving and not self._busy)
         self.everywhere.setEnabled(not serving and not self._busy)
+        self.keep_history.setEnabled(not serving and not self._busy)
         self.switch.setEnabled(not self._busy)
         self.copy_token.setEnabled(serving)
         self.show_token.setEnabled(serving)
@@ -201,12 +212,14 @@ class ServerPanel(QWidget):
             return
         host = "0.0.0.0" if self.everywhere.isChecked() else "127.0.0.1"
         port, lock = self.port.value(), self._engine_lock
+        keep, history_path = self.keep_history.isChecked(), self._history_path
 
         def work(control: JobControl) -> ApiServer:
             token = token_from_env() or new_token()
             config = ServerConfig(token=token, host=host, port=port, model_id=model,
                                   n_ctx=engine.loaded.n_ctx if engine.loaded else 0)
-            return ApiServer(engine, config, engine_lock=lock).start()
+            history = ApiHistory(history_path) if keep else None
+            return ApiServer(engine, config, engine_lock=lock, history=history).start()
 
         self._busy = True
         self._show_state()

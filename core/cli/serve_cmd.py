@@ -18,6 +18,7 @@ from modelnest.core.errors import UserInputError
 from modelnest.core.messages import msg
 from modelnest.core.plan.loader import load_stepping_down
 from modelnest.core.server.config import TOKEN_ENV, ServerConfig, new_token, token_from_env
+from modelnest.core.server.history_log import ApiHistory
 from modelnest.core.server.run import ApiServer, bind_socket
 
 DEFAULT_PORT = 8080
@@ -38,6 +39,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--threads", type=int, default=None, help="CPU threads (default: physical cores)")
     parser.add_argument("--max-tokens", type=int, default=4096, help="the largest max_tokens a request may ask for")
     parser.add_argument("--queue", type=int, default=8, help="requests running or waiting before 429 (default 8)")
+    parser.add_argument("--keep-history", action="store_true",
+                        help="keep the chats served in your ModelNest history (by default they are not saved)")
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -68,7 +71,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
             # After an engine crash the next request loads the model again (twice-crashed models are refused).
             e.load(args.model, loaded_params)
 
-        server = ApiServer(engine, config, reload=reload, sock=sock)
+        server = ApiServer(engine, config, reload=reload, sock=sock,
+                           history=ApiHistory() if args.keep_history else None)
         for warning in server.config.warnings():
             err.write(f"warning: {warning}\n")
         out.write(str(msg("Serving {model} at {url}", model=model.stem, url=server.url)) + "\n")

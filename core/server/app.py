@@ -35,6 +35,7 @@ from modelnest.core.engine.errors import (
 from modelnest.core.engine.params import GenerationSummary
 from modelnest.core.messages import msg
 from modelnest.core.server.config import ServerConfig
+from modelnest.core.server.history_log import ApiHistory
 from modelnest.core.server.schema import (
     ApiError,
     EmbeddingRequest,
@@ -122,11 +123,12 @@ async def _pieces(job: Job, stops: tuple[str, ...], first: Any = None) -> AsyncI
 class JobResponse(Response):
     """Streams (SSE) or returns one job's answer, cancelling the job as soon as the client disconnects."""
 
-    def __init__(self, job: Job, request: GenerationRequest, model: str) -> None:
+    def __init__(self, job: Job, request: GenerationRequest, model: str, history: ApiHistory | None = None) -> None:
         super().__init__()
         self.job = job
         self.req = request
         self.model = model
+        self.history = history  # the user asked to keep API chats in their history
         self.id = new_id(request.kind)
         self.created = now()
         self._disconnected = False
@@ -157,6 +159,11 @@ class JobResponse(Response):
     def gone(self) -> bool:
         """The client has gone (read anew each time: the watcher task sets it while we await)."""
         return self._disconnected
+
+    def _keep(self, reply: str) -> None:
+        """A finished chat completion into the user's history, when they asked (queued: never blocks the loop)."""
+        if self.history is not None and self.req.kind == "chat":
+            self.history.record(self.model, self.req.messages, reply)
 
     # ---- bodies ---------------------------------------------------------------------------------------
     def _usage(self, o: Outcome) -> dict[str, int]:
@@ -208,12 +215,14 @@ class JobResponse(Response):
             await event(self._chunk("", None, role=True))
         elif self.req.echo and self.req.prompt:
             await event(self._chunk(self.req.prompt, None))
+        sent: list[str] = []
         async for piece in _pieces(self.job, self.req.stop, first):
             if isinstance(piece, Outcome):
                 self._ended = True
             if self.gone():
                 continue  # drain until the cancelled job ends; nobody reads any more
             if isinstance(piece, str):
+                sent.append(piece)
                 await event(self._chunk(piece, None))
                 continue
             if piece.cancelled:
@@ -221,6 +230,7 @@ class JobResponse(Response):
             if piece.error is not None:
                 await event(engine_error(piece.error).body())  # mid-stream: an error event, then the end
                 break
+            self._keep("".join(sent))
             await event(self._chunk(None if self.req.kind == "chat" else "", piece.finish))
             if self.req.include_usage:
                 await event({"id": self.id, "object": self._chunk(None, None)["object"], "created": self.created,
@@ -249,6 +259,7 @@ class JobResponse(Response):
             await send_error(send, engine_error(outcome.error))
             return
         text = "".join(parts)
+        self._keep(text)
         if self.req.kind == "chat":
             choice: dict[str, Any] = {"index": 0, "message": {"role": "assistant", "content": text},
                                       "logprobs": None, "finish_reason": outcome.finish}
@@ -342,8 +353,9 @@ async def _read_json(request: Request, limit: int) -> Any:
         raise ApiError(400, msg("The request body is not valid JSON."), code="invalid_json") from None
 
 
-def build_app(config: ServerConfig, worker: EngineWorker) -> Any:
-    """The ASGI application: Guard(CORS(routes)); CORS only when origins are allow-listed."""
+def build_app(config: ServerConfig, worker: EngineWorker, history: ApiHistory | None = None) -> Any:
+    """The ASGI application: Guard(CORS(routes)); CORS only when origins are allow-listed. `history`: keep
+    finished chats in the user's history (only when the user turned that on)."""
     created = now()
 
     def model_card() -> dict[str, Any]:
@@ -371,7 +383,7 @@ def build_app(config: ServerConfig, worker: EngineWorker) -> Any:
         job = Job(asyncio.get_running_loop(), req.sampling, messages=list(req.messages) if kind == "chat" else None,
                   prompt=req.prompt)
         submit(job)
-        return JobResponse(job, req, config.model_id)
+        return JobResponse(job, req, config.model_id, history)
 
     async def chat(request: Request) -> Response:
         return await generate(request, "chat")

@@ -21,6 +21,7 @@ from modelnest.core.engine.client import EngineClient
 from modelnest.core.messages import msg
 from modelnest.core.server.app import build_app
 from modelnest.core.server.config import ServerConfig, ServerError
+from modelnest.core.server.history_log import ApiHistory
 from modelnest.core.server.turns import EngineLock
 from modelnest.core.server.worker import EngineWorker, Job
 
@@ -76,13 +77,16 @@ class ApiServer:
         on_submitted: Callable[[Job], None] | None = None,
         sock: socket.socket | None = None,
         engine_lock: EngineLock | None = None,
+        history: ApiHistory | None = None,
     ) -> None:
+        """`history`: keep finished chats in the user's history (off unless the user asked); closed by stop()."""
         self._sock = sock if sock is not None else bind_socket(config.host, config.port)  # bound early by the CLI
         port = self._sock.getsockname()[1]
         self.config = replace(config, port=port)
         self.worker = EngineWorker(engine, max_pending=config.max_pending, reload=reload, on_finished=on_finished,
                                    on_submitted=on_submitted, engine_lock=engine_lock)
-        app = build_app(self.config, self.worker)
+        self.history = history
+        app = build_app(self.config, self.worker, history)
         uv = uvicorn.Config(
             app,
             log_level="warning",
@@ -112,6 +116,8 @@ class ApiServer:
         finally:
             self.worker.stop()
             self._sock.close()
+            if self.history is not None:
+                self.history.close()
 
     def start(self, timeout: float = 30.0) -> ApiServer:
         """Run in a background thread; returns once connections are accepted."""
@@ -131,6 +137,8 @@ class ApiServer:
         if self._thread is not None:
             self._thread.join(timeout)
         self._sock.close()
+        if self.history is not None:
+            self.history.close()  # the chats finished so far are written first
 
     def __enter__(self) -> ApiServer:
         return self.start()

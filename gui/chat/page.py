@@ -238,7 +238,7 @@ class ChatPage(QWidget):
         # The local API server serves the model loaded here, on the same engine; it takes turns with the chat
         # through the controller's engine lock.
         self.server = ServerPanel(self.ctx.background, lambda: self.controller.engine, self._served_model_id,
-                                  engine_lock=self.controller.engine_lock)
+                                  engine_lock=self.controller.engine_lock, history_path=self.ctx.history.path)
         self.server_section = self.panel.add_section("server_section", lambda: self.tr("Local API server"),
                                                      self.server)
         splitter.addWidget(self.panel.scroll_area())

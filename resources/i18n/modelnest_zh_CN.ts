@@ -1983,6 +1983,14 @@
         <translation>监听所有网络地址，而不只是本机（仍需访问令牌）</translation>
     </message>
     <message>
+        <source>Keep API chats in my history</source>
+        <translation>在聊天记录中保留 API 聊天</translation>
+    </message>
+    <message>
+        <source>Off: what editors and scripts send is not saved. On: each finished chat request becomes a conversation marked API.</source>
+        <translation>关闭：编辑器和脚本发送的内容不会保存。开启：每个完成的聊天请求都会成为一个标记为 API 的对话。</translation>
+    </message>
+    <message>
         <source>Show</source>
         <translation>显示</translation>
     </message>
@@ -1991,8 +1999,8 @@
         <translation>复制令牌</translation>
     </message>
     <message>
-        <source>Requests need the header Authorization: Bearer TOKEN. Chats over the API are not saved in your history.</source>
-        <translation>请求需要带上请求头 Authorization: Bearer TOKEN。通过 API 进行的聊天不会保存到你的聊天记录中。</translation>
+        <source>Requests need the header Authorization: Bearer TOKEN. Chats over the API are not saved in your history unless you keep them above.</source>
+        <translation>请求需要带上请求头 Authorization: Bearer TOKEN。除非在上方选择保留，通过 API 进行的聊天不会保存到你的聊天记录中。</translation>
     </message>
     <message>
         <source>Port</source>

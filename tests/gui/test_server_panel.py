@@ -72,3 +72,32 @@ def test_switch_without_a_model_says_so(qtbot: QtBot) -> None:
     assert "Load a model first" in failed.args[0]
     assert not panel.switch.isChecked()
     background.shutdown()
+
+
+def test_keep_api_chats_in_my_history_is_the_users_choice(
+    qtbot: QtBot, engine: EngineClient, tiny_model: Path, tmp_path: Path
+) -> None:
+    from modelnest.core.chat.history import HistoryStore
+
+    background = Background()
+    path = tmp_path / "history.sqlite3"
+    panel = ServerPanel(background, lambda: engine, lambda: tiny_model.stem, history_path=path)
+    qtbot.addWidget(panel)
+    panel.port.setValue(0)
+    assert not panel.keep_history.isChecked()  # off by default
+    for keep in (False, True):
+        panel.keep_history.setChecked(keep)
+        with qtbot.waitSignal(panel.serving_changed, timeout=30_000):
+            panel.switch.setChecked(True)
+        assert not panel.keep_history.isEnabled()  # chosen before serving
+        client = openai.OpenAI(base_url=panel.address.text(), api_key=panel.token.text(), max_retries=0, timeout=30)
+        client.chat.completions.create(model=tiny_model.stem, max_tokens=2,
+                                       messages=[{"role": "user", "content": f"keep={keep}"}])
+        with qtbot.waitSignal(panel.serving_changed, timeout=30_000):
+            panel.switch.setChecked(False)  # stopping writes what was queued
+    store = HistoryStore.open(path)
+    try:
+        assert [c.title for c in store.list_conversations()] == ["keep=True"]
+    finally:
+        store.close()
+    background.shutdown()
