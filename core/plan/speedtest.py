@@ -64,7 +64,7 @@ ATTN_CTX = 2048
 # typed model is larger (about 200 MB in Q4_K, 700 MB in F16: seconds to write, fits any GPU llama.cpp can use),
 # measured in the three families every quantization mix is made of; other types follow by bits per weight.
 GPU_TYPES = ("Q4_K", "Q8_0", "F16")
-GPU_TYPED = SyntheticShape(n_layer=8, n_embd=2048, n_head=16, n_head_kv=4, n_ff=5504, n_vocab=512,
+GPU_TYPED = SyntheticShape(n_layer=8, n_embd=2048, n_head=16, n_head_kv=4, n_ff=5632, n_vocab=512,
                            name="speedtest-gpu")
 GPU_DECODE_TOKENS = 24
 ALL_LAYERS = 999  # n_gpu_layers: every layer and the output on the GPU
@@ -269,6 +269,7 @@ def run_speed_test(
     engine: EngineClient | None = None,
     store: bool = True,
     gpu_pass: bool = True,
+    gpu_prefill: bool = True,
 ) -> SpeedProfile:
     """Measure this computer (5-10 s with the defaults on a quiet machine, some seconds more with a GPU) and cache
     the result for it. `gpu_pass`: also measure the GPU the planner would use, through its GPU build."""
@@ -378,7 +379,7 @@ def run_speed_test(
             if own:
                 client.shutdown()
     samples.update({"fixed_s": t_fixed, "layers_s": t_layers, "vocab_s": t_vocab})
-    gpu_result = _gpu_pass(hw, threads, step) if gpu else {}
+    gpu_result = _gpu_pass(hw, threads, step, prefill=gpu_prefill) if gpu else {}
     cache = last_level_cache_bytes() or 0
     size = 256 * 1024**2
     available = hw.memory.available_bytes or 0
@@ -410,11 +411,15 @@ def run_speed_test(
     return profile
 
 
-def _gpu_pass(hw: HardwareSnapshot, threads: int, step: Callable[[Message], None]) -> dict[str, Any]:
+def _gpu_pass(hw: HardwareSnapshot, threads: int, step: Callable[[Message], None], *,
+              prefill: bool = True) -> dict[str, Any]:
     """The GPU the planner would use, measured like the CPU: every layer of the fixed-cost models and of a larger
-    typed model on it, through the GPU build the chat would load. {"skipped": reason} when it cannot run."""
+    typed model on it, through the GPU build the chat would load. {"skipped": reason} when it cannot run.
+    `prefill=False`: decode only (benchmarks/gpu_placement.py on Mesa's software Vulkan, whose batched products
+    crash the engine); the prefill rates are then the coarse 50 GFLOP/s per GB/s the tables use."""
     from modelnest.core.engine.errors import EngineError
     from modelnest.core.engine.runtime import select_runtime
+    from modelnest.core.errors import ModelNestError
     from modelnest.core.plan.planner import choose_gpu
 
     gpu = choose_gpu(hw)
@@ -455,7 +460,7 @@ def _gpu_pass(hw: HardwareSnapshot, threads: int, step: Callable[[Message], None
             fixed = max(0.0, t_fixed - FIXED.n_layer * per_layer)
             base = fixed + GPU_TYPED.n_layer * per_layer
             for type_name in GPU_TYPES:
-                t_tok, t_pre = measure(GPU_TYPED, type_name, True)
+                t_tok, t_pre = measure(GPU_TYPED, type_name, prefill)
                 read, weights = _weight_bytes(GPU_TYPED, type_name)
                 reads[type_name] = round(read / max(t_tok - base, t_tok * 0.2) / 1e9, 3)
                 flops[type_name] = round(2 * weights / t_pre / 1e9, 3) if t_pre == t_pre else reads[type_name] * 50
@@ -463,7 +468,7 @@ def _gpu_pass(hw: HardwareSnapshot, threads: int, step: Callable[[Message], None
         except _NotOnGpu as exc:
             why = msg("the GPU build loaded only {n} layers on {gpu}", n=exc.layers, gpu=gpu.name)
             return {"skipped": why.to_json()}
-        except (EngineError, OSError) as exc:
+        except (ModelNestError, OSError) as exc:  # the engine, or a model file (ModelNestError: both say why)
             return {"skipped": msg("the GPU could not be measured: {error}", error=exc.explanation
                                    if isinstance(exc, EngineError) else str(exc)).to_json()}
         finally:

@@ -234,3 +234,12 @@ def test_the_gpu_pass_says_why_it_did_not_run(tmp_path: Path, monkeypatch: pytes
     assert profile.gpu_rates(hw.gpus[0], "cuda") is None  # the tables apply, and say so
     assert "RTX 3060" in str(plan(spec, hw, 4096, profile=profile).predicted.basis)
     assert speedtest._gpu_pass(machine(tmp_path, "i7_no_gpu_16gb"), 1, steps.append) == {}  # no GPU: nothing
+
+
+def test_the_gpu_pass_models_are_valid_in_every_type_it_measures(tmp_path: Path) -> None:
+    """Written and read back (the engine refuses nothing our reader accepts): a row length that is not a multiple
+    of a type's block (n_ff 5504 for Q4_K) was caught only when the pass first ran on a real GPU backend."""
+    for type_name in speedtest.GPU_TYPES:
+        shape = replace(speedtest.GPU_TYPED, n_layer=1)  # the same rows, one layer: quick to write
+        header = read_file(write_model(tmp_path / f"gpu-{type_name}.gguf", shape, type_name))
+        assert {t.type_name for t in header.tensors if t.name.startswith("blk.") and len(t.shape) == 2} == {type_name}
