@@ -42,9 +42,11 @@ if TYPE_CHECKING:
     from modelnest.core.chat.remote import (
         TIMING_LABEL,
         RemoteEngine,
+        RemoteHost,
         RemoteHosts,
         RemoteRefused,
         TokenStore,
+        find_remote_model,
         normalize_url,
     )
     from modelnest.core.chat.sampling import engine_sampling
@@ -97,7 +99,9 @@ _EXPORTS: dict[str, str] = {
     ),
     "engine_sampling": "sampling",
     **dict.fromkeys(
-        ("TIMING_LABEL", "RemoteEngine", "RemoteHosts", "RemoteRefused", "TokenStore", "normalize_url"), "remote"
+        ("TIMING_LABEL", "RemoteEngine", "RemoteHost", "RemoteHosts", "RemoteRefused", "TokenStore",
+         "find_remote_model", "normalize_url"),
+        "remote",
     ),
     **dict.fromkeys(("reply_error", "reply_stats_line"), "stats"),
 }
@@ -120,6 +124,7 @@ __all__ = [
     "Message",
     "PeriodicFlush",
     "RemoteEngine",
+    "RemoteHost",
     "RemoteHosts",
     "RemoteRefused",
     "ReplyDelta",
@@ -142,6 +147,7 @@ __all__ = [
     "default_settings_path",
     "engine_sampling",
     "export_conversation",
+    "find_remote_model",
     "normalize_url",
     "reply_error",
     "reply_stats_line",

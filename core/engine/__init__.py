@@ -19,8 +19,18 @@ from typing import TYPE_CHECKING
 from modelnest.core.lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from modelnest.core.engine.client import CrashLedger, EngineClient, ProgressEvent, TokenEvent, default_threads
+    from modelnest.core.engine.client import (
+        CrashLedger,
+        Embeddings,
+        EngineClient,
+        ProgressEvent,
+        TokenEvent,
+        default_threads,
+    )
+    from modelnest.core.engine.embedder import pack_floats
     from modelnest.core.engine.errors import (
+        EmbeddingInputInvalid,
+        EmbeddingUnsupported,
         EngineCrashed,
         EngineError,
         EngineHung,
@@ -41,6 +51,7 @@ if TYPE_CHECKING:
         GenerationSummary,
         LoadReport,
         SamplingParams,
+        moe_override_patterns,
     )
     from modelnest.core.engine.runtime import RuntimeBuild, RuntimeChoice, discover, select_runtime
     from modelnest.core.engine.template_sandbox import TemplateSandbox, shared_sandbox
@@ -54,17 +65,20 @@ if TYPE_CHECKING:
     )
 
 _EXPORTS: dict[str, str] = {
-    **dict.fromkeys(("CrashLedger", "EngineClient", "ProgressEvent", "TokenEvent", "default_threads"), "client"),
+    **dict.fromkeys(("CrashLedger", "Embeddings", "EngineClient", "ProgressEvent", "TokenEvent", "default_threads"),
+                    "client"),
+    "pack_floats": "embedder",
     **dict.fromkeys(
-        ("EngineCrashed", "EngineError", "EngineHung", "EngineOutOfMemory", "EngineStartError", "GenerationFailed",
-         "ModelLoadFailed", "ModelRefused", "explain_exit"),
+        ("EmbeddingInputInvalid", "EmbeddingUnsupported", "EngineCrashed", "EngineError", "EngineHung",
+         "EngineOutOfMemory", "EngineStartError", "GenerationFailed", "ModelLoadFailed", "ModelRefused",
+         "explain_exit"),
         "errors",
     ),
     "engine_features": "features",
     **dict.fromkeys(("ENGINE_SUBCOMMAND", "TEMPLATE_SUBCOMMAND"), "launch"),
     **dict.fromkeys(
         ("SAMPLING_LIMITS", "SEED_MAX", "SEED_RANDOM", "EngineParams", "GenerationSummary", "LoadReport",
-         "SamplingParams"),
+         "SamplingParams", "moe_override_patterns"),
         "params",
     ),
     **dict.fromkeys(("RuntimeBuild", "RuntimeChoice", "discover", "select_runtime"), "runtime"),
@@ -85,6 +99,9 @@ __all__ = [
     "TEMPLATE_SUBCOMMAND",
     "ChatTemplate",
     "CrashLedger",
+    "EmbeddingInputInvalid",
+    "EmbeddingUnsupported",
+    "Embeddings",
     "EngineClient",
     "EngineCrashed",
     "EngineError",
@@ -109,6 +126,8 @@ __all__ = [
     "engine_features",
     "explain_exit",
     "load_template",
+    "moe_override_patterns",
+    "pack_floats",
     "render_conversation",
     "select_runtime",
     "shared_sandbox",
