@@ -549,6 +549,7 @@ CORE_MESSAGES = (
         "core",
         "assumed for {gpu} (not in our table): {gb:.0f} GB/s, a low figure for its class",
     ),
+    QT_TRANSLATE_NOOP("core", "attention"),
     QT_TRANSLATE_NOOP("core", "attention on the GPU, routed experts of {n} of {total} layers in system RAM"),
     QT_TRANSLATE_NOOP("core", "cannot read the file: {reason}"),
     QT_TRANSLATE_NOOP("core", "cannot read {path}: permission denied"),

@@ -3152,6 +3152,10 @@
         <translation>{gpu} 的假定值（不在我们的表中）：{gb:.0f} GB/s，按同级别中偏低的数值</translation>
     </message>
     <message>
+        <source>attention</source>
+        <translation>注意力</translation>
+    </message>
+    <message>
         <source>attention on the GPU, routed experts of {n} of {total} layers in system RAM</source>
         <translation>注意力在 GPU 上，{total} 层中 {n} 层的路由专家在系统内存中</translation>
     </message>
