@@ -486,19 +486,7 @@ class EngineClient:
         self._send(request)
         try:
             while True:
-                timeout = self.hang_timeout
-                if self._cancel_sent_at is not None:
-                    timeout = max(0.05, self.cancel_grace - (time.monotonic() - self._cancel_sent_at))
-                try:
-                    event = self._next(timeout)
-                except EngineHung:
-                    if self._cancel_sent_at is not None:
-                        raise EngineHung(
-                            msg("The engine did not stop when asked, so it was stopped by force."),
-                            advice=msg("Load the model again."),
-                            log_tail=self.log_tail(),
-                        ) from None
-                    raise
+                event = self._next_or_force_stop()
                 if event.get("id") != rid:
                     continue
                 kind = event.get("ev")

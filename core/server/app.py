@@ -120,7 +120,22 @@ async def _pieces(job: Job, stops: tuple[str, ...], first: Any = None) -> AsyncI
         item = await job.next()
 
 
-class JobResponse(Response):
+class _JobWatch(Response):
+    """A response for one engine job that cancels the job as soon as its client disconnects."""
+
+    job: Job
+    _disconnected: bool
+
+    async def _watch(self, receive: Receive) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                self._disconnected = True
+                self.job.cancel()
+                return
+
+
+class JobResponse(_JobWatch):
     """Streams (SSE) or returns one job's answer, cancelling the job as soon as the client disconnects."""
 
     def __init__(self, job: Job, request: GenerationRequest, model: str, history: ApiHistory | None = None) -> None:
@@ -134,13 +149,6 @@ class JobResponse(Response):
         self._disconnected = False
         self._ended = False  # the job's last item (summary, error, cancelled) was read
 
-    async def _watch(self, receive: Receive) -> None:
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                self._disconnected = True
-                self.job.cancel()
-                return
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         watcher = asyncio.create_task(self._watch(receive))
@@ -274,7 +282,7 @@ class JobResponse(Response):
         await send({"type": "http.response.body", "body": body})
 
 
-class EmbeddingResponse(Response):
+class EmbeddingResponse(_JobWatch):
     """Waits for an embedding job (cancelling it if the client leaves) and answers in OpenAI's shape."""
 
     def __init__(self, job: Job, request: EmbeddingRequest, model: str, learnt: dict[str, int]) -> None:
@@ -285,13 +293,6 @@ class EmbeddingResponse(Response):
         self.learnt = learnt  # n_embd, once known: later `dimensions` are checked before the engine
         self._disconnected = False
 
-    async def _watch(self, receive: Receive) -> None:
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                self._disconnected = True
-                self.job.cancel()
-                return
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         watcher = asyncio.create_task(self._watch(receive))
