@@ -36,8 +36,28 @@ POOLING_NAMES = {1: "mean", 2: "cls", 3: "last"}  # llama_pooling_type values th
 _POOLING_MEAN = 1
 _POOLING_RANK = 4
 _DECODE_ABORTED = 2
-_KV_GGML_TYPE = {"f16": 1, "q8_0": 8, "q4_0": 2}
+KV_GGML_TYPE = {"f16": 1, "q8_0": 8, "q4_0": 2}  # ggml_type ids of EngineParams.type_k / type_v
 
+
+
+
+def context_params(ll: Any, p: EngineParams, *, n_ctx: int, n_batch: int, n_ubatch: int, n_seq_max: int) -> Any:
+    """llama_context_params with every value the engine sets taken from `p` (the chat's context and the
+    embedding context share them; the caller sets what differs)."""
+    cparams = ll.llama_context_default_params()
+    cparams.n_ctx = n_ctx
+    cparams.n_batch = n_batch
+    cparams.n_ubatch = n_ubatch
+    cparams.n_seq_max = n_seq_max
+    cparams.n_threads = p.n_threads
+    cparams.n_threads_batch = p.n_threads_batch
+    cparams.flash_attn_type = ll.LLAMA_FLASH_ATTN_TYPE_ENABLED if p.flash_attn else ll.LLAMA_FLASH_ATTN_TYPE_DISABLED
+    cparams.type_k = KV_GGML_TYPE[p.type_k]
+    cparams.type_v = KV_GGML_TYPE[p.type_v]
+    cparams.offload_kqv = p.offload_kqv
+    cparams.swa_full = p.swa_full
+    cparams.no_perf = True
+    return cparams
 
 class EmbedError(Exception):
     """Why these inputs got no vectors; ``kind`` goes to the parent (unsupported, input, failed, cancelled)."""
@@ -153,24 +173,10 @@ class Embedder:
         self.free()
         ll, p = self.ll, self.params
         size = context_size(longest, self.limit())
-        cparams = ll.llama_context_default_params()
-        cparams.n_ctx = size
-        cparams.n_batch = size
-        cparams.n_ubatch = size
-        cparams.n_seq_max = SEQ_MAX
+        cparams = context_params(ll, p, n_ctx=size, n_batch=size, n_ubatch=size, n_seq_max=SEQ_MAX)
         cparams.kv_unified = True  # the sequences share the cells: each may be as long as the context
         cparams.embeddings = True
         cparams.pooling_type = self.pooling()
-        cparams.n_threads = p.n_threads
-        cparams.n_threads_batch = p.n_threads_batch
-        cparams.flash_attn_type = (
-            ll.LLAMA_FLASH_ATTN_TYPE_ENABLED if p.flash_attn else ll.LLAMA_FLASH_ATTN_TYPE_DISABLED
-        )
-        cparams.type_k = _KV_GGML_TYPE[p.type_k]
-        cparams.type_v = _KV_GGML_TYPE[p.type_v]
-        cparams.offload_kqv = p.offload_kqv
-        cparams.swa_full = p.swa_full
-        cparams.no_perf = True
         report = LoadReport(path="", params={})
         self._capture_log(report)
         try:

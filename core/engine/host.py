@@ -23,7 +23,7 @@ import time
 from typing import Any, BinaryIO
 
 from modelnest.core.engine import protocol
-from modelnest.core.engine.embedder import Embedder, EmbedError, pack_floats
+from modelnest.core.engine.embedder import Embedder, EmbedError, context_params, pack_floats
 from modelnest.core.engine.errors import mentions_memory
 from modelnest.core.engine.overrides import (
     BuftOverrides,
@@ -42,7 +42,6 @@ from modelnest.core.engine.templates import (
 from modelnest.core.gguf import GGUFError, read_file
 from modelnest.core.messages import Message, Text, msg
 
-_KV_GGML_TYPE = {"f16": 1, "q8_0": 8, "q4_0": 2}
 _DECODE_ABORTED = 2  # llama_decode's return value when the abort callback fired
 
 
@@ -255,21 +254,8 @@ class EngineHost:
                 }
             )
             return
-        cparams = ll.llama_context_default_params()
-        cparams.n_ctx = params.n_ctx
-        cparams.n_batch = params.n_batch
-        cparams.n_ubatch = params.n_ubatch
-        cparams.n_seq_max = 1
-        cparams.n_threads = params.n_threads
-        cparams.n_threads_batch = params.n_threads_batch
-        cparams.flash_attn_type = (
-            ll.LLAMA_FLASH_ATTN_TYPE_ENABLED if params.flash_attn else ll.LLAMA_FLASH_ATTN_TYPE_DISABLED
-        )
-        cparams.type_k = _KV_GGML_TYPE[params.type_k]
-        cparams.type_v = _KV_GGML_TYPE[params.type_v]
-        cparams.offload_kqv = params.offload_kqv
-        cparams.swa_full = params.swa_full
-        cparams.no_perf = True
+        cparams = context_params(ll, params, n_ctx=params.n_ctx, n_batch=params.n_batch, n_ubatch=params.n_ubatch,
+                                 n_seq_max=1)
         ctx = ll.llama_init_from_model(model, cparams)
         self._log_sink = None
         if not ctx:
