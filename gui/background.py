@@ -61,6 +61,17 @@ class JobControl:
         return self._event.wait(seconds)
 
 
+# Every started job thread, until it has finished: a QThread whose Python wrapper is garbage-collected while it
+# runs is destroyed under its running thread (a segfault; seen when a page's context was dropped with a job
+# still planning). Pruned of finished threads at each start, so it holds only the few that may still run.
+_STARTED: list[QThread] = []
+
+
+def _keep_until_finished(thread: QThread) -> None:
+    _STARTED[:] = [t for t in _STARTED if not t.isFinished()]
+    _STARTED.append(thread)
+
+
 class _JobThread(QThread):
     """Runs one function; its signals are emitted from the worker thread and queued to the GUI-thread helper."""
 
@@ -150,6 +161,7 @@ class Background(QObject):
         thread.failed.connect(self._failed)
         thread.progressed.connect(self._progressed)
         thread.finished.connect(self._reap)
+        _keep_until_finished(thread)
         thread.start()
         return job
 

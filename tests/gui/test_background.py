@@ -112,3 +112,26 @@ def test_cancelled_is_not_reported_as_an_error(qtbot: QtBot, background: Backgro
     job = background.submit(give_up, on_error=errors.append)
     qtbot.waitUntil(lambda: not job.running(), timeout=10_000)
     assert errors == []
+
+
+def test_a_dropped_helper_never_destroys_a_running_job(qtbot: QtBot) -> None:
+    """The helper (a page's context) is garbage-collected while its job still runs: the job's thread must outlive
+    it and end normally (a destroyed running QThread is a segfault of the whole test process)."""
+    import gc
+    import threading
+
+    from modelnest.gui.background import Background
+
+    release, ended = threading.Event(), threading.Event()
+
+    def work(_control: object) -> None:
+        release.wait(10)
+        ended.set()
+
+    helper = Background()
+    helper.submit(work)
+    del helper
+    gc.collect()
+    release.set()
+    assert ended.wait(10)
+    qtbot.waitUntil(lambda: True)  # let Qt deliver the finished thread's queued signals
