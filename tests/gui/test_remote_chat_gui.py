@@ -33,9 +33,6 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSi
 
 TIMEOUT = 120_000
 SECRET = "remote-secret-" + "x" * 12
-# llama-cpp-python's server honours no ignore_eos, so a random model may end a reply at once; the kill test asks
-# again (bounded) when the reply ended before it could be interrupted.
-ATTEMPTS = 5
 
 
 @pytest.fixture
@@ -159,6 +156,10 @@ def test_the_server_killed_mid_reply_is_explained_and_the_partial_reply_kept(
         with qtbot.waitSignal(page.controller.remote_connected, timeout=TIMEOUT):
             page.chat_with_remote(host.url, "")
         page.panel.max_tokens.setValue(400)
+        # No end-of-generation token (our server honours ignore_eos): the reply cannot end before the kill. Without
+        # it a reply that ended right at the kill passed for complete while the server was already going (seen once
+        # in a clean-clone run), and the next attempt found nobody listening.
+        page.panel.ignore_eos = True
         deltas: list[ReplyDelta] = []
 
         def on_delta(d: ReplyDelta) -> None:
@@ -167,16 +168,11 @@ def test_the_server_killed_mid_reply_is_explained_and_the_partial_reply_kept(
                 os.kill(proc.pid, signal.SIGKILL)
 
         page.controller.reply_delta.connect(on_delta)
-        for _ in range(ATTEMPTS):
-            deltas.clear()
-            page.input.setPlainText("go on and on")
-            with qtbot.waitSignal(page.controller.reply_finished, timeout=TIMEOUT) as finished:
-                qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
-            reply = finished.args[0]
-            qtbot.waitUntil(lambda: not page.controller.busy, timeout=TIMEOUT)
-            if reply.status != "complete":  # else the random model ended before 2 tokens: ask again
-                break
-            assert proc.poll() is None, "the server was killed after the reply had ended"
+        page.input.setPlainText("go on and on")
+        with qtbot.waitSignal(page.controller.reply_finished, timeout=TIMEOUT) as finished:
+            qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
+        reply = finished.args[0]
+        qtbot.waitUntil(lambda: not page.controller.busy, timeout=TIMEOUT)
         assert isinstance(reply, ReplyFinished) and reply.status == "interrupted", reply.error
         assert isinstance(reply.error, RemoteInterrupted)
         partial = "".join(d.text for d in deltas)
