@@ -118,7 +118,10 @@ def test_add_a_remote_server_from_the_gui_and_chat_through_it(
     assert stats["settings"]["timing"] == "measured by ModelNest, over the network"
     assert stats["settings"]["remote"] == url
 
-    # Unload leaves the remote server; the local engine was never started
+    # Unload leaves the remote server; the local engine was never started. The turn ends (and Unload is enabled
+    # again) a moment after reply_finished: clicking in between hit a disabled button once in a clean-clone run.
+    qtbot.waitUntil(lambda: not page.controller.busy, timeout=TIMEOUT)
+    assert page.panel.unload_button.isEnabled()
     with qtbot.waitSignal(page.controller.remote_closed, timeout=TIMEOUT):
         qtbot.mouseClick(page.panel.unload_button, Qt.MouseButton.LeftButton)
     assert page.controller.remote is None and "No model loaded" in page.status_model.text()
