@@ -52,6 +52,11 @@ SECONDS_PER_LAYER = 2.0e-5
 # expert in prefill.
 SECONDS_PER_EXPERT_MATRIX = 3e-6
 MOE_PREFILL_FACTOR = 1.5
+# Decode attention of a layer with one KV head per query head (multi-head, e.g. Phi-3 mini) over what its flops
+# say when no speed test measured it: no query head re-reads cache rows another just brought in. 2.0-2.3x on this
+# project's EPYC VM for head sizes 64 and 128, 1.8-2.9x on the earlier VM (docs/benchmarks.md); grouped layers
+# (2 or more query heads per KV head) cost what their flops say.
+MHA_ATTENTION_FACTOR = 2.0
 # Half-width of the range shown, by what the figures rest on.
 SPREAD = {"measured": 0.15, "table": 0.30, "assumed": 0.50}
 # Tensor types the speed test measures; others are read at the rate per weight of the nearest measured one.
@@ -94,6 +99,7 @@ class DeviceRates:
     # layer in decode, a factor on prefill (the speed test measures both on a MoE model).
     expert_matrix_s: float = SECONDS_PER_EXPERT_MATRIX
     moe_prefill: float = 1.0
+    attn_mha_factor: float = MHA_ATTENTION_FACTOR  # decode attention of multi-head layers (see above)
 
 
 def _bpw(type_name: str) -> float:
@@ -270,6 +276,12 @@ def attention_flops(spec: ModelSpec, layer: int, cells: int) -> float:
     return 2.0 * spec.n_head * (spec.head_dim_k + spec.head_dim_v) * max(1, cells)
 
 
+def multi_head(spec: ModelSpec, layer: int) -> bool:
+    """One KV head per query head in `layer` (no grouped-query sharing of the cache rows)."""
+    n_kv = spec.n_head_kv[layer] if spec.n_head_kv and layer < len(spec.n_head_kv) else spec.n_head
+    return n_kv > 0 and 2 * n_kv > spec.n_head
+
+
 def predict(
     spec: ModelSpec,
     params: EngineParams,
@@ -361,7 +373,8 @@ def predict(
             t_gpu += gpu_read_s(kv_read, kv_type)
             pre_gpu += gpu_compute_s(attn_flops / 4, "F16")  # attn_flops / 2 in prefill, at 2 flops per weight
         else:
-            t_cpu_attn += max(kv_read / (type_rate(cpu.read_gb_s, kv_type) * GB), attn_flops / (cpu.attn_gflops * GB))
+            t_attn = max(kv_read / (type_rate(cpu.read_gb_s, kv_type) * GB), attn_flops / (cpu.attn_gflops * GB))
+            t_cpu_attn += t_attn * (cpu.attn_mha_factor if multi_head(spec, il) else 1.0)
             cpu_bytes += kv_read
             pre_cpu += attn_flops / 2 / (cpu.attn_prefill_gflops * GB)
     if spec.is_moe:

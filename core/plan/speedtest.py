@@ -33,11 +33,11 @@ from modelnest.core.gguf.types import TYPE_BY_NAME
 from modelnest.core.hardware import GpuInfo, HardwareSnapshot
 from modelnest.core.hardware.bandwidth import last_level_cache_bytes, machine_fingerprint, measure_ram_bandwidth
 from modelnest.core.messages import Message, msg
-from modelnest.core.plan.speed import MEASURED_TYPES, DeviceRates
+from modelnest.core.plan.speed import MEASURED_TYPES, MHA_ATTENTION_FACTOR, DeviceRates
 from modelnest.core.plan.synthetic import SyntheticShape, tensor_list, write_model
 
 CACHE_FILE = "speed_test.json"
-PROFILE_VERSION = 4  # bumped when what the test measures changes: older results are measured again (4: attention)
+PROFILE_VERSION = 5  # bumped when what the test measures changes: older results are measured again (5: MHA attention)
 MEMORY_EFFICIENCY = 0.85  # llama.cpp's weight reads reach about this share of a STREAM copy
 # The models: a tiny one for the fixed cost (weights negligible), its variants with many layers and a large
 # vocabulary, and one per tensor type, small enough to write and load in a fraction of a second.
@@ -60,6 +60,11 @@ ATTN_SHORT = 32
 ATTN_LONG = 1024
 ATTN_PREFILL_SHORT = 128
 ATTN_CTX = 2048
+# The same model with one KV head per query head (multi-head attention, as Phi-3 mini has): no query head shares
+# the cache rows another has just read, and its attention costs about twice what the flops say (2.0-2.3x for head
+# sizes 64 and 128 on this project's EPYC VM, 1.8-2.9x on the earlier VM; the grouped 2:1 and 4:1 shapes cost the
+# same as each other). Measured by its own long-minus-short fill, so the weights cancel.
+ATTN_MHA = replace(TYPED, n_head_kv=TYPED.n_head, name="speedtest-mha")
 # The GPU pass (a usable GPU and a GPU build): a GPU reads small models faster than it starts a token, so its
 # typed model is larger (about 200 MB in Q4_K, 700 MB in F16: seconds to write, fits any GPU llama.cpp can use),
 # measured in the three families every quantization mix is made of; other types follow by bits per weight.
@@ -115,6 +120,7 @@ class SpeedProfile:
     seconds: float  # how long the test took
     attn_gflops: float = 4.0  # attention over the KV cache, decode
     attn_prefill_gflops: float = 10.0  # and prefill
+    attn_mha_factor: float = MHA_ATTENTION_FACTOR  # multi-head (one KV head per query head) decode attention's cost
     expert_matrix_s: float = 3e-6  # a MoE model's decode: seconds per used expert matrix per layer
     moe_prefill: float = 1.0  # a MoE model's prefill time over what its weights predict
     how: str = ""
@@ -146,6 +152,7 @@ class SpeedProfile:
             self.memory_gb_s * MEMORY_EFFICIENCY, self.cache_bytes, self.fixed_s, self.per_vocab_s,
             self.per_layer_s, "measured", msg("measured on this computer (speed test of {date})", date=self.date),
             self.attn_gflops * scale, self.attn_prefill_gflops * scale, self.expert_matrix_s, self.moe_prefill,
+            self.attn_mha_factor,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -329,6 +336,14 @@ def run_speed_test(
             }
             client.unload()
             path.unlink()
+            path = work / f"{ATTN_MHA.name}-attention.gguf"
+            write_model(path, ATTN_MHA, ATTN_TYPE)
+            client.load(path, replace(params, n_ctx=ATTN_CTX))
+            _time_decode(client, 4)
+            timings["mha_decode_short_s"] = min(decode_interval(client, tokens, "t" * ATTN_SHORT) for _ in range(3))
+            timings["mha_decode_long_s"] = min(decode_interval(client, tokens, "s" * ATTN_LONG) for _ in range(3))
+            client.unload()
+            path.unlink()
             return timings
 
         try:
@@ -363,6 +378,7 @@ def run_speed_test(
             long_fill = attention()
             samples["attention"] = long_fill
             attn, attn_prefill = _attention_rates(long_fill)
+            mha_factor = _mha_factor(long_fill)
             step(msg("attention"))
             t_vocab, _ = measure(VOCAB, VOCAB_TYPE, False)
             out_read, _ = _weight_bytes(VOCAB, VOCAB_TYPE)
@@ -400,7 +416,8 @@ def run_speed_test(
         prefill_gflops={k: round(v, 3) for k, v in flops.items()},
         fixed_s=fixed, per_vocab_s=per_vocab, per_layer_s=per_layer, memory_gb_s=memory.value,
         memory_how=memory.source, cache_bytes=cache, seconds=round(time.perf_counter() - start, 2),
-        attn_gflops=round(attn, 3), attn_prefill_gflops=round(attn_prefill, 3), expert_matrix_s=expert_matrix_s,
+        attn_gflops=round(attn, 3), attn_prefill_gflops=round(attn_prefill, 3), attn_mha_factor=round(mha_factor, 3),
+        expert_matrix_s=expert_matrix_s,
         moe_prefill=round(moe_prefill, 3), gpu=gpu_result,
         how=(f"synthetic models through the engine at {threads} threads: {decode_tokens} decoded tokens "
              f"(median interval) and a {prefill_tokens}-token prompt per type; {memory.source}"),
@@ -501,6 +518,16 @@ def _attention_rates(timings: dict[str, float]) -> tuple[float, float]:
     if extra_prefill > 0:  # a prompt token attends to half the prompt on average
         attn_prefill = per_cell * (ATTN_LONG - ATTN_PREFILL_SHORT) / 2 / extra_prefill / 1e9
     return attn, attn_prefill
+
+
+def _mha_factor(timings: dict[str, float]) -> float:
+    """How much more a multi-head model's decode attention costs than a grouped one's of the same heads and flops
+    (the default when either difference is not larger than noise); bounded so that one noisy run decides little."""
+    grouped = timings.get("decode_long_s", 0.0) - timings.get("decode_short_s", 0.0)
+    multi = timings.get("mha_decode_long_s", 0.0) - timings.get("mha_decode_short_s", 0.0)
+    if grouped <= 0 or multi <= 0:
+        return MHA_ATTENTION_FACTOR
+    return min(4.0, max(1.0, multi / grouped))
 
 
 def _moe_factors(provisional: SpeedProfile, params: EngineParams, t_decode: float, t_prefill: float,

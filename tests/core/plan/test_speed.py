@@ -152,6 +152,29 @@ def test_a_faster_measured_machine_predicts_faster_in_proportion(tmp_path: Path)
     assert b / a == pytest.approx(2.0, rel=0.01)
 
 
+def test_multi_head_attention_costs_the_measured_factor_more_than_grouped(tmp_path: Path) -> None:
+    """The same heads and flops: one KV head per query head (Phi-3 mini's layout) pays the speed test's MHA factor
+    on its decode attention; a grouped layout (4 query heads per KV head) does not."""
+    hw = machine(tmp_path, "i7_no_gpu_16gb")
+    params = EngineParams(n_ctx=8192, n_threads=8, n_threads_batch=8)
+    fast_reads = dict.fromkeys(("F16", "Q8_0", "Q6_K", "Q5_K", "Q4_K"), 1e6)  # attention bound by its flops
+    profile = replace(profile_for(hw), read_gb_s=fast_reads, memory_gb_s=1e6, attn_mha_factor=3.0)
+
+    def attention_s(n_head_kv: int) -> float:
+        spec = ModelSpec.from_architecture(quant="Q8_0", **{**QWEN3_8B, "n_head_kv": n_head_kv})
+        long, short = (predict(spec, params, hw, profile=profile, fill_tokens=f) for f in (4096, 16))
+        return 1 / long.decode_tokens_per_s - 1 / short.decode_tokens_per_s
+
+    grouped, multi = attention_s(8), attention_s(32)
+    assert grouped > 0 and multi / grouped == pytest.approx(3.0, rel=0.01)
+    assert attention_s(16) == pytest.approx(grouped, rel=0.01)  # 2 query heads per KV head: grouped
+    # the speed test's shapes: the same heads, only the KV heads differ
+    assert speedtest.ATTN_MHA.n_head == speedtest.ATTN_MHA.n_head_kv == speedtest.ATTN.n_head
+    assert speedtest._mha_factor({"decode_short_s": 1.0, "decode_long_s": 2.0, "mha_decode_short_s": 1.5,
+                                  "mha_decode_long_s": 4.0}) == pytest.approx(2.5)
+    assert speedtest._mha_factor({}) == speedtest.MHA_ATTENTION_FACTOR  # nothing measured: the default
+
+
 def test_the_speed_test_runs_on_this_machine_and_predicts_another_model(tmp_path: Path) -> None:
     """Short variant of the real test through the real engine, then a model it never ran (a MoE one, in a type it
     did not measure) is predicted and run: prediction and run agree within a wide factor (the machine is shared)."""
@@ -164,6 +187,7 @@ def test_the_speed_test_runs_on_this_machine_and_predicts_another_model(tmp_path
         assert all(v > 0 and math.isfinite(v) for v in profile.read_gb_s.values())
         assert set(profile.read_gb_s) == {"F16", "Q4_K"} and profile.memory_gb_s > 0 and profile.fixed_s >= 0
         assert "synthetic models through the engine at 1 threads" in profile.how
+        assert 1.0 <= profile.attn_mha_factor <= 4.0 and "mha_decode_long_s" in profile.samples["attention"]
         cached = cached_profile(hw)
         assert cached is not None and cached.measured_at == profile.measured_at  # remembered for this machine
         shape = replace(MOE_SHAPE, n_layer=4, n_embd=512, n_ff=512, n_ff_exp=512, name="test-moe-q8")
