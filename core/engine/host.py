@@ -75,6 +75,8 @@ class EngineHost:
         self.params: EngineParams | None = None
         self._overrides: BuftOverrides | None = None  # llama.cpp keeps pointers into it: lives as long as the model
         self.cached_tokens: list[int] = []
+        self._last_prompt: tuple[str, tuple[int, ...]] | None = None  # the last prompt tokenized, and its tokens
+        self._prompts_tokenized = 0  # conversations tokenized since start (system_info: proves the reuse)
         self.embedder: Embedder | None = None  # the embedding context's owner, made at the first embed request
         self._gguf_pooling: int | None = None  # {arch}.pooling_type of the loaded file, if it says
         self._eog_tokens: list[int] | None = None  # the loaded vocabulary's end-of-generation tokens, found once
@@ -185,6 +187,7 @@ class EngineHost:
                 "system_info": self.ll.llama_print_system_info().decode("utf-8", errors="replace"),
                 "gpu_offload": bool(self.ll.llama_supports_gpu_offload()),
                 "embedding_context": self.embedder.state() if self.embedder is not None else None,
+                "prompts_tokenized": self._prompts_tokenized,
             }
         )
 
@@ -203,6 +206,7 @@ class EngineHost:
         self._eog_tokens = None
         self.template = None
         self.cached_tokens = []
+        self._last_prompt = None  # another model tokenizes differently
         if request is not None:
             self.send({"ev": "unloaded", "id": request.get("id")})
 
@@ -313,9 +317,20 @@ class EngineHost:
         except TemplateRejected as exc:
             self.send({"ev": "error", "id": rid, "kind": "template", **said(exc.message or str(exc))})
             return
+        tokens = self._prompt_tokens(prompt)
+        self.send({"ev": "count", "id": rid, "tokens": len(tokens), "n_ctx": self.params.n_ctx})
+
+    def _prompt_tokens(self, prompt: str) -> list[int]:
+        """A rendered conversation's tokens. The chat counts a turn's conversation (count) and then generates
+        the same one: the last prompt's tokens are kept, so a long conversation is tokenized once per turn."""
+        if self._last_prompt is not None and self._last_prompt[0] == prompt:
+            return list(self._last_prompt[1])
+        assert self.template is not None
         bos = self.template.bos_token
         tokens = self.tokenize(prompt, add_special=not (bos and prompt.startswith(bos)))
-        self.send({"ev": "count", "id": rid, "tokens": len(tokens), "n_ctx": self.params.n_ctx})
+        self._prompts_tokenized += 1
+        self._last_prompt = (prompt, tuple(tokens))
+        return tokens
 
     # ---- embeddings -----------------------------------------------------------------------------------------
     def _capture_log(self, report: LoadReport | None) -> None:
@@ -468,8 +483,7 @@ class EngineHost:
         except TemplateRejected as exc:
             self.send({"ev": "error", "id": rid, "kind": "template", **said(exc.message or str(exc))})
             return
-        bos = self.template.bos_token
-        tokens = self.tokenize(prompt, add_special=not (bos and prompt.startswith(bos)))
+        tokens = self._prompt_tokens(prompt)
         n_ctx = self.params.n_ctx
         if len(tokens) >= n_ctx:
             self.send(

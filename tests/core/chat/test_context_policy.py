@@ -54,6 +54,20 @@ def turn(session: ChatSession, conversation_id: int, text: str) -> tuple[ReplyFi
     return finished, usage
 
 
+def test_a_turn_tokenizes_its_conversation_once(engine: EngineClient, store: HistoryStore) -> None:
+    """The session counts the conversation (its context policy) and then generates it: the engine reuses the
+    count's tokens instead of tokenizing the whole conversation a second time."""
+    session = ChatSession(engine, store)
+    conversation = store.create_conversation("tokenized once")
+    before = engine.system_info()["prompts_tokenized"]
+    finished, usage = turn(session, conversation.id, "hello there")
+    assert finished.status == "complete" and usage.tokens > 0
+    assert engine.system_info()["prompts_tokenized"] == before + 1
+    # another conversation is tokenized anew (the kept tokens are only ever those of the same prompt)
+    assert engine.count_tokens([{"role": "user", "content": words(30, "other")}]) > usage.tokens
+    assert engine.system_info()["prompts_tokenized"] == before + 2
+
+
 def test_the_engine_counts_what_it_would_read(engine: EngineClient) -> None:
     short = engine.count_tokens([{"role": "user", "content": "hello"}])
     longer = engine.count_tokens([{"role": "user", "content": words(40, "w")}])
