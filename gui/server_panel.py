@@ -32,6 +32,7 @@ from modelnest.core.server.history_log import ApiHistory
 from modelnest.core.server.run import ApiServer
 from modelnest.core.server.turns import EngineLock
 from modelnest.gui.background import Background, JobControl
+from modelnest.gui.chat.compat import emit
 from modelnest.gui.i18n import tr_text
 from modelnest.gui.retranslate import Retranslator
 
@@ -57,6 +58,7 @@ class ServerPanel(QWidget):
 
     serving_changed = Signal(bool)  # after the server started (True) or stopped (False); tests wait on it
     failed = Signal(str)  # a start that failed, in the UI language
+    chat_saved = Signal(int)  # an API chat was kept in the history ("Keep API chats"): its conversation id
 
     def __init__(
         self,
@@ -218,12 +220,20 @@ class ServerPanel(QWidget):
             token = token_from_env() or new_token()
             config = ServerConfig(token=token, host=host, port=port, model_id=model,
                                   n_ctx=engine.loaded.n_ctx if engine.loaded else 0)
-            history = ApiHistory(history_path) if keep else None
+            # on_saved runs on the recorder's thread: the signal is queued to the window's thread
+            history = ApiHistory(history_path, on_saved=self._chat_saved) if keep else None
             return ApiServer(engine, config, engine_lock=lock, history=history).start()
 
         self._busy = True
         self._show_state()
         self._background.submit(work, key="api-server", on_result=self._started, on_error=self._start_failed)
+
+    def _chat_saved(self, conversation_id: int) -> None:
+        """On the recorder's thread: the signal is queued to the window's thread (the panel may be gone by then)."""
+        try:
+            emit(self.chat_saved, conversation_id)
+        except RuntimeError:  # the window closed while the last chat was written: nothing to tell
+            pass
 
     def _started(self, server: ApiServer) -> None:
         self._busy = False

@@ -12,7 +12,7 @@ server's event loop (a slow disk must not hold up other clients' streams).
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -27,8 +27,10 @@ TITLE_CHARS = 60
 class ApiHistory:
     """Writes finished API chats into the history file at `path` (None: the user's default history)."""
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, on_saved: Callable[[int], None] | None = None) -> None:
+        """`on_saved`: called with each saved conversation's id, on the recorder's thread (the GUI lists it)."""
         self.path = path
+        self._on_saved = on_saved
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="api-history")
         self._store: HistoryStore | None = None
         self._lock = threading.Lock()
@@ -59,10 +61,12 @@ class ApiHistory:
                 elif role == "assistant":
                     store.add_message(conversation.id, "assistant", content)
             store.add_message(conversation.id, "assistant", reply)
-            return conversation.id
         except (HistoryError, OSError) as exc:
             self.failures.append(exc)
             return None
+        if self._on_saved is not None:
+            self._on_saved(conversation.id)
+        return conversation.id
 
     def flush(self, timeout: float = 10.0) -> None:
         """Wait for the writes queued so far (tests; the server's stop)."""

@@ -291,6 +291,7 @@ class ChatPage(QWidget):
         c.remote_closed.connect(self._on_remote_closed)
         self.server.failed.connect(self._on_server_failed)
         self.server.serving_changed.connect(self._on_serving_changed)
+        self.server.chat_saved.connect(lambda _id: self.refresh_conversations())  # a kept API chat, listed at once
         c.waiting_for_engine.connect(self._on_waiting_for_engine)
         self.send_button.clicked.connect(self.send)
         self.stop_button.clicked.connect(self.controller.stop)

@@ -218,3 +218,20 @@ def test_unloading_the_model_stops_the_server_with_a_message(qtbot: QtBot, page:
     assert not page.server.isEnabled()  # nothing to serve until a model is loaded again
     with pytest.raises(openai.APIConnectionError):
         client.models.list()
+
+
+def test_a_kept_api_chat_is_listed_in_the_sidebar_at_once(qtbot: QtBot, page: ChatPage, tiny_model: Path) -> None:
+    """"Keep API chats in my history" on: the chat an editor sent appears among the conversations as soon as it
+    is saved, not at the window's next refresh."""
+    page.server_section.set_expanded(True)
+    page.server.keep_history.setChecked(True)
+    client = serve(qtbot, page)
+    before = page.conversation_ids()
+    with qtbot.waitSignal(page.server.chat_saved, timeout=REPLY_TIMEOUT) as saved:
+        client.chat.completions.create(model=tiny_model.stem, max_tokens=2, extra_body={"ignore_eos": True},
+                                       messages=[{"role": "user", "content": "from my editor"}])
+    conversation_id = saved.args[0]
+    assert conversation_id not in before and conversation_id in page.conversation_ids()
+    assert page.store.get_conversation(conversation_id).title == "from my editor"
+    with qtbot.waitSignal(page.server.serving_changed, timeout=30_000):
+        qtbot.mouseClick(page.server.switch, Qt.MouseButton.LeftButton)
