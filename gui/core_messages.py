@@ -343,6 +343,7 @@ CORE_MESSAGES = (
     ),
     QT_TRANSLATE_NOOP("core", "The server at {url} failed mid-reply: {error}"),
     QT_TRANSLATE_NOOP("core", "The server at {url} needs a token; run this in a terminal to enter it."),
+    QT_TRANSLATE_NOOP("core", "The server at {url} no longer serves {model}; it serves: {models}."),
     QT_TRANSLATE_NOOP("core", "The server at {url} refused the request: {error}"),
     QT_TRANSLATE_NOOP("core", "The server at {url} refused to list its models: {error}"),
     QT_TRANSLATE_NOOP("core", "The server at {url} sent nothing for {s:.0f} seconds; the reply was stopped."),

@@ -240,6 +240,7 @@ class RemoteEngine:
         self._cancel = threading.Event()
         self._response: httpx.Response | None = None
         self.model: str | None = None
+        self.served: tuple[str, ...] = ()  # what the server listed when a model was chosen (use)
 
     def close(self) -> None:
         self._http.close()
@@ -273,12 +274,24 @@ class RemoteEngine:
                                     url=self.url)) from None
 
     def use(self, model: str | None = None) -> str:
-        """Choose the model to chat with (default: the server's first)."""
+        """Choose the model to chat with (default: the server's first). The server is asked what it serves now:
+        a model it no longer has is refused here, with the list, not at the first message; ``self.served`` keeps
+        the list (the GUI updates the remembered one). A server that refuses to list (some proxies answer 404)
+        is trusted with a model named by the user."""
+        try:
+            served: list[str] | None = self.models()
+        except RemoteRefused as exc:
+            if model is None or exc.status in (401, 403):
+                raise
+            served = None
+        self.served = tuple(served or ())
         if model is None:
-            models = self.models()
-            if not models:
+            if not served:
                 raise RemoteRefused(msg("The server at {url} serves no models.", url=self.url))
-            model = models[0]
+            model = served[0]
+        elif served is not None and model not in served:
+            raise RemoteRefused(msg("The server at {url} no longer serves {model}; it serves: {models}.",
+                                    url=self.url, model=model, models=", ".join(served) or "-"))
         self.model = model
         return model
 

@@ -65,6 +65,7 @@ class RemoteInfo:
 
     url: str
     model: str
+    served: tuple[str, ...] = ()  # every model the server listed as it was connected (the remembered list follows)
 
     @property
     def model_name(self) -> str:
@@ -211,7 +212,7 @@ class _ChatWorker(QObject):
             remote.close()
             emit(self.remote_failed, UnexpectedFailure("load", f"{type(exc).__name__}: {exc}"))
             return
-        info = RemoteInfo(remote.url, model)
+        info = RemoteInfo(remote.url, model, remote.served)
         self._session_for_thread()  # opens this thread's store
         assert self._store is not None
         with self._cancel_lock:

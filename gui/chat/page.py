@@ -545,6 +545,9 @@ class ChatPage(QWidget):
     @Slot(object)
     def _on_remote_connected(self, info: RemoteInfo) -> None:
         host = self.ctx.remotes.host(info.url)
+        if host is not None and info.served and info.served != host.models:
+            # The server's models changed since it was added: the list follows (no need to add it again).
+            host = self.ctx.remotes.add(host.url, host.name, info.served)
         server = host.label if host is not None else info.url
         self._set_model_status(lambda: self.tr("{0} on the remote server {1}").format(info.model, server),
                                lambda: info.url)

@@ -3072,6 +3072,10 @@
         <translation>{url} 的服务器需要令牌；请在终端中运行此命令以输入令牌。</translation>
     </message>
     <message>
+        <source>The server at {url} no longer serves {model}; it serves: {models}.</source>
+        <translation>{url} 上的服务器已不再提供 {model}；它现在提供：{models}。</translation>
+    </message>
+    <message>
         <source>The server is stopping; this request was not served.</source>
         <translation>服务器正在停止；此请求没有得到处理。</translation>
     </message>

@@ -128,6 +128,27 @@ def test_add_a_remote_server_from_the_gui_and_chat_through_it(
     assert page.controller.engine_pid() is None
 
 
+def test_connecting_refreshes_a_servers_remembered_model_list(
+        qtbot: QtBot, page: ChatPage, guarded_server: LlamaServer) -> None:
+    """The server dropped a model since it was added: choosing the dropped one says so with what it serves now,
+    and any connection brings the remembered list (and the model list) up to date, with no need to add it again."""
+    with RemoteEngine(guarded_server.url, SECRET) as probe:
+        (served,) = probe.models()
+    host = page.ctx.remotes.add(guarded_server.url, "changed box", ["gone-model", served])
+    page.ctx.remotes.tokens.save(host.url, SECRET)
+    with qtbot.waitSignal(page.controller.remote_failed, timeout=TIMEOUT) as failed:
+        page.chat_with_remote(host.url, "gone-model")
+    assert "no longer serves gone-model" in str(failed.args[0]) and served in str(failed.args[0])
+    with qtbot.waitSignal(page.controller.remote_connected, timeout=TIMEOUT) as connected:
+        page.chat_with_remote(host.url, served)
+    assert connected.args[0].served == (served,)
+    remembered = page.ctx.remotes.host(host.url)
+    assert remembered is not None and remembered.models == (served,) and remembered.name == "changed box"
+    listed = [page.panel.model_combo.itemText(i) for i in range(page.panel.model_combo.count())]
+    assert f"{served} @ changed box" in listed and "gone-model @ changed box" not in listed
+    assert page.panel.model_combo.currentText() == f"{served} @ changed box"  # still the one connected
+
+
 @contextmanager
 def modelnest_serve(model: Path) -> Iterator[tuple[subprocess.Popen[str], str, str, list[int]]]:
     """``modelnest serve`` in its own process: (process, base URL, token, its engine's pid)."""

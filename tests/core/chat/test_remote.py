@@ -95,6 +95,17 @@ def test_models_and_a_chat_through_the_remote_with_history_and_our_timings(serve
             store.close()
 
 
+def test_a_model_the_server_no_longer_serves_is_refused_on_connect_with_what_it_serves(
+        server: LlamaServer) -> None:
+    with RemoteEngine(server.url) as remote:
+        served = remote.models()
+        assert remote.use(served[0]) == served[0] and remote.served == tuple(served)
+        with pytest.raises(RemoteRefused) as refused:
+            remote.use("gone-model")  # remembered from when the server had it
+        text = str(refused.value)
+        assert "no longer serves gone-model" in text and served[0] in text
+
+
 def test_stop_mid_reply_keeps_the_partial_as_stopped(server: LlamaServer) -> None:
     with RemoteEngine(server.url) as remote:
         remote.use()
