@@ -35,6 +35,12 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("core", "Allowed origins are full origins such as http://localhost:3000, not {origin}."),
     QT_TRANSLATE_NOOP("core", "An input is empty: every input needs some text."),
     QT_TRANSLATE_NOOP("core", "Apple GPU sensors are not available without administrator rights"),
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Attention and the shared weights run on the GPU; the routed experts of some layers "
+        "stay in system memory and run on the CPU: slower than fully on the GPU, faster than "
+        "splitting layers.",
+    ),
     QT_TRANSLATE_NOOP("core", "CPU only"),
     QT_TRANSLATE_NOOP("core", "Cancel the running download instead; it deletes its own partial file."),
     QT_TRANSLATE_NOOP("core", "Cannot listen on {host} port {port}: {error}"),
@@ -117,6 +123,7 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("core", "GPU done"),
     QT_TRANSLATE_NOOP("core", "GPU listing failed ({kind}: {error})"),
     QT_TRANSLATE_NOOP("core", "GPU {gb:.0f} GB/s"),
+    QT_TRANSLATE_NOOP("core", "GPU, experts in RAM"),
     QT_TRANSLATE_NOOP("core", "Give either a quantization or a file name, not both."),
     QT_TRANSLATE_NOOP(
         "core",

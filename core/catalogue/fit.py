@@ -54,6 +54,7 @@ class FitResult:
     file_bytes: int | None
     file_bytes_estimated: bool
     notes: tuple[Text, ...] = ()  # the planner's notes, translatable (modelnest.core.messages)
+    experts_in_ram: bool = False  # partial_gpu by keeping routed experts of some layers in RAM (not a layer split)
     plan: Any = field(default=None, compare=False, repr=False)  # the full Plan, for the memory bar
 
     def to_json(self) -> dict[str, Any]:
@@ -83,6 +84,7 @@ def _result(p: Any, file_bytes: int | None, estimated: bool) -> FitResult:
         file_bytes=file_bytes,
         file_bytes_estimated=estimated,
         notes=tuple(getattr(p, "notes", ()) or ()),
+        experts_in_ram=bool(getattr(p, "cpu_moe_layers", 0)) and int(p.gpu_layers) > 0,
         plan=p,
     )
 

@@ -86,12 +86,13 @@ def fit_color(fit: str) -> str:
     return FIT_COLORS.get(fit, UNKNOWN_COLOR)
 
 
-def fit_label(fit: str) -> Message:
-    """The short badge text ("Fits on GPU")."""
+def fit_label(fit: str, experts_in_ram: bool = False) -> Message:
+    """The short badge text ("Fits on GPU"). `experts_in_ram`: a partial fit whose layers are all on the GPU but
+    the routed experts of some of them (mixture of experts), which is not the slow whole-layer split."""
     if fit == FULL_GPU:
         return msg("Fits on GPU")
     if fit == PARTIAL_GPU:
-        return msg("Partly on GPU")
+        return msg("GPU, experts in RAM") if experts_in_ram else msg("Partly on GPU")
     if fit == CPU_ONLY:
         return msg("Runs on CPU")
     if fit == TOO_LARGE:
@@ -99,10 +100,13 @@ def fit_label(fit: str) -> Message:
     return msg("Unknown fit {fit}", fit=fit)
 
 
-def fit_description(fit: str) -> Message:
+def fit_description(fit: str, experts_in_ram: bool = False) -> Message:
     """One line saying what the badge means, for tooltips and the CLI."""
     if fit == FULL_GPU:
         return msg("Every layer runs on the GPU: the fastest way to run this model.")
+    if fit == PARTIAL_GPU and experts_in_ram:
+        return msg("Attention and the shared weights run on the GPU; the routed experts of some layers stay in "
+                   "system memory and run on the CPU: slower than fully on the GPU, faster than splitting layers.")
     if fit == PARTIAL_GPU:
         return msg("Some layers run on the GPU and the rest on the CPU: slower than fully on the GPU.")
     if fit == CPU_ONLY:

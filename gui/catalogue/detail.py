@@ -9,7 +9,7 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
 
 from modelnest.core.chat.remote import find_remote_model
-from modelnest.core.plan.fit import TOO_LARGE, fit_color
+from modelnest.core.plan.fit import TOO_LARGE, fit_color, fit_description
 from modelnest.core.units import format_bytes, format_params
 from modelnest.gui.catalogue.model import CatalogueRow, fit_name, quant_note, speed_text, tasks_text
 from modelnest.gui.i18n import tr_text
@@ -206,7 +206,8 @@ class ModelDetail(QGroupBox):
                 label.setText("")
             self.d_badge.setStyleSheet("")
         else:
-            self.d_badge.setText(fit_name(p.fit))
+            self.d_badge.setText(fit_name(p.fit, p.experts_in_ram))
+            self.d_badge.setToolTip(tr_text(fit_description(p.fit, p.experts_in_ram)))
             self.d_badge.setStyleSheet(
                 f"color: white; background: {fit_color(p.fit)}; padding: 2px 8px; border-radius: 4px;")
             where = (self.tr("{0} on the GPU, {1} in RAM").format(format_bytes(p.device_bytes),

@@ -188,7 +188,7 @@ class HubTab(QWidget):
         for i, g in enumerate(self._groups):
             parts = str(len(g.files)) if g.complete else self.tr("{0} (incomplete)").format(len(g.files))
             fit = self._fits.get(i, (0, None))[1]
-            cells = (g.quant, format_bytes(g.size), parts, fit_name(fit.fit) if fit else "",
+            cells = (g.quant, format_bytes(g.size), parts, fit_name(fit.fit, fit.experts_in_ram) if fit else "",
                      format_bytes(fit.total_bytes) if fit else "", speed_text(fit))
             for col, text in enumerate(cells):
                 self.hub_files.setItem(i, col, QTableWidgetItem(text))

@@ -165,7 +165,7 @@ class LibraryTab(QWidget):
             if not m.runnable:
                 status = self.tr("Not runnable: {0}").format(tr_text(m.error or ""))
             elif plan is not None:
-                status = fit_name(plan.fit)
+                status = fit_name(plan.fit, plan.experts_in_ram)
             else:
                 status = self.tr("Runnable")
             cells = (str(m.label), sources.get(m.source, m.source), format_bytes(m.size), status, speed_text(plan),

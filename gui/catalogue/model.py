@@ -161,9 +161,9 @@ class CatalogueRow:
         return bool(self.downloaded_quants)
 
 
-def fit_name(fit: str | None) -> str:
+def fit_name(fit: str | None, experts_in_ram: bool = False) -> str:
     """The fit badge's label in the UI language ("" while the plans are not in)."""
-    return tr_text(fit_label(fit)) if fit else ""
+    return tr_text(fit_label(fit, experts_in_ram)) if fit else ""
 
 
 def speed_text(p: FitResult | None) -> str:
@@ -358,7 +358,7 @@ class CatalogueTableModel(QAbstractTableModel):
                 return ""
             return f"≈{format_bytes(size)}" if estimated else format_bytes(size)
         if col == "fit":
-            return fit_name(r.fit)
+            return fit_name(r.fit, r.plan.experts_in_ram if r.plan is not None else False)
         if col == "memory":
             p = r.plan
             return format_bytes(p.total_bytes) if p else ""

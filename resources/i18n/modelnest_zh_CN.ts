@@ -3024,6 +3024,10 @@
         <translation>有一个输入为空：每个输入都需要有文本。</translation>
     </message>
     <message>
+        <source>Attention and the shared weights run on the GPU; the routed experts of some layers stay in system memory and run on the CPU: slower than fully on the GPU, faster than splitting layers.</source>
+        <translation>注意力和共享权重在 GPU 上运行；部分层的路由专家留在系统内存中由 CPU 运行：比完全在 GPU 上慢，但比按层拆分快。</translation>
+    </message>
+    <message>
         <source>Computing embeddings was cancelled.</source>
         <translation>嵌入向量的计算已取消。</translation>
     </message>
@@ -3042,6 +3046,10 @@
     <message>
         <source>GPU done</source>
         <translation>GPU 完成</translation>
+    </message>
+    <message>
+        <source>GPU, experts in RAM</source>
+        <translation>GPU，专家在内存</translation>
     </message>
     <message>
         <source>Load the model without keeping experts in system memory (cpu_moe_layers 0).</source>

@@ -250,3 +250,23 @@ def test_plan_json_reports_the_overrides(tmp_path: Path) -> None:
     assert human.returncode == 0, human.stderr
     assert f"placement: attention on the GPU, routed experts of {n} of 4 layers in system RAM" in human.stdout
     assert f"llama.cpp: -ngl 5 --n-cpu-moe {n} " in human.stdout
+
+
+def test_the_badge_says_experts_in_ram_apart_from_a_layer_split(tmp_path: Path) -> None:
+    """On the 8 GB card the catalogue's Qwen3-30B-A3B is partial_gpu by experts in RAM, and its badge says so; a
+    dense model split by whole layers keeps the plain "Partly on GPU"."""
+    from modelnest.core.catalogue import load_catalogue
+    from modelnest.core.catalogue.fit import plan_entry
+    from modelnest.core.plan.fit import fit_description, fit_label
+
+    hw = machine("rtx2080_desktop", tmp_path)
+    catalogue = load_catalogue()
+    qwen3_moe, mistral_24b = catalogue.get("qwen3-30b-a3b"), catalogue.get("mistral-small-24b-instruct-2501")
+    assert qwen3_moe is not None and mistral_24b is not None
+    moe = plan_entry(qwen3_moe, "Q4_K_M", hw, 8192, calibration=Calibration(tmp_path / "c"), profile=None)
+    dense = plan_entry(mistral_24b, "Q4_K_M", hw, 8192, calibration=Calibration(tmp_path / "d"), profile=None)
+    assert moe is not None and moe.fit == "partial_gpu" and moe.experts_in_ram
+    assert dense is not None and dense.fit == "partial_gpu" and not dense.experts_in_ram
+    assert str(fit_label(moe.fit, moe.experts_in_ram)) == "GPU, experts in RAM"
+    assert str(fit_label(dense.fit, dense.experts_in_ram)) == "Partly on GPU"
+    assert "routed experts" in str(fit_description(moe.fit, True))
