@@ -63,7 +63,8 @@ def test_recommendation_follows_the_stated_rule(qtbot: QtBot, machine_context: M
     current = view.current_row()
     assert current is not None and current.model.id == first.model_id and current.quant == first.quant
     assert first.fit in ("full_gpu", "partial_gpu")  # a 12 GB card: the pick uses it
-    assert view.curated.detail.d_badge.text() == fit_name(first.fit)  # the detail shows the pick's own badge
+    assert current.plan is not None  # the detail shows the pick's own badge
+    assert view.curated.detail.d_badge.text() == fit_name(first.fit, current.plan.experts_in_ram)
 
 
 def test_the_quant_slider_updates_memory_speed_and_quality(qtbot: QtBot, machine_context: MachineContext) -> None:
