@@ -112,10 +112,10 @@ def test_a_model_without_a_published_figure_is_never_ranked(tmp_path: Path) -> N
     del doc["models"][top]  # its figures withdrawn: it must drop out, not keep a guessed score
     without = run(hw, tmp_path, quality=parse_quality(doc))
     assert top not in {p.model_id for p in without.picks}
-    # Models the catalogue has but quality.json has no figure for (Qwen2.5 Coder 14B, Gemma 3 4B, Mistral Nemo) run
-    # fast on this card and would win on size alone; they are never picked.
+    # Models the catalogue has but quality.json has no figure for (Mistral Nemo 12B, GLM-4 9B 0414, Mistral 7B v0.3)
+    # run fast on this card and would win on size alone; they are never picked.
     table = load_quality()
-    for unpublished in ("qwen2.5-coder-14b-instruct", "gemma-3-4b-it", "mistral-nemo-instruct-2407"):
+    for unpublished in ("mistral-nemo-instruct-2407", "glm-4-9b-0414", "mistral-7b-instruct-v0.3"):
         assert not any(table.figures_for(unpublished, f) for f in ("general", "coding", "chinese", "reasoning"))
         assert unpublished not in {p.model_id for p in recs.picks}
 
@@ -145,7 +145,10 @@ def test_the_same_benchmark_from_another_source_is_not_comparable() -> None:
     # Fewer than three candidates in any one table: the widest one is used.
     assert comparison_evaluation(table, ["internlm2.5-7b-chat", "yi-1.5-9b-chat"], "chinese") == (
         "CMMLU", "internlm25-card")
-    assert comparison_evaluation(table, ["qwen2.5-coder-7b-instruct"], "coding") is None
+    assert comparison_evaluation(table, ["mistral-nemo-instruct-2407"], "coding") is None
+    # The Qwen2.5-Coder sizes are compared with each other in their report's one table, not with the Qwen3 report.
+    coders = [f"qwen2.5-coder-{s}-instruct" for s in ("1.5b", "3b", "7b", "14b", "32b")]
+    assert comparison_evaluation(table, coders, "coding") == ("LiveCodeBench", "qwen25coder-report")
 
 
 def test_headline_is_from_the_planner(tmp_path: Path) -> None:
