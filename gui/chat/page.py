@@ -530,8 +530,8 @@ class ChatPage(QWidget):
     def chat_with_remote(self, url: str, model: str) -> None:
         """Chat with ``model`` ("" = the server's first) on a remote server the user added: select it and connect."""
         if not self.panel.select_remote(url, model):
-            self.show_status(lambda: self.tr("That remote server lists no such model; add it again to refresh its "
-                                             "list."), 15000)
+            self.show_status(lambda: self.tr("That remote server did not list this model; choose the server in "
+                                             "the model list and load it to bring its list up to date."), 15000)
             return
         remote = self.controller.remote
         choice = self.panel.remote_choice()

@@ -528,8 +528,8 @@
         <translation>已选择；请在当前回复或加载完成后按“加载”。</translation>
     </message>
     <message>
-        <source>That remote server lists no such model; add it again to refresh its list.</source>
-        <translation>该远程服务器没有列出这个模型；请重新添加它以刷新模型列表。</translation>
+        <source>That remote server did not list this model; choose the server in the model list and load it to bring its list up to date.</source>
+        <translation>该远程服务器没有列出这个模型；请在模型列表中选择该服务器并加载，以更新它的模型列表。</translation>
     </message>
     <message>
         <source>{0} on the remote server {1}</source>
