@@ -143,8 +143,8 @@ def test_the_quality_column_compares_on_one_evaluation_the_recommenders(qtbot: o
     other = by_id["qwen2.5-14b-instruct"]  # MMLU-Pro too, but only from the Qwen2.5 blog: another scale
     assert other.figure is not None and other.figure.benchmark == "MMLU-Pro" and not other.comparable
     assert other.quality[0] < llama.quality[0]  # sorted after every figure of the compared evaluation
-    gemma3 = by_id["gemma-3-12b-it"]  # MMLU-Redux from the Qwen3 report only: shown, not comparable
-    assert not gemma3.comparable and gemma3.figure is not None and gemma3.figure.source == "qwen3-report"
+    gemma3 = by_id["gemma-3-12b-it"]  # MMLU-Pro from the Gemma 3 report only (another scale): shown, not comparable
+    assert not gemma3.comparable and gemma3.figure is not None and gemma3.figure.source == "gemma3-report-2nd"
     col = COLUMNS.index("quality")
     row = table.rows().index(gemma3)
     assert table.index(row, col).data().startswith("(")
