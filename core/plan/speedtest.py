@@ -49,6 +49,13 @@ VOCAB_TYPE = "Q8_0"
 TYPED = SyntheticShape(n_layer=4, n_embd=768, n_head=12, n_head_kv=4, n_ff=2048, n_vocab=512, name="speedtest-type")
 MOE = SyntheticShape(arch="qwen3moe", n_layer=2, n_embd=768, n_head=12, n_head_kv=4, n_ff=768, n_vocab=768,
                      n_expert=8, n_expert_used=2, n_ff_exp=768, name="speedtest-moe")
+# Its dense twin: the same attention and the same active FFN bytes in one expert-sized block per matrix. Timed
+# right after the MoE model, the difference is the experts' own cost (routing, one product per used expert) with
+# the machine's moment of the two runs in common: the per-expert cost is a small residual of a 0.3 ms token, and
+# a MoE run alone set it anywhere from 0 to 12 us per matrix between tests on a shared VM.
+MOE_TWIN = SyntheticShape(arch="qwen3", n_layer=MOE.n_layer, n_embd=MOE.n_embd, n_head=MOE.n_head,
+                          n_head_kv=MOE.n_head_kv, n_ff=MOE.n_ff_exp * MOE.n_expert_used, n_vocab=MOE.n_vocab,
+                          name="speedtest-moe-twin")
 PREFILL_TOKENS = 128
 # Attention over the KV cache: the typed F16 model decoded after a short and a long fill, and prefilled with a
 # short and a long prompt; the difference is the attention over the extra cells. The weights must be there: they
@@ -369,7 +376,17 @@ def run_speed_test(
             # 2x between single passes (a neighbour's burst lasts seconds), so every type gets several chances
             # spread over the whole test, its prompt too (a 128-token prompt costs tens of milliseconds; one pass
             # of it gave half the rate of another run's). The first pass may see files still flushing.
+            # The MoE model and its dense twin after each pass too (three pairs spread over the test, see MOE_TWIN).
+            moe_type = "Q4_K" if "Q4_K" in types else types[0]
+            moe_runs: list[tuple[float, float]] = []
+            twin_runs: list[float] = []
+
+            def moe_pair(last: bool) -> None:
+                moe_runs.append(measure(MOE, moe_type, True, keep=not last))
+                twin_runs.append(measure(MOE_TWIN, moe_type, False, keep=not last)[0])
+
             for order in (types, tuple(reversed(types))):
+                moe_pair(last=False)
                 for type_name in order:
                     t_tok, t_pre = measure(TYPED, type_name, True, keep=True)
                     first[type_name] = min(first.get(type_name, t_tok), t_tok)
@@ -396,11 +413,10 @@ def run_speed_test(
                             / (VOCAB.n_vocab - FIXED.n_vocab))
             fixed = max(0.0, fixed - FIXED.n_vocab * per_vocab)
             step(msg("cost per vocabulary entry"))
-            moe_type = "Q4_K" if "Q4_K" in reads else next(iter(reads))
-            # Twice, the best counts (one run set the per-expert cost of a whole test, and moved 30 % between tests)
-            moe_runs = [measure(MOE, moe_type, True, keep=True), measure(MOE, moe_type, True)]
+            moe_pair(last=True)
             t_moe, t_moe_pre = _best(*(r[0] for r in moe_runs)), _best(*(r[1] for r in moe_runs))
-            samples["moe"] = {"type": moe_type, "decode_s": t_moe, "prefill_s": t_moe_pre}
+            samples["moe"] = {"type": moe_type, "decode_s": t_moe, "prefill_s": t_moe_pre,
+                              "pairs_s": [[m[0], t] for m, t in zip(moe_runs, twin_runs, strict=True)]}
             step(msg("mixture of experts"))
         finally:
             if own:
@@ -420,7 +436,8 @@ def run_speed_test(
         memory_gb_s=memory.value, memory_how=memory.source, cache_bytes=cache, seconds=0.0, attn_gflops=attn,
         attn_prefill_gflops=attn_prefill, expert_matrix_s=0.0, moe_prefill=1.0,
     )
-    expert_matrix_s, moe_prefill = _moe_factors(provisional, params, t_moe, t_moe_pre, prefill_tokens)
+    pairs = [(m[0], t) for m, t in zip(moe_runs, twin_runs, strict=True)]
+    expert_matrix_s, moe_prefill = _moe_factors(provisional, params, pairs, t_moe_pre, prefill_tokens)
     profile = SpeedProfile(
         fingerprint=fingerprint_of(hw), engine_version=engine_version(), measured_at=time.time(), threads=threads,
         read_gb_s={k: round(v, 3) for k, v in reads.items()},
@@ -541,10 +558,11 @@ def _mha_factor(timings: dict[str, float]) -> float:
     return min(4.0, max(1.0, multi / grouped))
 
 
-def _moe_factors(provisional: SpeedProfile, params: EngineParams, t_decode: float, t_prefill: float,
-                 prefill_tokens: int) -> tuple[float, float]:
+def _moe_factors(provisional: SpeedProfile, params: EngineParams, pairs: list[tuple[float, float]],
+                 t_prefill: float, prefill_tokens: int) -> tuple[float, float]:
     """(seconds per used expert matrix per layer, prefill factor): how much slower than its bytes and weights the
-    MoE model ran, fixed cost left out. The provisional profile has no MoE costs."""
+    MoE model ran. Decode: the median over `pairs` (MoE model, dense twin, timed back to back) of how much more the
+    MoE model took than its twin, beyond what their bytes predict. The provisional profile has no MoE costs."""
     import math
 
     from modelnest.core.hardware.model import BandwidthInfo, CpuInfo, DiskInfo, MemoryInfo
@@ -552,19 +570,26 @@ def _moe_factors(provisional: SpeedProfile, params: EngineParams, t_decode: floa
     from modelnest.core.plan.speed import predict
 
     moe_type = "Q4_K" if "Q4_K" in provisional.read_gb_s else next(iter(provisional.read_gb_s))
-    spec = ModelSpec(
-        arch="qwen3moe", n_layer=MOE.n_layer, n_embd=MOE.n_embd, n_head=MOE.n_head,
-        n_head_kv=(MOE.n_head_kv,) * MOE.n_layer, head_dim_k=MOE.n_embd // MOE.n_head,
-        head_dim_v=MOE.n_embd // MOE.n_head, n_vocab=MOE.n_vocab, n_ff=MOE.n_ff, n_ctx_train=MOE.n_ctx_train,
-        file_bytes=0, quant=moe_type, n_params=0, tensors=tuple(_tensor_infos(MOE, moe_type)),
-        expert_count=MOE.n_expert, expert_used_count=MOE.n_expert_used, expert_ff=MOE.n_ff_exp,
-    )
+
+    def spec_of(shape: SyntheticShape) -> ModelSpec:
+        return ModelSpec(
+            arch=shape.arch, n_layer=shape.n_layer, n_embd=shape.n_embd, n_head=shape.n_head,
+            n_head_kv=(shape.n_head_kv,) * shape.n_layer, head_dim_k=shape.n_embd // shape.n_head,
+            head_dim_v=shape.n_embd // shape.n_head, n_vocab=shape.n_vocab, n_ff=shape.n_ff,
+            n_ctx_train=shape.n_ctx_train, file_bytes=0, quant=moe_type, n_params=0,
+            tensors=tuple(_tensor_infos(shape, moe_type)), expert_count=shape.n_expert,
+            expert_used_count=shape.n_expert_used, expert_ff=shape.n_ff_exp,
+        )
+
+    spec = spec_of(MOE)
     hw = HardwareSnapshot(CpuInfo(), MemoryInfo(), [], DiskInfo(), BandwidthInfo())
-    decode_fill = predict(spec, params, hw, profile=provisional, fill_tokens=1 + 4)
+    predicted_moe = 1.0 / predict(spec, params, hw, profile=provisional, fill_tokens=1 + 4).decode_tokens_per_s
+    predicted_twin = 1.0 / predict(spec_of(MOE_TWIN), params, hw, profile=provisional,
+                                   fill_tokens=1 + 4).decode_tokens_per_s
     prefill_fill = predict(spec, params, hw, profile=provisional, fill_tokens=prefill_tokens)
-    predicted = 1.0 / decode_fill.decode_tokens_per_s
     calls = MOE.n_layer * 3 * MOE.n_expert_used
-    per_matrix = (t_decode - predicted) / calls if math.isfinite(t_decode) else 3e-6
+    extra = [(m - t) - (predicted_moe - predicted_twin) for m, t in pairs if math.isfinite(m) and math.isfinite(t)]
+    per_matrix = statistics.median(extra) / calls if extra else 3e-6
     pre = t_prefill * prefill_fill.prefill_tokens_per_s if math.isfinite(t_prefill) else 1.0
     # Bounded: one noisy run must not make MoE free or ten times slower.
     return min(50e-6, max(0.0, per_matrix)), min(6.0, max(0.5, pre))
