@@ -175,6 +175,22 @@ def test_multi_head_attention_costs_the_measured_factor_more_than_grouped(tmp_pa
     assert speedtest._mha_factor({}) == speedtest.MHA_ATTENTION_FACTOR  # nothing measured: the default
 
 
+def test_the_moe_cost_comes_from_pairs_with_the_dense_twin_not_from_the_machines_moment(tmp_path: Path) -> None:
+    """The per-expert cost is the median of (MoE - twin) beyond what their bytes predict: the same extra time in
+    a fast and a slow moment of the machine gives the same cost; one outlying pair changes nothing."""
+    hw = machine(tmp_path, "i7_no_gpu_16gb")
+    provisional = replace(profile_for(hw), expert_matrix_s=0.0, moe_prefill=1.0)
+    params = EngineParams(n_ctx=512, n_threads=8, n_threads_batch=8)
+    calls = speedtest.MOE.n_layer * 3 * speedtest.MOE.n_expert_used
+    probe, _ = speedtest._moe_factors(provisional, params, [(1e-3 + 10e-6 * calls, 1e-3)], float("nan"), 128)
+    base = (10e-6 - probe) * calls  # what the bytes alone say the MoE model takes more than its twin
+    extra = 2e-6 * calls  # two microseconds per expert matrix
+    pairs = [(3e-4 + base + extra, 3e-4), (9e-4 + base + extra, 9e-4), (5e-4, 2e-4)]  # fast, slow, an outlier
+    per_matrix, prefill = speedtest._moe_factors(provisional, params, pairs, float("nan"), 128)
+    assert per_matrix == pytest.approx(2e-6, rel=1e-6) and prefill == 1.0
+    assert speedtest.MOE_TWIN.n_ff == speedtest.MOE.n_ff_exp * speedtest.MOE.n_expert_used  # same active FFN
+
+
 def test_the_speed_test_runs_on_this_machine_and_predicts_another_model(tmp_path: Path) -> None:
     """Short variant of the real test through the real engine, then a model it never ran (a MoE one, in a type it
     did not measure) is predicted and run: prediction and run agree within a wide factor (the machine is shared)."""
@@ -188,6 +204,7 @@ def test_the_speed_test_runs_on_this_machine_and_predicts_another_model(tmp_path
         assert set(profile.read_gb_s) == {"F16", "Q4_K"} and profile.memory_gb_s > 0 and profile.fixed_s >= 0
         assert "synthetic models through the engine at 1 threads" in profile.how
         assert 1.0 <= profile.attn_mha_factor <= 4.0 and "mha_decode_long_s" in profile.samples["attention"]
+        assert len(profile.samples["moe"]["pairs_s"]) == 3 and 0.0 <= profile.expert_matrix_s <= 50e-6
         cached = cached_profile(hw)
         assert cached is not None and cached.measured_at == profile.measured_at  # remembered for this machine
         shape = replace(MOE_SHAPE, n_layer=4, n_embd=512, n_ff=512, n_ff_exp=512, name="test-moe-q8")
