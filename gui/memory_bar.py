@@ -101,8 +101,7 @@ class MemoryBar(QWidget):
         if plan is None:
             return
         m = plan.memory
-        experts_in_ram = plan.cpu_moe_layers > 0 and plan.gpu_layers > 0
-        self._badge.setText(tr_text(fit_label(plan.fit, experts_in_ram)))
+        self._badge.setText(tr_text(fit_label(plan.fit, plan.experts_in_ram)))
         self._badge.setStyleSheet(f"background:{fit_color(plan.fit)}; color:white; padding:2px 8px; border-radius:4px;")
         on_gpu = plan.fit == FULL_GPU
         budget = plan.device_budget_bytes if on_gpu else plan.host_budget_bytes

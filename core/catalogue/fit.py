@@ -84,7 +84,7 @@ def _result(p: Any, file_bytes: int | None, estimated: bool) -> FitResult:
         file_bytes=file_bytes,
         file_bytes_estimated=estimated,
         notes=tuple(getattr(p, "notes", ()) or ()),
-        experts_in_ram=bool(getattr(p, "cpu_moe_layers", 0)) and int(p.gpu_layers) > 0,
+        experts_in_ram=bool(getattr(p, "experts_in_ram", False)),
         plan=p,
     )
 

@@ -84,6 +84,11 @@ class Plan:
     placement_note: Message | None = None
 
     @property
+    def experts_in_ram(self) -> bool:
+        """On the GPU with the routed experts of some layers in system RAM (the badge says so: not a layer split)."""
+        return self.cpu_moe_layers > 0 and self.gpu_layers > 0
+
+    @property
     def tensor_overrides(self) -> list[str]:
         """The tensor-name patterns kept in the CPU buffer type (llama.cpp -ot PATTERN=CPU)."""
         return moe_override_patterns(self.engine_params.cpu_moe_layers) if self.engine_params.n_gpu_layers else []

@@ -53,9 +53,10 @@ SECONDS_PER_LAYER = 2.0e-5
 SECONDS_PER_EXPERT_MATRIX = 3e-6
 MOE_PREFILL_FACTOR = 1.5
 # Decode attention of a layer with one KV head per query head (multi-head, e.g. Phi-3 mini) over what its flops
-# say when no speed test measured it: no query head re-reads cache rows another just brought in. 2.0-2.3x on this
-# project's EPYC VM for head sizes 64 and 128, 1.8-2.9x on the earlier VM (docs/benchmarks.md); grouped layers
-# (2 or more query heads per KV head) cost what their flops say.
+# say when no speed test measured it: no query head re-reads cache rows another just brought in. 2.0-4.3x on this
+# project's EPYC VM for head sizes 64 and 128 in two runs of benchmarks/attention_shapes.py, 1.8-2.9x on the
+# earlier VM; the lower end is taken. Grouped layers (2 or more query heads per KV head) are costed by their flops
+# (their cost also grows with the KV heads, which is not modelled: docs/benchmarks.md).
 MHA_ATTENTION_FACTOR = 2.0
 # Half-width of the range shown, by what the figures rest on.
 SPREAD = {"measured": 0.15, "table": 0.30, "assumed": 0.50}

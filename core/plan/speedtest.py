@@ -1,11 +1,12 @@
 """The speed test of this computer: small synthetic models decoded and prefilled through the real engine.
 
-Five to ten seconds on a quiet machine. It yields what the speed model (speed.py) needs and no table can know:
-the effective read rate of each tensor type the catalogue ships (F16, Q8_0, Q6_K, Q5_K, Q4_K, Q4_0, Q3_K, Q2_K)
-at the planner's thread count, the compute rate of batched products (prefill) per type, attention's rate, a MoE
-model's slow-down, the fixed cost of a token (a part per vocabulary entry and per layer), and a multi-threaded
-memory bandwidth figure. The result is cached per machine fingerprint and engine
-version (a new llama.cpp or another computer measures again) and records when and how it was measured.
+Nine to twelve seconds on the project's 2-core VM. It yields what the speed model (speed.py) needs and no table
+can know: the effective read rate of each tensor type the catalogue ships (F16, Q8_0, Q6_K, Q5_K, Q4_K, Q4_0,
+Q3_K, Q2_K) at the planner's thread count, the compute rate of batched products (prefill) per type, attention's
+rate and the extra cost of multi-head attention, a MoE model's slow-down against its dense twin, the fixed cost
+of a token (a part per vocabulary entry and per layer), and a multi-threaded memory bandwidth figure. The result
+is cached per machine fingerprint and engine version (a new llama.cpp or another computer measures again) and
+records when and how it was measured.
 
 Per-token times are the median interval between tokens as the engine sends them (sampling and the pipe write
 included), best of five short rounds: on a shared machine a pre-empted token would otherwise decide the figure.
@@ -68,9 +69,8 @@ ATTN_LONG = 1024
 ATTN_PREFILL_SHORT = 128
 ATTN_CTX = 2048
 # The same model with one KV head per query head (multi-head attention, as Phi-3 mini has): no query head shares
-# the cache rows another has just read, and its attention costs about twice what the flops say (2.0-2.3x for head
-# sizes 64 and 128 on this project's EPYC VM, 1.8-2.9x on the earlier VM; the grouped 2:1 and 4:1 shapes cost the
-# same as each other). Measured by its own long-minus-short fill, so the weights cancel.
+# the cache rows another has just read, and its attention costs 2-4x what the flops say (benchmarks/
+# attention_shapes.py). Measured by its own long-minus-short fill, so the weights cancel.
 ATTN_MHA = replace(TYPED, n_head_kv=TYPED.n_head, name="speedtest-mha")
 # The GPU pass (a usable GPU and a GPU build): a GPU reads small models faster than it starts a token, so its
 # typed model is larger (about 200 MB in Q4_K, 700 MB in F16: seconds to write, fits any GPU llama.cpp can use),
@@ -291,7 +291,7 @@ def run_speed_test(
     gpu_pass: bool = True,
     gpu_prefill: bool = True,
 ) -> SpeedProfile:
-    """Measure this computer (5-10 s with the defaults on a quiet machine, some seconds more with a GPU) and cache
+    """Measure this computer (9-12 s with the defaults on a 2-core VM, some seconds more with a GPU) and cache
     the result for it. `gpu_pass`: also measure the GPU the planner would use, through its GPU build."""
     start = time.perf_counter()
     threads = max(1, threads)

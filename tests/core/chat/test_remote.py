@@ -208,3 +208,41 @@ def test_nothing_listening_is_unreachable() -> None:
 def test_remote_engine_offers_what_chat_session_uses() -> None:
     for name in ("generate", "cancel"):
         assert callable(getattr(RemoteEngine, name)) and callable(getattr(EngineClient, name))
+
+
+@pytest.mark.parametrize(("status", "trusted"), [(404, True), (401, False)])
+def test_a_server_that_will_not_list_its_models(status: int, trusted: bool) -> None:
+    """Some proxies answer 404 on /v1/models: a model the user named is then trusted (the chat says if it is
+    wrong); a refused token (401) is never papered over. A real HTTP server on 127.0.0.1 that answers only that."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class NoList(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = b'{"error": {"message": "not here"}}'
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), NoList)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with RemoteEngine(f"http://127.0.0.1:{server.server_address[1]}") as remote:
+            if trusted:
+                assert remote.use("my-model") == "my-model" and remote.served == ()
+            else:
+                with pytest.raises(RemoteRefused) as refused:
+                    remote.use("my-model")
+                assert refused.value.status == 401
+            with pytest.raises(RemoteRefused):
+                remote.use()  # no model named and none listed: nothing to trust
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)
