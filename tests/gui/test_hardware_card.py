@@ -43,7 +43,11 @@ def card_on(
     contexts.append(ctx)
     options.setdefault("measure_if_missing", False)
     card = HardwareCard(ctx, **options)  # type: ignore[arg-type]
-    qtbot.addWidget(card)
+    # The app stops its background work (aboutToQuit -> ctx.shutdown) before its widgets go; pytest-qt deletes a
+    # test's widgets before the fixtures' teardown, so without this the card was deleted while its headline job
+    # still planned (a segfault in that teardown, seen twice in clean-clone runs). Deleting a card mid-job on
+    # purpose is tested on its own (test_card_deleted_while_sampling_releases_the_sensors).
+    qtbot.addWidget(card, before_close_func=lambda _card: ctx.background.shutdown())
     return card
 
 
