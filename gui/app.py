@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from modelnest.core.catalogue.library import LocalModel
 from modelnest.gui.context import AppContext
+from modelnest.gui.gc_in_gui_thread import install as install_collector
 from modelnest.gui.i18n import install_translator
 from modelnest.gui.main_window import MainWindow
 
@@ -122,6 +123,7 @@ def _connect_models(window: MainWindow, catalogue: CatalogueView, downloads: Dow
 def run_app(argv: Sequence[str]) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
     app.setApplicationName("ModelNest")
+    install_collector(app)  # reference cycles are collected in the GUI thread only (see that module)
     ctx = AppContext.create(speed_test_at_start=True)  # this computer's speed test, once, in the background
     apply_language(ctx.settings.settings.language)
     window = build_main_window(ctx)

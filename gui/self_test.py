@@ -60,11 +60,13 @@ def _window_check(report: _Report) -> tuple[bool, str]:
     from PySide6.QtWidgets import QApplication, QListWidget
 
     from modelnest.gui.app import build_main_window
+    from modelnest.gui.gc_in_gui_thread import install as install_collector
     from modelnest.gui.i18n import install_translator
 
     started = time.perf_counter()
     app = cast("QApplication | None", QApplication.instance()) or QApplication([sys.argv[0]])
     app.setApplicationName("ModelNest")
+    install_collector(app)  # as run_app does
     install_translator(app)
     window = build_main_window()
     window.show()

@@ -48,8 +48,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from modelnest.core.engine.errors import explain_exit
     from modelnest.gui.app import build_main_window
+    from modelnest.gui.gc_in_gui_thread import install as install_collector
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
+    install_collector(app)  # as run_app does
     ctx = recorded_context(home, args.machine)
     window = build_main_window(ctx)
     window.resize(1200, 780)

@@ -20,6 +20,22 @@ def modelnest_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+@pytest.fixture(autouse=True)
+def cycle_collection(request: pytest.FixtureRequest) -> None:
+    """A Qt test collects reference cycles as the app does, only from the GUI thread's event loop
+    (gui/gc_in_gui_thread.py); any other test as CPython does."""
+    from PySide6.QtWidgets import QApplication
+
+    from modelnest.gui import gc_in_gui_thread
+
+    if {"qtbot", "qapp"} & set(request.fixturenames):
+        gc_in_gui_thread.install(request.getfixturevalue("qapp"))
+    else:
+        collector = gc_in_gui_thread.installed(QApplication.instance())
+        if collector is not None:
+            collector.pause()
+
+
 @pytest.fixture(scope="session")
 def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """A tiny random llama model as F16, and Q8_0 / Q4_K_M made by llama.cpp's own quantizer."""

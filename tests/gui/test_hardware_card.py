@@ -44,9 +44,9 @@ def card_on(
     options.setdefault("measure_if_missing", False)
     card = HardwareCard(ctx, **options)  # type: ignore[arg-type]
     # The app stops its background work (aboutToQuit -> ctx.shutdown) before its widgets go; pytest-qt deletes a
-    # test's widgets before the fixtures' teardown, so without this the card was deleted while its headline job
-    # still planned (a segfault in that teardown, seen twice in clean-clone runs). Deleting a card mid-job on
-    # purpose is tested on its own (test_card_deleted_while_sampling_releases_the_sensors).
+    # test's widgets before the fixtures' teardown, so this keeps the app's order. (The segfaults once blamed on
+    # that order were the cycle collector freeing a card mid-layout: gui/gc_in_gui_thread.py.) Deleting a card
+    # mid-job on purpose is tested on its own (test_card_deleted_while_sampling_releases_the_sensors).
     qtbot.addWidget(card, before_close_func=lambda _card: ctx.background.shutdown())
     return card
 
