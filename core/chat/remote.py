@@ -323,6 +323,10 @@ class RemoteEngine:
         }
         if s.seed >= 0:
             body["seed"] = s.seed
+        if s.ignore_eos:
+            # llama.cpp's extension (its server, and ours, honour it). Sent only when set: tests and benchmarks
+            # set it for replies of a fixed length, and a strict OpenAI-style server would refuse the field.
+            body["ignore_eos"] = True
         body.update(self.extra_body)
         self._cancel.clear()
         started = time.perf_counter()

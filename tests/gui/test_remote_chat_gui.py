@@ -153,7 +153,7 @@ def test_connecting_refreshes_a_servers_remembered_model_list(
 def modelnest_serve(model: Path) -> Iterator[tuple[subprocess.Popen[str], str, str, list[int]]]:
     """``modelnest serve`` in its own process: (process, base URL, token, its engine's pid)."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "modelnest.gui.launcher", "serve", str(model), "--port", "0", "--ctx", "1024",
+        [sys.executable, "-m", "modelnest.gui.launcher", "serve", str(model), "--port", "0", "--ctx", "4096",
          "--threads", "2"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         assert proc.stdout is not None
@@ -179,10 +179,10 @@ def test_the_server_killed_mid_reply_is_explained_and_the_partial_reply_kept(
         page.ctx.remotes.tokens.save(host.url, token)
         with qtbot.waitSignal(page.controller.remote_connected, timeout=TIMEOUT):
             page.chat_with_remote(host.url, "")
-        page.panel.max_tokens.setValue(400)
-        # No end-of-generation token (our server honours ignore_eos): the reply cannot end before the kill. Without
-        # it a reply that ended right at the kill passed for complete while the server was already going (seen once
-        # in a clean-clone run), and the next attempt found nobody listening.
+        # The reply cannot end before the kill: no end-of-text (ignore_eos, which RemoteEngine now sends; before,
+        # it did not, and a ~20-character reply ended "complete" in a clean-clone run), and room for 4,000 tokens
+        # (400 once streamed whole before a loaded run's window handled the first delta).
+        page.panel.max_tokens.setValue(4000)
         page.panel.ignore_eos = True
         deltas: list[ReplyDelta] = []
 

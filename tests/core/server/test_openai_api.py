@@ -184,3 +184,21 @@ def test_summary_type_is_the_engines(served: Served) -> None:
     served.client().completions.create(model=served.model, prompt="x", max_tokens=2)
     job = served.wait_finished(served.submitted.get(timeout=30))
     assert isinstance(job.summary, GenerationSummary) and job.error is None
+
+
+def test_our_remote_engine_asks_for_ignore_eos_and_our_server_runs_to_max_tokens(served: Served) -> None:
+    # The GUI's "server killed mid-reply" test relies on it: a random model's end-of-text cannot end the reply
+    # before the kill. Without the field (as before) this reply may end at any token.
+    from modelnest.core.chat.remote import RemoteEngine
+    from modelnest.core.engine.params import SamplingParams
+
+    served.drain()
+    with RemoteEngine(served.url, TOKEN) as remote:
+        remote.use()
+        events = list(remote.generate([{"role": "user", "content": "go"}],
+                                      SamplingParams(max_tokens=40, ignore_eos=True, seed=3)))
+    job = served.submitted.get(timeout=30)
+    assert job.sampling is not None and job.sampling.ignore_eos  # what the server was asked for
+    summary = events[-1]
+    assert isinstance(summary, GenerationSummary)
+    assert summary.tokens == 40 and summary.stop_reason == "length"
