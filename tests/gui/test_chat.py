@@ -653,16 +653,23 @@ def test_a_language_switch_mid_reply_keeps_streaming(
     page.panel.max_tokens.setValue(400)  # ignore_eos: exactly 400 tokens, whatever the random model prefers
     with qtbot.waitSignal(page.controller.reply_delta, timeout=REPLY_TIMEOUT):
         type_and_send(qtbot, page, "keep talking")
+    shown_before_switch = page.view.streamed_text()
     app_context.settings.set_language("zh_CN")
     qtbot.waitUntil(lambda: page.stop_button.text() == "停止", timeout=5_000)
-    if page.controller.busy:  # the view was rendered again around the stream: it goes on where it was
+    # What the view streams after each later delta, read in that delta's own turn (the page's slot has run): the
+    # reply may end at any moment from here, and a read after a wait could see it finished (seen in a CI run).
+    streamed_after: list[str] = []
+    page.controller.reply_delta.connect(lambda _d: streamed_after.append(page.view.streamed_text()))
+    rerendered_mid_reply = page.controller.busy
+    if rerendered_mid_reply:  # the view was rendered again around the stream: it goes on where it was
         before = page.view.streamed_text()
         assert page.view.streaming_id is not None and "助手" in page.view.toPlainText()
-        with qtbot.waitSignal(page.controller.reply_delta, timeout=REPLY_TIMEOUT):
-            pass
-        assert page.view.streamed_text().startswith(before)
+        assert before.startswith(shown_before_switch)
     result = finish(qtbot, page)
     assert result.status == "complete" and result.summary is not None and result.summary.tokens == 400
+    if rerendered_mid_reply:
+        assert all(text.startswith(before) for text in streamed_after)
+        assert result.message.content.startswith(before)
     reply = page.view.message(result.message.id)
     assert reply.content == result.message.content == page.store.get_message(result.message.id).content
     assert page.view.message_ids() == [m.id for m in page.store.list_messages(result.message.conversation_id)]
