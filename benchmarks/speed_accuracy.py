@@ -12,6 +12,8 @@ so that a slow phase of the machine lasting minutes does not decide all runs of 
 figure. The last column is how far the slowest run is from the fastest: no prediction can beat that here.
 
     .venv/bin/python benchmarks/speed_accuracy.py [--threads N] [--contexts 512,2048,8192] [--quants ...] [--rounds 3]
+    .venv/bin/python benchmarks/speed_accuracy.py --scale large --save run.json   # models larger than the cache
+    .venv/bin/python benchmarks/speed_accuracy.py --replay run.json   # that run's measurements, today's model
     .venv/bin/python benchmarks/speed_accuracy.py --reference   # the tables against published results only
 
 `--reference` plans the machines of tests/data/speed_reference.json (published llama.cpp results, each with its
@@ -22,12 +24,13 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import os
 import statistics
 import sys
 import tempfile
 import time
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,12 +42,12 @@ WORK = Path(tempfile.mkdtemp(prefix="speed-accuracy-"))
 os.environ["MODELNEST_HOME"] = str(WORK / "home")  # the speed test's cache and calibration stay out of the user's
 
 from modelnest.core.engine.client import EngineClient, TokenEvent  # noqa: E402
-from modelnest.core.engine.params import GenerationSummary, SamplingParams  # noqa: E402
+from modelnest.core.engine.params import EngineParams, GenerationSummary, SamplingParams  # noqa: E402
 from modelnest.core.gguf import read_file  # noqa: E402
-from modelnest.core.hardware import probe  # noqa: E402
+from modelnest.core.hardware import HardwareSnapshot, probe  # noqa: E402
 from modelnest.core.plan import Calibration, ModelSpec, plan, predict  # noqa: E402
 from modelnest.core.plan.planner import choose_threads  # noqa: E402
-from modelnest.core.plan.speedtest import run_speed_test  # noqa: E402
+from modelnest.core.plan.speedtest import SpeedProfile, run_speed_test  # noqa: E402
 from modelnest.core.plan.synthetic import SyntheticShape, write_model  # noqa: E402
 
 VOCAB = 8192
@@ -62,7 +65,33 @@ ARCHS = {
     "qwen3moe-16x4": SyntheticShape(arch="qwen3moe", n_layer=4, n_embd=512, n_head=8, n_head_kv=4, n_ff=256,
                                     n_vocab=VOCAB, n_expert=16, n_expert_used=4, n_ff_exp=256, name="bench-qwen3moe"),
 }
+# `--scale large`: the same layouts wide enough that every quantization is larger than this CPU's last-level
+# cache (n_embd 1024, n_ff 4096 and 8 layers: 70-280 MB; experts scaled alike), as every real model is. The
+# small ones (7-50 MB) live in a 32 MiB L3 and measure cache-bound rates, which a neighbour on a shared VM moves.
+LARGE = {"n_embd": 1024, "n_layer": 8}
+
+
+# `--scale 1b`: a dense architecture at TinyLlama-1.1B's shape (2.2 GB in F16, 0.67 GB in Q4_K_M), the size of
+# the smallest models people run; mixture-of-experts shapes have no such size here (their experts would be 6B).
+ONE_B = {"n_embd": 2048, "n_layer": 22, "n_head": 32, "n_ff": 5632, "n_vocab": 32000}
+
+
+def scaled(shape: SyntheticShape, scale: str) -> SyntheticShape:
+    if scale == "small":
+        return shape
+    if scale == "1b":
+        if shape.n_expert:
+            raise SystemExit("--scale 1b is for the dense architectures: --archs llama-gqa,qwen2-bias,...")
+        kv = ONE_B["n_head"] * shape.n_head_kv // shape.n_head  # the architecture's grouping kept
+        return replace(shape, **ONE_B, n_head_kv=kv, name=shape.name + "-1b")
+    factor = LARGE["n_embd"] // shape.n_embd
+    return replace(shape, n_embd=LARGE["n_embd"], n_layer=LARGE["n_layer"] if not shape.n_expert else 6,
+                   n_ff=shape.n_ff * factor * (2 if not shape.n_expert else 1),
+                   n_ff_exp=shape.n_ff_exp * factor, name=shape.name + "-large")
+
+
 DECODE_TOKENS = 24
+Case = tuple[str, str, int, Path, ModelSpec]  # architecture, quantization, context, file, its spec
 
 
 def pct(predicted: float, real: float) -> float:
@@ -116,44 +145,33 @@ def reference() -> None:
     print(summary("fit (a table figure was fitted to them)", [r.error_pct for r in results if r.row.get("fit")]))
 
 
-def main() -> None:
-    if "--reference" in sys.argv:
-        reference()
-        return
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--threads", type=int, default=0, help="default: the planner's choice")
-    parser.add_argument("--contexts", default="512,2048,8192")
-    parser.add_argument("--quants", default="Q4_K_M,Q8_0,F16")
-    parser.add_argument("--archs", default=",".join(ARCHS))
-    parser.add_argument("--rounds", type=int, default=3, help="runs of each case, spread over the benchmark")
-    args = parser.parse_args()
-    contexts = [int(c) for c in args.contexts.split(",")]
-    quants = args.quants.split(",")
-    hw = probe(with_sensors=False)
-    threads = args.threads or choose_threads(hw)
-    started = time.perf_counter()
+def write_cases(archs: list[str], quants: list[str], contexts: list[int], scale: str) -> list[Case]:
+    """Every model file of the benchmark (our writer, then llama.cpp's quantizer) and the cases over them."""
+    cases: list[Case] = []
+    for arch in archs:
+        shape = scaled(ARCHS[arch], scale)
+        f16 = write_model(WORK / f"{arch}-F16.gguf", shape, "F16")
+        for quant in quants:
+            path = f16 if quant == "F16" else quantize(f16, WORK / f"{arch}-{quant}.gguf", quant)
+            spec = ModelSpec.from_header(read_file(path))
+            cases.extend((arch, quant, ctx, path, spec) for ctx in contexts)
+    return cases
+
+
+def key(case: Case) -> str:
+    return f"{case[0]}|{case[1]}|{case[2]}"
+
+
+def measure(args: argparse.Namespace, hw: HardwareSnapshot, threads: int, started: float
+            ) -> tuple[SpeedProfile, list[Case], dict[int, EngineParams], dict[int, list[tuple[float, float]]]]:
+    """The speed test, then every case run `args.rounds` times in rounds."""
     with EngineClient(hang_timeout=300) as engine:
         profile = run_speed_test(hw, threads, engine=engine)
-        print(f"speed test: {profile.seconds:.1f} s at {threads} threads; read GB/s "
-              + ", ".join(f"{k} {v:.1f}" for k, v in profile.read_gb_s.items())
-              + "; prefill GFLOP/s " + ", ".join(f"{k} {v:.0f}" for k, v in profile.prefill_gflops.items())
-              + f"; fixed {profile.fixed_s * 1e6:.0f} us + {profile.per_layer_s * 1e6:.1f} us/layer + "
-              f"{profile.per_vocab_s * 1e9:.2f} ns/vocab entry; memory {profile.memory_gb_s} GB/s")
-        header = (f"{'model':<15}{'quant':<8}{'ctx':>6}{'fill':>6} | {'decode t/s':>10} {'test err%':>9} "
-                  f"{'table err%':>10} | {'prefill t/s':>11} {'test err%':>9} {'table err%':>10} | noise%")
-        print(header)
-        print("-" * len(header))
         # Every model file first, then the runs in rounds over all cases: the three runs of a case are spread
         # over the whole benchmark instead of back to back (this VM has slow phases lasting minutes: the same case
         # measured 1.8x apart in runs minutes apart), and each case keeps its best.
-        cases: list[tuple[str, str, int, Path, ModelSpec]] = []
-        for arch in args.archs.split(","):
-            shape = ARCHS[arch]
-            f16 = write_model(WORK / f"{arch}-F16.gguf", shape, "F16")
-            for quant in quants:
-                path = f16 if quant == "F16" else quantize(f16, WORK / f"{arch}-{quant}.gguf", quant)
-                spec = ModelSpec.from_header(read_file(path))
-                cases.extend((arch, quant, ctx, path, spec) for ctx in contexts)
+        cases = write_cases(args.archs.split(","), args.quants.split(","),
+                            [int(c) for c in args.contexts.split(",")], args.scale)
         runs: dict[int, list[tuple[float, float]]] = {i: [] for i in range(len(cases))}
         plans = {}
         for i, (arch, quant, ctx, _path, spec) in enumerate(cases):
@@ -172,30 +190,94 @@ def main() -> None:
                 runs[i].append(run_once(engine, max(8, ctx // 4), "xyzwvu"[round_index % 6]))
             print(f"round {round_index + 1} of {args.rounds} done ({time.perf_counter() - started:.0f} s)",
                   flush=True)
-        errors: list[float] = []
-        table_errors: list[float] = []
-        prefill_errors: list[float] = []
-        prefill_table_errors: list[float] = []
-        noise: list[float] = []  # how much the runs of the same case disagree: the floor of any error here
-        for i, (arch, quant, ctx, _path, spec) in enumerate(cases):
-            params, fill = plans[i], max(8, ctx // 4)
-            decode = max(r[0] for r in runs[i])
-            prefill = max(r[1] for r in runs[i])
-            noise.append(100.0 * (decode - min(r[0] for r in runs[i])) / decode)
-            at_fill = fill + DECODE_TOKENS // 2
-            with_test = predict(spec, params, hw, profile=profile, fill_tokens=at_fill)
-            tables = predict(spec, params, hw, profile=None, fill_tokens=at_fill)
-            e, te = pct(with_test.decode_tokens_per_s, decode), pct(tables.decode_tokens_per_s, decode)
-            pe = pct(with_test.prefill_tokens_per_s, prefill)
-            pte = pct(tables.prefill_tokens_per_s, prefill)
-            errors.append(e)
-            table_errors.append(te)
-            prefill_errors.append(pe)
-            prefill_table_errors.append(pte)
-            print(f"{arch:<15}{quant:<8}{ctx:>6}{fill:>6} | {decode:>10.1f} {e:>+9.1f} {te:>+10.1f} | "
-                  f"{prefill:>11.0f} {pe:>+9.1f} {pte:>+10.1f} | {noise[-1]:>5.0f}", flush=True)
-        for path in {c[3] for c in cases}:
-            path.unlink()
+    return profile, cases, plans, runs
+
+
+def replayed(path: Path) -> tuple[argparse.Namespace, SpeedProfile, list[Case], dict[int, EngineParams],
+                                  dict[int, list[tuple[float, float]]]]:
+    """A saved run's measurements, for predicting them again with the current speed model (nothing is run)."""
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    args = argparse.Namespace(**saved["args"])
+    profile = SpeedProfile.from_dict(saved["profile"])
+    cases = write_cases(args.archs.split(","), args.quants.split(","),
+                        [int(c) for c in args.contexts.split(",")], args.scale)
+    by_key = {key(c): i for i, c in enumerate(cases)}
+    plans = {by_key[k]: EngineParams(**v) for k, v in saved["plans"].items()}
+    runs = {by_key[k]: [(float(a), float(b)) for a, b in v] for k, v in saved["runs"].items()}
+    return args, profile, cases, plans, runs
+
+
+def main() -> None:
+    if "--reference" in sys.argv:
+        reference()
+        return
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--threads", type=int, default=0, help="default: the planner's choice")
+    parser.add_argument("--contexts", default="512,2048,8192")
+    parser.add_argument("--quants", default="Q4_K_M,Q8_0,F16")
+    parser.add_argument("--archs", default=",".join(ARCHS))
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each case, spread over the benchmark")
+    parser.add_argument("--scale", choices=("small", "large", "1b"), default="small",
+                        help="large: models bigger than the last-level cache, read from RAM as real ones are; "
+                             "1b: TinyLlama's size (dense architectures)")
+    parser.add_argument("--save", type=Path, help="write the speed test and every run here (JSON)")
+    parser.add_argument("--replay", type=Path,
+                        help="predict a saved run again with the current speed model, without running anything")
+    args = parser.parse_args()
+    hw = probe(with_sensors=False)
+    started = time.perf_counter()
+    if args.replay is not None:
+        args, profile, cases, plans, runs = replayed(args.replay)
+        threads = args.threads
+        print(f"replay of {len(cases)} saved cases: the measurements of that run, today's speed model")
+    else:
+        threads = args.threads or choose_threads(hw)
+        args.threads = threads
+        profile, cases, plans, runs = measure(args, hw, threads, started)
+    if args.save is not None:
+        saved = {"args": {k: v for k, v in vars(args).items() if k not in ("save", "replay")},
+                 "profile": profile.to_dict(), "plans": {key(c): asdict(plans[i]) for i, c in enumerate(cases)},
+                 "runs": {key(c): runs[i] for i, c in enumerate(cases)}}
+        args.save.write_text(json.dumps(saved, indent=1), encoding="utf-8")
+    report(args, hw, profile, cases, plans, runs, time.perf_counter() - started)
+    for path in {c[3] for c in cases}:
+        path.unlink(missing_ok=True)
+
+
+def report(args: argparse.Namespace, hw: HardwareSnapshot, profile: SpeedProfile, cases: list[Case],
+           plans: dict[int, EngineParams], runs: dict[int, list[tuple[float, float]]], seconds: float) -> None:
+    threads = args.threads
+    print(f"speed test: {profile.seconds:.1f} s at {threads} threads; read GB/s "
+          + ", ".join(f"{k} {v:.1f}" for k, v in profile.read_gb_s.items())
+          + "; prefill GFLOP/s " + ", ".join(f"{k} {v:.0f}" for k, v in profile.prefill_gflops.items())
+          + f"; fixed {profile.fixed_s * 1e6:.0f} us + {profile.per_layer_s * 1e6:.1f} us/layer + "
+          f"{profile.per_vocab_s * 1e9:.2f} ns/vocab entry; memory {profile.memory_gb_s} GB/s")
+    header = (f"{'model':<15}{'quant':<8}{'ctx':>6}{'fill':>6} | {'decode t/s':>10} {'test err%':>9} "
+              f"{'table err%':>10} | {'prefill t/s':>11} {'test err%':>9} {'table err%':>10} | noise%")
+    print(header)
+    print("-" * len(header))
+    errors: list[float] = []
+    table_errors: list[float] = []
+    prefill_errors: list[float] = []
+    prefill_table_errors: list[float] = []
+    noise: list[float] = []  # how much the runs of the same case disagree: the floor of any error here
+    for i, (arch, quant, ctx, _path, spec) in enumerate(cases):
+        params, fill = plans[i], max(8, ctx // 4)
+        decode = max(r[0] for r in runs[i])
+        prefill = max(r[1] for r in runs[i])
+        noise.append(100.0 * (decode - min(r[0] for r in runs[i])) / decode)
+        at_fill = fill + DECODE_TOKENS // 2
+        with_test = predict(spec, params, hw, profile=profile, fill_tokens=at_fill)
+        tables = predict(spec, params, hw, profile=None, fill_tokens=at_fill)
+        e, te = pct(with_test.decode_tokens_per_s, decode), pct(tables.decode_tokens_per_s, decode)
+        pe = pct(with_test.prefill_tokens_per_s, prefill)
+        pte = pct(tables.prefill_tokens_per_s, prefill)
+        errors.append(e)
+        table_errors.append(te)
+        prefill_errors.append(pe)
+        prefill_table_errors.append(pte)
+        print(f"{arch:<15}{quant:<8}{ctx:>6}{fill:>6} | {decode:>10.1f} {e:>+9.1f} {te:>+10.1f} | "
+              f"{prefill:>11.0f} {pe:>+9.1f} {pte:>+10.1f} | {noise[-1]:>5.0f}", flush=True)
 
     def summary(name: str, values: list[float], goal: float) -> str:
         absolute = [abs(v) for v in values]
@@ -205,7 +287,7 @@ def main() -> None:
                 f"{within}/{len(values)}")
 
     print()
-    print(f"{len(errors)} cases, {time.perf_counter() - started:.0f} s, {threads} threads")
+    print(f"{len(errors)} cases ({args.scale} models), {seconds:.0f} s, {threads} threads")
     print(summary("decode with the speed test", errors, 15))
     print(summary("decode from tables only   ", table_errors, 15))
     print(summary("prefill with the speed test", prefill_errors, 25))

@@ -910,6 +910,7 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("core", "unsupported GGUF version {version} (this app reads versions 2 and 3)"),
     QT_TRANSLATE_NOOP("core", "update the conversation"),
     QT_TRANSLATE_NOOP("core", "weights per layer estimated from the file size (no tensor table read)"),
+    QT_TRANSLATE_NOOP("core", "weights read from memory"),
     QT_TRANSLATE_NOOP("core", "{benchmark}, developer's blog"),
     QT_TRANSLATE_NOOP("core", "{benchmark}, leaderboard"),
     QT_TRANSLATE_NOOP("core", "{benchmark}, model card"),

@@ -331,6 +331,11 @@ class HardwareCard(QWidget):
             return self.tr("not run yet (speeds shown for models come from tables until it runs)")
         rates = self.tr(", ", "separator of a list of speeds").join(
             self.tr("{0} {1:.1f} GB/s").format(kind, value) for kind, value in profile.read_gb_s.items())
+        if profile.ram_read_gb_s > 0:  # what bounds a model larger than the cache: the engine's reads from RAM
+            return self.tr("measured on {0} ({1} threads): reading weights {2}, from RAM {5:.1f} GB/s; fixed cost "
+                           "{3:.2f} ms per token; memory copy {4:g} GB/s").format(
+                profile.date, profile.threads, rates, profile.fixed_s * 1000, profile.memory_gb_s,
+                profile.ram_read_gb_s)
         return self.tr("measured on {0} ({1} threads): reading weights {2}; fixed cost {3:.2f} ms per token; "
                        "memory {4:g} GB/s").format(profile.date, profile.threads, rates, profile.fixed_s * 1000,
                                                    profile.memory_gb_s)

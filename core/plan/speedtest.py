@@ -4,7 +4,8 @@ Nine to twelve seconds on the project's 2-core VM. It yields what the speed mode
 can know: the effective read rate of each tensor type the catalogue ships (F16, Q8_0, Q6_K, Q5_K, Q4_K, Q4_0,
 Q3_K, Q2_K) at the planner's thread count, the compute rate of batched products (prefill) per type, attention's
 rate and the extra cost of multi-head attention, a MoE model's slow-down against its dense twin, the fixed cost
-of a token (a part per vocabulary entry and per layer), and a multi-threaded memory bandwidth figure. The result
+of a token (a part per vocabulary entry and per layer), the engine's rate of reading weights from RAM (a model
+four times the last-level cache: what bounds every real model), and a multi-threaded memory copy. The result
 is cached per machine fingerprint and engine version (a new llama.cpp or another computer measures again) and
 records when and how it was measured.
 
@@ -38,8 +39,10 @@ from modelnest.core.plan.speed import MEASURED_TYPES, MHA_ATTENTION_FACTOR, Devi
 from modelnest.core.plan.synthetic import SyntheticShape, tensor_list, write_model
 
 CACHE_FILE = "speed_test.json"
-PROFILE_VERSION = 5  # bumped when what the test measures changes: older results are measured again (5: MHA attention)
-MEMORY_EFFICIENCY = 0.85  # llama.cpp's weight reads reach about this share of a STREAM copy
+# Bumped when what the test measures changes: older results are measured again (5: MHA attention; 6: weights
+# read from RAM by the engine).
+PROFILE_VERSION = 6
+MEMORY_EFFICIENCY = 0.85  # without the RAM pass (older profiles): llama.cpp's reads taken as this share of a copy
 # The models: a tiny one for the fixed cost (weights negligible), its variants with many layers and a large
 # vocabulary, and one per tensor type, small enough to write and load in a fraction of a second.
 FIXED = SyntheticShape(n_layer=1, n_embd=64, n_head=2, n_head_kv=1, n_ff=128, n_vocab=512, name="speedtest-fixed")
@@ -72,6 +75,17 @@ ATTN_CTX = 2048
 # the cache rows another has just read, and its attention costs 2-4x what the flops say (benchmarks/
 # attention_shapes.py). Measured by its own long-minus-short fill, so the weights cancel.
 ATTN_MHA = replace(TYPED, n_head_kv=TYPED.n_head, name="speedtest-mha")
+# Weights read from RAM, as every real model's are. The typed model fits in a large last-level cache (the
+# 32 MiB L3 of this project's VM holds its Q4_K file whole) and measures cache-bound rates; what bounds a model
+# of gigabytes is how fast llama.cpp's threads read weights from RAM, which a numpy copy does not tell: here
+# the copy gave 29-34 GB/s (read + write counted) and the engine read a 2.1 GB F16 model at 45 GB/s. F16, the
+# cheapest type to multiply per byte, in TinyLlama-sized layers (rows of 2048: rows of 1024 read ~20 % slower,
+# of 4096 ~15 %, here), to 4x the cache (STREAM's rule for its arrays), at least 128 MiB, at most 1 GiB and an
+# eighth of the free memory.
+RAM = SyntheticShape(n_layer=1, n_embd=2048, n_head=16, n_head_kv=4, n_ff=5632, n_vocab=512, name="speedtest-ram")
+RAM_TYPE = "F16"
+RAM_MIN_BYTES = 128 * 1024**2
+RAM_MAX_BYTES = 1024**3
 # The GPU pass (a usable GPU and a GPU build): a GPU reads small models faster than it starts a token, so its
 # typed model is larger (about 200 MB in Q4_K, 700 MB in F16: seconds to write, fits any GPU llama.cpp can use),
 # measured in the three families every quantization mix is made of; other types follow by bits per weight.
@@ -121,7 +135,7 @@ class SpeedProfile:
     fixed_s: float
     per_vocab_s: float
     per_layer_s: float
-    memory_gb_s: float  # multi-threaded copy, GB/s
+    memory_gb_s: float  # multi-threaded copy, GB/s (shown on the hardware card)
     memory_how: str
     cache_bytes: int
     seconds: float  # how long the test took
@@ -130,6 +144,7 @@ class SpeedProfile:
     attn_mha_factor: float = MHA_ATTENTION_FACTOR  # multi-head (one KV head per query head) decode attention's cost
     expert_matrix_s: float = 3e-6  # a MoE model's decode: seconds per used expert matrix per layer
     moe_prefill: float = 1.0  # a MoE model's prefill time over what its weights predict
+    ram_read_gb_s: float = 0.0  # the engine's weight reads from RAM (a model 4x the cache); 0: not measured
     how: str = ""
     version: int = PROFILE_VERSION
     samples: dict[str, Any] = field(default_factory=dict)  # raw timings, for the record
@@ -156,7 +171,8 @@ class SpeedProfile:
         return DeviceRates(
             {t: v * scale for t, v in self.read_gb_s.items()},
             {t: v * scale for t, v in self.prefill_gflops.items()},
-            self.memory_gb_s * MEMORY_EFFICIENCY, self.cache_bytes, self.fixed_s, self.per_vocab_s,
+            self.ram_read_gb_s or self.memory_gb_s * MEMORY_EFFICIENCY, self.cache_bytes, self.fixed_s,
+            self.per_vocab_s,
             self.per_layer_s, "measured", msg("measured on this computer (speed test of {date})", date=self.date),
             self.attn_gflops * scale, self.attn_prefill_gflops * scale, self.expert_matrix_s, self.moe_prefill,
             self.attn_mha_factor,
@@ -242,6 +258,16 @@ def _weight_bytes(shape: SyntheticShape, type_name: str) -> tuple[float, float]:
     return read, weights
 
 
+def ram_shape(cache_bytes: int, available_bytes: int) -> SyntheticShape:
+    """The RAM pass's model for this machine: 4x its last-level cache in whole layers, within the bounds above."""
+    target = max(4 * cache_bytes, RAM_MIN_BYTES)
+    cap = min(RAM_MAX_BYTES, available_bytes // 8) if available_bytes else RAM_MAX_BYTES
+    target = max(min(target, cap), 1)
+    one = _weight_bytes(RAM, RAM_TYPE)[0]
+    per_layer = _weight_bytes(replace(RAM, n_layer=2), RAM_TYPE)[0] - one
+    return replace(RAM, n_layer=max(1, -(-int(target - (one - per_layer)) // int(per_layer))))
+
+
 def decode_interval(engine: EngineClient, tokens: int, prompt: str = "x") -> float:
     """Median seconds per decoded token (default sampling, no early end), from the engine's own time stamps: the
     parent receives tokens in bursts when it is busy, so its clock would see intervals that are not there."""
@@ -300,7 +326,7 @@ def run_speed_test(
     from modelnest.core.plan.planner import choose_gpu  # the planner's own choice of GPU: what plans will use
 
     gpu = choose_gpu(hw) if gpu_pass else None
-    steps = 6 + len(types) + (3 + len(GPU_TYPES) if gpu else 0)
+    steps = 7 + len(types) + (3 + len(GPU_TYPES) if gpu else 0)
     done = 0
 
     def step(what: Message) -> None:
@@ -359,6 +385,22 @@ def run_speed_test(
             path.unlink()
             return timings
 
+        cache = last_level_cache_bytes() or 0
+        ram = ram_shape(cache, hw.memory.available_bytes or 0)
+        ram_runs: list[float] = []
+
+        def ram_pass(last: bool) -> None:
+            """A few tokens of the RAM model (twice in the test, apart: the best counts)."""
+            path = work / f"{ram.name}-{RAM_TYPE}.gguf"
+            if not path.exists():
+                write_model(path, ram, RAM_TYPE)
+            client.load(path, params)
+            _time_decode(client, 2)  # warm-up: faults the file's pages in
+            ram_runs.append(_time_decode(client, 12, rounds=3))
+            client.unload()
+            if last:
+                path.unlink()
+
         try:
             client.start()
             t_fixed, _ = measure(FIXED, "F16", False)
@@ -391,6 +433,7 @@ def run_speed_test(
                     t_tok, t_pre = measure(TYPED, type_name, True, keep=True)
                     first[type_name] = min(first.get(type_name, t_tok), t_tok)
                     first_pre[type_name] = _best(first_pre.get(type_name, t_pre), t_pre)
+            ram_pass(last=False)
             for type_name in types:  # last pass: the files go
                 again = measure(TYPED, type_name, True)
                 t_tok = min(first[type_name], again[0])
@@ -414,6 +457,8 @@ def run_speed_test(
             fixed = max(0.0, fixed - FIXED.n_vocab * per_vocab)
             step(msg("cost per vocabulary entry"))
             moe_pair(last=True)
+            ram_pass(last=True)
+            step(msg("weights read from memory"))
             t_moe, t_moe_pre = _best(*(r[0] for r in moe_runs)), _best(*(r[1] for r in moe_runs))
             samples["moe"] = {"type": moe_type, "decode_s": t_moe, "prefill_s": t_moe_pre,
                               "pairs_s": [[m[0], t] for m, t in zip(moe_runs, twin_runs, strict=True)]}
@@ -422,8 +467,12 @@ def run_speed_test(
             if own:
                 client.shutdown()
     samples.update({"fixed_s": t_fixed, "layers_s": t_layers, "vocab_s": t_vocab})
+    ram_read, _ = _weight_bytes(ram, RAM_TYPE)
+    t_ram = _best(*ram_runs)
+    ram_base = fixed + ram.n_layer * per_layer + ram.n_vocab * per_vocab
+    ram_gb_s = ram_read / max(t_ram - ram_base, t_ram * 0.5) / 1e9 if t_ram == t_ram else 0.0
+    samples["ram"] = {"bytes": ram_read, "layers": ram.n_layer, "decode_s": ram_runs}
     gpu_result = _gpu_pass(hw, threads, step, prefill=gpu_prefill) if gpu else {}
-    cache = last_level_cache_bytes() or 0
     size = 256 * 1024**2
     available = hw.memory.available_bytes or 0
     if available and 4 * cache < available // 8:
@@ -434,7 +483,7 @@ def run_speed_test(
         fingerprint=fingerprint_of(hw), engine_version=engine_version(), measured_at=time.time(), threads=threads,
         read_gb_s=reads, prefill_gflops=flops, fixed_s=fixed, per_vocab_s=per_vocab, per_layer_s=per_layer,
         memory_gb_s=memory.value, memory_how=memory.source, cache_bytes=cache, seconds=0.0, attn_gflops=attn,
-        attn_prefill_gflops=attn_prefill, expert_matrix_s=0.0, moe_prefill=1.0,
+        attn_prefill_gflops=attn_prefill, expert_matrix_s=0.0, moe_prefill=1.0, ram_read_gb_s=ram_gb_s,
     )
     pairs = [(m[0], t) for m, t in zip(moe_runs, twin_runs, strict=True)]
     expert_matrix_s, moe_prefill = _moe_factors(provisional, params, pairs, t_moe_pre, prefill_tokens)
@@ -445,10 +494,11 @@ def run_speed_test(
         fixed_s=fixed, per_vocab_s=per_vocab, per_layer_s=per_layer, memory_gb_s=memory.value,
         memory_how=memory.source, cache_bytes=cache, seconds=round(time.perf_counter() - start, 2),
         attn_gflops=round(attn, 3), attn_prefill_gflops=round(attn_prefill, 3), attn_mha_factor=round(mha_factor, 3),
-        expert_matrix_s=expert_matrix_s,
+        expert_matrix_s=expert_matrix_s, ram_read_gb_s=round(ram_gb_s, 2),
         moe_prefill=round(moe_prefill, 3), gpu=gpu_result,
         how=(f"synthetic models through the engine at {threads} threads: {decode_tokens} decoded tokens "
-             f"(median interval) and a {prefill_tokens}-token prompt per type; {memory.source}"),
+             f"(median interval) and a {prefill_tokens}-token prompt per type; weights read from RAM: "
+             f"{ram_read / 1024**2:.0f} MiB in F16; {memory.source}"),
         samples=samples,
     )
     if store:

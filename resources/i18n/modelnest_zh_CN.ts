@@ -1140,6 +1140,10 @@
         <translation>{0} {1:.1f} GB/s</translation>
     </message>
     <message>
+        <source>measured on {0} ({1} threads): reading weights {2}, from RAM {5:.1f} GB/s; fixed cost {3:.2f} ms per token; memory copy {4:g} GB/s</source>
+        <translation>于 {0} 实测（{1} 线程）：读取权重 {2}，从内存读取 {5:.1f} GB/s；每 token 固定开销 {3:.2f} ms；内存复制 {4:g} GB/s</translation>
+    </message>
+    <message>
         <source>measured on {0} ({1} threads): reading weights {2}; fixed cost {3:.2f} ms per token; memory {4:g} GB/s</source>
         <translation>于 {0} 实测（{1} 线程）：读取权重 {2}；每 token 固定开销 {3:.2f} ms；内存 {4:g} GB/s</translation>
     </message>
@@ -4250,6 +4254,10 @@
     <message>
         <source>weights per layer estimated from the file size (no tensor table read)</source>
         <translation>每层权重根据文件大小估算（未读取张量表）</translation>
+    </message>
+    <message>
+        <source>weights read from memory</source>
+        <translation>从内存读取权重</translation>
     </message>
     <message>
         <source>{benchmark}, developer&apos;s blog</source>

@@ -53,6 +53,8 @@ def test_measure_speed_from_the_card(qtbot: QtBot, tmp_path: Path) -> None:
         assert progress and ctx.hardware.speed_profile is not None
         row = card.findChild(QLabel, "speed_test")
         assert row is not None and row.text().startswith("measured on ") and "Q4_K" in row.text()
+        from_ram = f"from RAM {ctx.hardware.speed_profile.ram_read_gb_s:.1f} GB/s"
+        assert from_ram in row.text() and "memory copy" in row.text()  # the figure a big model's speed rests on
         assert button.isEnabled()
         # Plans made now rest on the measurement (the catalogue replans on bandwidth_ready).
         after = plan(spec, ctx.hardware.snapshot or snapshot, 4096, calibration=Calibration(tmp_path / "c.json"))

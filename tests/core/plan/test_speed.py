@@ -191,6 +191,33 @@ def test_the_moe_cost_comes_from_pairs_with_the_dense_twin_not_from_the_machines
     assert speedtest.MOE_TWIN.n_ff == speedtest.MOE.n_ff_exp * speedtest.MOE.n_expert_used  # same active FFN
 
 
+def test_the_ram_pass_model_is_four_times_the_cache_within_its_bounds() -> None:
+    def size(cache: int, available: int) -> float:
+        return speedtest._weight_bytes(speedtest.ram_shape(cache, available), speedtest.RAM_TYPE)[0]
+
+    mib = 1024**2
+    layer = size(0, 0) - speedtest._weight_bytes(speedtest.RAM, speedtest.RAM_TYPE)[0] + 1  # whole layers: 86 MiB
+    assert speedtest.RAM_MIN_BYTES <= size(32 * mib, 16 * 1024 * mib) < speedtest.RAM_MIN_BYTES + layer
+    assert 4 * 96 * mib <= size(96 * mib, 64 * 1024 * mib) < 4 * 96 * mib + layer  # a big-cache desktop chip
+    assert size(1024 * mib, 512 * 1024 * mib) < speedtest.RAM_MAX_BYTES + layer  # a server's cache: capped
+    assert size(32 * mib, 1024 * mib) < 1024 * mib / 8 + layer  # little free memory: an eighth of it
+
+
+def test_reads_from_ram_bound_a_model_larger_than_the_cache_and_older_profiles_fall_back(tmp_path: Path) -> None:
+    hw = machine(tmp_path, "i7_no_gpu_16gb")
+    shape = replace(MOE_SHAPE, n_expert=0, n_expert_used=0, n_ff_exp=0, n_layer=4, n_embd=512, n_ff=2048,
+                    name="test-ram")
+    spec = ModelSpec.from_header(read_file(write_model(tmp_path / "big.gguf", shape, "F16")))
+    params = EngineParams(n_ctx=512, n_threads=8, n_threads_batch=8)
+    # reads from the cache (the typed models) all but free, no fixed cost: only the memory bound is left
+    cached_fast = replace(profile_for(hw), read_gb_s=dict.fromkeys(profile_for(hw).read_gb_s, 1e4), fixed_s=0.0,
+                          per_vocab_s=0.0, per_layer_s=0.0)
+    older = predict(spec, params, hw, profile=cached_fast, fill_tokens=8)  # no RAM pass: 60 GB/s copy x 0.85
+    measured = predict(spec, params, hw, profile=replace(cached_fast, ram_read_gb_s=25.5), fill_tokens=8)
+    # both memory bound: the times stand as the figures do (25.5 against 60 x 0.85 = 51 GB/s)
+    assert older.decode_tokens_per_s / measured.decode_tokens_per_s == pytest.approx(2.0, rel=0.05)
+
+
 def test_the_speed_test_runs_on_this_machine_and_predicts_another_model(tmp_path: Path) -> None:
     """Short variant of the real test through the real engine, then a model it never ran (a MoE one, in a type it
     did not measure) is predicted and run: prediction and run agree within a wide factor (the machine is shared)."""
@@ -205,6 +232,9 @@ def test_the_speed_test_runs_on_this_machine_and_predicts_another_model(tmp_path
         assert "synthetic models through the engine at 1 threads" in profile.how
         assert 1.0 <= profile.attn_mha_factor <= 4.0 and "mha_decode_long_s" in profile.samples["attention"]
         assert len(profile.samples["moe"]["pairs_s"]) == 3 and 0.0 <= profile.expert_matrix_s <= 50e-6
+        ram = profile.samples["ram"]
+        assert ram["bytes"] >= speedtest.RAM_MIN_BYTES and len(ram["decode_s"]) == 2  # read from RAM, twice
+        assert profile.ram_read_gb_s > 0 and profile.rates(threads).memory_gb_s == profile.ram_read_gb_s
         cached = cached_profile(hw)
         assert cached is not None and cached.measured_at == profile.measured_at  # remembered for this machine
         shape = replace(MOE_SHAPE, n_layer=4, n_embd=512, n_ff=512, n_ff_exp=512, name="test-moe-q8")
