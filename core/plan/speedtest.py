@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import shutil
 import statistics
 import tempfile
 import time
@@ -268,6 +269,16 @@ def ram_shape(cache_bytes: int, available_bytes: int) -> SyntheticShape:
     return replace(RAM, n_layer=max(1, -(-int(target - (one - per_layer)) // int(per_layer))))
 
 
+def ram_pass_fits(folder: Path, shape: SyntheticShape, margin: int = 256 * 1024**2) -> bool:
+    """Whether the RAM pass's model can be written to `folder` and leave `margin` free (else the pass is skipped:
+    a nearly full disk must not fail the whole test, nor fill the disk to the last byte)."""
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return False
+    return free >= _weight_bytes(shape, RAM_TYPE)[0] + margin
+
+
 def decode_interval(engine: EngineClient, tokens: int, prompt: str = "x") -> float:
     """Median seconds per decoded token (default sampling, no early end), from the engine's own time stamps: the
     parent receives tokens in bursts when it is busy, so its clock would see intervals that are not there."""
@@ -390,10 +401,17 @@ def run_speed_test(
         ram_runs: list[float] = []
 
         def ram_pass(last: bool) -> None:
-            """A few tokens of the RAM model (twice in the test, apart: the best counts)."""
+            """A few tokens of the RAM model (twice in the test, apart: the best counts). Without room for its
+            file, or when writing it fails, the pass is skipped and big models keep the memory copy's bound."""
             path = work / f"{ram.name}-{RAM_TYPE}.gguf"
             if not path.exists():
-                write_model(path, ram, RAM_TYPE)
+                if not ram_pass_fits(work, ram):
+                    return
+                try:
+                    write_model(path, ram, RAM_TYPE)
+                except OSError:
+                    path.unlink(missing_ok=True)
+                    return
             client.load(path, params)
             _time_decode(client, 2)  # warm-up: faults the file's pages in
             ram_runs.append(_time_decode(client, 12, rounds=3))
@@ -471,7 +489,7 @@ def run_speed_test(
     t_ram = _best(*ram_runs)
     ram_base = fixed + ram.n_layer * per_layer + ram.n_vocab * per_vocab
     ram_gb_s = ram_read / max(t_ram - ram_base, t_ram * 0.5) / 1e9 if t_ram == t_ram else 0.0
-    samples["ram"] = {"bytes": ram_read, "layers": ram.n_layer, "decode_s": ram_runs}
+    samples["ram"] = {"bytes": ram_read, "layers": ram.n_layer, "decode_s": ram_runs}  # [] when skipped
     gpu_result = _gpu_pass(hw, threads, step, prefill=gpu_prefill) if gpu else {}
     size = 256 * 1024**2
     available = hw.memory.available_bytes or 0
@@ -498,7 +516,8 @@ def run_speed_test(
         moe_prefill=round(moe_prefill, 3), gpu=gpu_result,
         how=(f"synthetic models through the engine at {threads} threads: {decode_tokens} decoded tokens "
              f"(median interval) and a {prefill_tokens}-token prompt per type; weights read from RAM: "
-             f"{ram_read / 1024**2:.0f} MiB in F16; {memory.source}"),
+             + (f"{ram_read / 1024**2:.0f} MiB in F16" if ram_runs else "skipped (no room for the model)")
+             + f"; {memory.source}"),
         samples=samples,
     )
     if store:

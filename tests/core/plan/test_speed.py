@@ -314,3 +314,17 @@ def test_the_gpu_pass_models_are_valid_in_every_type_it_measures(tmp_path: Path)
         shape = replace(speedtest.GPU_TYPED, n_layer=1)  # the same rows, one layer: quick to write
         header = read_file(write_model(tmp_path / f"gpu-{type_name}.gguf", shape, type_name))
         assert {t.type_name for t in header.tensors if t.name.startswith("blk.") and len(t.shape) == 2} == {type_name}
+
+
+def test_no_room_for_the_ram_pass_skips_it_and_big_models_keep_the_copy_bound(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    big = replace(speedtest.RAM, n_layer=4096)  # 360 GB: no disk here has room for it
+    assert speedtest.ram_pass_fits(tmp_path, speedtest.RAM) and not speedtest.ram_pass_fits(tmp_path, big)
+    assert not speedtest.ram_pass_fits(tmp_path / "gone", speedtest.RAM)  # an unreadable folder: skipped too
+    monkeypatch.setattr(speedtest, "ram_pass_fits", lambda _folder, _shape: False)  # a nearly full disk
+    hw = probe(with_sensors=False)
+    profile = run_speed_test(hw, 1, types=("Q4_K",), decode_tokens=6, prefill_tokens=16, memory_seconds=0.02,
+                             store=False, gpu_pass=False)
+    assert profile.samples["ram"]["decode_s"] == [] and profile.ram_read_gb_s == 0.0
+    assert "weights read from RAM: skipped (no room for the model)" in profile.how
+    assert profile.rates(1).memory_gb_s == pytest.approx(profile.memory_gb_s * speedtest.MEMORY_EFFICIENCY)
