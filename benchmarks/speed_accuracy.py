@@ -222,7 +222,8 @@ def main() -> None:
                              "1b: TinyLlama's size (dense architectures)")
     parser.add_argument("--save", type=Path, help="write the speed test and every run here (JSON)")
     parser.add_argument("--replay", type=Path,
-                        help="predict a saved run again with the current speed model, without running anything")
+                        help="predict a saved run again with the current speed model (the files are written "
+                             "again for their headers; no model is run)")
     args = parser.parse_args()
     hw = probe(with_sensors=False)
     started = time.perf_counter()

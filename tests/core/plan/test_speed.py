@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import time
@@ -321,10 +322,23 @@ def test_no_room_for_the_ram_pass_skips_it_and_big_models_keep_the_copy_bound(
     big = replace(speedtest.RAM, n_layer=4096)  # 360 GB: no disk here has room for it
     assert speedtest.ram_pass_fits(tmp_path, speedtest.RAM) and not speedtest.ram_pass_fits(tmp_path, big)
     assert not speedtest.ram_pass_fits(tmp_path / "gone", speedtest.RAM)  # an unreadable folder: skipped too
-    monkeypatch.setattr(speedtest, "ram_pass_fits", lambda _folder, _shape: False)  # a nearly full disk
+    # The disk fills while the RAM model is written (the free-space check passed): the edge of the machine is
+    # faked, the rest of the test is real. Each attempt leaves half a file, which must not be loaded.
+    real_write = speedtest.write_model
+    attempts: list[Path] = []
+
+    def disk_fills(path: Path, shape: SyntheticShape, type_name: str = "F16") -> Path:
+        if shape.name != speedtest.RAM.name:
+            return real_write(path, shape, type_name)
+        attempts.append(path)
+        path.write_bytes(b"GGUF" + b"\0" * 4096)
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(speedtest, "write_model", disk_fills)
     hw = probe(with_sensors=False)
     profile = run_speed_test(hw, 1, types=("Q4_K",), decode_tokens=6, prefill_tokens=16, memory_seconds=0.02,
                              store=False, gpu_pass=False)
+    assert len(attempts) == 2  # the half-written file went each time: the second pass tried again, loaded nothing
     assert profile.samples["ram"]["decode_s"] == [] and profile.ram_read_gb_s == 0.0
     assert "weights read from RAM: skipped (no room for the model)" in profile.how
     assert profile.rates(1).memory_gb_s == pytest.approx(profile.memory_gb_s * speedtest.MEMORY_EFFICIENCY)
