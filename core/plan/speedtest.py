@@ -1,13 +1,13 @@
 """The speed test of this computer: small synthetic models decoded and prefilled through the real engine.
 
-Nine to twelve seconds on the project's 2-core VM. It yields what the speed model (speed.py) needs and no table
-can know: the effective read rate of each tensor type the catalogue ships (F16, Q8_0, Q6_K, Q5_K, Q4_K, Q4_0,
-Q3_K, Q2_K) at the planner's thread count, the compute rate of batched products (prefill) per type, attention's
-rate and the extra cost of multi-head attention, a MoE model's slow-down against its dense twin, the fixed cost
-of a token (a part per vocabulary entry and per layer), the engine's rate of reading weights from RAM (a model
-four times the last-level cache: what bounds every real model), and a multi-threaded memory copy. The result
-is cached per machine fingerprint and engine version (a new llama.cpp or another computer measures again) and
-records when and how it was measured.
+Nine to fifteen seconds on the project's 2-core VM (benchmarks/speed_test_parts.py times each step). It yields what
+the speed model (speed.py) needs and no table can know: the effective read rate of each tensor type the catalogue
+ships (F16, Q8_0, Q6_K, Q5_K, Q4_K, Q4_0, Q3_K, Q2_K) at the planner's thread count, the compute rate of batched
+products (prefill) per type, attention's rate and the extra cost of multi-head attention, a MoE model's slow-down
+against its dense twin, the fixed cost of a token (a part per vocabulary entry and per layer), the engine's rate of
+reading weights from RAM (a model four times the last-level cache: what bounds every real model), and a multi-
+threaded memory copy. The result is cached per machine fingerprint and engine version (a new llama.cpp or another
+computer measures again) and records when and how it was measured.
 
 Per-token times are the median interval between tokens as the engine sends them (sampling and the pipe write
 included), best of five short rounds: on a shared machine a pre-empted token would otherwise decide the figure.
@@ -80,9 +80,9 @@ ATTN_MHA = replace(TYPED, n_head_kv=TYPED.n_head, name="speedtest-mha")
 # 32 MiB L3 of this project's VM holds its Q4_K file whole) and measures cache-bound rates; what bounds a model
 # of gigabytes is how fast llama.cpp's threads read weights from RAM, which a numpy copy does not tell: here
 # the copy gave 29-34 GB/s (read + write counted) and the engine read a 2.1 GB F16 model at 45 GB/s. F16, the
-# cheapest type to multiply per byte, in TinyLlama-sized layers (rows of 2048: rows of 1024 read ~20 % slower,
-# of 4096 ~15 %, here), to 4x the cache (STREAM's rule for its arrays), at least 128 MiB, at most 1 GiB and an
-# eighth of the free memory.
+# cheapest type to multiply per byte, in TinyLlama-sized layers (rows of 2048; rows of 1024 read 4-8 % slower and
+# rows of 4096 -8..+6 % in two runs of benchmarks/speed_test_parts.py: one shape does for all), to 4x the cache
+# (STREAM's rule for its arrays), at least 128 MiB, at most 1 GiB and an eighth of the free memory.
 RAM = SyntheticShape(n_layer=1, n_embd=2048, n_head=16, n_head_kv=4, n_ff=5632, n_vocab=512, name="speedtest-ram")
 RAM_TYPE = "F16"
 RAM_MIN_BYTES = 128 * 1024**2
