@@ -153,6 +153,7 @@ class EngineClient:
         self._death_lock = threading.Lock()
         self._death_error: EngineError | None = None  # explained once per process, whoever notices first
         self._closing = False
+        self.exit_code: int | None = None  # the last process's, once shut down (negative: killed by that signal)
         self._gpu_layers = 0  # GPU layers requested / offloaded: GPU advice only when this is > 0
         self._memory: tuple[int, int, int | None] | None = None  # (available, total, engine rss) at the last sample
         self._memory_sampled_at = 0.0
@@ -360,6 +361,7 @@ class EngineClient:
             except subprocess.TimeoutExpired:
                 self.kill()
                 proc.wait()
+        self.exit_code = proc.returncode
         for stream in (proc.stdin, proc.stdout, proc.stderr):
             if stream is not None:
                 try:

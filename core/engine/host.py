@@ -20,7 +20,7 @@ import signal
 import sys
 import threading
 import time
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NoReturn
 
 from modelnest.core.engine import protocol
 from modelnest.core.engine.embedder import Embedder, EmbedError, context_params, pack_floats
@@ -586,7 +586,7 @@ def _loaded_libraries() -> list[str]:
         return []
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> NoReturn:
     # The protocol gets a private copy of stdout; fd 1 then points at stderr, so a native printf cannot
     # interleave bytes with our messages.
     out = os.fdopen(os.dup(1), "wb", buffering=0)
@@ -599,8 +599,13 @@ def main(argv: list[str] | None = None) -> int:
     threading.Thread(target=host.read_requests, args=(stdin,), daemon=True, name="engine-requests").start()
     threading.Thread(target=host.heartbeat, daemon=True, name="engine-heartbeat").start()
     host.serve()
-    return 0
+    # Asked to shut down, with every model freed and every message sent: leave now. A normal interpreter exit
+    # would wait for the reader thread's lock on stdin (it is blocked reading it), then abort the process after
+    # a second ("could not acquire lock ... at interpreter shutdown"): every clean shutdown ended in SIGABRT,
+    # a crash report where the system keeps them and a second's wait for whoever quits.
+    sys.stderr.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    main(sys.argv[1:])

@@ -42,6 +42,18 @@ def engine() -> Iterator[EngineClient]:
         assert gone(pid), "engine process left behind"
 
 
+def test_a_clean_shutdown_exits_at_once_with_success(tiny_model: Path) -> None:
+    """The engine used to abort (SIGABRT, after a second's wait for its stdin reader's lock) on every clean
+    shutdown: a crash report at each quit where the system keeps them."""
+    client = EngineClient(hang_timeout=5.0)
+    client.load(tiny_model, PARAMS)
+    list(client.generate(prompt="hello", sampling=SamplingParams(max_tokens=4, seed=1, ignore_eos=True)))
+    pid = client.pid
+    client.shutdown(timeout=0.5)  # a fraction of the old wait: a slow exit is killed and fails the check below
+    assert client.exit_code == 0
+    assert pid is not None and gone(pid)
+
+
 def test_load_reports_llama_cpp_buffers_and_generates(engine: EngineClient, tiny_model: Path) -> None:
     report = engine.load(tiny_model, PARAMS)
     assert report.n_ctx == PARAMS.n_ctx and report.n_layer == 2
