@@ -1,6 +1,6 @@
 """The speed test of this computer: small synthetic models decoded and prefilled through the real engine.
 
-Nine to fifteen seconds on the project's 2-core VM (benchmarks/speed_test_parts.py times each step). It yields what
+About seven seconds on the project's 2-core VM (benchmarks/speed_test_parts.py times each step). It yields what
 the speed model (speed.py) needs and no table can know: the effective read rate of each tensor type the catalogue
 ships (F16, Q8_0, Q6_K, Q5_K, Q4_K, Q4_0, Q3_K, Q2_K) at the planner's thread count, the compute rate of batched
 products (prefill) per type, attention's rate and the extra cost of multi-head attention, a MoE model's slow-down
@@ -10,7 +10,7 @@ threaded memory copy. The result is cached per machine fingerprint and engine ve
 computer measures again) and records when and how it was measured.
 
 Per-token times are the median interval between tokens as the engine sends them (sampling and the pipe write
-included), best of five short rounds: on a shared machine a pre-empted token would otherwise decide the figure.
+included), best of three short rounds per pass: on a shared machine a pre-empted token would otherwise decide it.
 """
 
 from __future__ import annotations
@@ -62,6 +62,10 @@ MOE_TWIN = SyntheticShape(arch="qwen3", n_layer=MOE.n_layer, n_embd=MOE.n_embd, 
                           n_head_kv=MOE.n_head_kv, n_ff=MOE.n_ff_exp * MOE.n_expert_used, n_vocab=MOE.n_vocab,
                           name="speedtest-moe-twin")
 PREFILL_TOKENS = 128
+# Short decode rounds per model load: the best round counts (a pre-empted token must not decide the figure). With
+# three passes, nine rounds per type; the test once took fifteen and two prompts per pass, which cost 2 s of its
+# 9 and made its figures best-of-fifteen against the best-of-three of the runs they predict.
+DECODE_ROUNDS = 3
 # Attention over the KV cache: the typed F16 model decoded after a short and a long fill, and prefilled with a
 # short and a long prompt; the difference is the attention over the extra cells. The weights must be there: they
 # push the cache out of the CPU's caches every token as a real model's do (on a model of negligible weights the
@@ -319,7 +323,7 @@ def run_speed_test(
     threads: int,
     *,
     types: tuple[str, ...] = MEASURED_TYPES,
-    decode_tokens: int = 40,
+    decode_tokens: int = 24,
     prefill_tokens: int = PREFILL_TOKENS,
     memory_seconds: float = 0.2,
     progress: Progress | None = None,
@@ -328,7 +332,7 @@ def run_speed_test(
     gpu_pass: bool = True,
     gpu_prefill: bool = True,
 ) -> SpeedProfile:
-    """Measure this computer (9-12 s with the defaults on a 2-core VM, some seconds more with a GPU) and cache
+    """Measure this computer (6.5-7 s with the defaults on a 2-core VM, some seconds more with a GPU) and cache
     the result for it. `gpu_pass`: also measure the GPU the planner would use, through its GPU build."""
     start = time.perf_counter()
     threads = max(1, threads)
@@ -352,37 +356,36 @@ def run_speed_test(
     with tempfile.TemporaryDirectory(prefix="modelnest-speedtest-") as tmp:
         work = Path(tmp)
 
-        def measure(shape: SyntheticShape, type_name: str, prefill: bool,
-                    also: Callable[[], None] | None = None, keep: bool = False) -> tuple[float, float]:
+        def measure(shape: SyntheticShape, type_name: str, prefill: bool, keep: bool = False) -> tuple[float, float]:
+            """(seconds per decoded token, per prompt token): each type is measured once per pass, three passes
+            spread over the test, and the best of them counts; one prompt per pass (a fresh load: no cache)."""
             path = work / f"{shape.name}-{type_name}.gguf"
             if not path.exists():
                 write_model(path, shape, type_name)
             client.load(path, params)
             _time_decode(client, 4)  # warm-up: the first tokens allocate and fault pages in
-            t_tok = _time_decode(client, decode_tokens, rounds=5)
-            t_pre = float("nan")
-            if prefill:  # best of two, with different letters so that the second cannot reuse the first's cache
-                t_pre = min(_time_prefill(client, prefill_tokens, "w"), _time_prefill(client, prefill_tokens, "v"))
-            if also is not None:
-                also()
+            t_tok = _time_decode(client, decode_tokens, rounds=DECODE_ROUNDS)
+            t_pre = _time_prefill(client, prefill_tokens) if prefill else float("nan")
             client.unload()
             if not keep:
                 path.unlink()
             return t_tok, t_pre
 
         def attention() -> dict[str, float]:
-            path = work / f"{ATTN.name}-attention.gguf"
-            write_model(path, ATTN, ATTN_TYPE)
+            """Decode after a short and a long fill, prefill of a short and a long prompt. Prompts that must be
+            computed start with another letter than the one before (the KV cache would be reused); the long decode
+            rounds reuse the last long prompt's cache, so they cost its tokens and no second long prefill."""
+            path = work / f"{TYPED.name}-{ATTN_TYPE}.gguf"  # the typed model's, kept for this
+            if not path.exists():  # a test of fewer types
+                write_model(path, ATTN, ATTN_TYPE)
             client.load(path, replace(params, n_ctx=ATTN_CTX))
             _time_decode(client, 4)
-            tokens = max(3, decode_tokens // 4)
-            # Different letters: no prompt shares a prefix with the one before (the KV cache would be reused).
+            tokens = max(3, decode_tokens // 3)
             timings = {
-                "decode_short_s": min(decode_interval(client, tokens, "z" * ATTN_SHORT) for _ in range(3)),
-                "decode_long_s": min(decode_interval(client, tokens, "y" * ATTN_LONG) for _ in range(3)),
-                "prefill_short_s": min(_time_prefill(client, ATTN_PREFILL_SHORT, letter)
-                                       for letter in ("x", "w")),
+                "prefill_short_s": min(_time_prefill(client, ATTN_PREFILL_SHORT, letter) for letter in ("x", "w")),
                 "prefill_long_s": min(_time_prefill(client, ATTN_LONG, letter) for letter in ("v", "u")),
+                "decode_long_s": min(decode_interval(client, tokens, "u" * ATTN_LONG) for _ in range(3)),
+                "decode_short_s": min(decode_interval(client, tokens, "z" * ATTN_SHORT) for _ in range(3)),
             }
             client.unload()
             path.unlink()
@@ -452,8 +455,8 @@ def run_speed_test(
                     first[type_name] = min(first.get(type_name, t_tok), t_tok)
                     first_pre[type_name] = _best(first_pre.get(type_name, t_pre), t_pre)
             ram_pass(last=False)
-            for type_name in types:  # last pass: the files go
-                again = measure(TYPED, type_name, True)
+            for type_name in types:  # last pass: the files go (F16's after the attention pass, which uses it)
+                again = measure(TYPED, type_name, True, keep=type_name == ATTN_TYPE)
                 t_tok = min(first[type_name], again[0])
                 t_pre = _best(first_pre[type_name], again[1])
                 read, weights = _weight_bytes(TYPED, type_name)
@@ -464,7 +467,7 @@ def run_speed_test(
                 step(msg("{type} weights", type=type_name))
             long_fill = attention()
             samples["attention"] = long_fill
-            attn, attn_prefill = _attention_rates(long_fill)
+            attn, attn_prefill = _attention_rates(long_fill, flops.get(ATTN_TYPE) or max(flops.values()))
             mha_factor = _mha_factor(long_fill)
             step(msg("attention"))
             t_vocab, _ = measure(VOCAB, VOCAB_TYPE, False)
@@ -597,9 +600,12 @@ class _NotOnGpu(Exception):
         self.layers = layers
 
 
-def _attention_rates(timings: dict[str, float]) -> tuple[float, float]:
+def _attention_rates(timings: dict[str, float], f16_gflops: float) -> tuple[float, float]:
     """GFLOP/s of attention, decode and prefill, from the attention model's short and long fills (the defaults
-    when the difference is not larger than noise)."""
+    when the difference is not larger than noise). Prefill's is at most `f16_gflops`, the rate of the F16 weights'
+    batched products: attention is F16 products of the same kind and no faster. The long prompt's extra time is a
+    sixth of its whole here, so a short prompt slowed by a neighbour once made it 475 GFLOP/s (65-105 in five
+    other runs), which would have made long prompts' attention almost free."""
     from modelnest.core.plan.spec import ModelSpec
     from modelnest.core.plan.speed import attention_flops
 
@@ -614,7 +620,7 @@ def _attention_rates(timings: dict[str, float]) -> tuple[float, float]:
     extra_prefill = timings.get("prefill_long_s", 0.0) - timings.get("prefill_short_s", 0.0)
     if extra_prefill > 0:  # a prompt token attends to half the prompt on average
         attn_prefill = per_cell * (ATTN_LONG - ATTN_PREFILL_SHORT) / 2 / extra_prefill / 1e9
-    return attn, attn_prefill
+    return attn, min(attn_prefill, f16_gflops) if f16_gflops > 0 else attn_prefill
 
 
 def _mha_factor(timings: dict[str, float]) -> float:
