@@ -259,9 +259,9 @@ class HardwareCard(QWidget):
         reason = missing.get(key)
         return self.tr("not detected ({0})").format(tr_text(reason)) if reason else self.tr("not detected")
 
-    def _gb_s(self, value: float, source: str | None) -> str:
+    def _gb_s(self, value: float, source: Text | None) -> str:
         # Bandwidth stays in decimal GB/s, as makers quote it (core/units.py explains why).
-        return self.tr("{0:g} GB/s \u2014 {1}").format(value, source or self.tr("?"))
+        return self.tr("{0:g} GB/s \u2014 {1}").format(value, tr_text(source) if source else self.tr("?"))
 
     # ---- snapshot -----------------------------------------------------------------------------
 
@@ -410,7 +410,7 @@ class HardwareCard(QWidget):
                 self.tr("compute {0}").format(g.compute_capability) if g.compute_capability else "",
                 self.tr("no tensor cores") if g.tensor_cores is False else "",
                 self.tr("{0} GPU cores").format(g.gpu_cores) if g.gpu_cores else "",
-                g.pcie or "",
+                tr_text(g.pcie) if g.pcie else "",
             ]
             if any(details):
                 separator = self.tr(", ", "separator of a list of GPU details")
@@ -645,7 +645,7 @@ class HardwareCard(QWidget):
             and snapshot is not None
             and not self._measuring
             and not self._measure_timer.isActive()
-            and not any(f.source.startswith("measured") for f in snapshot.bandwidth.figures)
+            and not any(str(f.source).startswith("measured") for f in snapshot.bandwidth.figures)
         ):
             self._measure_timer.start(self._measure_delay_ms)
 

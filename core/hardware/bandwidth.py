@@ -16,7 +16,7 @@ from modelnest.core import paths
 from modelnest.core.atomic import update_json_object
 from modelnest.core.hardware.model import BandwidthInfo, CpuInfo, Figure, GpuInfo, MemoryInfo
 from modelnest.core.hardware.tables import apple_chip_memory, cpu_generation_memory, cpu_memory
-from modelnest.core.messages import msg
+from modelnest.core.messages import Message, Text, msg
 
 CACHE_FILE = "ram_bandwidth.json"
 
@@ -25,20 +25,21 @@ def table_figure(cpu: CpuInfo, gpus: list[GpuInfo]) -> Figure | None:
     """The published peak bandwidth of this machine's memory, when the chip or board is in our table."""
     apple = next((g for g in gpus if g.vendor == "apple"), None)
     if apple is not None and apple.bandwidth_gb_s:
-        return Figure(apple.bandwidth_gb_s, apple.bandwidth_source or "table")
+        return Figure(apple.bandwidth_gb_s, apple.bandwidth_source or msg("table figure"))
     if cpu.brand and cpu.brand.startswith("Apple M"):
         chip = apple_chip_memory(cpu.brand, None)
         if chip:
-            return Figure(chip.bandwidth_gb_s, f"table: {cpu.brand} ({chip.memory})")
+            return Figure(chip.bandwidth_gb_s, msg("table: {chip} ({memory})", chip=cpu.brand, memory=chip.memory))
     found = cpu_memory(cpu.brand, cpu.board)
     if found is None:
         generation = cpu_generation_memory(cpu.brand)
         if generation is None:
             return None
         chip, name = generation
-        return Figure(chip.bandwidth_gb_s, f"table: {name}, typical memory ({chip.memory})")
+        return Figure(chip.bandwidth_gb_s,
+                      msg("table: {chip}, typical memory ({memory})", chip=name, memory=chip.memory))
     chip, key = found
-    return Figure(chip.bandwidth_gb_s, f"table: {key} ({chip.memory})")
+    return Figure(chip.bandwidth_gb_s, msg("table: {chip} ({memory})", chip=key, memory=chip.memory))
 
 
 def machine_fingerprint(cpu: CpuInfo, memory: MemoryInfo) -> str:
@@ -57,7 +58,7 @@ def cached_measurement(fingerprint: str) -> Figure | None:
     try:
         data = json.loads(_cache_path().read_text(encoding="utf-8"))
         entry = data[fingerprint]
-        return Figure(float(entry["gb_s"]), str(entry["source"]))
+        return Figure(float(entry["gb_s"]), source_from_json(entry["source"]))
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -87,9 +88,14 @@ def measure_ram_bandwidth(
         src_map.close()  # the arrays are gone with _best_copy's frame: nothing still points into the maps
         dst_map.close()
     gb_s = round(2 * n * 8 / best / 1e9, 1)
-    how = f"{threads} thread{'s' if threads > 1 else ''}"
-    when = time.strftime("%Y-%m-%d %H:%M", time.localtime())
-    figure = Figure(gb_s, f"measured: numpy copy of {n * 8 // 1024**2} MiB, {how}, best of {runs} ({when})")
+    mib, when = n * 8 // 1024**2, time.strftime("%Y-%m-%d %H:%M", time.localtime())
+    if threads == 1:
+        source = msg("measured: numpy copy of {mib} MiB, 1 thread, best of {runs} ({when})",
+                     mib=mib, runs=runs, when=when)
+    else:
+        source = msg("measured: numpy copy of {mib} MiB, {threads} threads, best of {runs} ({when})",
+                     mib=mib, threads=threads, runs=runs, when=when)
+    figure = Figure(gb_s, source)
     if fingerprint is not None:
         _store(fingerprint, figure)
     return figure
@@ -145,9 +151,19 @@ def last_level_cache_bytes() -> int | None:
     return best or None
 
 
+def source_json(source: Text) -> Any:
+    """A figure's source for a JSON cache: the message's id and parameters, so that it is shown translated."""
+    return source.to_json() if isinstance(source, Message) else source
+
+
+def source_from_json(data: Any) -> Text:
+    """The source `source_json` stored (a plain string from an older cache stays one)."""
+    return Message.from_json(data) if isinstance(data, dict) else str(data)
+
+
 def _store(fingerprint: str, figure: Figure) -> None:
     update_json_object(_cache_path(), fingerprint,
-                       {"gb_s": figure.value, "source": figure.source, "measured_at": time.time()})
+                       {"gb_s": figure.value, "source": source_json(figure.source), "measured_at": time.time()})
 
 
 def build_bandwidth(

@@ -59,7 +59,7 @@ def probe_apple_gpu(src: Sources, chip: str | None, memory: MemoryInfo) -> tuple
     figure = apple_chip_memory(gpu.name, gpu.gpu_cores) or (apple_chip_memory(chip, gpu.gpu_cores) if chip else None)
     if figure is not None:
         gpu.bandwidth_gb_s = figure.bandwidth_gb_s
-        gpu.bandwidth_source = f"table: {gpu.name} ({figure.memory})"
+        gpu.bandwidth_source = msg("table: {chip} ({memory})", chip=gpu.name, memory=figure.memory)
     else:
         gpu.missing["bandwidth_gb_s"] = msg("{gpu} is not in our table of Apple chips", gpu=gpu.name)
     return [gpu], []

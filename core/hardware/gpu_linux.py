@@ -86,7 +86,8 @@ def _gpu(dev: Path, index: int, vendor_id: int, device_id: int, vendor: str) -> 
             gpu.missing["vram_total_bytes"] = msg("the driver does not report VRAM in sysfs (mem_info_vram_total)")
     if spec is not None and not spec.integrated:
         gpu.bandwidth_gb_s = spec.bandwidth_gb_s
-        gpu.bandwidth_source = f"table: {spec.name} ({spec.memory}, {spec.bus_width_bits}-bit)"
+        gpu.bandwidth_source = msg("table: {chip} ({memory}, {bits}-bit)", chip=spec.name, memory=spec.memory,
+                                   bits=spec.bus_width_bits)
         gpu.memory_bus_width_bits = spec.bus_width_bits
     elif not gpu.unified_memory:
         gpu.missing["bandwidth_gb_s"] = msg("PCI id {pci_id} is not in our table of GPUs", pci_id=pci_id)

@@ -144,12 +144,12 @@ def _device(nvml: Any, index: int, driver: Any, cuda: Any, top: dict[str, Text])
         # NVML reports the memory clock at half the transfer rate for every memory type (GDDR5/6/6X/7, HBM),
         # so bytes/s = bus bits / 8 x clock x 2. Checked: RTX 3060 192-bit x 7501 MHz -> 360 GB/s (spec 360).
         gpu.bandwidth_gb_s = round(gpu.memory_bus_width_bits / 8 * gpu.max_memory_clock_mhz * 2 / 1000, 1)
-        gpu.bandwidth_source = (
-            f"NVML: {gpu.memory_bus_width_bits}-bit bus \u00d7 {gpu.max_memory_clock_mhz} MHz memory clock"
-        )
+        gpu.bandwidth_source = msg("NVML: {bits}-bit bus \u00d7 {mhz} MHz memory clock",
+                                   bits=gpu.memory_bus_width_bits, mhz=gpu.max_memory_clock_mhz)
     elif spec is not None:
         gpu.bandwidth_gb_s = spec.bandwidth_gb_s
-        gpu.bandwidth_source = f"table: {spec.name} ({spec.memory}, {spec.bus_width_bits}-bit)"
+        gpu.bandwidth_source = msg("table: {chip} ({memory}, {bits}-bit)", chip=spec.name, memory=spec.memory,
+                                   bits=spec.bus_width_bits)
     else:
         missing["bandwidth_gb_s"] = msg("NVML gave no bus width or clock and the GPU is not in our table")
     return gpu
@@ -164,7 +164,8 @@ def _pcie(nvml: Any, gpu: GpuInfo, handle: Any) -> None:
     if max_gen and max_width:
         gpu.pcie = f"PCIe {_pcie_version(max_gen)} x{max_width}"
         if cur_gen and cur_width and (cur_gen, cur_width) != (max_gen, max_width):
-            gpu.pcie += f" (now {_pcie_version(cur_gen)} x{cur_width}, links slow down when idle)"
+            gpu.pcie = msg("{link} (now {now_version} x{now_width}, links slow down when idle)", link=gpu.pcie,
+                           now_version=_pcie_version(cur_gen), now_width=cur_width)
     elif scratch:
         gpu.missing["pcie"] = scratch["pcie"]
 

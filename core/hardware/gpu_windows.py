@@ -55,7 +55,8 @@ def probe_windows_gpus(src: Sources, skip_nvidia: bool) -> tuple[list[GpuInfo], 
                 gpu.missing["vram_total_bytes"] = msg("the driver did not record its memory size")
             if spec is not None:
                 gpu.bandwidth_gb_s = spec.bandwidth_gb_s
-                gpu.bandwidth_source = f"table: {spec.name} ({spec.memory}, {spec.bus_width_bits}-bit)"
+                gpu.bandwidth_source = msg("table: {chip} ({memory}, {bits}-bit)", chip=spec.name, memory=spec.memory,
+                                           bits=spec.bus_width_bits)
                 gpu.memory_bus_width_bits = spec.bus_width_bits
         gpus.append(gpu)
     return gpus, []

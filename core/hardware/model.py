@@ -17,7 +17,7 @@ class Figure:
     """A number together with where it came from (table, NVML, measured, ...)."""
 
     value: float
-    source: str
+    source: Text  # a Message where core made it (the GUI translates it); English text when read from a file
 
 
 @dataclass
@@ -56,7 +56,7 @@ class GpuInfo:
     vram_free_bytes: int | None = None
     vram_used_bytes: int | None = None
     bandwidth_gb_s: float | None = None
-    bandwidth_source: str | None = None
+    bandwidth_source: Text | None = None
     unified_memory: bool = False  # shares system RAM (Apple Silicon, integrated GPUs)
     backend: str | None = None  # llama.cpp backend that can drive it: cuda, metal, rocm/vulkan, vulkan/sycl
     index: int = 0
@@ -65,7 +65,7 @@ class GpuInfo:
     compute_capability: str | None = None
     memory_bus_width_bits: int | None = None
     max_memory_clock_mhz: int | None = None
-    pcie: str | None = None  # e.g. "PCIe 4.0 x16 (running 4.0 x16)"
+    pcie: Text | None = None  # e.g. "PCIe 4.0 x16", or a Message saying the link runs slower now
     gpu_cores: int | None = None
     pci_id: str | None = None
     tensor_cores: bool | None = None
@@ -87,7 +87,7 @@ class DiskInfo:
 @dataclass
 class BandwidthInfo:
     ram_gb_s: float | None = None
-    source: str | None = None
+    source: Text | None = None
     figures: list[Figure] = field(default_factory=list)  # every figure we have, each with its source
     missing: dict[str, Text] = field(default_factory=dict)
 

@@ -97,7 +97,7 @@ def probe(
         if gpu.unified_memory and gpu.vendor != "apple" and bandwidth.ram_gb_s:
             # Integrated GPUs read the same memory as the CPU: their bandwidth is the RAM's.
             gpu.bandwidth_gb_s = bandwidth.ram_gb_s
-            gpu.bandwidth_source = f"shares system memory ({bandwidth.source})"
+            gpu.bandwidth_source = msg("shares system memory ({source})", source=bandwidth.source)
     snapshot = HardwareSnapshot(
         cpu=cpu, memory=memory, gpus=gpus, disk=disk, bandwidth=bandwidth, gpu_problems=problems
     )

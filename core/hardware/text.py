@@ -55,7 +55,7 @@ def format_snapshot(s: HardwareSnapshot, estimate: str | None = None) -> str:
                 f"compute {g.compute_capability}" if g.compute_capability else "",
                 "no tensor cores" if g.tensor_cores is False else "",
                 f"{g.gpu_cores} GPU cores" if g.gpu_cores else "",
-                g.pcie or "",
+                str(g.pcie or ""),
             )
             if x
         )

@@ -26,7 +26,7 @@ from modelnest.core.engine.params import EngineParams
 from modelnest.core.gguf.types import TYPE_BY_NAME
 from modelnest.core.hardware import GpuInfo, HardwareSnapshot
 from modelnest.core.hardware.tables import cpu_core_rates, gpu_class_bandwidth
-from modelnest.core.messages import Text, msg
+from modelnest.core.messages import Message, Text, msg
 from modelnest.core.plan.memory import kv_bytes_per_layer, padded_ctx
 from modelnest.core.plan.spec import ModelSpec
 
@@ -202,8 +202,8 @@ def _cpu_class(hw: HardwareSnapshot) -> str:
 def ram_bandwidth(hw: HardwareSnapshot) -> tuple[float, Text, str]:
     """(GB/s, where it comes from, kind) of this machine's memory."""
     if hw.bandwidth.ram_gb_s:
-        source = hw.bandwidth.source or "probe"
-        kind = "measured" if source.startswith("measured") else "table"
+        source: Text = hw.bandwidth.source or "probe"
+        kind = "measured" if str(source).startswith("measured") else "table"
         return float(hw.bandwidth.ram_gb_s), source, kind
     return ASSUMED_RAM_GB_S, msg("assumed (memory speed unknown; run the speed test)"), "assumed"
 
@@ -219,9 +219,15 @@ def cpu_rates(hw: HardwareSnapshot, threads: int, profile: SpeedProfile | None =
     reads = {t: v * cores for t, v in per_core.items()}
     flops = {t: v * cores for t, v in prefill_core.items()}
     if kind == "table":
-        basis: Text = msg("table figure for {chip}", chip=str(source).removeprefix("table: "))
+        params = source.params if isinstance(source, Message) else {}
         if "typical memory" in str(source):  # a generation's typical figure, not this exact chip's
             kind = "assumed"
+            basis: Text = msg("typical figure for {chip} ({memory})", chip=params.get("chip", "?"),
+                              memory=params.get("memory", "?"))
+        elif "chip" in params:
+            basis = msg("table figure for {chip} ({memory})", chip=params["chip"], memory=params.get("memory", "?"))
+        else:  # a snapshot read from a file: its source is English text
+            basis = msg("table figure for {chip}", chip=str(source).removeprefix("table: "))
     elif kind == "measured":
         basis = msg("memory speed measured on this computer, compute from a table ({row})", row=row_source)
     else:
@@ -242,7 +248,7 @@ def metal_efficiency(bandwidth_gb_s: float) -> float:
 def gpu_bandwidth(gpu: GpuInfo, hw: HardwareSnapshot) -> tuple[float, Text, str]:
     """(GB/s, basis, kind) of a GPU: its known figure, else a conservative figure for its class (never zero)."""
     if gpu.bandwidth_gb_s:
-        src = gpu.bandwidth_source or ""
+        src = str(gpu.bandwidth_source or "")
         if src.startswith(("measured", "nvml", "NVML")):
             return float(gpu.bandwidth_gb_s), msg("reported by the driver for {gpu}", gpu=gpu.name), "table"
         return float(gpu.bandwidth_gb_s), msg("table figure for {gpu}", gpu=gpu.name), "table"

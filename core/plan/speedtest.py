@@ -34,8 +34,14 @@ from modelnest.core.engine.client import EngineClient, TokenEvent
 from modelnest.core.engine.params import EngineParams, GenerationSummary, SamplingParams
 from modelnest.core.gguf.types import TYPE_BY_NAME
 from modelnest.core.hardware import GpuInfo, HardwareSnapshot
-from modelnest.core.hardware.bandwidth import last_level_cache_bytes, machine_fingerprint, measure_ram_bandwidth
-from modelnest.core.messages import Message, msg
+from modelnest.core.hardware.bandwidth import (
+    last_level_cache_bytes,
+    machine_fingerprint,
+    measure_ram_bandwidth,
+    source_from_json,
+    source_json,
+)
+from modelnest.core.messages import Message, Text, msg
 from modelnest.core.plan.speed import MEASURED_TYPES, MHA_ATTENTION_FACTOR, DeviceRates
 from modelnest.core.plan.synthetic import SyntheticShape, tensor_list, write_model
 
@@ -141,7 +147,7 @@ class SpeedProfile:
     per_vocab_s: float
     per_layer_s: float
     memory_gb_s: float  # multi-threaded copy, GB/s (shown on the hardware card)
-    memory_how: str
+    memory_how: Text  # the copy's Figure.source (a Message; in the cache file its id and parameters)
     cache_bytes: int
     seconds: float  # how long the test took
     attn_gflops: float = 4.0  # attention over the KV cache, decode
@@ -184,11 +190,13 @@ class SpeedProfile:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "memory_how": source_json(self.memory_how)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SpeedProfile:
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        if "memory_how" in known:
+            known["memory_how"] = source_from_json(known["memory_how"])
         profile = cls(**known)
         if not profile.read_gb_s or not all(v > 0 for v in profile.read_gb_s.values()):
             raise ValueError("no read rates")

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from modelnest.core.gguf.types import FILE_TYPE_IDS, TYPE_BY_NAME
 from modelnest.core.gguf.writer import TensorSpec, header_bytes
+
+if TYPE_CHECKING:
+    import numpy
 
 ALIGNMENT = 32
 # Byte offsets of the float16 scale fields inside one block (ggml-common.h block layouts).
@@ -135,7 +138,7 @@ def _metadata(shape: SyntheticShape, weight_type: str) -> dict[str, tuple[Any, s
 PATTERN_BYTES = 1 << 20  # random data repeated through each tensor: writing is fast, reading just as slow
 
 
-def _pattern(type_name: str, rng: Any) -> bytes:
+def _pattern(type_name: str, rng: numpy.random.Generator) -> bytes:
     """One random pattern of PATTERN_BYTES (whole blocks) of `type_name`."""
     import numpy as np  # imported here: only the speed test and the benchmarks write models
 

@@ -3064,6 +3064,10 @@
         <translation>推荐的最低速度</translation>
     </message>
     <message>
+        <source>NVML: {bits}-bit bus × {mhz} MHz memory clock</source>
+        <translation>NVML：{bits} 位总线 × {mhz} MHz 显存时钟</translation>
+    </message>
+    <message>
         <source>Name a .gguf file to chat with, or a server with --remote URL.</source>
         <translation>请指定要聊天的 .gguf 文件，或用 --remote URL 指定服务器。</translation>
     </message>
@@ -3492,6 +3496,14 @@
         <translation>在本机实测（{date} 的测速）</translation>
     </message>
     <message>
+        <source>measured: numpy copy of {mib} MiB, 1 thread, best of {runs} ({when})</source>
+        <translation>实测：numpy 复制 {mib} MiB，1 个线程，{runs} 次取最佳（{when}）</translation>
+    </message>
+    <message>
+        <source>measured: numpy copy of {mib} MiB, {threads} threads, best of {runs} ({when})</source>
+        <translation>实测：numpy 复制 {mib} MiB，{threads} 个线程，{runs} 次取最佳（{when}）</translation>
+    </message>
+    <message>
         <source>memory bandwidth</source>
         <translation>内存带宽</translation>
     </message>
@@ -3816,6 +3828,10 @@
         <translation>服务器错误 {status}</translation>
     </message>
     <message>
+        <source>shares system memory ({source})</source>
+        <translation>与系统共用内存（{source}）</translation>
+    </message>
+    <message>
         <source>smaller context ({old} → {new} tokens)</source>
         <translation>更小的上下文（{old} → {new} token）</translation>
     </message>
@@ -3864,12 +3880,32 @@
         <translation>系统提示词</translation>
     </message>
     <message>
+        <source>table figure</source>
+        <translation>表格数值</translation>
+    </message>
+    <message>
         <source>table figure for {chip}</source>
         <translation>{chip} 的表格数值</translation>
     </message>
     <message>
+        <source>table figure for {chip} ({memory})</source>
+        <translation>{chip}（{memory}）的表格数值</translation>
+    </message>
+    <message>
         <source>table figure for {gpu}</source>
         <translation>{gpu} 的表格数值</translation>
+    </message>
+    <message>
+        <source>table: {chip} ({memory})</source>
+        <translation>表格：{chip}（{memory}）</translation>
+    </message>
+    <message>
+        <source>table: {chip} ({memory}, {bits}-bit)</source>
+        <translation>表格：{chip}（{memory}，{bits} 位）</translation>
+    </message>
+    <message>
+        <source>table: {chip}, typical memory ({memory})</source>
+        <translation>表格：{chip}，典型内存（{memory}）</translation>
     </message>
     <message>
         <source>temp {value}</source>
@@ -4228,6 +4264,10 @@
         <translation>top_p 必须大于 0。</translation>
     </message>
     <message>
+        <source>typical figure for {chip} ({memory})</source>
+        <translation>{chip}（{memory}）的典型数值</translation>
+    </message>
+    <message>
         <source>unexpected error ({kind}: {error})</source>
         <translation>意外错误（{kind}：{error}）</translation>
     </message>
@@ -4410,6 +4450,10 @@
     <message>
         <source>{line} · thinks first: ≈{seconds} s to a typical answer</source>
         <translation>{line} · 先思考：典型回答约需 {seconds} 秒</translation>
+    </message>
+    <message>
+        <source>{link} (now {now_version} x{now_width}, links slow down when idle)</source>
+        <translation>{link}（当前 {now_version} x{now_width}，空闲时链路会降速）</translation>
     </message>
     <message>
         <source>{name}</source>

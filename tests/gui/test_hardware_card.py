@@ -17,6 +17,7 @@ from modelnest.core.hardware import HardwareSnapshot, probe
 from modelnest.core.hardware.bandwidth import build_bandwidth
 from modelnest.core.hardware.model import BandwidthInfo, Figure
 from modelnest.core.hardware.recorded import load_machine
+from modelnest.core.messages import msg
 from modelnest.gui.context import AppContext
 from modelnest.gui.hardware_card import HardwareCard
 from modelnest.gui.hardware_service import HardwareService
@@ -82,6 +83,35 @@ def test_rtx3060_card_at_a_glance(qtbot: QtBot, tmp_path: Path, contexts: list[A
     label = card.findChild(QLabel, "live_cpu")
     qtbot.waitSignal(card.reading_shown, timeout=5000).wait()
     assert card.findChild(QLabel, "live_cpu") is label
+
+
+def test_memory_speed_sources_are_translated(
+    qtbot: QtBot, tmp_path: Path, contexts: list[AppContext], chinese_ready: Path
+) -> None:
+    """Where each memory speed comes from ("table: …", "NVML: …", "measured: …") is a sentence like any other:
+    core used to build them as English text, shown as such in the Chinese card."""
+    def recorded_measure(snap: HardwareSnapshot) -> BandwidthInfo:
+        info = build_bandwidth(snap.cpu, snap.memory, snap.gpus)
+        info.figures.append(Figure(30.5, msg("measured: numpy copy of {mib} MiB, {threads} threads, best of {runs} "
+                                             "({when})", mib=256, threads=12, runs=9, when="2026-12-03 08:00")))
+        return info
+
+    card = card_on(qtbot, contexts, tmp_path, "rtx3060_desktop", measure_fn=recorded_measure,
+                   measure_if_missing=True, measure_delay_ms=0)
+    with qtbot.waitSignal(card.bandwidth_shown, timeout=5000):
+        card.show()
+    assert "30.5 GB/s \u2014 measured: numpy copy of 256 MiB, 12 threads, best of 9" in text(card, "bandwidth")
+    from modelnest.gui.app import apply_language
+
+    card.ctx.settings.language_changed.connect(apply_language)  # as the app wires it
+    card.ctx.settings.set_language("zh_CN")
+    try:
+        qtbot.waitUntil(lambda: "表格：Ryzen 5 5600X" in text(card, "bandwidth"), timeout=5000)
+        assert "实测：numpy 复制 256 MiB，12 个线程，9 次取最佳" in text(card, "bandwidth")
+        assert text(card, "gpu0_bandwidth").startswith("360 GB/s \u2014 NVML：192 位总线 × ")
+        assert "PCIe 4.0 x16（当前 1.0 x16，空闲时链路会降速）" in text(card, "gpu0_details")
+    finally:
+        card.ctx.settings.set_language("en")
 
 
 def test_copy_as_text(qtbot: QtBot, tmp_path: Path, contexts: list[AppContext]) -> None:

@@ -84,7 +84,7 @@ def machine(row: dict[str, Any]) -> tuple[HardwareSnapshot, list[str]]:
         ram_row = "RAM measured, published with the result"
     elif figure is not None:
         bw.ram_gb_s, bw.source = figure.value, figure.source
-        ram_row = figure.source.removeprefix("table: ")
+        ram_row = str(figure.source).removeprefix("table: ")
     else:
         ram_row = "RAM not in the tables (assumed)"
     used = [ram_row, cpu_core_rates(cpu.brand, row["arch"], cpu.features)[2]]

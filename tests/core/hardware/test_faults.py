@@ -77,7 +77,7 @@ def test_each_nvml_call_fails_on_its_own(call: str, code: int) -> None:
     # Without bus width or clock the bandwidth falls back to the table, labelled as such.
     assert gpu.bandwidth_gb_s in (1008.1, 1008.0)
     if call in ("nvmlDeviceGetMemoryBusWidth", "nvmlDeviceGetMaxClockInfo"):
-        assert gpu.bandwidth_source.startswith("table: GeForce RTX 4090")
+        assert str(gpu.bandwidth_source).startswith("table: GeForce RTX 4090")
     assert nvml.initialised == 0  # NVML is shut down again
 
 
@@ -254,7 +254,7 @@ def test_windows_nvml_missing_falls_back_to_the_registry(tmp_path: Path) -> None
     assert names == [("intel", "Intel(R) UHD Graphics"), ("nvidia", "NVIDIA GeForce RTX 3050 Laptop GPU")]
     nvidia = snap.gpus[1]
     assert nvidia.vram_total_bytes == 4 * GIB and nvidia.vram_free_bytes is None
-    assert nvidia.bandwidth_gb_s == 192.0 and nvidia.bandwidth_source.startswith("table:")
+    assert nvidia.bandwidth_gb_s == 192.0 and str(nvidia.bandwidth_source).startswith("table:")
     assert "not running" in str(snap.gpu_problems[0])
     assert snap.sensors is not None and "not running" in str(snap.sensors.missing["nvidia"])
 

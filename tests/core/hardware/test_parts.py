@@ -8,7 +8,9 @@ from pathlib import Path
 from modelnest.core.hardware import ThrottleDetector, ThrottleSample, parse_llama_system_info
 from modelnest.core.hardware.bandwidth import cached_measurement, measure_ram_bandwidth
 from modelnest.core.hardware.cpu import parse_cpu_list
+from modelnest.core.hardware.model import Figure
 from modelnest.core.hardware.sources import parse_pmset_therm
+from modelnest.core.messages import Message
 
 LLAMA_INFO = (
     "CPU : SSE3 = 1 | SSSE3 = 1 | AVX = 1 | AVX_VNNI = 0 | AVX2 = 1 | F16C = 1 | FMA = 1 | BMI2 = 1 | "
@@ -43,14 +45,20 @@ def test_pmset_thermal_states() -> None:
 
 def test_bandwidth_measurement_is_cached_per_machine(modelnest_home: Path) -> None:
     figure = measure_ram_bandwidth("machine-a", seconds=0.05, buffer_bytes=32 * 1024**2)
-    assert figure.value > 0.5 and figure.source.startswith("measured: numpy copy of 32 MiB")
-    assert cached_measurement("machine-a") == figure
+    assert figure.value > 0.5 and str(figure.source).startswith("measured: numpy copy of 32 MiB")
+    # Cached as the message's id and parameters, so that the Chinese card shows it in Chinese after a restart.
+    cached = cached_measurement("machine-a")
+    assert cached == figure and isinstance(cached.source, Message)
     assert cached_measurement("machine-b") is None
     # A damaged cache file is ignored, never fatal.
     (modelnest_home / "cache" / "ram_bandwidth.json").write_text("{not json")
     assert cached_measurement("machine-a") is None
     again = measure_ram_bandwidth("machine-a", seconds=0.05, buffer_bytes=32 * 1024**2)
     assert json.loads((modelnest_home / "cache" / "ram_bandwidth.json").read_text())["machine-a"]["gb_s"] == again.value
+    # A cache written before sources were messages holds English text: still read, as that text.
+    (modelnest_home / "cache" / "ram_bandwidth.json").write_text(json.dumps(
+        {"machine-a": {"gb_s": 20.5, "source": "measured: numpy copy of 256 MiB, 2 threads, best of 9"}}))
+    assert cached_measurement("machine-a") == Figure(20.5, "measured: numpy copy of 256 MiB, 2 threads, best of 9")
 
 
 def feed(detector: ThrottleDetector, samples: list[ThrottleSample]) -> bool:

@@ -52,7 +52,7 @@ def test_row_plans_with_a_finite_prediction_and_a_basis(row: dict[str, Any], tmp
 def test_unknown_memory_speed_gets_a_wider_range_than_a_measured_one(tmp_path: Path) -> None:
     row = next(r for r in ROWS if "ram_gb_s" in r and "gpu" not in r)
     measured_hw, _ = machine(row)
-    assert measured_hw.bandwidth.source and measured_hw.bandwidth.source.startswith("measured")
+    assert measured_hw.bandwidth.source and str(measured_hw.bandwidth.source).startswith("measured")
     unknown_hw = replace(measured_hw, bandwidth=BandwidthInfo())
     measured = check(row, DATA["models"], tmp_path / "a.json", hw=measured_hw).prediction
     unknown = check(row, DATA["models"], tmp_path / "b.json", hw=unknown_hw).prediction
