@@ -82,9 +82,10 @@ def make_page(qtbot: QtBot, app_context: AppContext, other_context: object) -> I
             assert gone(pid), "engine process left behind"
 
 
-def load(qtbot: QtBot, page: ChatPage, model: Path, *, max_tokens: int = 300, ignore_eos: bool = True) -> None:
+def load(qtbot: QtBot, page: ChatPage, model: Path, *, max_tokens: int = 300, ignore_eos: bool = True,
+         n_ctx: int = 2048) -> None:
     page.panel.add_model(str(model))
-    page.panel.n_ctx.setValue(2048)
+    page.panel.n_ctx.setValue(n_ctx)
     page.panel.threads.setValue(2)
     page.panel.max_tokens.setValue(max_tokens)
     page.panel.seed.setValue(11)
@@ -99,6 +100,17 @@ def page(make_page: Callable[..., ChatPage], qtbot: QtBot, tiny_model: Path) -> 
     p = make_page()
     p.show()
     load(qtbot, p, tiny_model)
+    return p
+
+
+@pytest.fixture
+def long_page(make_page: Callable[..., ChatPage], qtbot: QtBot, medium_model: Path) -> ChatPage:
+    """A page whose replies outlast any step of a test: tests that act on a reply still being written (Stop, Esc,
+    a kill, the live gauges) wait for its first delta, then act. The tiny model fills a 2,048-token context in
+    0.6 s here, a race on a busy machine; the medium model takes ~26 s to fill 4,096."""
+    p = make_page()
+    p.show()
+    load(qtbot, p, medium_model, max_tokens=100_000, n_ctx=4096)
     return p
 
 
@@ -148,22 +160,22 @@ def test_send_streams_tokens_into_the_view_and_history(qtbot: QtBot, page: ChatP
     assert "max 300" in text and "seed 11" in text and "ctx 2048" in text
 
 
-def test_stop_mid_reply_keeps_partial_text_as_stopped(qtbot: QtBot, page: ChatPage) -> None:
-    page.panel.max_tokens.setValue(100_000)  # far more than arrives before Stop
-    page.panel.n_ctx.setValue(2048)
+def test_stop_mid_reply_keeps_partial_text_as_stopped(qtbot: QtBot, long_page: ChatPage) -> None:
+    long_page.panel.max_tokens.setValue(100_000)  # far more than arrives before Stop
+    long_page.panel.n_ctx.setValue(2048)
     shown: list[str] = []
-    page.controller.reply_delta.connect(lambda d: shown.append(d.text))
-    with qtbot.waitSignal(page.controller.reply_delta, timeout=REPLY_TIMEOUT):
-        type_and_send(qtbot, page, "Tell me everything")
-    with qtbot.waitSignal(page.controller.reply_finished, timeout=REPLY_TIMEOUT) as blocker:
-        qtbot.mouseClick(page.stop_button, Qt.MouseButton.LeftButton)
+    long_page.controller.reply_delta.connect(lambda d: shown.append(d.text))
+    with qtbot.waitSignal(long_page.controller.reply_delta, timeout=REPLY_TIMEOUT):
+        type_and_send(qtbot, long_page, "Tell me everything")
+    with qtbot.waitSignal(long_page.controller.reply_finished, timeout=REPLY_TIMEOUT) as blocker:
+        qtbot.mouseClick(long_page.stop_button, Qt.MouseButton.LeftButton)
     result: ReplyFinished = blocker.args[0]
     assert result.status == "stopped" and result.summary is not None and result.summary.stop_reason == "cancelled"
-    stored = page.store.get_message(result.message.id)
+    stored = long_page.store.get_message(result.message.id)
     assert stored.status == "stopped" and stored.content and stored.content == "".join(shown)
-    assert "Stopped." in page.view.toPlainText()
-    assert "partial reply was kept" in page.status_message.text()
-    qtbot.waitUntil(lambda: not page.controller.busy)
+    assert "Stopped." in long_page.view.toPlainText()
+    assert "partial reply was kept" in long_page.status_message.text()
+    qtbot.waitUntil(lambda: not long_page.controller.busy)
 
 
 def test_regenerate_keeps_the_earlier_reply_as_an_alternative(qtbot: QtBot, page: ChatPage) -> None:
@@ -224,39 +236,39 @@ def test_edit_and_resend_the_last_user_message(qtbot: QtBot, page: ChatPage) -> 
     assert not page.editing_label.isVisible()
 
 
-def test_switching_conversations_while_generating_is_refused(qtbot: QtBot, page: ChatPage) -> None:
-    page.panel.max_tokens.setValue(20)
-    type_and_send(qtbot, page, "older chat")
-    finish(qtbot, page)
-    older = page.conversation_id
-    page.new_conversation()
-    newer = page.conversation_id
-    page.panel.max_tokens.setValue(100_000)
-    with qtbot.waitSignal(page.controller.reply_delta, timeout=REPLY_TIMEOUT):
-        type_and_send(qtbot, page, "newer chat")
-    older_row = page.conversation_ids().index(older)
-    page.sidebar.conversations.setCurrentRow(older_row)  # the user clicks the other conversation
-    assert page.conversation_id == newer
-    assert page.sidebar.conversations.currentItem().data(Qt.ItemDataRole.UserRole) == newer
-    assert "Stop it before switching" in page.status_message.text()
-    assert not page.sidebar.new_button.isEnabled() and page.new_conversation() is None
-    assert page.delete_conversation(newer) is False
-    page.controller.stop()
-    result = finish(qtbot, page)
+def test_switching_conversations_while_generating_is_refused(qtbot: QtBot, long_page: ChatPage) -> None:
+    long_page.panel.max_tokens.setValue(20)
+    type_and_send(qtbot, long_page, "older chat")
+    finish(qtbot, long_page)
+    older = long_page.conversation_id
+    long_page.new_conversation()
+    newer = long_page.conversation_id
+    long_page.panel.max_tokens.setValue(100_000)
+    with qtbot.waitSignal(long_page.controller.reply_delta, timeout=REPLY_TIMEOUT):
+        type_and_send(qtbot, long_page, "newer chat")
+    older_row = long_page.conversation_ids().index(older)
+    long_page.sidebar.conversations.setCurrentRow(older_row)  # the user clicks the other conversation
+    assert long_page.conversation_id == newer
+    assert long_page.sidebar.conversations.currentItem().data(Qt.ItemDataRole.UserRole) == newer
+    assert "Stop it before switching" in long_page.status_message.text()
+    assert not long_page.sidebar.new_button.isEnabled() and long_page.new_conversation() is None
+    assert long_page.delete_conversation(newer) is False
+    long_page.controller.stop()
+    result = finish(qtbot, long_page)
     assert result.message.conversation_id == newer and result.status == "stopped"
-    page.sidebar.conversations.setCurrentRow(page.conversation_ids().index(older))
-    assert page.conversation_id == older
-    assert page.store.list_messages(older)[0].content == "older chat"  # type: ignore[arg-type]
+    long_page.sidebar.conversations.setCurrentRow(long_page.conversation_ids().index(older))
+    assert long_page.conversation_id == older
+    assert long_page.store.list_messages(older)[0].content == "older chat"  # type: ignore[arg-type]
 
 
-def test_gauges_show_live_plausible_values(qtbot: QtBot, page: ChatPage, app_context: AppContext) -> None:
-    page.panel.max_tokens.setValue(100_000)
+def test_gauges_show_live_plausible_values(qtbot: QtBot, long_page: ChatPage, app_context: AppContext) -> None:
+    long_page.panel.max_tokens.setValue(100_000)
     readings: list[SensorReading] = []
     app_context.hardware.reading.connect(readings.append)  # the app's one sampler, on the recorded machine
-    assert page.sensors_held  # the page is shown
-    type_and_send(qtbot, page, "count")
-    qtbot.waitUntil(lambda: len(readings) >= 2 and page.controller.busy, timeout=REPLY_TIMEOUT)
-    gauges = page.gauges
+    assert long_page.sensors_held  # the long_page is shown
+    type_and_send(qtbot, long_page, "count")
+    qtbot.waitUntil(lambda: len(readings) >= 2 and long_page.controller.busy, timeout=REPLY_TIMEOUT)
+    gauges = long_page.gauges
     qtbot.waitUntil(lambda: "tokens/s" in gauges.tps.text() and "–" not in gauges.tps.text())
     tps = float(gauges.tps.text().split()[0])
     ttft = float(gauges.ttft.text().split()[2])
@@ -268,25 +280,25 @@ def test_gauges_show_live_plausible_values(qtbot: QtBot, page: ChatPage, app_con
     assert reading.cpu_temperature_c is not None and reading.cpu_percent is not None
     assert gauges.temp.text() == f"CPU {reading.cpu_temperature_c:.0f} °C"
     assert gauges.load.text() == f"CPU load {reading.cpu_percent:.0f} %"
-    page.controller.stop()
-    finish(qtbot, page)
+    long_page.controller.stop()
+    finish(qtbot, long_page)
 
 
-def test_sensors_are_wanted_while_shown_or_replying(qtbot: QtBot, page: ChatPage, app_context: AppContext) -> None:
+def test_sensors_are_wanted_while_shown_or_replying(qtbot: QtBot, long_page: ChatPage, app_context: AppContext) -> None:
     hardware = app_context.hardware
-    assert page.sensors_held and hardware.sampling
-    page.panel.max_tokens.setValue(100_000)
-    with qtbot.waitSignal(page.controller.reply_delta, timeout=REPLY_TIMEOUT):
-        type_and_send(qtbot, page, "keep going")
-    page.hide()
-    assert page.sensors_held and hardware.sampling  # a reply is still being written
-    page.controller.stop()
-    finish(qtbot, page)
-    assert not page.sensors_held and not hardware.sampling  # hidden and idle: nobody samples for the chat
-    page.show()
-    assert page.sensors_held and hardware.sampling
-    page.hide()  # idle and hidden (another page chosen): released at once
-    assert not page.sensors_held and not hardware.sampling
+    assert long_page.sensors_held and hardware.sampling
+    long_page.panel.max_tokens.setValue(100_000)
+    with qtbot.waitSignal(long_page.controller.reply_delta, timeout=REPLY_TIMEOUT):
+        type_and_send(qtbot, long_page, "keep going")
+    long_page.hide()
+    assert long_page.sensors_held and hardware.sampling  # a reply is still being written
+    long_page.controller.stop()
+    finish(qtbot, long_page)
+    assert not long_page.sensors_held and not hardware.sampling  # hidden and idle: nobody samples for the chat
+    long_page.show()
+    assert long_page.sensors_held and hardware.sampling
+    long_page.hide()  # idle and hidden (another long_page chosen): released at once
+    assert not long_page.sensors_held and not hardware.sampling
 
 
 def test_temperature_gauge_prefers_the_gpu_when_layers_are_offloaded(make_page: Callable[..., ChatPage]) -> None:
@@ -303,33 +315,33 @@ def test_temperature_gauge_prefers_the_gpu_when_layers_are_offloaded(make_page: 
     page.controller.report = None
 
 
-def test_engine_crash_shows_error_keeps_messages_and_reloads(qtbot: QtBot, page: ChatPage) -> None:
-    page.panel.max_tokens.setValue(100_000)
-    with qtbot.waitSignal(page.controller.reply_delta, timeout=REPLY_TIMEOUT):
-        type_and_send(qtbot, page, "keep this")
-    pid = page.controller.engine_pid()
+def test_engine_crash_shows_error_keeps_messages_and_reloads(qtbot: QtBot, long_page: ChatPage) -> None:
+    long_page.panel.max_tokens.setValue(100_000)
+    with qtbot.waitSignal(long_page.controller.reply_delta, timeout=REPLY_TIMEOUT):
+        type_and_send(qtbot, long_page, "keep this")
+    pid = long_page.controller.engine_pid()
     assert pid is not None
-    with qtbot.waitSignal(page.controller.engine_failed, timeout=REPLY_TIMEOUT):
+    with qtbot.waitSignal(long_page.controller.engine_failed, timeout=REPLY_TIMEOUT):
         os.kill(pid, signal.SIGKILL)
-    qtbot.waitUntil(lambda: not page.controller.busy)
-    assert page.error.isVisible()
-    assert "Every message was kept" in page.error.text.text() and "What to try" in page.error.text.text()
-    assert not page.error.details.isVisible()
-    page.error.details_button.click()
-    assert page.error.details.isVisible()
-    messages = page.store.list_messages(page.conversation_id)  # type: ignore[arg-type]
+    qtbot.waitUntil(lambda: not long_page.controller.busy)
+    assert long_page.error.isVisible()
+    assert "Every message was kept" in long_page.error.text.text() and "What to try" in long_page.error.text.text()
+    assert not long_page.error.details.isVisible()
+    long_page.error.details_button.click()
+    assert long_page.error.details.isVisible()
+    messages = long_page.store.list_messages(long_page.conversation_id)  # type: ignore[arg-type]
     assert messages[0].content == "keep this" and messages[1].status == "interrupted" and messages[1].content
-    assert "Interrupted" in page.view.toPlainText() and page.status_model.text().startswith("No model loaded")
-    page.grab().save(str(Path(os.environ["MODELNEST_HOME"]).parent / "engine-error.png"))
-    assert page.error.action.text() == "Reload"
-    with qtbot.waitSignal(page.controller.model_loaded, timeout=LOAD_TIMEOUT):
-        page.error.action.click()
-    assert not page.error.isVisible() and page.controller.engine_pid() != pid
-    page.panel.max_tokens.setValue(10)
-    page.view.anchorClicked.emit(QUrl(f"retry:{messages[1].id}"))  # the Retry link of the interrupted reply
-    result = finish(qtbot, page)
+    assert "Interrupted" in long_page.view.toPlainText() and long_page.status_model.text().startswith("No model loaded")
+    long_page.grab().save(str(Path(os.environ["MODELNEST_HOME"]).parent / "engine-error.png"))
+    assert long_page.error.action.text() == "Reload"
+    with qtbot.waitSignal(long_page.controller.model_loaded, timeout=LOAD_TIMEOUT):
+        long_page.error.action.click()
+    assert not long_page.error.isVisible() and long_page.controller.engine_pid() != pid
+    long_page.panel.max_tokens.setValue(10)
+    long_page.view.anchorClicked.emit(QUrl(f"retry:{messages[1].id}"))  # the Retry link of the interrupted reply
+    result = finish(qtbot, long_page)
     assert result.status == "complete"
-    assert [m.id for m in page.store.list_messages(page.conversation_id)] == [  # type: ignore[arg-type]
+    assert [m.id for m in long_page.store.list_messages(long_page.conversation_id)] == [  # type: ignore[arg-type]
         messages[0].id, result.message.id]
 
 
@@ -557,24 +569,24 @@ def test_plan_drives_the_load_and_measured_speed_is_learned(
     assert records[-1]["measured_decode"] == pytest.approx(done.summary.decode_tokens_per_s)
 
 
-def test_sustained_throttling_while_generating_is_reported(qtbot: QtBot, page: ChatPage) -> None:
+def test_sustained_throttling_while_generating_is_reported(qtbot: QtBot, long_page: ChatPage) -> None:
     """Recorded sensor answers of a laptop heating up (this VM has no temperature sensor): CPU temperature
     climbs, its clock and the reply speed fall for longer than the detector's 10 s; the user is told once."""
-    page.panel.max_tokens.setValue(100_000)
-    with qtbot.waitSignal(page.controller.reply_delta, timeout=REPLY_TIMEOUT):
-        type_and_send(qtbot, page, "a long answer please")
-    page._throttle = ThrottleDetector()  # only this recorded series, not the samples taken while waiting
+    long_page.panel.max_tokens.setValue(100_000)
+    with qtbot.waitSignal(long_page.controller.reply_delta, timeout=REPLY_TIMEOUT):
+        type_and_send(qtbot, long_page, "a long answer please")
+    long_page._throttle = ThrottleDetector()  # only this recorded series, not the samples taken while waiting
     base = time.time()
     for i in range(30):
         hot = i >= 8
         reading = SensorReading(timestamp=base + i, cpu_percent=100.0, cpu_freq_mhz=1400.0 if hot else 3400.0,
                                 cpu_temperature_c=97.0 if hot else 62.0)
-        if page._live is not None:
-            page._live = ReplyDelta(**{**page._live.__dict__, "decode_tokens_per_s": 40.0 if hot else 90.0})
-        page._on_sensors(reading)
-    assert "slowing down to cool off" in page.status_message.text()
-    page.controller.stop()
-    finish(qtbot, page)
+        if long_page._live is not None:
+            long_page._live = ReplyDelta(**{**long_page._live.__dict__, "decode_tokens_per_s": 40.0 if hot else 90.0})
+        long_page._on_sensors(reading)
+    assert "slowing down to cool off" in long_page.status_message.text()
+    long_page.controller.stop()
+    finish(qtbot, long_page)
 
 
 def test_prompt_progress_is_shown_while_the_prompt_is_read(qtbot: QtBot, page: ChatPage) -> None:
@@ -813,14 +825,14 @@ def test_esc_stops_while_the_prompt_is_read(
     assert not page.prompt_row.isVisible()
 
 
-def test_esc_stops_while_the_reply_is_written(qtbot: QtBot, page: ChatPage) -> None:
-    page.panel.max_tokens.setValue(100_000)
-    with qtbot.waitSignal(page.controller.reply_delta, timeout=REPLY_TIMEOUT):
-        type_and_send(qtbot, page, "keep going")
-    with qtbot.waitSignal(page.controller.reply_finished, timeout=REPLY_TIMEOUT) as blocker:
-        qtbot.keyClick(page.view, Qt.Key.Key_Escape)  # focus anywhere on the page
+def test_esc_stops_while_the_reply_is_written(qtbot: QtBot, long_page: ChatPage) -> None:
+    long_page.panel.max_tokens.setValue(100_000)
+    with qtbot.waitSignal(long_page.controller.reply_delta, timeout=REPLY_TIMEOUT):
+        type_and_send(qtbot, long_page, "keep going")
+    with qtbot.waitSignal(long_page.controller.reply_finished, timeout=REPLY_TIMEOUT) as blocker:
+        qtbot.keyClick(long_page.view, Qt.Key.Key_Escape)  # focus anywhere on the long_page
     assert blocker.args[0].status == "stopped" and blocker.args[0].message.content
-    qtbot.waitUntil(lambda: not page.controller.busy)
+    qtbot.waitUntil(lambda: not long_page.controller.busy)
 
 
 def test_keyboard_shortcuts_and_their_tooltips(qtbot: QtBot, page: ChatPage) -> None:
