@@ -9,7 +9,9 @@ prompt (contexts 512, 2048, 8192) and decodes. Prediction is for exactly that fi
 within ±15 %, median within ±8 %, prefill within ±25 %. Decode speed is the median interval between tokens as the
 engine sends them, best of three runs (a shared machine pre-empts single tokens) taken in rounds over all cases,
 so that a slow phase of the machine lasting minutes does not decide all runs of one case; prefill is the engine's
-figure. The last column is how far the slowest run is from the fastest: no prediction can beat that here.
+figure. The last column is how far the slowest run is from the fastest: no prediction can beat that here. A speed
+test after each round tells how far the machine moved while the cases ran: each run is also compared with the mean
+prediction of the two tests either side of it (the error the speed model makes when the machine holds still).
 
     .venv/bin/python benchmarks/speed_accuracy.py [--threads N] [--contexts 512,2048,8192] [--quants ...] [--rounds 3]
     .venv/bin/python benchmarks/speed_accuracy.py --scale large --save run.json   # models larger than the cache
@@ -162,11 +164,17 @@ def key(case: Case) -> str:
     return f"{case[0]}|{case[1]}|{case[2]}"
 
 
+Runs = dict[int, list[tuple[float, float]]]
+
+
 def measure(args: argparse.Namespace, hw: HardwareSnapshot, threads: int, started: float
-            ) -> tuple[SpeedProfile, list[Case], dict[int, EngineParams], dict[int, list[tuple[float, float]]]]:
-    """The speed test, then every case run `args.rounds` times in rounds."""
+            ) -> tuple[list[SpeedProfile], list[Case], dict[int, EngineParams], Runs]:
+    """The speed test, then every case run `args.rounds` times in rounds, with a speed test after each round:
+    profiles[r] and profiles[r + 1] are the tests on either side of round r (the plans use the first, as a user's
+    would)."""
     with EngineClient(hang_timeout=300) as engine:
-        profile = run_speed_test(hw, threads, engine=engine)
+        profiles = [run_speed_test(hw, threads, engine=engine)]
+        profile = profiles[0]
         # Every model file first, then the runs in rounds over all cases: the three runs of a case are spread
         # over the whole benchmark instead of back to back (this VM has slow phases lasting minutes: the same case
         # measured 1.8x apart in runs minutes apart), and each case keeps its best.
@@ -188,23 +196,24 @@ def measure(args: argparse.Namespace, hw: HardwareSnapshot, threads: int, starte
                 run_once(engine, 8)  # warm-up
                 # A letter per round: a run must not reuse the previous run's KV cache.
                 runs[i].append(run_once(engine, max(8, ctx // 4), "xyzwvu"[round_index % 6]))
+            profiles.append(run_speed_test(hw, threads, engine=engine, store=False))
             print(f"round {round_index + 1} of {args.rounds} done ({time.perf_counter() - started:.0f} s)",
                   flush=True)
-    return profile, cases, plans, runs
+    return profiles, cases, plans, runs
 
 
-def replayed(path: Path) -> tuple[argparse.Namespace, SpeedProfile, list[Case], dict[int, EngineParams],
-                                  dict[int, list[tuple[float, float]]]]:
+def replayed(path: Path) -> tuple[argparse.Namespace, list[SpeedProfile], list[Case], dict[int, EngineParams],
+                                  Runs]:
     """A saved run's measurements, for predicting them again with the current speed model (nothing is run)."""
     saved = json.loads(path.read_text(encoding="utf-8"))
     args = argparse.Namespace(**saved["args"])
-    profile = SpeedProfile.from_dict(saved["profile"])
+    profiles = [SpeedProfile.from_dict(p) for p in saved.get("profiles") or [saved["profile"]]]
     cases = write_cases(args.archs.split(","), args.quants.split(","),
                         [int(c) for c in args.contexts.split(",")], args.scale)
     by_key = {key(c): i for i, c in enumerate(cases)}
     plans = {by_key[k]: EngineParams(**v) for k, v in saved["plans"].items()}
     runs = {by_key[k]: [(float(a), float(b)) for a, b in v] for k, v in saved["runs"].items()}
-    return args, profile, cases, plans, runs
+    return args, profiles, cases, plans, runs
 
 
 def main() -> None:
@@ -228,26 +237,30 @@ def main() -> None:
     hw = probe(with_sensors=False)
     started = time.perf_counter()
     if args.replay is not None:
-        args, profile, cases, plans, runs = replayed(args.replay)
+        asked = args
+        args, profiles, cases, plans, runs = replayed(args.replay)
+        args.save, args.replay = asked.save, asked.replay  # this command's, not the saved run's
         threads = args.threads
         print(f"replay of {len(cases)} saved cases: the measurements of that run, today's speed model")
     else:
         threads = args.threads or choose_threads(hw)
         args.threads = threads
-        profile, cases, plans, runs = measure(args, hw, threads, started)
+        profiles, cases, plans, runs = measure(args, hw, threads, started)
     if args.save is not None:
         saved = {"args": {k: v for k, v in vars(args).items() if k not in ("save", "replay")},
-                 "profile": profile.to_dict(), "plans": {key(c): asdict(plans[i]) for i, c in enumerate(cases)},
+                 "profile": profiles[0].to_dict(), "profiles": [p.to_dict() for p in profiles],
+                 "plans": {key(c): asdict(plans[i]) for i, c in enumerate(cases)},
                  "runs": {key(c): runs[i] for i, c in enumerate(cases)}}
         args.save.write_text(json.dumps(saved, indent=1), encoding="utf-8")
-    report(args, hw, profile, cases, plans, runs, time.perf_counter() - started)
+    report(args, hw, profiles, cases, plans, runs, time.perf_counter() - started)
     for path in {c[3] for c in cases}:
         path.unlink(missing_ok=True)
 
 
-def report(args: argparse.Namespace, hw: HardwareSnapshot, profile: SpeedProfile, cases: list[Case],
-           plans: dict[int, EngineParams], runs: dict[int, list[tuple[float, float]]], seconds: float) -> None:
+def report(args: argparse.Namespace, hw: HardwareSnapshot, profiles: list[SpeedProfile], cases: list[Case],
+           plans: dict[int, EngineParams], runs: Runs, seconds: float) -> None:
     threads = args.threads
+    profile = profiles[0]
     print(f"speed test: {profile.seconds:.1f} s at {threads} threads; read GB/s "
           + ", ".join(f"{k} {v:.1f}" for k, v in profile.read_gb_s.items())
           + "; prefill GFLOP/s " + ", ".join(f"{k} {v:.0f}" for k, v in profile.prefill_gflops.items())
@@ -295,6 +308,35 @@ def report(args: argparse.Namespace, hw: HardwareSnapshot, profile: SpeedProfile
     print(summary("prefill from tables only   ", prefill_table_errors, 25))
     print(f"run-to-run spread of decode (slowest of three runs vs fastest): median {statistics.median(noise):.0f} %, "
           f"worst {max(noise):.0f} %")
+    if len(profiles) > 1:
+        drift(hw, profiles, cases, plans, runs)
+
+
+def drift(hw: HardwareSnapshot, profiles: list[SpeedProfile], cases: list[Case], plans: dict[int, EngineParams],
+          runs: Runs) -> None:
+    """How much of the error is the machine moving between the speed test and the runs: each run against the
+    mean prediction of the speed tests taken just before and just after its round."""
+    ram = [p.ram_read_gb_s for p in profiles]
+    f16 = [p.read_gb_s.get("F16", 0.0) for p in profiles]
+    print(f"speed tests around the rounds: {len(profiles)}; from RAM {min(ram):.1f}-{max(ram):.1f} GB/s "
+          f"({100 * (max(ram) / min(ram) - 1):.0f} % apart), F16 from the cache {min(f16):.1f}-{max(f16):.1f} GB/s "
+          f"({100 * (max(f16) / min(f16) - 1):.0f} % apart)")
+    first: list[float] = []
+    nearest: list[float] = []
+    for i, (_arch, _quant, ctx, _path, spec) in enumerate(cases):
+        at_fill = max(8, ctx // 4) + DECODE_TOKENS // 2
+        for r, (decode, _prefill) in enumerate(runs[i][:len(profiles) - 1]):
+            around = [predict(spec, plans[i], hw, profile=p, fill_tokens=at_fill).decode_tokens_per_s
+                      for p in profiles[r:r + 2]]
+            first.append(pct(predict(spec, plans[i], hw, profile=profiles[0], fill_tokens=at_fill)
+                             .decode_tokens_per_s, decode))
+            nearest.append(pct(statistics.mean(around), decode))
+    for name, values in (("each run vs the first speed test        ", first),
+                         ("each run vs the speed tests either side", nearest)):
+        absolute = [abs(v) for v in values]
+        within = sum(1 for v in absolute if v <= 15)
+        print(f"{name}: median |err| {statistics.median(absolute):.1f} %, median err "
+              f"{statistics.median(values):+.1f} %, within ±15 %: {within}/{len(values)}")
 
 
 if __name__ == "__main__":
