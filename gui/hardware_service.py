@@ -247,8 +247,8 @@ class HardwareService(QObject):
     # ---- the speed test -----------------------------------------------------------------------
 
     def measure_speed(self) -> None:
-        """Run this computer's speed test (about 10 s, engine process, cached per machine and engine version); plans
-        made after it use its figures, and ``bandwidth_ready`` tells the pages to plan again."""
+        """Run this computer's speed test (about 7 s on a 2-core VM, engine process, cached per machine and engine
+        version); plans made after it use its figures, and ``bandwidth_ready`` tells the pages to plan again."""
         snapshot = self._snapshot
         if snapshot is None or self.speed_testing:
             return

@@ -12,8 +12,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-engine", action="store_true", help="do not ask the engine which instruction sets it uses")
     parser.add_argument(
         "--measure", action="store_true",
-        help="run the speed test now (about 10 s: RAM bandwidth, and synthetic models through the engine) and "
-             "remember it for this machine and engine version",
+        help="run the speed test now (about 7 s on a 2-core VM: RAM bandwidth, and synthetic models through the "
+             "engine) and remember it for this machine and engine version",
     )
 
 

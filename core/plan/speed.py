@@ -371,6 +371,7 @@ def predict(
                 pre_cpu += 2 * r.weights / (type_flops(cpu.prefill_gflops, r.type_name) * GB)
     kv_type = "F16" if params.type_k == "f16" else "Q8_0"
     t_cpu_attn = 0.0
+    cpu_kv_bytes = 0.0
     for il in range(n_layer):
         kv_read = kv[il] * fill_share
         # QK and PV: 2 flops per head dimension per cell; in decode over the whole fill, in prefill over half.
@@ -382,16 +383,23 @@ def predict(
         else:
             t_attn = max(kv_read / (type_rate(cpu.read_gb_s, kv_type) * GB), attn_flops / (cpu.attn_gflops * GB))
             t_cpu_attn += t_attn * (cpu.attn_mha_factor if multi_head(spec, il) else 1.0)
-            cpu_bytes += kv_read
+            cpu_kv_bytes += kv_read
             pre_cpu += attn_flops / 2 / (cpu.attn_prefill_gflops * GB)
     if spec.is_moe:
         cpu_expert_layers = expert_layers(spec, min(max(gpu_start, cpu_experts_below), n_layer))
         t_cpu_reads += len(cpu_expert_layers) * expert_matrices(spec) * cpu.expert_matrix_s
         pre_cpu *= cpu.moe_prefill
-    t_cpu_reads += t_cpu_attn
-    # The CPU cannot read what does not fit in its cache faster than its memory delivers it.
-    t_cpu_memory = max(0.0, cpu_bytes - cpu.cache_bytes) / (cpu.memory_gb_s * GB)
-    t_cpu = max(t_cpu_reads, t_cpu_memory) if cpu_bytes else 0.0
+    # The CPU cannot read what does not fit in its cache faster than its memory delivers it. llama.cpp runs a
+    # token's operations one after another on all its threads, so attention does not hide behind the weights'
+    # reads from RAM: each is bounded by its own share of the bytes beyond the cache, and the two add. (A single
+    # bound over both under-predicted the attention of RAM-bound models: TinyLlama-shaped models at fill 512
+    # were predicted 11-32 % too fast, docs/benchmarks.md.)
+    total = cpu_bytes + cpu_kv_bytes
+    beyond = max(0.0, total - cpu.cache_bytes) / (cpu.memory_gb_s * GB)
+    t_cpu = 0.0
+    if total:
+        t_cpu = (max(t_cpu_reads, beyond * cpu_bytes / total)
+                 + max(t_cpu_attn, beyond * cpu_kv_bytes / total))
     if gpu_measured is not None:  # launches per GPU layer as measured there; sampling stays on the CPU
         gpu_layers = max(0, n_layer - gpu_start)
         t_fixed = (max(cpu.fixed_s, gpu_measured.fixed_s) + spec.n_vocab * cpu.per_vocab_s
